@@ -86,4 +86,74 @@ struct mv_hc_nop {
 	struct mv_hc_hdr hdr;
 };
 
+/* ---- module loading (the host as authority) ---------------------------- */
+
+#define MV_MODSRC_INIT_MODULE   1u  /* init_module(2): image from user memory */
+#define MV_MODSRC_FINIT_MODULE  2u  /* finit_module(2): image from a file */
+
+#define MV_VERDICT_ALLOW        1u
+#define MV_VERDICT_DENY         2u
+
+#define MV_MODLOAD_IMAGE_MAX    (64ull << 20)  /* largest image the host copies */
+
+/*
+ * MV_HC_MODULE_LOAD: sent once the image is in kernel memory (after any
+ * decompression) and before any parsing.  The host copies the image once,
+ * measures it, checks its signature, .modinfo and __versions against the
+ * kernel it booted, applies the policy, logs the attempt and answers.  The
+ * guest must obey: on DENY it fails the syscall with -verdict_errno; on
+ * ALLOW it applies taints and goes on.  image and file are GPAs of
+ * physically contiguous buffers.
+ */
+struct mv_hc_module_load {
+	struct mv_hc_hdr hdr;
+	uint64_t image;          /* IN: GPA of the (decompressed) image */
+	uint64_t image_len;      /* IN */
+	uint64_t file;           /* IN: GPA of the file as read, if it was
+	                          *     compressed; else 0 */
+	uint64_t file_len;       /* IN */
+	uint32_t source;         /* IN: MV_MODSRC_* */
+	uint32_t flags;          /* IN: finit_module flags (0 for init_module) */
+	char     path[256];      /* IN: finit_module's file path, NUL-terminated */
+	uint32_t verdict;        /* OUT: MV_VERDICT_* */
+	int32_t  verdict_errno;  /* OUT: positive errno when denied */
+	uint32_t taints;         /* OUT: bitmask of 1u << MV_TAINT_* to apply */
+	uint32_t load_id;        /* OUT: names this attempt in MODULE_EVENT */
+};
+_Static_assert(sizeof(struct mv_hc_module_load) == 16 + 4 * 8 + 8 + 256 + 16,
+	       "mv_hc_module_load size");
+
+enum mv_modevent {
+	MV_MODEV_LOADED      = 1,  /* init returned >= 0; module is live */
+	MV_MODEV_LOAD_FAILED = 2,  /* guest-side failure before init (errno) */
+	MV_MODEV_INIT_FAILED = 3,  /* init returned < 0 (init_ret) */
+	MV_MODEV_UNLOADED    = 4,  /* delete_module ran exit */
+	MV_MODEV_INIT_FAULT  = 5,  /* init faulted or hung (errno) */
+};
+
+/* MV_HC_MODULE_EVENT: what became of an allowed load, or an unload. */
+struct mv_hc_module_event {
+	struct mv_hc_hdr hdr;
+	uint32_t load_id;        /* IN: from MODULE_LOAD; 0 for an unload */
+	uint32_t event;          /* IN: enum mv_modevent */
+	int32_t  err;            /* IN: positive errno, or 0 */
+	int32_t  init_ret;       /* IN: init's return value */
+	char     name[56];       /* IN: module name, NUL-terminated */
+	uint64_t base;           /* IN: core text address, or 0 */
+	uint32_t taints;         /* IN: the module's taints as applied */
+	uint32_t _pad;
+};
+_Static_assert(sizeof(struct mv_hc_module_event) == 16 + 16 + 56 + 16,
+	       "mv_hc_module_event size");
+
+/* MV_HC_BENCH: one stage timing, in guest TSC ticks. */
+struct mv_hc_bench {
+	struct mv_hc_hdr hdr;
+	uint32_t stage;          /* IN: enum in docs/benchmarks.md */
+	uint32_t _pad;
+	uint64_t tsc_start;      /* IN */
+	uint64_t tsc_end;        /* IN */
+	uint64_t bytes;          /* IN: bytes processed, or 0 */
+};
+
 #endif

@@ -32,6 +32,56 @@ struct mv_modversion {
 };
 _Static_assert(sizeof(struct mv_modversion) == 64, "modversion size");
 
+/*
+ * Exported symbols: EXPORT_SYMBOL puts one struct mv_kernel_symbol in
+ * section __ksymtab, EXPORT_SYMBOL_GPL in __ksymtab_gpl.  value and name are
+ * absolute addresses filled by R_X86_64_64 relocations.  crc is the
+ * symbol's version CRC (docs/modversions.md); the guest kernel's own table
+ * uses the same struct.
+ */
+struct mv_kernel_symbol {
+	uint64_t value;         /* address of the symbol */
+	uint64_t name;          /* address of its NUL-terminated name */
+	uint32_t crc;           /* version CRC, as in Module.symvers */
+	uint32_t _pad;
+};
+_Static_assert(sizeof(struct mv_kernel_symbol) == 24, "kernel_symbol size");
+
+/*
+ * Module parameters: module_param() emits one struct mv_kernel_param in
+ * section __param.  ops points at one of the guest kernel's exported
+ * param_ops_* objects (param_ops_int, param_array_ops, ...), as in Linux;
+ * arg points at the variable, a struct mv_kparam_string or a
+ * struct mv_kparam_array.  Layouts are fixed because modules built by the
+ * SDK and the guest kernel must agree on them.
+ */
+struct mv_kernel_param {
+	uint64_t name;          /* const char *: "count" */
+	uint64_t ops;           /* const struct kernel_param_ops * */
+	uint16_t perm;          /* sysfs mode, e.g. 0644; 0 = not in sysfs */
+	int8_t   level;         /* -1 for modules */
+	uint8_t  flags;
+	uint32_t _pad;
+	uint64_t arg;           /* void *, kparam_string * or kparam_array * */
+};
+_Static_assert(sizeof(struct mv_kernel_param) == 32, "kernel_param size");
+
+struct mv_kparam_string {
+	uint32_t maxlen;        /* buffer size including the NUL */
+	uint32_t _pad;
+	uint64_t string;        /* char * */
+};
+_Static_assert(sizeof(struct mv_kparam_string) == 16, "kparam_string size");
+
+struct mv_kparam_array {
+	uint32_t max;           /* capacity in elements */
+	uint32_t elemsize;
+	uint64_t num;           /* unsigned int *: element count, or 0 */
+	uint64_t ops;           /* element ops */
+	uint64_t elem;          /* the array */
+};
+_Static_assert(sizeof(struct mv_kparam_array) == 32, "kparam_array size");
+
 /* finit_module(2) flags, Linux's values. */
 #define MV_MODULE_INIT_IGNORE_MODVERSIONS  1u
 #define MV_MODULE_INIT_IGNORE_VERMAGIC     2u
