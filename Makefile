@@ -49,10 +49,12 @@ IMAGES      :=   # files under build/images/ that `make` must produce
 TEST_BINS   :=   # unit-test executables run by tests/run.sh
 CLEAN_EXTRA :=
 
+# Fragments may name each other's variables in prerequisites as $$(VAR).
+.SECONDEXPANSION:
 include shared/build.mk
 include vmm/build.mk
-include guest/build.mk
 include images/build.mk
+include guest/build.mk
 include tests/build.mk
 
 images: $(IMAGES)
