@@ -5,4 +5,4 @@ VMM_OBJS     := $(VMM_SRCS:%.c=$(BUILD)/host/%.o)
 VMM_LIB_OBJS := $(filter-out $(BUILD)/host/vmm/main.o,$(VMM_OBJS))
 
 $(BUILD)/modvisor: $(VMM_OBJS) $(SHARED_HOST_OBJS)
-	$(call msg,LINK,$@)$(HOSTCC) $(HOST_LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
+	$(call msg,LINK,$@)mkdir -p $(@D) && $(HOSTCC) $(HOST_LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
