@@ -1,0 +1,92 @@
+/* vm.c: creating and destroying a VM, and the two ways it stops. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include "hypercall.h"
+#include "kvm.h"
+#include "vm.h"
+
+int vm_stop(struct vm *vm, int status)
+{
+	if (!vm->stopped) {
+		vm->stopped = true;
+		vm->status = status;
+	}
+	return HC_STOP;
+}
+
+int vm_fail(struct vm *vm, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (vm->stopped)
+		return HC_STOP;
+	va_start(ap, fmt);
+	vsnprintf(vm->why, sizeof(vm->why), fmt, ap);
+	va_end(ap);
+	vm->stopped = true;
+	vm->status = status;
+	return HC_STOP;
+}
+
+int vm_create(struct vm *vm, uint64_t mem_bytes)
+{
+	char why[256];
+	void *run;
+	int rc;
+
+	memset(vm, 0, sizeof(*vm));
+	vm->vm_fd = vm->kvm_fd = -1;
+	if (hc_init() < 0)
+		return -1;
+	vm->kvm_fd = kvm_open(why, sizeof(why));
+	if (vm->kvm_fd < 0) {
+		fprintf(stderr, "modvisor: %s\n", why);
+		return -1;
+	}
+	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
+	if (vm->vm_fd < 0) {
+		perror("modvisor: KVM_CREATE_VM");
+		goto err;
+	}
+	rc = mem_alloc(&vm->mem, mem_bytes);
+	if (rc == 0)
+		rc = mem_register(&vm->mem, vm->vm_fd);
+	if (rc < 0) {
+		fprintf(stderr, "modvisor: cannot set up %llu MiB of guest RAM: %s\n",
+			(unsigned long long)(mem_bytes >> 20), strerror(-rc));
+		goto err;
+	}
+	vm->vcpu[0].fd = kvm_create_vcpu(vm->kvm_fd, vm->vm_fd, 0, &run,
+					 &vm->run_size, why, sizeof(why));
+	if (vm->vcpu[0].fd < 0) {
+		fprintf(stderr, "modvisor: %s\n", why);
+		goto err;
+	}
+	vm->vcpu[0].run = run;
+	vm->nvcpus = 1;
+	return 0;
+err:
+	vm_destroy(vm);
+	return -1;
+}
+
+void vm_destroy(struct vm *vm)
+{
+	int i;
+
+	for (i = 0; i < vm->nvcpus; i++) {
+		munmap(vm->vcpu[i].run, vm->run_size);
+		close(vm->vcpu[i].fd);
+	}
+	vm->nvcpus = 0;
+	mem_free(&vm->mem);
+	if (vm->vm_fd >= 0)
+		close(vm->vm_fd);
+	if (vm->kvm_fd >= 0)
+		close(vm->kvm_fd);
+	vm->vm_fd = vm->kvm_fd = -1;
+}
