@@ -1,0 +1,116 @@
+/* cmd_verify.c: `modvisor verify --keyring CERTS FILE...`: check modules offline. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "measure.h"
+#include "sig.h"
+
+#define VERIFY_USAGE "verify [--keyring PATH] [--digests LIST] FILE.ko..."
+
+static void verify_print_digests(const struct measurement *m)
+{
+	char hex[2 * MEASURE_MAX_DIGEST + 1];
+
+	measure_hex(m->xxh3, MEASURE_XXH3_LEN, hex);
+	printf("  xxh3-128:  %s\n", hex);
+	for (int a = 0; a < MEASURE_NALGOS; a++) {
+		if (!(m->set & (1u << a)))
+			continue;
+		measure_hex(m->digest[a], measure_algo_len((enum measure_algo)a), hex);
+		printf("  %-9s  %s\n", measure_algo_name((enum measure_algo)a), hex);
+	}
+}
+
+static void verify_print_sig(const struct sig_result *s, size_t len)
+{
+	printf("  signature: %s", sig_status_name(s->status));
+	if (s->status != SIG_UNSIGNED && s->status != SIG_MALFORMED)
+		printf(" (%s %s, signer \"%s\", key id %s)", s->hash, s->pkey[0] ? s->pkey : "?",
+		       s->signer, s->key_id);
+	if (s->status != SIG_GOOD)
+		printf(": %s", s->why);
+	printf("\n");
+	if (s->status != SIG_UNSIGNED && s->status != SIG_MALFORMED)
+		printf("  signed:    %llu of %zu bytes\n", (unsigned long long)s->content_len, len);
+}
+
+/* verify_one(kr, set, path): print one module's report; 0 when its signature is good. */
+static int verify_one(const struct sig_keyring *kr, measure_set set, const char *path)
+{
+	struct measurement m;
+	struct sig_result s;
+	void *buf;
+	size_t len;
+	int ret = measure_map_file(path, &buf, &len);
+
+	if (ret < 0) {
+		fprintf(stderr, "modvisor verify: %s: %s\n", path, strerror(-ret));
+		return 1;
+	}
+	ret = measure_buf(buf, len, set, &m);
+	if (ret == 0)
+		ret = sig_verify(kr, buf, len, &s);
+	if (ret < 0) {
+		fprintf(stderr, "modvisor verify: %s: %s\n", path, strerror(-ret));
+		measure_unmap_file(buf, len);
+		return 1;
+	}
+	printf("%s:\n", path);
+	verify_print_digests(&m);
+	verify_print_sig(&s, len);
+	measure_unmap_file(buf, len);
+	return s.status == SIG_GOOD ? 0 : 1;
+}
+
+static int cmd_verify(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "keyring", required_argument, NULL, 'k' },
+		{ "digests", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct sig_keyring *kr = NULL;
+	measure_set set = MEASURE_DEFAULT_SET;
+	const char *keyring = NULL;
+	char err[512];
+	int c, status = 0;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "k:d:h", opts, NULL)) != -1) {
+		if (c == 'k') {
+			keyring = optarg;
+		} else if (c == 'd' && measure_set_parse(optarg, &set) == 0) {
+			continue;
+		} else if (c == 'h') {
+			return printf("usage: modvisor " VERIFY_USAGE "\n"), 0;
+		} else {
+			if (c == 'd')
+				fprintf(stderr, "modvisor verify: --digests: bad list '%s'\n", optarg);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "usage: modvisor " VERIFY_USAGE "\n");
+		return 2;
+	}
+	if (keyring && sig_keyring_load(keyring, &kr, err, sizeof(err)) < 0) {
+		fprintf(stderr, "modvisor verify: keyring %s\n", err);
+		return 2;
+	}
+	for (int i = optind; i < argc; i++)
+		status |= verify_one(kr, set, argv[i]);
+	sig_keyring_free(kr);
+	return status;
+}
+
+COMMAND(verify, "verify", VERIFY_USAGE,
+	"Check modules as the host would, without a VM: print each one's digests,\n"
+	"its appended signature (status, hash and key algorithm, signer CN, key id)\n"
+	"and its .modinfo.  Exit status 0 only when every signature is good.\n"
+	"  --keyring PATH   X.509 certificates (DER or PEM): a file or a directory\n"
+	"  --digests LIST   sha256 (default), sha384, sha512, or none\n",
+	cmd_verify);

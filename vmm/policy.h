@@ -1,0 +1,95 @@
+/* policy.h: the host's module policy, from an INI file and command-line flags. */
+#ifndef MODVISOR_VMM_POLICY_H
+#define MODVISOR_VMM_POLICY_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "measure.h"
+
+enum policy_log_format { POLICY_LOG_JSONL, POLICY_LOG_IMA_ASCII, POLICY_LOG_IMA_BINARY };
+enum policy_fsync { POLICY_FSYNC_ENTRY, POLICY_FSYNC_CLOSE, POLICY_FSYNC_NONE };
+
+/* One allow/deny list entry: a digest of a given kind. */
+enum policy_digest_kind {
+	POLICY_DIGEST_SHA256 = MEASURE_SHA256,
+	POLICY_DIGEST_SHA384 = MEASURE_SHA384,
+	POLICY_DIGEST_SHA512 = MEASURE_SHA512,
+	POLICY_DIGEST_XXH3,
+};
+
+struct policy_digest {
+	enum policy_digest_kind kind;
+	uint8_t bytes[MEASURE_MAX_DIGEST];
+};
+
+struct policy_list {
+	struct policy_digest *v;
+	size_t n, cap;
+};
+
+/*
+ * Every setting, with Linux's defaults: signatures checked but not enforced
+ * (CONFIG_MODULE_SIG without _FORCE), no forced loading, SHA-256, JSON Lines
+ * log fsync'ed per entry, ENOKEY as the init_module(2) page documents.
+ */
+struct policy {
+	bool sig_enforce;
+	char keyring[PATH_MAX];         /* "" = no keys: every signature is "unknown key" */
+	bool force_load;
+	measure_set digests;
+	bool xxh3_match;
+	char log[PATH_MAX];
+	enum policy_log_format log_format;
+	enum policy_fsync fsync;
+	struct policy_list allow, deny;
+	bool modules_disabled;
+	int enforce_errno;              /* ENOKEY or EKEYREJECTED */
+};
+
+/* policy_init(p): the defaults above.  policy_free(p) releases the lists. */
+void policy_init(struct policy *p);
+void policy_free(struct policy *p);
+
+/*
+ * policy_set(p, key, value, err, errlen): set one setting by its INI key
+ * (sig_enforce, keyring, force_load, digests, xxh3_match, log, log_format,
+ * fsync, allow, deny, modules_disabled, enforce_errno).  allow/deny append.
+ * Returns 0, or -EINVAL with a message in err ("unknown key 'x'",
+ * "enforce_errno: 'x' is not ENOKEY or EKEYREJECTED").
+ */
+int policy_set(struct policy *p, const char *key, const char *value, char *err, size_t errlen);
+
+/*
+ * policy_load(p, path, err, errlen): apply an INI file on top of p.  Keys may
+ * sit outside any section or under [policy].  Returns 0, or -errno with
+ * "path:line: reason" (or "path: reason" when the file cannot be read).
+ */
+int policy_load(struct policy *p, const char *path, char *err, size_t errlen);
+
+/*
+ * policy_cli_option(p, argc, argv, used, err, errlen): try argv[0] as a policy
+ * flag: --policy FILE, or --KEY[=VALUE] where KEY is an INI key with '_'
+ * written '-' (--sig-enforce, --enforce-errno=EKEYREJECTED, --allow=sha256:..).
+ * A boolean flag without a value means true.  Returns 1 with *used = number
+ * of argv words consumed, 0 when argv[0] is not a policy flag, or -EINVAL
+ * with a message in err.
+ */
+int policy_cli_option(struct policy *p, int argc, char **argv, int *used,
+		      char *err, size_t errlen);
+
+/* policy_cli_help: the lines `modvisor run --help` prints for these flags. */
+extern const char policy_cli_help[];
+
+/* policy_lookup(list, m): true when the measurement matches an entry. */
+bool policy_lookup(const struct policy_list *list, const struct measurement *m);
+
+/* policy_measure_set(p): the digests to compute: p->digests plus those the lists need. */
+measure_set policy_measure_set(const struct policy *p);
+
+/* policy_errno_name(e): "ENOKEY", "EPERM", ...; "E<n>" style fallback. */
+const char *policy_errno_name(int e);
+
+#endif

@@ -1,0 +1,297 @@
+/* sig.c: module signatures: keyring loading and PKCS#7 verification with OpenSSL CMS. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <openssl/bio.h>
+#include <openssl/cms.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <modvisor/modsig.h>
+#include "sig.h"
+
+#ifndef EKEYREJECTED
+#define EKEYREJECTED 129
+#endif
+
+struct sig_keyring {
+	STACK_OF(X509) *certs;
+};
+
+struct sig_keyring *sig_keyring_empty(void)
+{
+	struct sig_keyring *kr = calloc(1, sizeof(*kr));
+
+	if (kr && !(kr->certs = sk_X509_new_null())) {
+		free(kr);
+		return NULL;
+	}
+	return kr;
+}
+
+int sig_keyring_count(const struct sig_keyring *kr)
+{
+	return kr ? sk_X509_num(kr->certs) : 0;
+}
+
+void sig_keyring_free(struct sig_keyring *kr)
+{
+	if (!kr)
+		return;
+	sk_X509_pop_free(kr->certs, X509_free);
+	free(kr);
+}
+
+/* Add the certificates of one file: all PEM ones, or the single DER one. */
+static int sig_keyring_add_file(struct sig_keyring *kr, const char *path)
+{
+	BIO *bio = BIO_new_file(path, "rb");
+	X509 *x;
+	int n = 0;
+
+	if (!bio)
+		return -errno ? -errno : -EIO;
+	while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
+		if (!sk_X509_push(kr->certs, x)) {
+			X509_free(x);
+			break;
+		}
+		n++;
+	}
+	if (n == 0 && BIO_reset(bio) == 0 && (x = d2i_X509_bio(bio, NULL)) != NULL) {
+		if (sk_X509_push(kr->certs, x))
+			n++;
+		else
+			X509_free(x);
+	}
+	ERR_clear_error();
+	BIO_free(bio);
+	return n;
+}
+
+static int sig_keyring_add_dir(struct sig_keyring *kr, const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	char file[4096];
+	struct stat st;
+
+	if (!d)
+		return -errno;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (snprintf(file, sizeof(file), "%s/%s", path, e->d_name) >= (int)sizeof(file))
+			continue;
+		if (stat(file, &st) == 0 && S_ISREG(st.st_mode))
+			sig_keyring_add_file(kr, file);
+	}
+	closedir(d);
+	return 0;
+}
+
+int sig_keyring_load(const char *path, struct sig_keyring **out, char *err, size_t errlen)
+{
+	struct sig_keyring *kr = sig_keyring_empty();
+	struct stat st;
+	int ret;
+
+	*out = NULL;
+	if (!kr)
+		return snprintf(err, errlen, "%s: out of memory", path), -ENOMEM;
+	if (stat(path, &st) < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	ret = S_ISDIR(st.st_mode) ? sig_keyring_add_dir(kr, path) : sig_keyring_add_file(kr, path);
+	if (ret < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
+		goto fail;
+	}
+	if (sk_X509_num(kr->certs) == 0) {
+		ret = -ENOKEY;
+		snprintf(err, errlen, "%s: no X.509 certificate (DER or PEM) found", path);
+		goto fail;
+	}
+	*out = kr;
+	return 0;
+fail:
+	sig_keyring_free(kr);
+	return ret;
+}
+
+const char *sig_status_name(enum sig_status s)
+{
+	static const char *const names[] = {
+		[SIG_UNSIGNED] = "unsigned", [SIG_GOOD] = "good", [SIG_BAD] = "bad",
+		[SIG_UNKNOWN_KEY] = "unknown-key", [SIG_MALFORMED] = "malformed",
+	};
+	return s <= SIG_MALFORMED ? names[s] : "?";
+}
+
+static void sig_hexify(const unsigned char *p, int n, char *out, size_t outlen)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t o = 0;
+
+	for (int i = 0; i < n && o + 2 < outlen; i++) {
+		out[o++] = digits[p[i] >> 4];
+		out[o++] = digits[p[i] & 15];
+	}
+	out[o] = '\0';
+}
+
+static void sig_name_cn(const X509_NAME *name, char *out, size_t outlen)
+{
+	out[0] = '\0';
+	if (!name || X509_NAME_get_text_by_NID((X509_NAME *)name, NID_commonName, out,
+					       (int)outlen) < 0)
+		snprintf(out, outlen, "?");
+}
+
+/* The signer as the PKCS#7 names it: key id (SKID) or issuer CN + serial. */
+static void sig_describe_signer_id(CMS_SignerInfo *si, struct sig_result *out)
+{
+	ASN1_OCTET_STRING *keyid = NULL;
+	X509_NAME *issuer = NULL;
+	ASN1_INTEGER *sno = NULL;
+
+	if (!CMS_SignerInfo_get0_signer_id(si, &keyid, &issuer, &sno))
+		return;
+	if (keyid) {
+		sig_hexify(keyid->data, keyid->length, out->key_id, sizeof(out->key_id));
+		snprintf(out->signer, sizeof(out->signer), "?");
+	} else {
+		sig_hexify(sno->data, sno->length, out->key_id, sizeof(out->key_id));
+		sig_name_cn(issuer, out->signer, sizeof(out->signer));
+	}
+}
+
+/* Algorithm names from the SignerInfo and the certificate's key. */
+static void sig_describe_algs(CMS_SignerInfo *si, X509 *cert, struct sig_result *out)
+{
+	X509_ALGOR *dig = NULL, *sigalg = NULL;
+	EVP_PKEY *pk = cert ? X509_get0_pubkey(cert) : NULL;
+
+	CMS_SignerInfo_get0_algs(si, NULL, NULL, &dig, &sigalg);
+	if (dig) {
+		const char *sn = OBJ_nid2sn(OBJ_obj2nid(dig->algorithm));
+		size_t i;
+		for (i = 0; sn && sn[i] && i + 1 < sizeof(out->hash); i++)
+			out->hash[i] = (char)(sn[i] >= 'A' && sn[i] <= 'Z' ? sn[i] + 32 : sn[i]);
+		out->hash[i] = '\0';
+	}
+	if (pk) {
+		int id = EVP_PKEY_get_base_id(pk);
+		snprintf(out->pkey, sizeof(out->pkey), "%s-%d",
+			 id == EVP_PKEY_RSA ? "RSA" : id == EVP_PKEY_EC ? "ECDSA" : OBJ_nid2sn(id),
+			 EVP_PKEY_get_bits(pk));
+	}
+}
+
+/* The keyring certificate that the SignerInfo names, or NULL. */
+static X509 *sig_find_cert(const struct sig_keyring *kr, CMS_SignerInfo *si)
+{
+	for (int i = 0; i < sk_X509_num(kr->certs); i++) {
+		X509 *x = sk_X509_value(kr->certs, i);
+		if (CMS_SignerInfo_cert_cmp(si, x) == 0)
+			return x;
+	}
+	return NULL;
+}
+
+static void sig_set(struct sig_result *out, enum sig_status s, int err, const char *why)
+{
+	out->status = s;
+	out->err = err;
+	if (why)
+		snprintf(out->why, sizeof(out->why), "%s", why);
+}
+
+/* Parse the DER; only a detached SignedData with exactly one signer is accepted. */
+static CMS_ContentInfo *sig_parse_cms(const uint8_t *der, uint64_t len, struct sig_result *out,
+				      CMS_SignerInfo **si)
+{
+	const unsigned char *p = der;
+	CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &p, (long)len);
+	STACK_OF(CMS_SignerInfo) *sis;
+
+	if (!cms) {
+		sig_set(out, SIG_MALFORMED, EBADMSG, "PKCS#7 is not valid DER");
+		return NULL;
+	}
+	if ((uint64_t)(p - der) != len) {
+		sig_set(out, SIG_MALFORMED, EBADMSG, "bytes after the PKCS#7 message");
+	} else if (OBJ_obj2nid(CMS_get0_type(cms)) != NID_pkcs7_signed) {
+		sig_set(out, SIG_MALFORMED, EBADMSG, "PKCS#7 is not SignedData");
+	} else if (CMS_is_detached(cms) != 1) {
+		sig_set(out, SIG_MALFORMED, EBADMSG, "PKCS#7 carries content (want detached)");
+	} else if (!(sis = CMS_get0_SignerInfos(cms)) || sk_CMS_SignerInfo_num(sis) != 1) {
+		sig_set(out, SIG_MALFORMED, EBADMSG, "PKCS#7 must have exactly one signer");
+	} else {
+		*si = sk_CMS_SignerInfo_value(sis, 0);
+		return cms;
+	}
+	CMS_ContentInfo_free(cms);
+	return NULL;
+}
+
+int sig_verify(const struct sig_keyring *kr, const void *image, uint64_t len,
+	       struct sig_result *out)
+{
+	const uint8_t *img = image;
+	CMS_ContentInfo *cms;
+	CMS_SignerInfo *si = NULL;
+	struct modsig ms;
+	X509 *cert;
+	BIO *content;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	ret = modsig_parse(image, len, &ms);
+	out->content_len = ms.content_len;
+	if (ret == -MODSIG_ENODATA)
+		return sig_set(out, SIG_UNSIGNED, ENODATA, "module is unsigned"), 0;
+	if (ret < 0)
+		return sig_set(out, SIG_MALFORMED, ret == -MODSIG_ENOPKG ? ENOPKG : EBADMSG,
+			       ms.why), 0;
+	if (!(cms = sig_parse_cms(img + ms.sig_off, ms.sig_len, out, &si)))
+		return ERR_clear_error(), 0;
+
+	sig_describe_signer_id(si, out);
+	cert = kr ? sig_find_cert(kr, si) : NULL;
+	sig_describe_algs(si, cert, out);
+	if (!cert) {
+		sig_set(out, SIG_UNKNOWN_KEY, ENOKEY, "no certificate in the keyring matches the signer");
+		goto done;
+	}
+	sig_name_cn(X509_get_subject_name(cert), out->signer, sizeof(out->signer));
+	if (ms.content_len > INT32_MAX) {
+		sig_set(out, SIG_MALFORMED, EBADMSG, "module larger than 2 GiB");
+		goto done;
+	}
+	content = BIO_new_mem_buf(img, (int)ms.content_len);
+	if (!content) {
+		CMS_ContentInfo_free(cms);
+		return -ENOMEM;
+	}
+	STACK_OF(X509) *one = sk_X509_new_null();
+	if (one && sk_X509_push(one, cert) &&
+	    CMS_verify(cms, one, NULL, content, NULL,
+		       CMS_BINARY | CMS_NOINTERN | CMS_NO_SIGNER_CERT_VERIFY) == 1)
+		sig_set(out, SIG_GOOD, 0, NULL);
+	else
+		sig_set(out, SIG_BAD, EKEYREJECTED, "signature does not match the module");
+	sk_X509_free(one);
+	BIO_free(content);
+done:
+	ERR_clear_error();
+	CMS_ContentInfo_free(cms);
+	return 0;
+}
