@@ -1,0 +1,496 @@
+/* emuhost.c: run a host command inside the emulated KVM host (QEMU TCG + SVM, Debian's kernel, host root over 9p). */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "emuhost.h"
+
+/*
+ * How a run works (docs/emulated-host.md has the whole story):
+ *  1. A job directory, /tmp/modvisor-emuhost.XXXXXX, gets run.sh: cd to our
+ *     directory, export the selected environment, exec the command.
+ *  2. QEMU boots build/emuhost/{vmlinuz,initramfs.cpio.gz} with the host's
+ *     "/" shared over virtio-9p and mvjob=<job dir> on the command line.
+ *     The initramfs loads kvm_amd, mounts that share at /host, chroots
+ *     into it and runs run.sh with stdout on ttyS0 and stderr on ttyS1.
+ *  3. Those two serial ports are pipes to us; we copy them to our own
+ *     stdout and stderr as the bytes come.  ttyS2 (kernel console) goes to
+ *     console.log in the job directory, shown only when something fails.
+ *  4. /init writes the exit status to <job>/status and powers off.
+ */
+
+#define EMUHOST_FAIL            125
+#define EMUHOST_TIMEOUT_DEFAULT 3600    /* seconds */
+#define EMUHOST_MEM             "2G"    /* fits the inner guest; allocated lazily */
+
+/* Environment variables that cross into the emulated host. */
+static const char *const emuhost_env_names[] = {
+	"PATH", "HOME", "TERM", "USER", "LOGNAME", "LANG", "LC_ALL", "TZ",
+	"TMPDIR", "MV", "CI", "V",
+};
+static const char *const emuhost_env_prefixes[] = { "MODVISOR_", "CK_" };
+
+extern char **environ;
+
+struct emuhost_job {
+	char dir[PATH_MAX];             /* the job directory, same path inside */
+	char kernel[PATH_MAX];
+	char initrd[PATH_MAX];
+	pid_t qemu;
+	int out_fd, err_fd;             /* read ends of ttyS0 and ttyS1 */
+};
+
+static void emuhost_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void emuhost_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("modvisor: emulated KVM host: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+/* emuhost_path(buf, size, fmt, ...): format a path; -1 (and a message) if it does not fit. */
+static int emuhost_path(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int emuhost_path(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= size) {
+		emuhost_err("path too long: %.60s...", buf);
+		return -1;
+	}
+	return 0;
+}
+
+/* emuhost_artifacts(job): find vmlinuz and the initramfs; say how to build them. */
+static int emuhost_artifacts(struct emuhost_job *job)
+{
+	char exe[PATH_MAX], dir[PATH_MAX];
+	const char *env = getenv("MODVISOR_EMUHOST_DIR");
+	ssize_t n;
+	int bad = 0;
+
+	if (env && *env) {
+		if (emuhost_path(dir, sizeof(dir), "%s", env) < 0)
+			return -1;
+	} else {
+		/* build/modvisor -> build/emuhost/ */
+		n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+		if (n < 0) {
+			emuhost_err("/proc/self/exe: %s", strerror(errno));
+			return -1;
+		}
+		exe[n] = '\0';
+		*strrchr(exe, '/') = '\0';
+		if (emuhost_path(dir, sizeof(dir), "%s/emuhost", exe) < 0)
+			return -1;
+	}
+	if (emuhost_path(job->kernel, sizeof(job->kernel), "%s/vmlinuz", dir) < 0 ||
+	    emuhost_path(job->initrd, sizeof(job->initrd), "%s/initramfs.cpio.gz", dir) < 0)
+		return -1;
+	if (access(job->kernel, R_OK) != 0) {
+		emuhost_err("%s: %s", job->kernel, strerror(errno));
+		bad = 1;
+	}
+	if (access(job->initrd, R_OK) != 0) {
+		emuhost_err("%s: %s", job->initrd, strerror(errno));
+		bad = 1;
+	}
+	if (bad)
+		emuhost_err("build it with `make` in the source tree (it downloads Debian's kernel once), "
+			    "or point MODVISOR_EMUHOST_DIR at a directory holding vmlinuz and initramfs.cpio.gz");
+	return bad ? -1 : 0;
+}
+
+/* emuhost_quote(f, s): write s as one single-quoted sh word. */
+static void emuhost_quote(FILE *f, const char *s)
+{
+	fputc('\'', f);
+	for (; *s; s++) {
+		if (*s == '\'')
+			fputs("'\\''", f);
+		else
+			fputc(*s, f);
+	}
+	fputc('\'', f);
+}
+
+/* emuhost_env_selected(entry): does NAME=VALUE cross into the emulated host? */
+static bool emuhost_env_selected(const char *entry)
+{
+	size_t len = strcspn(entry, "=");
+	size_t i;
+
+	if (entry[len] != '=' || len == 0)
+		return false;
+	for (i = 0; i < len; i++) {
+		char c = entry[i];
+		/* Only names sh can export. */
+		if (!(c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		      (i > 0 && c >= '0' && c <= '9')))
+			return false;
+	}
+	if (strncmp(entry, "MODVISOR_IN_EMUHOST=", 20) == 0)
+		return false;
+	for (i = 0; i < sizeof(emuhost_env_names) / sizeof(emuhost_env_names[0]); i++)
+		if (strlen(emuhost_env_names[i]) == len && !strncmp(entry, emuhost_env_names[i], len))
+			return true;
+	for (i = 0; i < sizeof(emuhost_env_prefixes) / sizeof(emuhost_env_prefixes[0]); i++)
+		if (!strncmp(entry, emuhost_env_prefixes[i], strlen(emuhost_env_prefixes[i])))
+			return true;
+	return false;
+}
+
+/* emuhost_write_script(job, argv): <job>/run.sh, what the emulated host runs. */
+static int emuhost_write_script(const struct emuhost_job *job, char *const argv[])
+{
+	char path[PATH_MAX + 16], cwd[PATH_MAX];
+	mode_t mask = umask(0);
+	char **e;
+	FILE *f;
+
+	umask(mask);
+	if (!getcwd(cwd, sizeof(cwd))) {
+		emuhost_err("getcwd: %s", strerror(errno));
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/run.sh", job->dir);
+	f = fopen(path, "w");
+	if (!f) {
+		emuhost_err("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	fputs("# run.sh: written by modvisor (vmm/emuhost.c); run by the emulated host's /init\n", f);
+	fprintf(f, "umask %04o\ncd -- ", (unsigned)mask);
+	emuhost_quote(f, cwd);
+	fputs(" || exit 125\n", f);
+	for (e = environ; *e; e++) {
+		if (!emuhost_env_selected(*e))
+			continue;
+		fputs("export ", f);
+		emuhost_quote(f, *e);
+		fputc('\n', f);
+	}
+	fputs("export MODVISOR_IN_EMUHOST=1\nexec", f);
+	for (; *argv; argv++) {
+		fputc(' ', f);
+		emuhost_quote(f, *argv);
+	}
+	fputc('\n', f);
+	if (fclose(f) != 0) {
+		emuhost_err("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* emuhost_timeout(): MODVISOR_EMUHOST_TIMEOUT in seconds, or the default. */
+static long emuhost_timeout(void)
+{
+	const char *s = getenv("MODVISOR_EMUHOST_TIMEOUT");
+	char *end;
+	long t;
+
+	if (!s || !*s)
+		return EMUHOST_TIMEOUT_DEFAULT;
+	t = strtol(s, &end, 10);
+	if (*end || t <= 0) {
+		emuhost_err("MODVISOR_EMUHOST_TIMEOUT=%s: not a positive number of seconds; using %d",
+			    s, EMUHOST_TIMEOUT_DEFAULT);
+		return EMUHOST_TIMEOUT_DEFAULT;
+	}
+	return t;
+}
+
+/* emuhost_env_or(name, dflt): an env var's value if set and not empty. */
+static const char *emuhost_env_or(const char *name, const char *dflt)
+{
+	const char *s = getenv(name);
+
+	return s && *s ? s : dflt;
+}
+
+/*
+ * emuhost_spawn(job, mask): start QEMU.  The command's stdout and stderr
+ * come back through two pipes that QEMU opens as /proc/self/fd/N, so no
+ * byte passes through a file; QEMU's own messages go to qemu.log.
+ */
+static int emuhost_spawn(struct emuhost_job *job, const sigset_t *mask)
+{
+	char append[PATH_MAX + 128], so[64], se[64], con[PATH_MAX + 64], qlog[PATH_MAX + 16];
+	const char *qemu = emuhost_env_or("MODVISOR_QEMU", "qemu-system-x86_64");
+	int out[2], err[2], fd;
+
+	if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC)) {
+		emuhost_err("pipe: %s", strerror(errno));
+		return -1;
+	}
+	snprintf(append, sizeof(append), "console=ttyS2 panic=-1 quiet loglevel=4 "
+		 "mitigations=off mvjob=%s", job->dir);
+	snprintf(so, sizeof(so), "file,id=so,path=/proc/self/fd/%d", out[1]);
+	snprintf(se, sizeof(se), "file,id=se,path=/proc/self/fd/%d", err[1]);
+	snprintf(con, sizeof(con), "file,id=con,path=%s/console.log", job->dir);
+	snprintf(qlog, sizeof(qlog), "%s/qemu.log", job->dir);
+	const char *argv[] = {
+		qemu, "-accel", "tcg", "-cpu", "max",
+		"-smp", emuhost_env_or("MODVISOR_EMUHOST_SMP", "1"),
+		"-m", emuhost_env_or("MODVISOR_EMUHOST_MEM", EMUHOST_MEM),
+		"-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
+		"-kernel", job->kernel, "-initrd", job->initrd, "-append", append,
+		"-chardev", so, "-serial", "chardev:so",
+		"-chardev", se, "-serial", "chardev:se",
+		"-chardev", con, "-serial", "chardev:con",
+		"-fsdev", "local,id=hostroot,path=/,security_model=none,multidevs=remap",
+		"-device", "virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot",
+		NULL,
+	};
+
+	job->qemu = fork();
+	if (job->qemu < 0) {
+		emuhost_err("fork: %s", strerror(errno));
+		return -1;
+	}
+	if (job->qemu == 0) {
+		sigprocmask(SIG_SETMASK, mask, NULL);
+		fcntl(out[1], F_SETFD, 0);
+		fcntl(err[1], F_SETFD, 0);
+		fd = open("/dev/null", O_RDONLY);
+		dup2(fd, 0);
+		fd = open(qlog, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execvp(qemu, (char **)argv);
+		dprintf(2, "cannot run %s: %s (apt-get install qemu-system-x86, or `make deps`)\n",
+			qemu, strerror(errno));
+		_exit(127);
+	}
+	close(out[1]);
+	close(err[1]);
+	job->out_fd = out[0];
+	job->err_fd = err[0];
+	return 0;
+}
+
+/* emuhost_copy(from, to): move what one pipe has to our fd; -1 at EOF. */
+static int emuhost_copy(int from, int to)
+{
+	char buf[65536];
+	ssize_t n = read(from, buf, sizeof(buf)), off = 0, w;
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return 0;
+	if (n <= 0)
+		return -1;
+	while (off < n) {
+		w = write(to, buf + off, n - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			break;          /* reader gone (EPIPE): keep draining, drop */
+		off += w;
+	}
+	return 0;
+}
+
+static long emuhost_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+}
+
+/*
+ * emuhost_relay(job, sfd, timeout, why): copy the command's output live
+ * until QEMU has exited and both pipes are drained.  Returns 0, or the
+ * signal number that interrupted us, or -1 on timeout.
+ */
+static int emuhost_relay(struct emuhost_job *job, int sfd, long timeout, int *qstatus)
+{
+	long deadline = emuhost_now_ms() + timeout * 1000;
+	int fds[2] = { job->out_fd, job->err_fd }, ret = 0;
+	bool alive = true;
+
+	while (alive || fds[0] >= 0 || fds[1] >= 0) {
+		struct pollfd p[3] = {
+			{ .fd = fds[0], .events = POLLIN },
+			{ .fd = fds[1], .events = POLLIN },
+			{ .fd = sfd, .events = POLLIN },
+		};
+		long left = deadline - emuhost_now_ms();
+		struct signalfd_siginfo si;
+		int i;
+
+		if (alive && left <= 0) {
+			kill(job->qemu, SIGKILL);
+			ret = -1;
+			deadline = LONG_MAX;
+		}
+		if (poll(p, 3, alive && left > 0 ? (int)(left < 60000 ? left : 60000) : -1) < 0 &&
+		    errno != EINTR)
+			break;
+		for (i = 0; i < 2; i++)
+			if (p[i].revents && emuhost_copy(fds[i], i + 1) < 0) {
+				close(fds[i]);
+				fds[i] = -1;
+			}
+		if (!(p[2].revents & POLLIN) || read(sfd, &si, sizeof(si)) != sizeof(si))
+			continue;
+		if (si.ssi_signo == SIGCHLD) {
+			if (waitpid(job->qemu, qstatus, WNOHANG) == job->qemu)
+				alive = false;
+		} else if (alive) {
+			kill(job->qemu, SIGTERM);
+			ret = (int)si.ssi_signo;
+		}
+	}
+	return ret;
+}
+
+/* emuhost_show(job, name, last): print the last lines of a job file on stderr. */
+static void emuhost_show(const struct emuhost_job *job, const char *name, int last)
+{
+	char cmd[PATH_MAX + 64], path[PATH_MAX + 16];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s", job->dir, name);
+	if (stat(path, &st) != 0 || st.st_size == 0)
+		return;
+	fprintf(stderr, "--- %s (last %d lines) ---\n", name, last);
+	fflush(stderr);
+	snprintf(cmd, sizeof(cmd), "tail -n %d '%s' >&2", last, path);
+	if (system(cmd) != 0)
+		fprintf(stderr, "(cannot show %s)\n", path);
+}
+
+/* emuhost_status(job): the command's exit status from <job>/status, or -1. */
+static int emuhost_status(const struct emuhost_job *job)
+{
+	char path[PATH_MAX + 16];
+	FILE *f;
+	int st = -1;
+
+	snprintf(path, sizeof(path), "%s/status", job->dir);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%d", &st) != 1 || st < 0 || st > 255)
+		st = -1;
+	fclose(f);
+	return st;
+}
+
+/* emuhost_cleanup(job): remove the job directory, unless asked to keep it. */
+static void emuhost_cleanup(const struct emuhost_job *job)
+{
+	static const char *const files[] = {
+		"run.sh", "status", "status.tmp", "error", "console.log", "qemu.log",
+	};
+	char path[PATH_MAX + 16];
+	size_t i;
+
+	if (getenv("MODVISOR_EMUHOST_KEEP")) {
+		fprintf(stderr, "modvisor: emulated KVM host: job kept in %s\n", job->dir);
+		return;
+	}
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", job->dir, files[i]);
+		unlink(path);
+	}
+	if (rmdir(job->dir) != 0)
+		emuhost_err("cannot remove %s: %s", job->dir, strerror(errno));
+}
+
+/* emuhost_verdict(job, relay, qstatus, timeout): the status to return, with a diagnosis. */
+static int emuhost_verdict(const struct emuhost_job *job, int relay, int qstatus, long timeout)
+{
+	int st = emuhost_status(job);
+
+	if (relay > 0) {
+		emuhost_err("interrupted by signal %d; QEMU stopped", relay);
+		return 128 + relay;
+	}
+	if (relay < 0) {
+		emuhost_err("timed out after %ld s (MODVISOR_EMUHOST_TIMEOUT); QEMU killed", timeout);
+	} else if (st >= 0) {
+		return st;
+	} else if (WIFEXITED(qstatus)) {
+		emuhost_err("the host stopped without the command's status (QEMU exit status %d)",
+			    WEXITSTATUS(qstatus));
+	} else {
+		emuhost_err("QEMU killed by signal %d", WTERMSIG(qstatus));
+	}
+	emuhost_show(job, "error", 5);
+	emuhost_show(job, "qemu.log", 20);
+	emuhost_show(job, "console.log", 30);
+	return EMUHOST_FAIL;
+}
+
+int emuhost_exec(char *const argv[])
+{
+	struct emuhost_job job = { .qemu = -1, .out_fd = -1, .err_fd = -1 };
+	struct sigaction ign = { .sa_handler = SIG_IGN }, oldpipe;
+	long timeout = emuhost_timeout();
+	sigset_t block, old;
+	int sfd, relay, qstatus = 0, ret = EMUHOST_FAIL;
+
+	if (!argv[0] || argv[0][0] == '-') {
+		emuhost_err("no command to run (or it starts with '-')");
+		return EMUHOST_FAIL;
+	}
+	if (emuhost_artifacts(&job) < 0)
+		return EMUHOST_FAIL;
+	snprintf(job.dir, sizeof(job.dir), "/tmp/modvisor-emuhost.XXXXXX");
+	if (!mkdtemp(job.dir)) {
+		emuhost_err("mkdtemp %s: %s", job.dir, strerror(errno));
+		return EMUHOST_FAIL;
+	}
+	if (emuhost_write_script(&job, argv) < 0)
+		goto out_dir;
+
+	/* Signals arrive through a signalfd so the relay loop sees them in order. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGCHLD);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	sigaction(SIGPIPE, &ign, &oldpipe);
+	sfd = signalfd(-1, &block, SFD_CLOEXEC);
+	if (sfd < 0) {
+		emuhost_err("signalfd: %s", strerror(errno));
+		goto out_mask;
+	}
+	if (emuhost_spawn(&job, &old) < 0)
+		goto out_sfd;
+	relay = emuhost_relay(&job, sfd, timeout, &qstatus);
+	ret = emuhost_verdict(&job, relay, qstatus, timeout);
+out_sfd:
+	close(sfd);
+out_mask:
+	sigaction(SIGPIPE, &oldpipe, NULL);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+out_dir:
+	emuhost_cleanup(&job);
+	return ret;
+}
