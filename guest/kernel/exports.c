@@ -1,0 +1,48 @@
+/* exports.c: the one list of kernel symbols modules may use; each is declared in images/sdk/include. */
+#include <export.h>
+
+/*
+ * One EXPORT_SYMBOL line per symbol, at the start of a line: modpost reads
+ * this file to write build/images/Module.symvers, and refuses a name the SDK
+ * headers do not declare (its CRC is computed from that declaration, see
+ * docs/modversions.md).  Adding a symbol here means documenting it in
+ * docs/sdk.md.  EXPORT_SYMBOL_GPL symbols are only for modules whose
+ * licence is GPL-compatible.
+ */
+
+/* <linux/printk.h>, <linux/kernel.h> */
+EXPORT_SYMBOL(printk);
+EXPORT_SYMBOL(vprintk);
+EXPORT_SYMBOL(snprintf);
+EXPORT_SYMBOL(vsnprintf);
+
+/* <linux/slab.h> */
+EXPORT_SYMBOL(kmalloc);
+EXPORT_SYMBOL(kzalloc);
+EXPORT_SYMBOL(kfree);
+
+/* <linux/string.h> */
+EXPORT_SYMBOL(memcpy);
+EXPORT_SYMBOL(memmove);
+EXPORT_SYMBOL(memset);
+EXPORT_SYMBOL(memcmp);
+EXPORT_SYMBOL(strlen);
+EXPORT_SYMBOL(strnlen);
+EXPORT_SYMBOL(strcmp);
+EXPORT_SYMBOL(strncmp);
+EXPORT_SYMBOL(strchr);
+EXPORT_SYMBOL(strscpy);
+
+/* <linux/moduleparam.h>: parameter types, guest/module/params.c */
+EXPORT_SYMBOL(param_ops_byte);
+EXPORT_SYMBOL(param_ops_short);
+EXPORT_SYMBOL(param_ops_ushort);
+EXPORT_SYMBOL(param_ops_int);
+EXPORT_SYMBOL(param_ops_uint);
+EXPORT_SYMBOL(param_ops_long);
+EXPORT_SYMBOL(param_ops_ulong);
+EXPORT_SYMBOL(param_ops_charp);
+EXPORT_SYMBOL(param_ops_bool);
+EXPORT_SYMBOL(param_ops_invbool);
+EXPORT_SYMBOL(param_ops_string);
+EXPORT_SYMBOL(param_array_ops);

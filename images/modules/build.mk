@@ -1,0 +1,47 @@
+# images/modules/build.mk: the sample and test modules, built with the SDK into build/images/modules/.
+#
+# Good modules (images/modules/*.c) and deliberately broken ones
+# (images/modules/bad/*.c, built with KBUILD_MODPOST_WARN=1, then some
+# patched by mkbad) all end up as build/images/modules/*.ko; IMAGE_MODULES
+# lists them for the initrd (/lib/modules/).  expected-errors.txt says which
+# errno each broken one must give.
+MODS_OUT      := $(BUILD)/images/modules
+MODS_GOOD     := $(basename $(notdir $(wildcard images/modules/*.c)))
+MODS_BADSRC   := $(basename $(notdir $(wildcard images/modules/bad/*.c)))
+MODS_PATCHED  := $(basename $(shell awk '$$3 == "mkbad" { print $$1 }' images/modules/expected-errors.txt))
+MODS_MKBAD    := $(BUILD)/sdk/mkbad
+IMAGE_MODULES := $(MODS_GOOD:%=$(MODS_OUT)/%.ko) $(MODS_BADSRC:%=$(MODS_OUT)/%.ko) \
+                 $(MODS_PATCHED:%=$(MODS_OUT)/%.ko)
+IMAGES        += $(IMAGE_MODULES) $(MODS_OUT)/expected-errors.txt
+CLEAN_EXTRA   += $(MODS_OUT)
+
+MODS_SUBMAKE = $(MAKE) --no-print-directory -f images/sdk/module.mk MV_ROOT=. MV_BUILD=$(BUILD) \
+               ccflags-y=-Werror
+
+$(MODS_OUT)/.good.stamp: $(wildcard images/modules/*.c images/modules/*.h) images/sdk/module.mk \
+		images/sdk/flags.mk $$(SDK_HEADERS) $$(MODPOST) $$(KERNEL_SYMVERS)
+	@$(MODS_SUBMAKE) M=images/modules MO=$(MODS_OUT)
+	@touch $@
+
+$(MODS_OUT)/bad/.bad.stamp: $(wildcard images/modules/bad/*.c) $(MODS_OUT)/.good.stamp
+	@$(MODS_SUBMAKE) M=images/modules/bad MO=$(MODS_OUT)/bad KBUILD_MODPOST_WARN=1 \
+		KBUILD_EXTRA_SYMBOLS=$(MODS_OUT)/Module.symvers 'CFLAGS_bad-common.o=-fcommon'
+	@touch $@
+
+$(MODS_GOOD:%=$(MODS_OUT)/%.ko): $(MODS_OUT)/.good.stamp ;
+
+$(MODS_BADSRC:%=$(MODS_OUT)/%.ko): $(MODS_OUT)/%.ko: $(MODS_OUT)/bad/.bad.stamp
+	$(Q)cp $(MODS_OUT)/bad/$*.ko $@
+
+# Broken modules made from a good one: see mkbad.c and expected-errors.txt.
+$(MODS_MKBAD): $(BUILD)/host/images/modules/mkbad.o
+	$(call msg,HOSTLD,$@)mkdir -p $(@D) && $(HOSTCC) $(HOST_LDFLAGS) -o $@ $^
+
+ifneq ($(MODS_PATCHED),)
+$(MODS_PATCHED:%=$(MODS_OUT)/%.ko) &: $(MODS_MKBAD) $(MODS_OUT)/.good.stamp \
+		$(MODS_OUT)/bad/.bad.stamp images/modules/expected-errors.txt
+	$(call msg,MKBAD,$(MODS_OUT)/bad-*.ko)$(MODS_MKBAD) images/modules/expected-errors.txt $(MODS_OUT)
+endif
+
+$(MODS_OUT)/expected-errors.txt: images/modules/expected-errors.txt
+	$(Q)mkdir -p $(@D) && cp $< $@
