@@ -87,8 +87,11 @@ static int with_kvm_main(int argc, char **argv)
 	}
 	argv += cmd;
 	if (inside && !strcmp(inside, "1")) {
-		/* We are the emulated host: its /dev/kvm is the one to use. */
-		return with_kvm_exec(argv);
+		/* We are the emulated host: its /dev/kvm is the only one; never nest. */
+		if (accel_probe_kvm(why, sizeof(why)) == 0)
+			return with_kvm_exec(argv);
+		fprintf(stderr, "modvisor: /dev/kvm inside the emulated KVM host is not usable (%s)\n", why);
+		return WITH_KVM_FAIL;
 	}
 	if (mode == ACCEL_EMULATED)
 		return emuhost_exec(argv);

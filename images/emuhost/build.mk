@@ -10,9 +10,12 @@
 EMUHOST_OUT             := $(BUILD)/emuhost
 EMUHOST_KERNEL_DIR_FILE := $(EMUHOST_OUT)/kernel-dir
 EMUHOST_VMLINUZ         := $(EMUHOST_OUT)/vmlinuz
+EMUHOST_VMLINUX         := $(EMUHOST_OUT)/vmlinux
 EMUHOST_INITRAMFS       := $(EMUHOST_OUT)/initramfs.cpio.gz
 
-IMAGES += $(EMUHOST_VMLINUZ) $(EMUHOST_INITRAMFS)
+EMUHOST_KVM_SMOKE       := $(EMUHOST_OUT)/kvm-smoke
+
+IMAGES += $(EMUHOST_VMLINUZ) $(EMUHOST_VMLINUX) $(EMUHOST_INITRAMFS) $(EMUHOST_KVM_SMOKE)
 CLEAN_EXTRA += $(EMUHOST_OUT)
 
 # Re-run only when missing or when the script changes (not on every make:
@@ -24,6 +27,14 @@ $(EMUHOST_KERNEL_DIR_FILE): scripts/fetch-debian-kernel.sh
 
 $(EMUHOST_VMLINUZ): $(EMUHOST_KERNEL_DIR_FILE)
 	$(call msg,CP,$@)cp "$$(cat $<)"/boot/vmlinuz-* $@.tmp && mv $@.tmp $@
+
+# What QEMU boots: the uncompressed ELF (PVH entry), twice as fast under TCG.
+$(EMUHOST_VMLINUX): $(EMUHOST_VMLINUZ) images/emuhost/extract-vmlinux.sh
+	$(call msg,EXTRACT,$@)images/emuhost/extract-vmlinux.sh $< $@
+
+# A diagnostic: does this /dev/kvm run a guest, and how fast are its exits?
+$(EMUHOST_KVM_SMOKE): images/emuhost/kvm-smoke.c
+	$(call msg,HOSTCC,$<)mkdir -p $(@D) && $(HOSTCC) $(filter-out -MMD -MP,$(HOST_CFLAGS)) -o $@ $<
 
 $(EMUHOST_INITRAMFS): $(EMUHOST_KERNEL_DIR_FILE) images/emuhost/init images/emuhost/mkinitramfs.sh
 	$(call msg,CPIO,$@)images/emuhost/mkinitramfs.sh "$$(cat $<)" $@
