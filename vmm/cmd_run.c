@@ -1,0 +1,463 @@
+/* cmd_run.c: `modvisor run`: options, the accelerator choice, boot, the guest's status. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "accel.h"
+#include "boot.h"
+#include "commands.h"
+#include "cpio_write.h"
+#include "emuhost.h"
+#include "kernel_load.h"
+#include "run.h"
+#include "vm.h"
+
+typedef int (*run_setter)(struct run_opts *o, const char *val, char *err, size_t errlen);
+
+/* How run_rewrite_argv() carries an option into the emulated host. */
+enum run_optkind {
+	OPT_PLAIN,      /* value copied as is */
+	OPT_PATH,       /* value is a host file name: made absolute */
+	OPT_ADD,        /* HOSTPATH:GUESTPATH: HOSTPATH made absolute */
+	OPT_ACCEL,      /* replaced by --accel=kvm */
+	OPT_FLAG,       /* takes no value */
+};
+
+struct run_option {
+	const char *name;
+	const char *arg;        /* "" for a flag */
+	enum run_optkind kind;
+	run_setter set;
+};
+
+static int opt_kernel(struct run_opts *o, const char *v, char *e, size_t n);
+static int opt_initrd(struct run_opts *o, const char *v, char *e, size_t n);
+static int opt_mem(struct run_opts *o, const char *v, char *e, size_t n);
+static int opt_accel(struct run_opts *o, const char *v, char *e, size_t n);
+static int opt_cmdline(struct run_opts *o, const char *v, char *e, size_t n);
+static int opt_add(struct run_opts *o, const char *v, char *e, size_t n);
+static int opt_cmd(struct run_opts *o, const char *v, char *e, size_t n);
+static int opt_help(struct run_opts *o, const char *v, char *e, size_t n);
+
+/*
+ * Every option of `run`, one line each: name, value, kind, setter, help.
+ * The table and the --help text are both generated from this list.
+ */
+#define RUN_OPTIONS(X)                                                          \
+	X("--kernel", "FILE", OPT_PATH, opt_kernel,                             \
+	  "guest kernel ELF (default: images/kernel.elf next to the modvisor binary)") \
+	X("--initrd", "FILE", OPT_PATH, opt_initrd,                             \
+	  "initrd, a newc cpio archive, or 'none' (default: images/initrd.cpio\n" \
+	  "      next to the modvisor binary)")                                 \
+	X("--mem", "MiB", OPT_PLAIN, opt_mem,                                    \
+	  "guest RAM in MiB, 16-65536, rounded up to 2 MiB (default 128)")      \
+	X("--accel", "MODE", OPT_ACCEL, opt_accel,                               \
+	  "auto (default): /dev/kvm if a probe VM shows it can run the guest,\n" \
+	  "      else the emulated KVM host (one line on stderr says why);\n"   \
+	  "      kvm: /dev/kvm or fail; emulated: always the emulated KVM host") \
+	X("--cmdline", "STR", OPT_PLAIN, opt_cmdline,                            \
+	  "guest kernel command line (default empty)")                          \
+	X("--add", "HOST:GUEST", OPT_ADD, opt_add,                               \
+	  "put host file, symlink or directory HOST at absolute path GUEST in\n" \
+	  "      the guest's file system (directories recursively, with modes;\n" \
+	  "      missing parents are created 0755); repeatable")                \
+	X("-c", "'CMD'", OPT_PLAIN, opt_cmd,                                     \
+	  "run CMD in the guest; repeatable, run in order, before the -- command.\n" \
+	  "      CMD is split into words on the host: blanks separate words,\n" \
+	  "      '...' groups literally, \"...\" groups with \\\" and \\\\ escapes,\n" \
+	  "      a \\ outside quotes escapes the next character; no other shell\n" \
+	  "      syntax.  The status is that of the first command that failed")  \
+	X("--help", "", OPT_FLAG, opt_help, "show this help")
+
+#define RUN_OPT_ENTRY(n_, a_, k_, f_, h_) { n_, a_, k_, f_ },
+#define RUN_OPT_HELP(n_, a_, k_, f_, h_) "  " n_ " " a_ "\n      " h_ "\n"
+
+static const struct run_option run_options[] = { RUN_OPTIONS(RUN_OPT_ENTRY) };
+
+#define RUN_USAGE "run [options] [-c 'CMD']... [--add HOST:GUEST]... [-- CMD [ARG...]]"
+#define RUN_HELP                                                                \
+	"Boot the guest kernel and run commands in it; exit with the guest's status.\n" \
+	RUN_OPTIONS(RUN_OPT_HELP)                                               \
+	"  -- CMD [ARG...]\n      run CMD with its arguments as given (also: the first\n" \
+	"      argument that is not an option starts the command)\n"
+
+static int opt_kernel(struct run_opts *o, const char *v, char *e, size_t n)
+{
+	(void)e, (void)n;
+	o->kernel = v;
+	return 0;
+}
+
+static int opt_initrd(struct run_opts *o, const char *v, char *e, size_t n)
+{
+	(void)e, (void)n;
+	o->initrd = v;
+	return 0;
+}
+
+static int opt_mem(struct run_opts *o, const char *v, char *e, size_t n)
+{
+	char *end;
+	unsigned long long mib;
+
+	errno = 0;
+	mib = strtoull(v, &end, 10);
+	if (errno || end == v || *end || v[0] == '-' || mib < MEM_MIN_MIB || mib > MEM_MAX_MIB) {
+		snprintf(e, n, "--mem '%s': want a number of MiB from %u to %u", v,
+			 MEM_MIN_MIB, MEM_MAX_MIB);
+		return -1;
+	}
+	o->mem_mib = (mib + 1) & ~1ull;
+	return 0;
+}
+
+static int opt_accel(struct run_opts *o, const char *v, char *e, size_t n)
+{
+	if (accel_parse(v, &o->accel) == 0)
+		return 0;
+	snprintf(e, n, "--accel '%s': want auto, kvm or emulated", v);
+	return -1;
+}
+
+static int opt_cmdline(struct run_opts *o, const char *v, char *e, size_t n)
+{
+	(void)e, (void)n;
+	o->cmdline = v;
+	return 0;
+}
+
+static int opt_add(struct run_opts *o, const char *v, char *e, size_t n)
+{
+	struct run_add *a = realloc(o->adds, (o->nadds + 1) * sizeof(*a));
+
+	if (!a) {
+		snprintf(e, n, "--add: out of memory");
+		return -1;
+	}
+	o->adds = a;
+	if (run_parse_add(v, &a[o->nadds], e, n))
+		return -1;
+	o->nadds++;
+	return 0;
+}
+
+/* run_push_cmd(o, e, n): room for one more command; its slot or NULL. */
+static struct boot_cmd *run_push_cmd(struct run_opts *o, char *e, size_t n)
+{
+	struct boot_cmd *c = realloc(o->cmds, (o->ncmds + 1) * sizeof(*c));
+
+	if (!c) {
+		snprintf(e, n, "out of memory");
+		return NULL;
+	}
+	o->cmds = c;
+	memset(&c[o->ncmds], 0, sizeof(*c));
+	return &c[o->ncmds];
+}
+
+static int opt_cmd(struct run_opts *o, const char *v, char *e, size_t n)
+{
+	struct boot_cmd *c = run_push_cmd(o, e, n);
+
+	if (!c || run_split_words(v, c, e, n))
+		return -1;
+	o->ncmds++;
+	return 0;
+}
+
+static int opt_help(struct run_opts *o, const char *v, char *e, size_t n)
+{
+	(void)v, (void)e, (void)n;
+	o->help = 1;
+	return 0;
+}
+
+/*
+ * run_next_opt(argc, argv, i, opt, val, err, errlen): the option at
+ * argv[*i] (advancing *i past its value).  Returns 1 for an option, 0 at
+ * the start of the command (argv[*i], after any "--") or the end, -1 on
+ * an error.
+ */
+static int run_next_opt(int argc, char **argv, int *i, const struct run_option **opt,
+			const char **val, char *err, size_t errlen)
+{
+	const char *a = argv[*i], *eq;
+	size_t k, len;
+
+	if (!strcmp(a, "--")) {
+		++*i;
+		return 0;
+	}
+	if (a[0] != '-' || !a[1])
+		return 0;
+	eq = strchr(a, '=');
+	len = eq && a[1] == '-' ? (size_t)(eq - a) : strlen(a);
+	for (k = 0; k < sizeof(run_options) / sizeof(run_options[0]); k++) {
+		*opt = &run_options[k];
+		if (strlen((*opt)->name) != len || strncmp((*opt)->name, a, len))
+			continue;
+		*val = a[len] == '=' ? a + len + 1 : NULL;
+		if ((*opt)->arg[0] && !*val) {
+			if (*i + 1 >= argc) {
+				snprintf(err, errlen, "%s needs a value (%s)", (*opt)->name, (*opt)->arg);
+				return -1;
+			}
+			*val = argv[++*i];
+		} else if (!(*opt)->arg[0] && *val) {
+			snprintf(err, errlen, "%s takes no value", (*opt)->name);
+			return -1;
+		}
+		return 1;
+	}
+	snprintf(err, errlen, "unknown option '%s'", a);
+	return -1;
+}
+
+int run_parse(int argc, char **argv, struct run_opts *o, char *err, size_t errlen)
+{
+	const struct run_option *opt;
+	const char *val;
+	struct boot_cmd *c;
+	int i, rc;
+
+	o->mem_mib = RUN_DEFAULT_MEM_MIB;
+	o->accel = ACCEL_AUTO;
+	for (i = 1; i < argc; i++) {
+		rc = run_next_opt(argc, argv, &i, &opt, &val, err, errlen);
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			break;
+		if (opt->set(o, val, err, errlen))
+			return -1;
+	}
+	if (i < argc) {
+		c = run_push_cmd(o, err, errlen);
+		if (!c || run_words_copy(argc - i, argv + i, c))
+			return -1;
+		o->ncmds++;
+	}
+	return 0;
+}
+
+/* run_abs(p): p made absolute against the current directory (malloc'd). */
+static char *run_abs(const char *p)
+{
+	char cwd[PATH_MAX], *out;
+
+	if (p[0] == '/' || !getcwd(cwd, sizeof(cwd)))
+		return strdup(p);
+	if (asprintf(&out, "%s/%s", cwd, p) < 0)
+		return NULL;
+	return out;
+}
+
+/* run_rewrite_opt(opt, val): one option's token for the emulated host. */
+static char *run_rewrite_opt(const struct run_option *opt, const char *val)
+{
+	char *abs = NULL, *out = NULL;
+	const char *colon;
+	int rc = -1;
+
+	if (opt->kind == OPT_FLAG)
+		return strdup(opt->name);
+	if (opt->kind == OPT_PATH && strcmp(val, "none") != 0) {
+		abs = run_abs(val);
+		rc = abs ? asprintf(&out, "%s=%s", opt->name, abs) : -1;
+	} else if (opt->kind == OPT_ADD && (colon = strrchr(val, ':')) != NULL) {
+		char *host = strndup(val, colon - val);
+
+		abs = host ? run_abs(host) : NULL;
+		free(host);
+		rc = abs ? asprintf(&out, "%s=%s%s", opt->name, abs, colon) : -1;
+	} else {
+		rc = asprintf(&out, "%s=%s", opt->name, val);
+	}
+	free(abs);
+	return rc < 0 ? NULL : out;
+}
+
+int run_rewrite_argv(int argc, char **argv, const char *exe, char ***out)
+{
+	const struct run_option *opt;
+	const char *val;
+	char **v, err[256];
+	int i, n = 0, rc;
+
+	v = calloc(argc + 5, sizeof(*v));
+	if (!v)
+		return -1;
+	v[n++] = (char *)exe;
+	v[n++] = "run";
+	v[n++] = "--accel=kvm";
+	for (i = 1; i < argc; i++) {
+		rc = run_next_opt(argc, argv, &i, &opt, &val, err, sizeof(err));
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			break;
+		if (opt->kind == OPT_ACCEL)
+			continue;
+		v[n] = run_rewrite_opt(opt, val);
+		if (!v[n++])
+			return -1;
+	}
+	if (i < argc)
+		v[n++] = "--";
+	while (i < argc)
+		v[n++] = argv[i++];
+	v[n] = NULL;
+	*out = v;
+	return 0;
+}
+
+/* run_default_path(leaf, buf, len): dirname(/proc/self/exe)/images/leaf. */
+static const char *run_default_path(const char *leaf, char *buf, size_t len)
+{
+	char exe[PATH_MAX], *slash;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n <= 0)
+		return leaf;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (slash)
+		*slash = '\0';
+	if (snprintf(buf, len, "%s/images/%s", exe, leaf) >= (int)len)
+		return leaf;
+	return buf;
+}
+
+/* run_emulated(argc, argv): the same invocation inside the emulated KVM host. */
+static int run_emulated(int argc, char **argv)
+{
+	char exe[PATH_MAX], **v;
+	ssize_t n;
+
+	if (getenv("MODVISOR_IN_EMUHOST")) {
+		fprintf(stderr, "modvisor: already inside the emulated KVM host; "
+			"use --accel=kvm here\n");
+		return MV_EXIT_SETUP;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0 || run_rewrite_argv(argc, argv, exe, &v)) {
+		fprintf(stderr, "modvisor: cannot build the emulated host's command line\n");
+		return MV_EXIT_SETUP;
+	}
+	exe[n] = '\0';
+	return emuhost_exec(v);
+}
+
+/*
+ * run_choose_accel(o, argc, argv): -1 to boot here on /dev/kvm, else the
+ * exit status of the run in the emulated host or of a refusal.
+ */
+static int run_choose_accel(const struct run_opts *o, int argc, char **argv)
+{
+	char why[512];
+
+	if (o->accel == ACCEL_EMULATED)
+		return run_emulated(argc, argv);
+	if (accel_probe_kvm(why, sizeof(why)) == 0)
+		return -1;
+	if (o->accel == ACCEL_KVM || getenv("MODVISOR_IN_EMUHOST")) {
+		fprintf(stderr, "modvisor: --accel=kvm: /dev/kvm is not usable: %s\n"
+			"modvisor: hint: use --accel=auto (the default) or --accel=emulated "
+			"to run in the emulated KVM host\n", why);
+		return MV_EXIT_SETUP;
+	}
+	fprintf(stderr, "modvisor: /dev/kvm is not usable (%s); running in the emulated "
+		"KVM host\n", why);
+	return run_emulated(argc, argv);
+}
+
+/* run_inputs(o, bs, extra): read the initrd and build the --add archive. */
+static int run_inputs(const struct run_opts *o, struct boot_spec *bs,
+		      struct cpio_out *extra)
+{
+	char buf[PATH_MAX], err[PATH_MAX + 128];
+	const char *initrd = o->initrd ? o->initrd : run_default_path("initrd.cpio",
+								     buf, sizeof(buf));
+	uint8_t *data;
+	int i, rc;
+
+	if (strcmp(initrd, "none") != 0) {
+		rc = read_whole_file(initrd, &data, &bs->initrd_len);
+		if (rc) {
+			fprintf(stderr, "modvisor: initrd %s: %s%s\n", initrd, strerror(-rc),
+				o->initrd ? "" : " (build it with `make`, or pass --initrd)");
+			return -1;
+		}
+		bs->initrd = data;
+	}
+	for (i = 0; i < o->nadds; i++) {
+		if (cpio_add_host(extra, o->adds[i].host, o->adds[i].guest, err, sizeof(err))) {
+			fprintf(stderr, "modvisor: %s\n", err);
+			return -1;
+		}
+	}
+	if (o->nadds && cpio_finish(extra)) {
+		fprintf(stderr, "modvisor: --add: out of memory\n");
+		return -1;
+	}
+	bs->extra = extra->data;
+	bs->extra_len = extra->len;
+	return 0;
+}
+
+/* run_boot(o): boot the guest here, on /dev/kvm; the exit status. */
+static int run_boot(const struct run_opts *o)
+{
+	char buf[PATH_MAX], err[PATH_MAX + 256];
+	const char *kernel = o->kernel ? o->kernel : run_default_path("kernel.elf",
+								     buf, sizeof(buf));
+	struct boot_spec bs = { .cmdline = o->cmdline, .cmds = o->cmds, .ncmds = o->ncmds };
+	struct cpio_out extra = { 0 };
+	struct kernel_info ki;
+	struct vm vm;
+	int st = MV_EXIT_SETUP;
+
+	if (run_inputs(o, &bs, &extra))
+		goto out;
+	if (vm_create(&vm, o->mem_mib << 20))
+		goto out;
+	if (kernel_load_file(kernel, &vm.mem, &ki, err, sizeof(err)) ||
+	    boot_prepare(&vm, &ki, &bs, err, sizeof(err))) {
+		fprintf(stderr, "modvisor: %s\n", err);
+		goto out_vm;
+	}
+	st = vm_run(&vm);
+out_vm:
+	vm_destroy(&vm);
+out:
+	free((void *)bs.initrd);
+	cpio_free(&extra);
+	return st;
+}
+
+static int run_main(int argc, char **argv)
+{
+	struct run_opts o = { 0 };
+	char err[512];
+	int st;
+
+	if (run_parse(argc, argv, &o, err, sizeof(err))) {
+		fprintf(stderr, "modvisor run: %s\nTry 'modvisor run --help'.\n", err);
+		run_opts_free(&o);
+		return MV_EXIT_USAGE;
+	}
+	if (o.help) {
+		printf("usage: modvisor " RUN_USAGE "\n%s", RUN_HELP);
+		run_opts_free(&o);
+		return 0;
+	}
+	st = run_choose_accel(&o, argc, argv);
+	if (st < 0)
+		st = run_boot(&o);
+	run_opts_free(&o);
+	return st;
+}
+
+COMMAND(run, "run", RUN_USAGE, RUN_HELP, run_main);

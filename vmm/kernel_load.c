@@ -1,0 +1,273 @@
+/* kernel_load.c: check every field of the guest kernel ELF, then copy its segments. */
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include "kernel_load.h"
+#include "modvisor/abi/bootinfo.h"
+
+/* State of one load: the file, guest RAM, where to report. */
+struct kload {
+	const char *name;
+	const uint8_t *buf;
+	size_t len;
+	const struct guest_mem *mem;
+	const Elf64_Ehdr *eh;
+	Elf64_Phdr ph[KERNEL_MAX_PHDRS];   /* aligned copies */
+	char *err;
+	size_t errlen;
+};
+
+static int kl_fail(struct kload *k, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* kl_fail(k, fmt, ...): "name: <reason>" into k->err; returns -ENOEXEC. */
+static int kl_fail(struct kload *k, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(k->err, k->errlen, "%s: ", k->name);
+
+	if (n < 0 || (size_t)n >= k->errlen)
+		return -ENOEXEC;
+	va_start(ap, fmt);
+	vsnprintf(k->err + n, k->errlen - n, fmt, ap);
+	va_end(ap);
+	return -ENOEXEC;
+}
+
+/* kl_check_ehdr(k): identity, type, machine, program header table bounds. */
+static int kl_check_ehdr(struct kload *k)
+{
+	const Elf64_Ehdr *eh = k->eh;
+	uint64_t tsize, tend;
+
+	if (k->len < sizeof(Elf64_Ehdr))
+		return kl_fail(k, "file is %zu bytes, too short for an ELF header (%zu)",
+			       k->len, sizeof(Elf64_Ehdr));
+	if (memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0)
+		return kl_fail(k, "e_ident: bad ELF magic (not an ELF file)");
+	if (eh->e_ident[EI_CLASS] != ELFCLASS64)
+		return kl_fail(k, "e_ident[EI_CLASS] is %u, want 2 (ELFCLASS64)",
+			       eh->e_ident[EI_CLASS]);
+	if (eh->e_ident[EI_DATA] != ELFDATA2LSB)
+		return kl_fail(k, "e_ident[EI_DATA] is %u, want 1 (little endian)",
+			       eh->e_ident[EI_DATA]);
+	if (eh->e_ident[EI_VERSION] != EV_CURRENT || eh->e_version != EV_CURRENT)
+		return kl_fail(k, "e_version is %u, want 1 (EV_CURRENT)", eh->e_version);
+	if (eh->e_type != ET_EXEC)
+		return kl_fail(k, "e_type is %u, want 2 (ET_EXEC)", eh->e_type);
+	if (eh->e_machine != EM_X86_64)
+		return kl_fail(k, "e_machine is %u, want 62 (EM_X86_64)", eh->e_machine);
+	if (eh->e_phentsize != sizeof(Elf64_Phdr))
+		return kl_fail(k, "e_phentsize is %u, want %zu", eh->e_phentsize,
+			       sizeof(Elf64_Phdr));
+	if (eh->e_phnum == 0 || eh->e_phnum > KERNEL_MAX_PHDRS)
+		return kl_fail(k, "e_phnum is %u, want 1-%u", eh->e_phnum, KERNEL_MAX_PHDRS);
+	tsize = (uint64_t)eh->e_phnum * eh->e_phentsize;
+	if (__builtin_add_overflow(eh->e_phoff, tsize, &tend) || tend > k->len)
+		return kl_fail(k, "e_phoff+e_phnum*e_phentsize (0x%llx + 0x%llx) is past "
+			       "the end of the file (0x%zx)", (unsigned long long)eh->e_phoff,
+			       (unsigned long long)tsize, k->len);
+	memcpy(k->ph, k->buf + eh->e_phoff, tsize);
+	return 0;
+}
+
+/* kl_check_vaddr(k, i): p_vaddr must reach p_paddr through the boot map. */
+static int kl_check_vaddr(struct kload *k, int i)
+{
+	const Elf64_Phdr *p = &k->ph[i];
+
+	if (p->p_vaddr == p->p_paddr || p->p_vaddr - MV_KERNEL_VBASE == p->p_paddr)
+		return 0;
+	return kl_fail(k, "program header %d: p_vaddr 0x%llx maps to neither p_paddr "
+		       "0x%llx nor MV_KERNEL_VBASE + p_paddr", i,
+		       (unsigned long long)p->p_vaddr, (unsigned long long)p->p_paddr);
+}
+
+/* kl_check_phdr(k, i): one PT_LOAD against the file and guest RAM. */
+static int kl_check_phdr(struct kload *k, int i)
+{
+	const Elf64_Phdr *p = &k->ph[i];
+	uint64_t fend, pend;
+
+	if (p->p_filesz > p->p_memsz)
+		return kl_fail(k, "program header %d: p_filesz (0x%llx) is larger than "
+			       "p_memsz (0x%llx)", i, (unsigned long long)p->p_filesz,
+			       (unsigned long long)p->p_memsz);
+	if (__builtin_add_overflow(p->p_offset, p->p_filesz, &fend))
+		return kl_fail(k, "program header %d: p_offset+p_filesz (0x%llx + 0x%llx) "
+			       "overflows", i, (unsigned long long)p->p_offset,
+			       (unsigned long long)p->p_filesz);
+	if (fend > k->len)
+		return kl_fail(k, "program header %d: p_offset+p_filesz (0x%llx) is past "
+			       "the end of the file (0x%zx)", i, (unsigned long long)fend, k->len);
+	if (__builtin_add_overflow(p->p_paddr, p->p_memsz, &pend))
+		return kl_fail(k, "program header %d: p_paddr+p_memsz (0x%llx + 0x%llx) "
+			       "overflows", i, (unsigned long long)p->p_paddr,
+			       (unsigned long long)p->p_memsz);
+	if (p->p_paddr < MV_KERNEL_PHYS)
+		return kl_fail(k, "program header %d: p_paddr 0x%llx overlaps the boot area "
+			       "below 0x%llx", i, (unsigned long long)p->p_paddr,
+			       MV_KERNEL_PHYS);
+	if (!mem_gpa(k->mem, p->p_paddr, p->p_memsz))
+		return kl_fail(k, "program header %d: p_paddr+p_memsz (0x%llx) is outside "
+			       "guest RAM (0x%llx bytes; try a larger --mem)", i,
+			       (unsigned long long)pend, (unsigned long long)k->mem->size);
+	return kl_check_vaddr(k, i);
+}
+
+/* kl_check_overlap(k, i): segment i shares no guest-physical byte with j < i. */
+static int kl_check_overlap(struct kload *k, int i)
+{
+	const Elf64_Phdr *a = &k->ph[i], *b;
+	int j;
+
+	for (j = 0; j < i; j++) {
+		b = &k->ph[j];
+		if (b->p_type != PT_LOAD || !a->p_memsz || !b->p_memsz)
+			continue;
+		if (a->p_paddr < b->p_paddr + b->p_memsz && b->p_paddr < a->p_paddr + a->p_memsz)
+			return kl_fail(k, "program header %d: [0x%llx, 0x%llx) overlaps program "
+				       "header %d", i, (unsigned long long)a->p_paddr,
+				       (unsigned long long)(a->p_paddr + a->p_memsz), j);
+	}
+	return 0;
+}
+
+/* kl_check_entry(k, ki): e_entry must lie in an executable PT_LOAD. */
+static int kl_check_entry(struct kload *k)
+{
+	uint64_t e = k->eh->e_entry;
+	int i;
+
+	for (i = 0; i < k->eh->e_phnum; i++) {
+		const Elf64_Phdr *p = &k->ph[i];
+
+		if (p->p_type == PT_LOAD && (p->p_flags & PF_X) &&
+		    e >= p->p_vaddr && e - p->p_vaddr < p->p_memsz)
+			return 0;
+	}
+	return kl_fail(k, "e_entry 0x%llx is not inside an executable PT_LOAD segment",
+		       (unsigned long long)e);
+}
+
+/* kl_check(k, ki): every check, filling ki; nothing is copied yet. */
+static int kl_check(struct kload *k, struct kernel_info *ki)
+{
+	int i, rc, nload = 0;
+
+	rc = kl_check_ehdr(k);
+	if (rc)
+		return rc;
+	ki->phys_start = UINT64_MAX;
+	ki->phys_end = 0;
+	for (i = 0; i < k->eh->e_phnum; i++) {
+		if (k->ph[i].p_type != PT_LOAD)
+			continue;
+		rc = kl_check_phdr(k, i);
+		if (!rc)
+			rc = kl_check_overlap(k, i);
+		if (rc)
+			return rc;
+		nload++;
+		if (k->ph[i].p_paddr < ki->phys_start)
+			ki->phys_start = k->ph[i].p_paddr;
+		if (k->ph[i].p_paddr + k->ph[i].p_memsz > ki->phys_end)
+			ki->phys_end = k->ph[i].p_paddr + k->ph[i].p_memsz;
+	}
+	if (nload == 0)
+		return kl_fail(k, "no PT_LOAD program header");
+	ki->entry = k->eh->e_entry;
+	return kl_check_entry(k);
+}
+
+int kernel_load(const char *name, const uint8_t *buf, size_t len,
+		struct guest_mem *m, struct kernel_info *ki, char *err, size_t errlen)
+{
+	struct kload k = { .name = name, .buf = buf, .len = len, .mem = m,
+			   .err = err, .errlen = errlen };
+	Elf64_Ehdr eh;
+	int i, rc;
+
+	/* Read the header through an aligned copy; buf may be unaligned. */
+	memset(&eh, 0, sizeof(eh));
+	memcpy(&eh, buf, len < sizeof(eh) ? len : sizeof(eh));
+	k.eh = &eh;
+	rc = kl_check(&k, ki);
+	if (rc)
+		return rc;
+	for (i = 0; i < eh.e_phnum; i++) {
+		const Elf64_Phdr *p = &k.ph[i];
+		uint8_t *dst = mem_gpa(m, p->p_paddr, p->p_memsz);
+
+		if (p->p_type != PT_LOAD)
+			continue;
+		memcpy(dst, buf + p->p_offset, p->p_filesz);
+		memset(dst + p->p_filesz, 0, p->p_memsz - p->p_filesz);
+	}
+	return 0;
+}
+
+int read_whole_file(const char *path, uint8_t **out, size_t *len)
+{
+	struct stat st;
+	uint8_t *buf;
+	size_t got = 0;
+	ssize_t n;
+	int fd, rc = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		rc = -errno;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		rc = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+		goto out;
+	}
+	buf = malloc(st.st_size ? st.st_size : 1);
+	if (!buf) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	while (got < (size_t)st.st_size) {
+		n = read(fd, buf + got, st.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rc = n < 0 ? -errno : -EIO;
+			free(buf);
+			goto out;
+		}
+		got += n;
+	}
+	*out = buf;
+	*len = got;
+out:
+	close(fd);
+	return rc;
+}
+
+int kernel_load_file(const char *path, struct guest_mem *m, struct kernel_info *ki,
+		     char *err, size_t errlen)
+{
+	uint8_t *buf;
+	size_t len;
+	int rc;
+
+	rc = read_whole_file(path, &buf, &len);
+	if (rc) {
+		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
+		return rc;
+	}
+	rc = kernel_load(path, buf, len, m, ki, err, errlen);
+	free(buf);
+	return rc;
+}

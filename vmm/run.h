@@ -1,0 +1,67 @@
+/* run.h: `modvisor run` options and their parsing (shared with the unit tests). */
+#ifndef MODVISOR_VMM_RUN_H
+#define MODVISOR_VMM_RUN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "accel.h"
+#include "boot.h"
+
+#define RUN_DEFAULT_MEM_MIB  128u
+
+/* One --add HOSTPATH:GUESTPATH. */
+struct run_add {
+	char *host;
+	char *guest;
+};
+
+struct run_opts {
+	const char *kernel;      /* NULL: images/kernel.elf next to modvisor */
+	const char *initrd;      /* NULL: images/initrd.cpio; "none": no initrd */
+	const char *cmdline;     /* guest kernel command line */
+	uint64_t mem_mib;
+	enum accel_mode accel;
+	int help;                /* --help was given */
+	struct run_add *adds;
+	int nadds;
+	struct boot_cmd *cmds;   /* -c strings (split) and the -- command */
+	int ncmds;
+};
+
+/*
+ * run_parse(argc, argv, o, err, errlen): parse `run`'s argv (argv[0] =
+ * "run") into o, which starts zeroed.  Returns 0, or -1 with the reason in
+ * err (the caller prints it and exits MV_EXIT_USAGE).
+ */
+int run_parse(int argc, char **argv, struct run_opts *o, char *err, size_t errlen);
+
+/* run_opts_free(o): free what run_parse allocated. */
+void run_opts_free(struct run_opts *o);
+
+/*
+ * run_split_words(s, cmd, err, errlen): split a -c string into words:
+ * blanks separate words; '...' groups literally; "..." groups, with \" and
+ * \\ as escapes; outside quotes, \ escapes the next character.  Returns 0
+ * or -1 (unterminated quote, no words) with the reason in err.
+ */
+int run_split_words(const char *s, struct boot_cmd *cmd, char *err, size_t errlen);
+
+/* run_words_copy(argc, argv, cmd): cmd = a copy of argv[0..argc); 0 or -1. */
+int run_words_copy(int argc, char **argv, struct boot_cmd *cmd);
+
+/*
+ * run_parse_add(s, add, err, errlen): split HOSTPATH:GUESTPATH at the last
+ * ':'; GUESTPATH must be absolute.  Returns 0 or -1 with the reason in err.
+ */
+int run_parse_add(const char *s, struct run_add *add, char *err, size_t errlen);
+
+/*
+ * run_rewrite_argv(argc, argv, exe, out): the same `run` invocation for the
+ * emulated KVM host: exe, "run", "--accel=kvm", every other option with
+ * file names made absolute, then "--" and the command.  *out is a malloc'd
+ * NULL-terminated vector; it and its strings live until exit (the
+ * caller execs or exits right after).  0 or -1 (out of memory).
+ */
+int run_rewrite_argv(int argc, char **argv, const char *exe, char ***out);
+
+#endif
