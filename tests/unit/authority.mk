@@ -1,0 +1,19 @@
+# tests/unit/authority.mk: unit tests of the host authority: policy, digests, signatures, log.
+
+AUTH_OBJ = $(patsubst %,$(BUILD)/host/vmm/%.o,$(1))
+
+TEST_BINS += $(BUILD)/tests/unit/test_policy $(BUILD)/tests/unit/test_mlog \
+             $(BUILD)/tests/unit/test_sig
+
+$(BUILD)/tests/unit/test_policy: $(BUILD)/host/tests/unit/test_policy.o \
+		$(call AUTH_OBJ,policy measure)
+	$(call msg,LINK,$@)mkdir -p $(@D) && $(HOSTCC) $(HOST_LDFLAGS) $^ -o $@ $(CHECK_LIBS) $(HOST_LDLIBS)
+
+$(BUILD)/tests/unit/test_mlog: $(BUILD)/host/tests/unit/test_mlog.o \
+		$(call AUTH_OBJ,mlog mlog_fmt mlog_read policy measure sig) \
+		$(BUILD)/host/shared/lib/modsig.o
+	$(call msg,LINK,$@)mkdir -p $(@D) && $(HOSTCC) $(HOST_LDFLAGS) $^ -o $@ $(CHECK_LIBS) $(HOST_LDLIBS)
+
+$(BUILD)/tests/unit/test_sig: $(BUILD)/host/tests/unit/test_sig.o \
+		$(call AUTH_OBJ,sig measure) $(BUILD)/host/shared/lib/modsig.o
+	$(call msg,LINK,$@)mkdir -p $(@D) && $(HOSTCC) $(HOST_LDFLAGS) $^ -o $@ $(CHECK_LIBS) $(HOST_LDLIBS)

@@ -1,0 +1,382 @@
+/* test_mlog.c: Check tests of the measurement log (vmm/mlog*.c): chain, tampering, failures. */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <modvisor/abi/hypercall.h>
+#include <modvisor/abi/module.h>
+#include "../../vmm/mlog.h"
+
+static char path[128];
+
+static void setup(void)
+{
+	snprintf(path, sizeof(path), "/tmp/mv-test-mlog-%d.log", (int)getpid());
+	unlink(path);
+}
+
+static void teardown(void)
+{
+	unlink(path);
+}
+
+/* A run: start, two loads (one with a hostile name), an event, end. */
+static void write_run(enum policy_log_format fmt)
+{
+	struct mlog *l;
+	struct measurement m;
+	struct sig_result s = { .status = SIG_GOOD };
+	char err[256];
+
+	snprintf(s.signer, sizeof(s.signer), "test key");
+	ck_assert_int_eq(measure_buf("module", 6, 1u << MEASURE_SHA256, &m), 0);
+	ck_assert_int_eq(mlog_open(path, fmt, POLICY_FSYNC_ENTRY, &l, err, sizeof(err)), 0);
+	ck_assert_int_eq(mlog_start(l, &(struct mlog_start){ .kernel = "build/kernel" },
+				    err, sizeof(err)), 0);
+	struct mlog_load ld = { .load_id = 1, .name = "hello", .source = MV_MODSRC_FINIT_MODULE,
+				.path = "/lib/modules/hello.ko", .size = 6, .m = &m, .sig = &s,
+				.allow = true, .why = "signature good" };
+	ck_assert_int_eq(mlog_load(l, &ld, err, sizeof(err)), 0);
+	ld.load_id = 2;
+	ld.name = "evil\n{\"seq\":3,\"type\":\"load\"}\r\x1b[2J\"\\";
+	ld.path = NULL;
+	ld.source = MV_MODSRC_INIT_MODULE;
+	ld.allow = false;
+	ld.err = ENOKEY;
+	ld.sig = NULL;
+	ck_assert_int_eq(mlog_load(l, &ld, err, sizeof(err)), 0);
+	ck_assert_int_eq(mlog_event(l, &(struct mlog_event){ .load_id = 1, .event = MV_MODEV_LOADED,
+				    .name = "hello", .taints = 1u << MV_TAINT_UNSIGNED_MODULE },
+				    err, sizeof(err)), 0);
+	ck_assert_int_eq(mlog_close(l, err, sizeof(err)), 0);
+}
+
+static char *slurp(size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = malloc(1 << 16);
+	ck_assert_ptr_nonnull(f);
+	*len = fread(buf, 1, (1 << 16) - 1, f);
+	buf[*len] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static void spit(const char *buf, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(buf, 1, len, f), len);
+	fclose(f);
+}
+
+/* The n-th line (0-based) of buf: its offset and length including '\n'. */
+static void line_span(const char *buf, int n, size_t *off, size_t *len)
+{
+	const char *p = buf;
+	for (int i = 0; i < n; i++)
+		p = strchr(p, '\n') + 1;
+	*off = (size_t)(p - buf);
+	*len = (size_t)(strchr(p, '\n') + 1 - p);
+}
+
+START_TEST(test_chain_verifies)
+{
+	struct mlog_verify v;
+	size_t len;
+
+	write_run(POLICY_LOG_JSONL);
+	ck_assert_int_eq(mlog_verify_file(path, &v), 0);
+	ck_assert_uint_eq(v.entries, 5);
+	ck_assert(v.ended);
+	char *buf = slurp(&len);
+	int lines = 0;
+	for (size_t i = 0; i < len; i++)
+		lines += buf[i] == '\n';
+	/* The hostile name added no line, and no raw control character. */
+	ck_assert_int_eq(lines, 5);
+	for (size_t i = 0; i < len; i++)
+		ck_assert(buf[i] == '\n' || (buf[i] >= 0x20 && buf[i] < 0x7f));
+	ck_assert_ptr_nonnull(strstr(buf, "\"name\":\"evil\\u000a{\\\"seq\\\":3"));
+	ck_assert_ptr_nonnull(strstr(buf, "\"errno_name\":\"ENOKEY\""));
+	ck_assert_ptr_nonnull(strstr(buf, "\"taints\":\"E\""));
+	free(buf);
+}
+END_TEST
+
+START_TEST(test_edit_detected)
+{
+	struct mlog_verify v;
+	size_t len, off, n;
+	char *buf;
+
+	write_run(POLICY_LOG_JSONL);
+	buf = slurp(&len);
+	line_span(buf, 1, &off, &n);
+	char *verdict = strstr(buf + off, "\"verdict\":\"allow\"");
+	memcpy(verdict, "\"verdict\":\"alloW\"", 17);
+	spit(buf, len);
+	ck_assert_int_eq(mlog_verify_file(path, &v), -EBADMSG);
+	ck_assert_uint_eq(v.bad_entry, 1);
+	ck_assert_msg(strstr(v.why, "entry 1 (line 2) was altered") != NULL, "%s", v.why);
+	free(buf);
+}
+END_TEST
+
+START_TEST(test_reorder_detected)
+{
+	struct mlog_verify v;
+	size_t len, o1, n1, o2, n2;
+	char *buf, *out;
+
+	write_run(POLICY_LOG_JSONL);
+	buf = slurp(&len);
+	line_span(buf, 1, &o1, &n1);
+	line_span(buf, 2, &o2, &n2);
+	out = malloc(len);
+	memcpy(out, buf, o1);
+	memcpy(out + o1, buf + o2, n2);
+	memcpy(out + o1 + n2, buf + o1, n1);
+	memcpy(out + o1 + n1 + n2, buf + o2 + n2, len - o2 - n2);
+	spit(out, len);
+	ck_assert_int_eq(mlog_verify_file(path, &v), -EBADMSG);
+	ck_assert_uint_eq(v.bad_entry, 1);
+	ck_assert_msg(strstr(v.why, "reordered") != NULL, "%s", v.why);
+	free(buf);
+	free(out);
+}
+END_TEST
+
+START_TEST(test_removal_detected)
+{
+	struct mlog_verify v;
+	size_t len, off, n;
+	char *buf;
+
+	write_run(POLICY_LOG_JSONL);
+	buf = slurp(&len);
+	line_span(buf, 2, &off, &n);
+	memmove(buf + off, buf + off + n, len - off - n);
+	spit(buf, len - n);
+	ck_assert_int_eq(mlog_verify_file(path, &v), -EBADMSG);
+	ck_assert_uint_eq(v.bad_entry, 2);
+	free(buf);
+}
+END_TEST
+
+START_TEST(test_truncation_detected)
+{
+	struct mlog_verify v;
+	size_t len, off, n;
+	char *buf;
+
+	write_run(POLICY_LOG_JSONL);
+	buf = slurp(&len);
+	/* Cut in the middle of the last line. */
+	spit(buf, len - 10);
+	ck_assert_int_eq(mlog_verify_file(path, &v), -EBADMSG);
+	ck_assert_uint_eq(v.bad_entry, 4);
+	ck_assert_msg(strstr(v.why, "cut") != NULL, "%s", v.why);
+	/* Cut whole entries: the end entry is missing. */
+	line_span(buf, 3, &off, &n);
+	spit(buf, off + n);
+	ck_assert_int_eq(mlog_verify_file(path, &v), -EBADMSG);
+	ck_assert_msg(strstr(v.why, "without an end entry") != NULL, "%s", v.why);
+	free(buf);
+}
+END_TEST
+
+START_TEST(test_appended_forgery_detected)
+{
+	struct mlog_verify v, good;
+	size_t len, off, n;
+	char *buf, *out;
+
+	write_run(POLICY_LOG_JSONL);
+	ck_assert_int_eq(mlog_verify_file(path, &good), 0);
+	buf = slurp(&len);
+	/* A copy of a load entry appended after the end: its prev is stale. */
+	line_span(buf, 1, &off, &n);
+	out = malloc(len + n);
+	memcpy(out, buf, len);
+	memcpy(out + len, buf + off, n);
+	spit(out, len + n);
+	ck_assert_int_eq(mlog_verify_file(path, &v), -EBADMSG);
+	ck_assert_uint_eq(v.bad_entry, 5);
+	/* A correctly chained entry appended after the end is still refused. */
+	spit(buf, len);
+	struct mlog *l;
+	struct measurement m;
+	char err[256];
+	measure_buf("x", 1, 1u << MEASURE_SHA256, &m);
+	ck_assert_int_eq(mlog_open(path, POLICY_LOG_JSONL, POLICY_FSYNC_NONE, &l, err, sizeof(err)), 0);
+	ck_assert_int_eq(mlog_load(l, &(struct mlog_load){ .name = "forged", .m = &m, .allow = true },
+				   err, sizeof(err)), 0);
+	free(l);    /* leave without an end entry, as a forger would */
+	ck_assert_int_eq(mlog_verify_file(path, &v), -EBADMSG);
+	ck_assert_uint_eq(v.bad_entry, 5);
+	ck_assert_msg(strstr(v.why, "appended") != NULL, "%s", v.why);
+	free(buf);
+	free(out);
+}
+END_TEST
+
+START_TEST(test_resume_continues_chain)
+{
+	struct mlog_verify v;
+
+	write_run(POLICY_LOG_JSONL);
+	write_run(POLICY_LOG_JSONL);
+	ck_assert_int_eq(mlog_verify_file(path, &v), 0);
+	ck_assert_uint_eq(v.entries, 10);
+}
+END_TEST
+
+START_TEST(test_resume_refuses_tampered_log)
+{
+	struct mlog *l;
+	char err[512];
+
+	spit("{\"seq\":0}\n", 10);
+	ck_assert_int_lt(mlog_open(path, POLICY_LOG_JSONL, POLICY_FSYNC_ENTRY, &l, err, sizeof(err)), 0);
+	ck_assert_msg(strstr(err, "does not verify") != NULL, "%s", err);
+}
+END_TEST
+
+START_TEST(test_unwritable_log)
+{
+	struct mlog *l;
+	char err[512];
+
+	ck_assert_int_eq(mlog_open("/nonexistent-dir/run.log", POLICY_LOG_JSONL, POLICY_FSYNC_ENTRY,
+				   &l, err, sizeof(err)), -ENOENT);
+	ck_assert_msg(strstr(err, "/nonexistent-dir/run.log: cannot open the measurement log") != NULL,
+		      "%s", err);
+	ck_assert_int_eq(mlog_open("/tmp", POLICY_LOG_JSONL, POLICY_FSYNC_ENTRY, &l, err, sizeof(err)),
+			 -EISDIR);
+	/* A device that takes no bytes: the first append fails, loudly. */
+	ck_assert_int_eq(mlog_open("/dev/full", POLICY_LOG_JSONL, POLICY_FSYNC_ENTRY, &l, err,
+				   sizeof(err)), 0);
+	ck_assert_int_eq(mlog_start(l, &(struct mlog_start){ .kernel = "k" }, err, sizeof(err)), -ENOSPC);
+	ck_assert_msg(strstr(err, "/dev/full: entry 0: write failed") != NULL, "%s", err);
+	mlog_close(l, err, sizeof(err));
+}
+END_TEST
+
+START_TEST(test_ima_formats_verify)
+{
+	struct mlog_verify v;
+	size_t len;
+	char *buf;
+
+	write_run(POLICY_LOG_IMA_ASCII);
+	ck_assert_int_eq(mlog_verify_file(path, &v), 0);
+	ck_assert_uint_eq(v.entries, 4);
+	buf = slurp(&len);
+	ck_assert_ptr_nonnull(strstr(buf, "10 "));
+	ck_assert_ptr_nonnull(strstr(buf, " ima-ng sha256:"));
+	ck_assert_ptr_nonnull(strstr(buf, "finit_module:/lib/modules/hello.ko|id=1,verdict=allow"));
+	ck_assert_ptr_nonnull(strstr(buf, "init_module:evil\\x0a{\"seq\":3,"));
+	/* An edited name no longer matches its template hash. */
+	char *h = strstr(buf, "hello.ko");
+	h[0] = 'j';
+	spit(buf, len);
+	ck_assert_int_eq(mlog_verify_file(path, &v), -EBADMSG);
+	ck_assert_uint_eq(v.bad_entry, 1);
+	free(buf);
+	unlink(path);
+	write_run(POLICY_LOG_IMA_BINARY);
+	ck_assert_int_eq(mlog_verify_file(path, &v), 0);
+	ck_assert_uint_eq(v.entries, 4);
+	buf = slurp(&len);
+	spit(buf, len - 1);
+	ck_assert_int_eq(mlog_verify_file(path, &v), -EBADMSG);
+	ck_assert_uint_eq(v.bad_entry, 3);
+	free(buf);
+}
+END_TEST
+
+START_TEST(test_ima_log_must_be_new)
+{
+	struct mlog *l;
+	char err[512];
+
+	write_run(POLICY_LOG_IMA_ASCII);
+	ck_assert_int_eq(mlog_open(path, POLICY_LOG_IMA_ASCII, POLICY_FSYNC_ENTRY, &l, err,
+				   sizeof(err)), -EEXIST);
+}
+END_TEST
+
+/* evmctl (ima-evm-utils) replays our binary list against a PCR-10 value in a file. */
+START_TEST(test_ima_binary_evmctl)
+{
+	struct mlog *l;
+	struct measurement m;
+	char err[256], hex[65], pcrs[160], cmd[512];
+	uint8_t agg[32];
+	FILE *f;
+
+	if (system("command -v evmctl >/dev/null 2>&1") != 0) {
+		fprintf(stderr, "evmctl not installed: skipping the IMA cross-check\n");
+		return;
+	}
+	measure_buf("module", 6, 1u << MEASURE_SHA256, &m);
+	ck_assert_int_eq(mlog_open(path, POLICY_LOG_IMA_BINARY, POLICY_FSYNC_ENTRY, &l, err,
+				   sizeof(err)), 0);
+	ck_assert_int_eq(mlog_start(l, &(struct mlog_start){ .kernel = "k" }, err, sizeof(err)), 0);
+	ck_assert_int_eq(mlog_load(l, &(struct mlog_load){ .name = "a b\n", .m = &m, .allow = true,
+				   .source = MV_MODSRC_INIT_MODULE }, err, sizeof(err)), 0);
+	mlog_aggregate(l, agg);
+	ck_assert_int_eq(mlog_close(l, err, sizeof(err)), 0);
+	/* The TPM 1.2 sysfs "pcrs" layout evmctl reads: PCR-00 .. PCR-23 in order. */
+	for (int bad = 0; bad < 2; bad++) {
+		snprintf(pcrs, sizeof(pcrs), "%s.pcrs", path);
+		f = fopen(pcrs, "w");
+		ck_assert_ptr_nonnull(f);
+		agg[0] ^= (uint8_t)bad;
+		measure_hex(agg, 32, hex);
+		for (int i = 0; i < 24; i++)
+			fprintf(f, "PCR-%02d: %s\n", i, i == 10 ? hex :
+				"0000000000000000000000000000000000000000000000000000000000000000");
+		fclose(f);
+		snprintf(cmd, sizeof(cmd), "evmctl ima_measurement --pcrs sha256,%s %s >/dev/null 2>&1",
+			 pcrs, path);
+		ck_assert_int_eq(system(cmd) == 0, !bad);
+		unlink(pcrs);
+	}
+}
+END_TEST
+
+static Suite *mlog_suite(void)
+{
+	Suite *s = suite_create("mlog");
+	TCase *tc = tcase_create("mlog");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_chain_verifies);
+	tcase_add_test(tc, test_edit_detected);
+	tcase_add_test(tc, test_reorder_detected);
+	tcase_add_test(tc, test_removal_detected);
+	tcase_add_test(tc, test_truncation_detected);
+	tcase_add_test(tc, test_appended_forgery_detected);
+	tcase_add_test(tc, test_resume_continues_chain);
+	tcase_add_test(tc, test_resume_refuses_tampered_log);
+	tcase_add_test(tc, test_unwritable_log);
+	tcase_add_test(tc, test_ima_formats_verify);
+	tcase_add_test(tc, test_ima_log_must_be_new);
+	tcase_add_test(tc, test_ima_binary_evmctl);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(mlog_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

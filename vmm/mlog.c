@@ -1,0 +1,367 @@
+/* mlog.c: write the measurement log (JSON Lines or IMA formats), hash-chained and fsync'ed. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <openssl/sha.h>
+
+#include <modvisor/abi/hypercall.h>
+#include <modvisor/abi/module.h>
+#include <modvisor/version.h>
+#include "mlog.h"
+#include "mlog_fmt.h"
+
+struct mlog {
+	int fd;
+	enum policy_log_format format;
+	bool fsync;                     /* fsync after each entry */
+	bool fsync_close;               /* fsync at close */
+	uint64_t seq;                   /* index of the next entry */
+	uint8_t agg[MLOG_AGG_LEN];
+	char path[256];
+};
+
+void mlog_taint_string(uint32_t taints, char out[8])
+{
+	static const struct { int bit; char c; } letters[] = {
+		{ MV_TAINT_PROPRIETARY_MODULE, 'P' }, { MV_TAINT_FORCED_MODULE, 'F' },
+		{ MV_TAINT_OOT_MODULE, 'O' }, { MV_TAINT_UNSIGNED_MODULE, 'E' },
+	};
+	int n = 0;
+
+	for (size_t i = 0; i < sizeof(letters) / sizeof(letters[0]); i++)
+		if (taints & (1u << letters[i].bit))
+			out[n++] = letters[i].c;
+	out[n] = '\0';
+}
+
+uint64_t mlog_aggregate(const struct mlog *l, uint8_t out[MLOG_AGG_LEN])
+{
+	memcpy(out, l->agg, MLOG_AGG_LEN);
+	return l->seq;
+}
+
+/* Continue the chain of an existing JSON Lines log, or refuse an IMA one. */
+static int mlog_resume(struct mlog *l, const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	struct mlog_verify v;
+	int ret;
+
+	if (fstat(l->fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
+		return 0;
+	if (l->format != POLICY_LOG_JSONL) {
+		snprintf(err, errlen, "%s: exists; an IMA-format list starts afresh at each boot "
+			 "(remove it or choose another log path)", path);
+		return -EEXIST;
+	}
+	ret = mlog_verify_file(path, &v);
+	if (ret < 0) {
+		snprintf(err, errlen, "%s: the existing log does not verify (entry %llu: %s); "
+			 "move it away to start a new one", path,
+			 (unsigned long long)v.bad_entry, ret == -EBADMSG ? v.why : strerror(-ret));
+		return ret == -EBADMSG ? -EINVAL : ret;
+	}
+	l->seq = v.entries;
+	memcpy(l->agg, v.agg, MLOG_AGG_LEN);
+	return 0;
+}
+
+int mlog_open(const char *path, enum policy_log_format format, enum policy_fsync fsync,
+	      struct mlog **out, char *err, size_t errlen)
+{
+	struct mlog *l = calloc(1, sizeof(*l));
+	struct stat st;
+	int ret;
+
+	*out = NULL;
+	if (!l)
+		return snprintf(err, errlen, "%s: out of memory", path), -ENOMEM;
+	l->format = format;
+	snprintf(l->path, sizeof(l->path), "%s", path);
+	l->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (l->fd < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: cannot open the measurement log for writing: %s",
+			 path, strerror(errno));
+		free(l);
+		return ret;
+	}
+	/* Pipes and terminals cannot be fsync'ed; only regular files are. */
+	bool regular = fstat(l->fd, &st) == 0 && S_ISREG(st.st_mode);
+	l->fsync = regular && fsync == POLICY_FSYNC_ENTRY;
+	l->fsync_close = regular && fsync != POLICY_FSYNC_NONE;
+	ret = mlog_resume(l, path, err, errlen);
+	if (ret < 0) {
+		close(l->fd);
+		free(l);
+		return ret;
+	}
+	*out = l;
+	return 0;
+}
+
+/* Write all of (p, n) in one append, then fsync when asked; extend the chain. */
+static int mlog_commit(struct mlog *l, const struct mlog_buf *b, const uint8_t new_agg[32],
+		       char *err, size_t errlen)
+{
+	ssize_t n;
+
+	if (b->oom)
+		return snprintf(err, errlen, "%s: out of memory", l->path), -ENOMEM;
+	n = write(l->fd, b->p, b->len);
+	if (n != (ssize_t)b->len) {
+		int e = n < 0 ? errno : ENOSPC;
+		snprintf(err, errlen, "%s: entry %llu: write failed: %s", l->path,
+			 (unsigned long long)l->seq, strerror(e));
+		return -e;
+	}
+	if (l->fsync && fsync(l->fd) < 0) {
+		int e = errno;
+		snprintf(err, errlen, "%s: entry %llu: fsync failed: %s", l->path,
+			 (unsigned long long)l->seq, strerror(e));
+		return -e;
+	}
+	memcpy(l->agg, new_agg, MLOG_AGG_LEN);
+	l->seq++;
+	return 0;
+}
+
+static void mlog_now(char *out, size_t len)
+{
+	struct timespec ts;
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	snprintf(out, len, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (long)(ts.tv_nsec / 1000) % 1000000);
+}
+
+/* Open a JSON entry: seq, time, type. */
+static void mlog_json_begin(struct mlog *l, struct mlog_buf *b, const char *type)
+{
+	char now[96];
+
+	mlog_now(now, sizeof(now));
+	mlog_buf_printf(b, "{\"seq\":%llu,\"time\":\"%s\",\"type\":\"%s\"",
+			(unsigned long long)l->seq, now, type);
+}
+
+/* Close a JSON entry: prev, then agg = SHA-256(prev || SHA-256(text so far)). */
+static int mlog_json_end(struct mlog *l, struct mlog_buf *b, char *err, size_t errlen)
+{
+	uint8_t agg[MLOG_AGG_LEN];
+	char hex[2 * MLOG_AGG_LEN + 1];
+
+	measure_hex(l->agg, MLOG_AGG_LEN, hex);
+	mlog_buf_printf(b, ",\"prev\":\"%s\"", hex);
+	if (!b->oom)
+		mlog_chain_extend(l->agg, b->p, b->len, agg);
+	measure_hex(agg, MLOG_AGG_LEN, hex);
+	mlog_buf_printf(b, ",\"agg\":\"%s\"}\n", hex);
+	return mlog_commit(l, b, agg, err, errlen);
+}
+
+/* An IMA entry: ima-ng template data, then the ascii line or binary record. */
+static int mlog_ima_entry(struct mlog *l, const uint8_t sha256[32], const char *name,
+			  char *err, size_t errlen)
+{
+	struct mlog_buf td = { 0 }, rec = { 0 };
+	uint8_t agg[MLOG_AGG_LEN];
+	int ret;
+
+	mlog_ima_template(&td, sha256, name);
+	mlog_ima_record(&rec, &td, l->format == POLICY_LOG_IMA_BINARY, sha256, name);
+	if (!td.oom)
+		mlog_ima_extend(l->agg, &td, agg);
+	rec.oom |= td.oom;
+	ret = mlog_commit(l, &rec, agg, err, errlen);
+	free(td.p);
+	free(rec.p);
+	return ret;
+}
+
+static const char *mlog_source_name(uint32_t source)
+{
+	return source == MV_MODSRC_INIT_MODULE ? "init_module" :
+	       source == MV_MODSRC_FINIT_MODULE ? "finit_module" : "unknown";
+}
+
+static void mlog_json_digests(struct mlog_buf *b, const struct measurement *m)
+{
+	char hex[2 * MEASURE_MAX_DIGEST + 1];
+	const char *sep = "";
+
+	measure_hex(m->xxh3, MEASURE_XXH3_LEN, hex);
+	mlog_buf_printf(b, ",\"xxh3\":\"%s\",\"digests\":[", hex);
+	for (int a = 0; a < MEASURE_NALGOS; a++) {
+		if (!(m->set & (1u << a)))
+			continue;
+		measure_hex(m->digest[a], measure_algo_len((enum measure_algo)a), hex);
+		mlog_buf_printf(b, "%s\"%s:%s\"", sep, measure_algo_name((enum measure_algo)a), hex);
+		sep = ",";
+	}
+	mlog_buf_printf(b, "]");
+}
+
+static void mlog_json_sig(struct mlog_buf *b, const struct sig_result *s)
+{
+	if (!s) {
+		mlog_buf_printf(b, ",\"sig\":\"not-checked\"");
+		return;
+	}
+	mlog_buf_printf(b, ",\"sig\":\"%s\"", sig_status_name(s->status));
+	if (s->status == SIG_UNSIGNED || s->status == SIG_MALFORMED)
+		return;
+	mlog_buf_json_str(b, "sig_hash", s->hash);
+	mlog_buf_json_str(b, "sig_key", s->pkey);
+	mlog_buf_json_str(b, "signer", s->signer);
+	mlog_buf_json_str(b, "key_id", s->key_id);
+}
+
+/* The IMA name of an entry: "SOURCE:PATH-or-NAME|verdict=...,..." escaped. */
+static void mlog_ima_load_name(struct mlog_buf *b, const struct mlog_load *e, const char *taints)
+{
+	mlog_buf_printf(b, "%s:", mlog_source_name(e->source));
+	mlog_buf_ima_escape(b, e->path && e->path[0] ? e->path : e->name);
+	mlog_buf_printf(b, "|id=%u,verdict=%s,errno=%s,sig=%s,taints=%s", e->load_id,
+			e->allow ? "allow" : "deny", policy_errno_name(e->err),
+			e->sig ? sig_status_name(e->sig->status) : "not-checked",
+			taints[0] ? taints : "-");
+}
+
+int mlog_load(struct mlog *l, const struct mlog_load *e, char *err, size_t errlen)
+{
+	struct mlog_buf b = { 0 };
+	char taints[8];
+	int ret;
+
+	mlog_taint_string(e->taints, taints);
+	if (l->format != POLICY_LOG_JSONL) {
+		mlog_ima_load_name(&b, e, taints);
+		if (b.oom) {
+			free(b.p);
+			return snprintf(err, errlen, "%s: out of memory", l->path), -ENOMEM;
+		}
+		ret = mlog_ima_entry(l, e->m->digest[MEASURE_SHA256], b.p, err, errlen);
+		free(b.p);
+		return ret;
+	}
+	mlog_json_begin(l, &b, "load");
+	mlog_buf_printf(&b, ",\"load_id\":%u", e->load_id);
+	mlog_buf_json_str(&b, "name", e->name ? e->name : "");
+	mlog_buf_printf(&b, ",\"source\":\"%s\"", mlog_source_name(e->source));
+	if (e->path)
+		mlog_buf_json_str(&b, "path", e->path);
+	mlog_buf_printf(&b, ",\"flags\":%u,\"size\":%llu", e->flags, (unsigned long long)e->size);
+	mlog_json_digests(&b, e->m);
+	mlog_json_sig(&b, e->sig);
+	mlog_buf_printf(&b, ",\"verdict\":\"%s\",\"errno\":%d,\"errno_name\":\"%s\",\"taints\":\"%s\"",
+			e->allow ? "allow" : "deny", e->err, policy_errno_name(e->err), taints);
+	mlog_buf_json_str(&b, "why", e->why ? e->why : "");
+	ret = mlog_json_end(l, &b, err, errlen);
+	free(b.p);
+	return ret;
+}
+
+static const char *mlog_event_name(uint32_t ev)
+{
+	static const char *const names[] = {
+		[MV_MODEV_LOADED] = "loaded", [MV_MODEV_LOAD_FAILED] = "load-failed",
+		[MV_MODEV_INIT_FAILED] = "init-failed", [MV_MODEV_UNLOADED] = "unloaded",
+		[MV_MODEV_INIT_FAULT] = "init-fault",
+	};
+	return ev < sizeof(names) / sizeof(names[0]) && names[ev] ? names[ev] : "unknown";
+}
+
+int mlog_event(struct mlog *l, const struct mlog_event *e, char *err, size_t errlen)
+{
+	struct mlog_buf b = { 0 };
+	char taints[8];
+	int ret;
+
+	mlog_taint_string(e->taints, taints);
+	if (l->format != POLICY_LOG_JSONL) {
+		uint8_t d[32];
+		mlog_buf_printf(&b, "event:%s:", mlog_event_name(e->event));
+		mlog_buf_ima_escape(&b, e->name);
+		mlog_buf_printf(&b, "|id=%u,errno=%s,init_ret=%d,base=0x%llx,taints=%s", e->load_id,
+				policy_errno_name(e->err), e->init_ret, (unsigned long long)e->base,
+				taints[0] ? taints : "-");
+		if (b.oom) {
+			free(b.p);
+			return snprintf(err, errlen, "%s: out of memory", l->path), -ENOMEM;
+		}
+		SHA256((const uint8_t *)b.p, b.len, d);
+		ret = mlog_ima_entry(l, d, b.p, err, errlen);
+		free(b.p);
+		return ret;
+	}
+	mlog_json_begin(l, &b, "event");
+	mlog_buf_printf(&b, ",\"load_id\":%u,\"event\":\"%s\"", e->load_id, mlog_event_name(e->event));
+	mlog_buf_json_str(&b, "name", e->name ? e->name : "");
+	mlog_buf_printf(&b, ",\"errno\":%d,\"errno_name\":\"%s\",\"init_ret\":%d,\"base\":\"0x%llx\","
+			"\"taints\":\"%s\"", e->err, policy_errno_name(e->err), e->init_ret,
+			(unsigned long long)e->base, taints);
+	ret = mlog_json_end(l, &b, err, errlen);
+	free(b.p);
+	return ret;
+}
+
+int mlog_start(struct mlog *l, const struct mlog_start *s, char *err, size_t errlen)
+{
+	struct mlog_buf b = { 0 };
+	uint8_t zero[32] = { 0 };
+	char hex[65];
+	int ret;
+
+	if (l->format != POLICY_LOG_JSONL) {
+		mlog_buf_printf(&b, "modvisor-start:kernel=");
+		mlog_buf_ima_escape(&b, s->kernel ? s->kernel : "");
+		ret = b.oom ? -ENOMEM : mlog_ima_entry(l, s->kernel_sha256 ? s->kernel_sha256 : zero,
+							 b.p, err, errlen);
+		free(b.p);
+		return ret;
+	}
+	mlog_json_begin(l, &b, "start");
+	mlog_buf_json_str(&b, "modvisor", MODVISOR_VERSION);
+	mlog_buf_json_str(&b, "kernel", s->kernel ? s->kernel : "");
+	if (s->kernel_sha256) {
+		measure_hex(s->kernel_sha256, 32, hex);
+		mlog_buf_printf(&b, ",\"kernel_sha256\":\"%s\"", hex);
+	}
+	mlog_buf_json_str(&b, "policy", s->policy ? s->policy : "");
+	ret = mlog_json_end(l, &b, err, errlen);
+	free(b.p);
+	return ret;
+}
+
+int mlog_close(struct mlog *l, char *err, size_t errlen)
+{
+	struct mlog_buf b = { 0 };
+	int ret = 0;
+
+	if (!l)
+		return 0;
+	if (l->format == POLICY_LOG_JSONL) {
+		mlog_json_begin(l, &b, "end");
+		mlog_buf_printf(&b, ",\"entries\":%llu", (unsigned long long)l->seq + 1);
+		ret = mlog_json_end(l, &b, err, errlen);
+		free(b.p);
+	}
+	if (ret == 0 && l->fsync_close && fsync(l->fd) < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: fsync failed: %s", l->path, strerror(errno));
+	}
+	if (close(l->fd) < 0 && ret == 0) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: close failed: %s", l->path, strerror(errno));
+	}
+	free(l);
+	return ret;
+}

@@ -1,0 +1,108 @@
+/* mlog.h: the measurement log: append-only, hash-chained like a TPM PCR, durable. */
+#ifndef MODVISOR_VMM_MLOG_H
+#define MODVISOR_VMM_MLOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "measure.h"
+#include "policy.h"
+#include "sig.h"
+
+#define MLOG_AGG_LEN  32        /* the aggregate is SHA-256 */
+
+/* What one entry records. */
+enum mlog_kind { MLOG_START, MLOG_LOAD, MLOG_EVENT, MLOG_END };
+
+struct mlog_load {
+	uint32_t load_id;
+	const char *name;               /* module name (host's reading), may be "" */
+	uint32_t source;                /* MV_MODSRC_* */
+	const char *path;               /* finit_module's path, or NULL */
+	uint32_t flags;
+	uint64_t size;
+	const struct measurement *m;
+	const struct sig_result *sig;   /* NULL: signature not considered */
+	bool allow;
+	int err;                        /* positive errno when denied */
+	uint32_t taints;                /* 1u << MV_TAINT_* */
+	const char *why;                /* one line: why this verdict */
+};
+
+struct mlog_event {
+	uint32_t load_id;
+	uint32_t event;                 /* enum mv_modevent */
+	int err;
+	int init_ret;
+	const char *name;
+	uint64_t base;
+	uint32_t taints;
+};
+
+struct mlog_start {
+	const char *kernel;             /* path of the booted kernel */
+	const uint8_t *kernel_sha256;   /* 32 bytes, or NULL */
+	const char *policy;             /* one-line summary */
+};
+
+struct mlog;
+
+/*
+ * mlog_open(path, format, fsync, out, err, errlen): open the log for
+ * appending.  A JSON Lines log that already has entries is verified and the
+ * chain continues from it; an IMA-format log must not exist yet (IMA lists
+ * start afresh at each boot).  Returns 0, or -errno with "path: reason".
+ */
+int mlog_open(const char *path, enum policy_log_format format, enum policy_fsync fsync,
+	      struct mlog **out, char *err, size_t errlen);
+
+/*
+ * mlog_start(), mlog_load(), mlog_event(): append one entry, extend the
+ * aggregate, fsync when the policy says so.  Returns 0, or -errno with
+ * a reason in err: the caller must then stop the VM (no measurement is
+ * ever dropped).
+ */
+int mlog_start(struct mlog *l, const struct mlog_start *s, char *err, size_t errlen);
+int mlog_load(struct mlog *l, const struct mlog_load *e, char *err, size_t errlen);
+int mlog_event(struct mlog *l, const struct mlog_event *e, char *err, size_t errlen);
+
+/*
+ * mlog_close(l, err, errlen): append the end entry, fsync and close.
+ * Returns 0 or -errno (l is freed either way; NULL is fine).
+ */
+int mlog_close(struct mlog *l, char *err, size_t errlen);
+
+/* mlog_aggregate(l, out): the current aggregate; returns the entry count. */
+uint64_t mlog_aggregate(const struct mlog *l, uint8_t out[MLOG_AGG_LEN]);
+
+/* ---- reading a log back (modvisor log verify / show) ---------------------- */
+
+struct mlog_verify {
+	uint64_t entries;               /* OUT: entries that verified */
+	uint8_t agg[MLOG_AGG_LEN];      /* OUT: aggregate after them */
+	bool ended;                     /* OUT: the last entry is an end entry */
+	uint64_t bad_entry;             /* OUT: index of the first bad entry */
+	uint64_t bad_line;              /* OUT: its line (JSONL) or byte offset */
+	char why[256];                  /* OUT: what is wrong with it */
+};
+
+/*
+ * mlog_verify_file(path, out): replay a log's chain, detecting the format
+ * (JSON Lines, IMA ascii or binary).  Returns 0 when every entry verifies,
+ * -EBADMSG with out->bad_* and out->why naming the first entry that was
+ * altered, reordered, removed or cut, or -errno when the file cannot be read.
+ */
+int mlog_verify_file(const char *path, struct mlog_verify *out);
+
+/*
+ * mlog_show_file(path, f): print a log as a table, one line per entry; names
+ * stay escaped so a hostile name cannot fake a line.  0 or -errno.
+ */
+int mlog_show_file(const char *path, FILE *f);
+
+/* mlog_taint_string(taints, out): "EF", "" ... in Linux's letter order. */
+void mlog_taint_string(uint32_t taints, char out[8]);
+
+#endif

@@ -1,0 +1,355 @@
+/* mlog_read.c: replay and print a measurement log (JSON Lines, IMA ascii or binary). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/sha.h>
+
+#include "measure.h"
+#include "mlog.h"
+#include "mlog_fmt.h"
+
+/* The chain suffix every JSON entry ends with: ,"agg":"<64 hex>"}\n */
+#define MLOG_AGG_KEY      ",\"agg\":\""
+#define MLOG_AGG_SUFFIX   (sizeof(MLOG_AGG_KEY) - 1 + 2 * MLOG_AGG_LEN + 2)
+
+enum mlog_fmt { MLOG_FMT_JSONL, MLOG_FMT_ASCII, MLOG_FMT_BINARY };
+
+static enum mlog_fmt mlog_detect(const char *p, size_t len)
+{
+	if (len >= 4 && memcmp(p, "\x0a\0\0\0", 4) == 0)
+		return MLOG_FMT_BINARY;
+	if (len >= 3 && memcmp(p, "10 ", 3) == 0)
+		return MLOG_FMT_ASCII;
+	return MLOG_FMT_JSONL;
+}
+
+static int mlog_bad(struct mlog_verify *v, uint64_t line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int mlog_bad(struct mlog_verify *v, uint64_t line, const char *fmt, ...)
+{
+	va_list ap;
+
+	v->bad_entry = v->entries;
+	v->bad_line = line;
+	va_start(ap, fmt);
+	vsnprintf(v->why, sizeof(v->why), fmt, ap);
+	va_end(ap);
+	return -EBADMSG;
+}
+
+/*
+ * mlog_json_field(line, len, key, out, outlen): the raw text of a top-level
+ * field's value (a string without its quotes, escapes kept).  The line is
+ * scanned as a flat JSON object; returns 1 if found, 0 if not, -1 when the
+ * line is not such an object.
+ */
+static int mlog_json_field(const char *p, size_t len, const char *key, char *out, size_t outlen)
+{
+	size_t i = 0, klen = strlen(key);
+	int found = 0;
+
+	if (len < 2 || p[0] != '{')
+		return -1;
+	for (i = 1; i < len && p[i] != '}';) {
+		size_t ks, ke, vs, ve;
+		if (p[i] != '"')
+			return -1;
+		ks = ++i;
+		while (i < len && p[i] != '"')
+			i++;
+		ke = i++;
+		if (i >= len || p[i++] != ':')
+			return -1;
+		vs = i;
+		if (i < len && p[i] == '"') {
+			for (i++; i < len && p[i] != '"'; i++)
+				if (p[i] == '\\')
+					i++;
+			ve = ++i;
+		} else {
+			int depth = 0;
+			for (; i < len && (depth > 0 || (p[i] != ',' && p[i] != '}')); i++) {
+				if (p[i] == '"')
+					for (i++; i < len && p[i] != '"'; i++)
+						if (p[i] == '\\')
+							i++;
+				depth += p[i] == '[' ? 1 : p[i] == ']' ? -1 : 0;
+			}
+			ve = i;
+		}
+		if (i > len || ve <= vs)
+			return -1;
+		if (!found && ke - ks == klen && memcmp(p + ks, key, klen) == 0) {
+			size_t s = vs, e = ve;
+			if (p[s] == '"')
+				s++, e--;
+			snprintf(out, outlen, "%.*s", (int)(e - s), p + s);
+			found = 1;
+		}
+		if (i < len && p[i] == ',')
+			i++;
+	}
+	if (i + 1 != len)
+		return -1;
+	return found;
+}
+
+/* Check one JSON Lines entry (without its newline) against the running chain. */
+static int mlog_verify_json_line(struct mlog_verify *v, const char *p, size_t len, uint64_t lineno,
+				 bool *after_end)
+{
+	char seq[32], prev[160], agg[160], type[16];
+	uint8_t want[MLOG_AGG_LEN], got[MLOG_AGG_LEN];
+	char hex[2 * MLOG_AGG_LEN + 1];
+
+	if (mlog_json_field(p, len, "seq", seq, sizeof(seq)) != 1 ||
+	    mlog_json_field(p, len, "type", type, sizeof(type)) != 1 ||
+	    mlog_json_field(p, len, "prev", prev, sizeof(prev)) != 1 ||
+	    mlog_json_field(p, len, "agg", agg, sizeof(agg)) != 1 || len < MLOG_AGG_SUFFIX ||
+	    memcmp(p + len - MLOG_AGG_SUFFIX, MLOG_AGG_KEY, sizeof(MLOG_AGG_KEY) - 1) != 0)
+		return mlog_bad(v, lineno, "entry %llu (line %llu) is not a log entry "
+				"(altered or cut)", (unsigned long long)v->entries,
+				(unsigned long long)lineno);
+	if (strtoull(seq, NULL, 10) != v->entries || seq[0] < '0' || seq[0] > '9')
+		return mlog_bad(v, lineno, "entry %llu (line %llu) has seq %s: entries reordered, "
+				"removed or inserted", (unsigned long long)v->entries,
+				(unsigned long long)lineno, seq);
+	measure_hex(v->agg, MLOG_AGG_LEN, hex);
+	if (strcmp(prev, hex) != 0)
+		return mlog_bad(v, lineno, "entry %llu (line %llu) does not continue the chain "
+				"(prev differs): entries reordered, removed or inserted",
+				(unsigned long long)v->entries, (unsigned long long)lineno);
+	if (*after_end && strcmp(type, "start") != 0)
+		return mlog_bad(v, lineno, "entry %llu (line %llu) follows an end entry but is "
+				"no start entry: appended after the run", (unsigned long long)v->entries,
+				(unsigned long long)lineno);
+	mlog_chain_extend(v->agg, p, len - MLOG_AGG_SUFFIX, got);
+	if (measure_unhex(agg, want, MLOG_AGG_LEN) < 0 || memcmp(want, got, MLOG_AGG_LEN) != 0)
+		return mlog_bad(v, lineno, "entry %llu (line %llu) was altered (its hash does not "
+				"give its agg)", (unsigned long long)v->entries,
+				(unsigned long long)lineno);
+	memcpy(v->agg, got, MLOG_AGG_LEN);
+	*after_end = strcmp(type, "end") == 0;
+	v->ended = *after_end;
+	v->entries++;
+	return 0;
+}
+
+static int mlog_verify_jsonl(struct mlog_verify *v, const char *p, size_t len)
+{
+	bool after_end = false;
+	uint64_t lineno = 1;
+	int ret;
+
+	for (size_t off = 0; off < len; lineno++) {
+		const char *nl = memchr(p + off, '\n', len - off);
+		if (!nl)
+			return mlog_bad(v, lineno, "entry %llu (line %llu) is cut: no newline at the "
+					"end of the file", (unsigned long long)v->entries,
+					(unsigned long long)lineno);
+		ret = mlog_verify_json_line(v, p + off, (size_t)(nl - (p + off)), lineno, &after_end);
+		if (ret < 0)
+			return ret;
+		off = (size_t)(nl - p) + 1;
+	}
+	if (v->entries > 0 && !v->ended)
+		return mlog_bad(v, lineno, "the log stops after entry %llu without an end entry: "
+				"cut (or the VM was killed)", (unsigned long long)v->entries - 1);
+	return 0;
+}
+
+/* Check an IMA entry's template hash against its data and extend the PCR. */
+static int mlog_ima_check(struct mlog_verify *v, uint64_t where, const uint8_t sha1[20],
+			  const uint8_t sha256[32], const char *name)
+{
+	struct mlog_buf td = { 0 };
+	uint8_t got[20];
+
+	mlog_ima_template(&td, sha256, name);
+	if (td.oom)
+		return free(td.p), -ENOMEM;
+	SHA1((const uint8_t *)td.p, td.len, got);
+	if (memcmp(got, sha1, sizeof(got)) != 0) {
+		free(td.p);
+		return mlog_bad(v, where, "entry %llu (at %llu) was altered: its template hash "
+				"does not match its data", (unsigned long long)v->entries,
+				(unsigned long long)where);
+	}
+	mlog_ima_extend(v->agg, &td, v->agg);
+	free(td.p);
+	v->entries++;
+	return 0;
+}
+
+/* One ascii_runtime_measurements line: "10 SHA1 ima-ng sha256:HEX NAME". */
+static int mlog_verify_ascii_line(struct mlog_verify *v, char *line, uint64_t lineno)
+{
+	char *sha1hex, *tmpl, *dig, *name, *save = NULL;
+	uint8_t sha1[20], sha256[32];
+
+	if (strcmp(strtok_r(line, " ", &save) ? line : "", "10") != 0 ||
+	    !(sha1hex = strtok_r(NULL, " ", &save)) || !(tmpl = strtok_r(NULL, " ", &save)) ||
+	    !(dig = strtok_r(NULL, " ", &save)) || !(name = strtok_r(NULL, "", &save)) ||
+	    strcmp(tmpl, "ima-ng") != 0 || strncmp(dig, "sha256:", 7) != 0 ||
+	    measure_unhex(sha1hex, sha1, 20) < 0 || measure_unhex(dig + 7, sha256, 32) < 0)
+		return mlog_bad(v, lineno, "entry %llu (line %llu) is not an ima-ng sha256 entry",
+				(unsigned long long)v->entries, (unsigned long long)lineno);
+	return mlog_ima_check(v, lineno, sha1, sha256, name);
+}
+
+static int mlog_verify_ascii(struct mlog_verify *v, const char *p, size_t len)
+{
+	uint64_t lineno = 1;
+
+	for (size_t off = 0; off < len; lineno++) {
+		const char *nl = memchr(p + off, '\n', len - off);
+		if (!nl)
+			return mlog_bad(v, lineno, "entry %llu (line %llu) is cut: no newline",
+					(unsigned long long)v->entries, (unsigned long long)lineno);
+		char *line = strndup(p + off, (size_t)(nl - (p + off)));
+		if (!line)
+			return -ENOMEM;
+		int ret = mlog_verify_ascii_line(v, line, lineno);
+		free(line);
+		if (ret < 0)
+			return ret;
+		off = (size_t)(nl - p) + 1;
+	}
+	return 0;
+}
+
+static uint32_t mlog_le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* Split ima-ng template data into its digest and name; 0 or -1. */
+static int mlog_ima_split(const uint8_t *td, uint32_t tdlen, const uint8_t **sha256,
+			  const char **name)
+{
+	uint32_t dlen, nlen;
+
+	if (tdlen < 4 + 40 + 4 || (dlen = mlog_le32(td)) != 40 ||
+	    memcmp(td + 4, "sha256:\0", 8) != 0)
+		return -1;
+	nlen = mlog_le32(td + 44);
+	if (nlen == 0 || nlen != tdlen - 48 || memchr(td + 48, '\0', nlen) != td + 48 + nlen - 1)
+		return -1;
+	*sha256 = td + 12;
+	*name = (const char *)td + 48;
+	return 0;
+}
+
+/* Walk binary_runtime_measurements records; fn (if any) sees each entry. */
+static int mlog_walk_binary(struct mlog_verify *v, const uint8_t *p, size_t len, FILE *show)
+{
+	for (size_t off = 0; off < len;) {
+		const uint8_t *sha256;
+		const char *name;
+		uint32_t tdlen;
+
+		if (len - off < 4 + 20 + 4 + 6 + 4 || mlog_le32(p + off) != MLOG_IMA_PCR ||
+		    mlog_le32(p + off + 24) != 6 || memcmp(p + off + 28, "ima-ng", 6) != 0)
+			return mlog_bad(v, off, "entry %llu (at byte %zu) is cut or not an ima-ng "
+					"PCR 10 record", (unsigned long long)v->entries, off);
+		tdlen = mlog_le32(p + off + 34);
+		if (len - off - 38 < tdlen || mlog_ima_split(p + off + 38, tdlen, &sha256, &name) < 0)
+			return mlog_bad(v, off, "entry %llu (at byte %zu) has cut or malformed template "
+					"data", (unsigned long long)v->entries, off);
+		if (show) {
+			char hex[65];
+			measure_hex(sha256, 32, hex);
+			fprintf(show, "%5llu  sha256:%s  %s\n", (unsigned long long)v->entries, hex, name);
+		}
+		int ret = mlog_ima_check(v, off, p + off + 4, sha256, name);
+		if (ret < 0)
+			return ret;
+		off += 38 + (size_t)tdlen;
+	}
+	return 0;
+}
+
+int mlog_verify_file(const char *path, struct mlog_verify *out)
+{
+	void *buf;
+	size_t len;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	ret = measure_map_file(path, &buf, &len);
+	if (ret < 0)
+		return ret;
+	switch (mlog_detect(buf, len)) {
+	case MLOG_FMT_BINARY:
+		ret = mlog_walk_binary(out, buf, len, NULL);
+		break;
+	case MLOG_FMT_ASCII:
+		ret = mlog_verify_ascii(out, buf, len);
+		break;
+	default:
+		ret = mlog_verify_jsonl(out, buf, len);
+		break;
+	}
+	measure_unmap_file(buf, len);
+	return ret;
+}
+
+/* One table row of a JSON entry; values are printed still escaped. */
+static void mlog_show_json_line(FILE *f, const char *p, size_t len)
+{
+	static const char *const keys[] = {
+		"seq", "time", "type", "load_id", "name", "source", "verdict", "errno_name",
+		"sig", "signer", "taints", "event", "init_ret", "why",
+	};
+	char v[sizeof(keys) / sizeof(keys[0])][256];
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (mlog_json_field(p, len, keys[i], v[i], sizeof(v[i])) != 1)
+			snprintf(v[i], sizeof(v[i]), "-");
+	if (strcmp(v[2], "load") == 0)
+		fprintf(f, "%5s %s load  #%-3s %-20s %-12s %-5s %-12s sig=%s%s%s taints=%s  %s\n",
+			v[0], v[1], v[3], v[4], v[5], v[6], v[7], v[8],
+			strcmp(v[9], "-") ? " signer=" : "", strcmp(v[9], "-") ? v[9] : "",
+			v[10][0] ? v[10] : "-", v[13]);
+	else if (strcmp(v[2], "event") == 0)
+		fprintf(f, "%5s %s event #%-3s %-20s %-12s errno=%s init_ret=%s taints=%s\n",
+			v[0], v[1], v[3], v[4], v[11], v[7], v[12], v[10][0] ? v[10] : "-");
+	else
+		fprintf(f, "%5s %s %s\n", v[0], v[1], v[2]);
+}
+
+int mlog_show_file(const char *path, FILE *f)
+{
+	struct mlog_verify v;
+	const char *p;
+	void *buf;
+	size_t len;
+	int ret = measure_map_file(path, &buf, &len);
+
+	if (ret < 0)
+		return ret;
+	p = buf;
+	memset(&v, 0, sizeof(v));
+	if (mlog_detect(p, len) == MLOG_FMT_BINARY) {
+		ret = mlog_walk_binary(&v, buf, len, f);
+		if (ret == -EBADMSG)
+			fprintf(f, "(stopped: %s)\n", v.why);
+		ret = ret == -EBADMSG ? 0 : ret;
+	} else {
+		bool json = mlog_detect(p, len) == MLOG_FMT_JSONL;
+		for (size_t off = 0; off < len;) {
+			const char *nl = memchr(p + off, '\n', len - off);
+			size_t n = nl ? (size_t)(nl - (p + off)) : len - off;
+			if (json)
+				mlog_show_json_line(f, p + off, n);
+			else
+				fprintf(f, "%.*s\n", (int)n, p + off);
+			off += n + 1;
+		}
+	}
+	measure_unmap_file(buf, len);
+	return ret;
+}
