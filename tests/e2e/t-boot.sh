@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# tests/e2e/t-boot.sh: the VMM against tiny ring-0 test guests (images/testguests/):
+# console and exit work, and every kind of misbehaviour stops the VM with its own
+# status and a diagnostic naming the cause.  Runs where KVM is usable (with-kvm).
+cd "$(dirname "$0")/../.."
+. tests/lib.sh
+TG=build/images/testguests
+OUT=$(mktemp -d)
+trap 'rm -rf "$OUT"' EXIT
+
+# boot CASE: run test guest CASE; sets $st, output in $OUT/CASE.{out,err}.
+boot() {
+	$MV run --accel=kvm --initrd none --kernel "$TG/$1.elf" \
+		>"$OUT/$1.out" 2>"$OUT/$1.err"
+	st=$?
+}
+
+# expect CASE STATUS NEEDLE...: the guest stops with STATUS and stderr has each NEEDLE.
+expect() {
+	local c=$1 want=$2 n
+	shift 2
+	boot "$c"
+	t_expect_status "boot-$c: exit status" "$want" "$st"
+	for n in "$@"; do
+		t_expect_contains "boot-$c: says '$n'" "$OUT/$c.err" "$n"
+	done
+}
+
+boot hello
+t_expect_status "boot-hello: guest's exit status comes back" 42 "$st"
+t_expect_contains "boot-hello: console to stdout" "$OUT/hello.out" "testguest: hello on stdout"
+t_expect_contains "boot-hello: console to stderr" "$OUT/hello.err" "testguest: hello on stderr"
+t_expect_absent "boot-hello: stderr stays off stdout" "$OUT/hello.out" "on stderr"
+
+expect pagefault 122 "guest kernel exception: vector 14 (#PF)" "rip 0xffffffff802" \
+	"cr2 0x8000001000"
+expect triplefault 118 "shutdown (triple fault)" "KVM_EXIT_SHUTDOWN rip 0x" "cr2 0x8000001000"
+expect badgpa 113 "MV_HC_CONSOLE: bad GPA 0xfff00000" "outside guest RAM" "rip 0x"
+expect badbuf 113 "MV_HC_CONSOLE: buf: bad GPA 0x7ffffff0"
+expect overflow 113 "bad GPA 0xfffffffffffffff0 len 0x100: GPA + len overflows"
+expect badlen 115 "len 65537 exceeds MV_CONSOLE_MAX"
+expect badnr 112 "unknown hypercall 31 (port 0x51f)"
+expect badport 116 "port 0x3f8, which is not a hypercall port"
+expect mmio 117 "MMIO write of 4 byte(s) at GPA 0xc0000000" "KVM_EXIT_MMIO"
+expect badabi 114 "abi_version 99"
+expect badsize 114 "header size 24" "expected 32"
+expect hlt 121 "executed HLT" "KVM_EXIT_HLT"
+
+# A malformed kernel is refused before anything runs, naming the field.
+head -c 100 "$TG/hello.elf" >"$OUT/short.elf"
+$MV run --accel=kvm --initrd none --kernel "$OUT/short.elf" >/dev/null 2>"$OUT/short.err"
+t_expect_status "boot-truncated-kernel: refused" 124 "$?"
+t_expect_contains "boot-truncated-kernel: names the field" "$OUT/short.err" \
+	"e_phoff+e_phnum*e_phentsize"
