@@ -1,0 +1,112 @@
+/* fault_x86_64.c: CPU exceptions: kill the user process, recover, or report to the host. */
+#include "console.h"
+#include "fault.h"
+#include "hcall.h"
+#include "proc.h"
+
+static const char *const vector_names[32] = {
+	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint",
+	"#OF overflow", "#BR bound range", "#UD invalid opcode",
+	"#NM device not available", "#DF double fault", "coprocessor overrun",
+	"#TS invalid TSS", "#NP segment not present", "#SS stack fault",
+	"#GP general protection", "#PF page fault", "reserved 15",
+	"#MF x87 error", "#AC alignment check", "#MC machine check",
+	"#XM SIMD error", "#VE virtualization", "#CP control protection",
+	"reserved 22", "reserved 23", "reserved 24", "reserved 25",
+	"reserved 26", "reserved 27", "#HV hypervisor injection",
+	"#VC VMM communication", "#SX security", "reserved 31",
+};
+
+static struct fault_recovery *recovery_top;
+
+void fault_recovery_push(struct fault_recovery *r)
+{
+	r->prev = recovery_top;
+	recovery_top = r;
+}
+
+void fault_recovery_disarm(struct fault_recovery *r)
+{
+	BUG_ON(recovery_top != r);
+	recovery_top = r->prev;
+}
+
+static const char *vector_name(uint64_t v)
+{
+	return v < 32 ? vector_names[v] : "unknown vector";
+}
+
+__noreturn void fault_report(const struct trap_frame *f, uint64_t cr2, const char *msg)
+{
+	struct mv_hc_fault hc = {
+		.vector = f->vector, .error_code = f->error_code, .rip = f->rip,
+		.cr2 = cr2, .rsp = f->rsp, .rflags = f->rflags, .cs = f->cs,
+		.rax = f->rax, .rbx = f->rbx, .rcx = f->rcx, .rdx = f->rdx,
+		.rsi = f->rsi, .rdi = f->rdi, .rbp = f->rbp,
+	};
+
+	printk("kernel fault: %s (vector %lu, error %#lx) at rip %#lx, cr2 %#lx, rsp %#lx\n",
+	       vector_name(f->vector), f->vector, f->error_code, f->rip, cr2, f->rsp);
+	console_flush();
+	strscpy(hc.msg, msg, sizeof(hc.msg));
+	hcall(MV_HC_FAULT, &hc, sizeof(hc));
+	hcall_exit(121);        /* only if the VMM resumed us */
+}
+
+/* The signal a shell would report for a user exception. */
+static int user_signal(uint64_t vector)
+{
+	switch (vector) {
+	case X86_PF: case X86_GP: case X86_SS: case X86_NP:
+		return SIGSEGV;
+	case X86_UD:
+		return SIGILL;
+	case X86_DE: case X86_MF: case X86_XM:
+		return SIGFPE;
+	case X86_BP: case X86_DB:
+		return SIGTRAP;
+	default:
+		return SIGBUS;
+	}
+}
+
+/* A ring-3 exception: say what happened on stderr and end the process. */
+static __noreturn void user_fault(const struct trap_frame *f, uint64_t cr2)
+{
+	int sig = user_signal(f->vector);
+	char line[160];
+	int n;
+
+	if (f->vector == X86_PF)
+		n = snprintf(line, sizeof(line),
+			     "Segmentation fault (address %#lx, rip %#lx)\n", cr2, f->rip);
+	else if (sig == SIGSEGV)
+		n = snprintf(line, sizeof(line),
+			     "Segmentation fault (%s, rip %#lx)\n",
+			     vector_name(f->vector) + 4, f->rip);
+	else
+		n = snprintf(line, sizeof(line), "%s (%s, rip %#lx)\n",
+			     sig == SIGILL ? "Illegal instruction" :
+			     sig == SIGFPE ? "Floating point exception" :
+			     sig == SIGTRAP ? "Trace/breakpoint trap" : "Bus error",
+			     vector_name(f->vector), f->rip);
+	console_write(MV_CONSOLE_STDERR, line, MIN((size_t)n, sizeof(line) - 1));
+	proc_exit(128 + sig);
+}
+
+void trap_dispatch(struct trap_frame *f)
+{
+	uint64_t cr2 = f->vector == X86_PF ? read_cr2() : 0;
+
+	if ((f->cs & 3) == 3)
+		user_fault(f, cr2);
+	if (recovery_top && f->vector != X86_DF) {
+		struct fault_recovery *r = recovery_top;
+
+		recovery_top = r->prev;
+		r->frame = *f;
+		r->cr2 = cr2;
+		ctx_restore(r->ctx, 1);
+	}
+	fault_report(f, cr2, current ? "kernel (in a syscall)" : "kernel");
+}

@@ -1,0 +1,70 @@
+/* fault.h: what happens on a CPU exception, and the hook that lets a caller contain one. */
+#ifndef MV_GUEST_FAULT_H
+#define MV_GUEST_FAULT_H
+
+#include "arch.h"
+
+/*
+ * An exception in ring 3 kills the process with the matching signal
+ * (#PF/#GP/#SS -> SIGSEGV 139, #UD -> SIGILL 132, #DE -> SIGFPE 136,
+ * #BP/#DB -> SIGTRAP 133, others SIGBUS 135); the kernel prints
+ * "Segmentation fault (address 0x..., rip 0x...)" to stderr and runs the
+ * next command.
+ *
+ * An exception in ring 0 first goes to the recovery hook, if one is armed;
+ * otherwise it is reported to the host with MV_HC_FAULT (vector, error
+ * code, RIP, CR2, registers) and the VM stops non-zero.
+ *
+ * The recovery hook is how the module loader (issue 8) contains a fault in
+ * a module's init: arm it around the call,
+ *
+ *     static struct fault_recovery rec;
+ *     if (fault_recovery_arm(&rec) == 0) {
+ *             ret = mod->init();
+ *             fault_recovery_disarm(&rec);
+ *     } else {
+ *             // rec.frame_copy describes the fault; unwind the load
+ *     }
+ *
+ * On a ring-0 exception while armed, the handler copies the trap frame and
+ * CR2 into rec, disarms it, and resumes at fault_recovery_arm() returning
+ * 1, on the stack of the arm call, as longjmp would.  Nothing below the
+ * arming frame is unwound, so the caller must not hold anything that the
+ * faulting code may have half-changed (the loader owns its module's
+ * memory only).  Arming nests: the previous recovery point is restored at
+ * disarm.  A double fault (#DF) or a fault with the stack pointer outside
+ * the kernel stacks is never recovered.
+ */
+struct fault_recovery {
+	uint64_t ctx[8];                /* ctx_save() state */
+	struct fault_recovery *prev;
+	struct trap_frame frame;        /* OUT: the exception */
+	uint64_t cr2;                   /* OUT */
+};
+
+/* fault_recovery_arm(r): 0 when armed; 1 when returning from a fault. */
+#define fault_recovery_arm(r) \
+	(fault_recovery_push(r), ctx_save((r)->ctx))
+/* fault_recovery_push(r): make r the innermost recovery point (see arm). */
+void fault_recovery_push(struct fault_recovery *r);
+/* fault_recovery_disarm(r): pop r (must be the innermost). */
+void fault_recovery_disarm(struct fault_recovery *r);
+
+/* trap_dispatch(f): called by the entry stubs for every exception. */
+void trap_dispatch(struct trap_frame *f);
+
+/*
+ * fault_report(f, cr2, msg): send MV_HC_FAULT for f and stop the VM.  For
+ * ring-0 faults that nothing could recover.
+ */
+__noreturn void fault_report(const struct trap_frame *f, uint64_t cr2,
+			     const char *msg);
+
+/* Signal numbers for user faults (Linux's). */
+#define SIGILL   4
+#define SIGTRAP  5
+#define SIGBUS   7
+#define SIGFPE   8
+#define SIGSEGV 11
+
+#endif

@@ -1,0 +1,20 @@
+/* hcall.h: issuing a hypercall to the VMM (modvisor/abi/hypercall.h). */
+#ifndef MV_GUEST_HCALL_H
+#define MV_GUEST_HCALL_H
+
+#include "kernel.h"
+#include <modvisor/abi/hypercall.h>
+
+/*
+ * hcall(nr, arg, size): fill arg's header (ABI version, size), hand the
+ * struct to the VMM through port MV_HC_PIO_BASE + nr and return hdr.ret.
+ * arg may live anywhere in kernel memory: it is bounced through a buffer
+ * below 4 GiB, so callers need not care where their struct is.  For
+ * MV_HC_EXIT and MV_HC_FAULT the call does not return.
+ */
+int hcall(unsigned nr, void *arg, uint32_t size);
+
+/* hcall_exit(status): stop the VM with status (0-255). */
+__noreturn void hcall_exit(int status);
+
+#endif

@@ -1,0 +1,111 @@
+/* console.c: console output through MV_HC_CONSOLE, printk() and panic(). */
+#include "console.h"
+#include "hcall.h"
+#include "mm.h"
+#include "uaccess.h"
+
+#define KMSG_BUF 1024
+#define PANIC_STATUS 120        /* documented in docs/guest-kernel.md */
+
+bool kernel_quiet;
+
+/* Kernel messages collect here until a newline or until it is full. */
+static char kmsg_buf[KMSG_BUF];
+static size_t kmsg_len;
+/* User bytes are copied here first: one hypercall per chunk. */
+static char user_bounce[MV_CONSOLE_MAX];
+
+static void console_hc(unsigned stream, const void *buf, size_t len)
+{
+	struct mv_hc_console c = {
+		.buf = virt_to_phys(buf), .len = (uint32_t)len, .stream = stream,
+	};
+
+	if (len)
+		hcall(MV_HC_CONSOLE, &c, sizeof(c));
+}
+
+void console_flush(void)
+{
+	console_hc(MV_CONSOLE_STDERR, kmsg_buf, kmsg_len);
+	kmsg_len = 0;
+}
+
+void console_write(unsigned stream, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	console_flush();
+	while (len) {
+		size_t n = MIN(len, (size_t)MV_CONSOLE_MAX);
+
+		/*
+		 * Kernel buffers in the direct map or the image are physically
+		 * contiguous; kmap'd ones (modules) may not be: bounce those.
+		 */
+		if ((uint64_t)p >= MV_MODULES_VADDR && (uint64_t)p < MV_MODULES_END) {
+			memcpy(user_bounce, p, n);
+			console_hc(stream, user_bounce, n);
+		} else {
+			console_hc(stream, p, n);
+		}
+		p += n;
+		len -= n;
+	}
+}
+
+long console_write_user(unsigned stream, uaddr_t buf, size_t len)
+{
+	size_t done = 0;
+
+	console_flush();
+	while (done < len) {
+		size_t n = MIN(len - done, sizeof(user_bounce));
+
+		if (copy_from_user(user_bounce, buf + done, n))
+			return done ? (long)done : -EFAULT;
+		console_hc(stream, user_bounce, n);
+		done += n;
+	}
+	return (long)done;
+}
+
+static void kmsg_putc(char c)
+{
+	kmsg_buf[kmsg_len++] = c;
+	if (c == '\n' || kmsg_len == sizeof(kmsg_buf))
+		console_flush();
+}
+
+void vprintk(const char *fmt, va_list ap)
+{
+	char line[512];
+	int n = vsnprintf(line, sizeof(line), fmt, ap);
+
+	if (n >= (int)sizeof(line))
+		n = sizeof(line) - 1;
+	for (int i = 0; i < n; i++)
+		kmsg_putc(line[i]);
+}
+
+void printk(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintk(fmt, ap);
+	va_end(ap);
+}
+
+__noreturn void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	printk("\nkernel panic: ");
+	va_start(ap, fmt);
+	vprintk(fmt, ap);
+	va_end(ap);
+	printk("\n");
+	console_flush();
+	hcall_exit(PANIC_STATUS);
+}
