@@ -1,0 +1,314 @@
+/* load.c: the load pipeline (Linux's load_module) and the list of modules. */
+#include <modvisor/modsig.h>
+#include "internal.h"
+#include "params.h"
+
+/* Debian's kernel: CONFIG_MODULE_FORCE_LOAD=y, CONFIG_MODULE_FORCE_UNLOAD=y. */
+struct mod_settings mod_settings = { .force_load = true, .force_unload = true };
+
+struct module *mod_list_head;
+static uint32_t kernel_taints;
+
+uint32_t mod_kernel_taints(void)
+{
+	return kernel_taints;
+}
+
+struct module *mod_first(void)
+{
+	return mod_list_head;
+}
+
+struct module *mod_find(const char *name)
+{
+	for (struct module *m = mod_list_head; m; m = m->next)
+		if (m->state != MOD_STATE_UNFORMED && strcmp(m->name, name) == 0)
+			return m;
+	return NULL;
+}
+
+uint64_t mod_total_size(const struct module *mod)
+{
+	return mod->core.size + mod->init.size;
+}
+
+void mod_list_remove(struct module *mod)
+{
+	for (struct module **p = &mod_list_head; *p; p = &(*p)->next) {
+		if (*p == mod) {
+			*p = mod->next;
+			return;
+		}
+	}
+}
+
+/* Step 0: the host's verdict, before a single byte is parsed. */
+static int load_ask_host(struct load_info *info)
+{
+	const struct mod_load_args *a = info->args;
+	struct mod_verdict_req req = {
+		.image = a->image, .len = a->len, .source = a->source,
+		.flags = a->flags, .path = a->path,
+	};
+	int err;
+
+	if (a->mode & MOD_LOAD_DRY_RUN)
+		return 0;
+	err = modenv_host_verdict(&req, &info->verdict);
+	if (err)
+		return err;
+	if (!info->verdict.allow)
+		return info->verdict.err > 0 ? -info->verdict.err : -EPERM;
+	return 0;
+}
+
+/* Step 1: drop the signature trailer (the host already judged it). */
+static int load_strip_signature(struct load_info *info)
+{
+	const uint32_t ignore = MV_MODULE_INIT_IGNORE_MODVERSIONS |
+				MV_MODULE_INIT_IGNORE_VERMAGIC;
+	struct modsig sig;
+	int err;
+
+	/* With an IGNORE flag Linux does not look at the signature at all. */
+	if (info->args->flags & ignore)
+		return 0;
+	err = modsig_parse(info->image, info->len, &sig);
+	if (err == -MODSIG_EBADMSG) {
+		modenv_log("%s: bad signature trailer: %s", info->name, sig.why);
+		return -EBADMSG;
+	}
+	if (err == 0)
+		info->len = sig.content_len;
+	else if (err == -MODSIG_ENOPKG)
+		info->len -= MV_MODSIG_MARKER_LEN;
+	return 0;
+}
+
+/* Step 4: reserve the name; EEXIST when a module of that name is live. */
+static int add_unformed_module(struct module *mod)
+{
+	for (struct module *m = mod_list_head; m; m = m->next) {
+		if (strcmp(m->name, mod->name) != 0)
+			continue;
+		if (m->state == MOD_STATE_LIVE || m->state == MOD_STATE_GOING)
+			return -EEXIST;
+		return -EBUSY;  /* still loading: Linux waits, then says EBUSY */
+	}
+	mod->state = MOD_STATE_UNFORMED;
+	mod->next = mod_list_head;
+	mod_list_head = mod;
+	return 0;
+}
+
+int mod_apply_relocations(struct load_info *info)
+{
+	for (uint32_t i = 1; i < info->shnum; i++) {
+		const Elf64_Shdr *s = &info->sechdrs[i];
+		int err;
+
+		/* Relocations for sections that are not loaded are not needed. */
+		if (s->sh_type != SHT_RELA || info->secs[s->sh_info].where == MOD_WHERE_NONE)
+			continue;
+		if (info->args->stats)
+			mod_reloc_count(info, i, info->args->stats);
+		err = mod_reloc_apply_rela(info, i);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* The addresses of init and exit, as relocated into this_module. */
+static void load_this_module(struct load_info *info)
+{
+	const struct mv_this_module *tm =
+		(const void *)info->secs[info->index.mod].buf;
+
+	info->mod->init_fn = tm->init;
+	info->mod->exit_fn = tm->exit;
+}
+
+/* Steps 9-10 for a module whose memory and symbols are final. */
+static int load_run_init(struct load_info *info)
+{
+	struct module *mod = info->mod;
+	int ret = 0;
+
+	mod->state = MOD_STATE_COMING;
+	mod_protect(mod, false);
+	if (mod->init_fn)
+		ret = modenv_call_init(mod->init_fn);
+	if (ret < 0)
+		return ret;
+	if (ret > 0)
+		modenv_log("%s: 'init' suspiciously returned %d, it should follow "
+			   "0/-E convention; loading module anyway...", mod->name, ret);
+	mod->state = MOD_STATE_LIVE;
+	mod_protect(mod, true);
+	if (mod->init.mem.buf)
+		modenv_region_free(&mod->init.mem);
+	mod->init.mem.buf = NULL;
+	mod->init.size = 0;
+	return 0;
+}
+
+static void load_report(const struct load_info *info, uint32_t event, int err, int init_ret)
+{
+	const struct module *mod = info->mod;
+	struct mod_event ev = {
+		.load_id = info->verdict.load_id, .event = event,
+		.err = err < 0 ? -err : 0, .init_ret = init_ret,
+		.name = mod ? mod->name : "", .taints = mod ? mod->taints : 0,
+		.base = mod ? mod->core.mem.va : 0,
+	};
+
+	if (!(info->args->mode & MOD_LOAD_DRY_RUN))
+		modenv_host_event(&ev);
+}
+
+/* Bookkeeping arrays sized by the validated ELF. */
+static int load_alloc_arrays(struct load_info *info)
+{
+	info->secs = modenv_malloc((size_t)info->shnum * sizeof(*info->secs));
+	info->symval = modenv_malloc((size_t)info->nsyms * sizeof(*info->symval));
+	return info->secs && info->symval ? 0 : -ENOMEM;
+}
+
+/* Steps 2-4: ELF, name, versions, modinfo, then reserve the name. */
+static int load_check(struct load_info *info)
+{
+	int err = mod_elf_check(info);
+
+	if (!err)
+		err = mod_setup_name(info);
+	if (!err) {
+		memcpy(info->mod->name, info->name, strlen(info->name) + 1);
+		info->name = info->mod->name;
+		err = mod_check_modstruct(info);
+	}
+	if (!err)
+		err = mod_check_modinfo(info);
+	if (!err)
+		err = load_alloc_arrays(info);
+	if (!err && !(info->args->mode & MOD_LOAD_DRY_RUN))
+		err = add_unformed_module(info->mod);
+	return err;
+}
+
+/* Steps 5-8: memory, symbols, relocations. */
+static int load_place(struct load_info *info)
+{
+	int err = mod_layout_sections(info);
+
+	if (!err)
+		err = mod_alloc_and_copy(info);
+	if (!err)
+		err = mod_resolve_symbols(info);
+	if (!err)
+		err = mod_apply_relocations(info);
+	return err;
+}
+
+/* A private copy of the parameter string: kept in mod->args, parsed in *work. */
+static int load_copy_args(struct module *mod, const char *params, char **work)
+{
+	size_t n = strlen(params) + 1;
+
+	mod->args = modenv_malloc(n);
+	*work = modenv_malloc(n);
+	if (!mod->args || !*work)
+		return -ENOMEM;
+	memcpy(mod->args, params, n);
+	memcpy(*work, params, n);
+	return 0;
+}
+
+/* Exports, parameters, then init; *init_ran tells whose error it is. */
+static int load_finish(struct load_info *info, bool *init_ran)
+{
+	struct module *mod = info->mod;
+	const char *params = info->args->params;
+	char *work = NULL;
+	int err;
+
+	err = mod_find_exports(info);
+	if (!err)
+		err = mod_verify_exports(mod);
+	if (err)
+		return err;
+	load_this_module(info);
+	if (params && params[0]) {
+		err = load_copy_args(mod, params, &work);
+		if (!err)
+			err = params_parse_module(mod->name, work, mod->kp, mod->num_kp);
+		modenv_free(work);
+		if (err)
+			return err;
+	}
+	*init_ran = true;
+	return load_run_init(info);
+}
+
+int mod_load(const struct mod_load_args *args, struct module **out)
+{
+	struct load_info info = { .args = args, .name = "module", .image = args->image,
+				  .len = args->len };
+	bool listed = false, init_ran = false;
+	struct module *mod;
+	int err;
+
+	if (out)
+		*out = NULL;
+	err = load_ask_host(&info);
+	if (err)
+		return err;
+	err = load_strip_signature(&info);
+	if (err)
+		goto report;
+	mod = info.mod = modenv_malloc(sizeof(*mod));
+	if (!mod) {
+		err = -ENOMEM;
+		goto report;
+	}
+	mod->taints = info.verdict.taints;
+	mod->load_id = info.verdict.load_id;
+	err = load_check(&info);
+	listed = !err && !(args->mode & MOD_LOAD_DRY_RUN);
+	if (err)
+		goto free_mod;
+	err = load_place(&info);
+	if (err || (args->mode & MOD_LOAD_DRY_RUN))
+		goto free_memory;
+	err = load_finish(&info, &init_ran);
+	if (err)
+		goto free_memory;
+	kernel_taints |= mod->taints;
+	load_report(&info, MV_MODEV_LOADED, 0, 0);
+	modenv_free(info.secs);
+	modenv_free(info.symval);
+	if (out)
+		*out = mod;
+	return 0;
+
+free_memory:
+	mod->state = MOD_STATE_GOING;
+	params_free(mod->kp, mod->num_kp);
+	mod_drop_uses(mod);
+	mod_free_layouts(mod);
+free_mod:
+	if (init_ran)
+		load_report(&info, MV_MODEV_INIT_FAILED, 0, err);
+	else
+		load_report(&info, MV_MODEV_LOAD_FAILED, err, 0);
+	if (listed)
+		mod_list_remove(mod);
+	modenv_free(mod->args);
+	modenv_free(mod);
+	modenv_free(info.secs);
+	modenv_free(info.symval);
+	return err;
+report:
+	load_report(&info, MV_MODEV_LOAD_FAILED, err, 0);
+	return err;
+}

@@ -1,0 +1,106 @@
+/* reloc_x86_64.c: x86-64 RELA relocations for modules (arch hook, Linux's apply_relocate_add). */
+#include "internal.h"
+
+/*
+ * Relocation types a module built with -mcmodel=kernel -fno-pic may carry.
+ * Like Linux: the bytes at the target must still be zero (a module is
+ * relocated once), 32 must zero-extend and 32S sign-extend.  Unlike Linux
+ * 6.1 we also refuse a PC32/PLT32 whose displacement does not fit in 32
+ * bits, and an r_offset or symbol index outside its section or table: a
+ * hostile image must not make the loader write outside module memory.
+ */
+static int reloc_bad(const struct load_info *info, uint32_t relsec, uint64_t i,
+		     const char *why, uint32_t type)
+{
+	modenv_log("%s: section %s: relocation %llu (type %u): %s", info->name,
+		   mod_secname(info, relsec), (unsigned long long)i, type, why);
+	return -ENOEXEC;
+}
+
+static int reloc_overflow(const struct load_info *info, uint32_t relsec, uint64_t i,
+			  uint32_t type, uint64_t val)
+{
+	modenv_log("%s: overflow in relocation type %u val %llx "
+		   "(likely not compiled with -mcmodel=kernel)",
+		   info->name, type, (unsigned long long)val);
+	return reloc_bad(info, relsec, i, "value does not fit", type);
+}
+
+int mod_reloc_apply_rela(const struct load_info *info, uint32_t relsec)
+{
+	const Elf64_Shdr *rs = &info->sechdrs[relsec];
+	const Elf64_Rela *rel = (const Elf64_Rela *)(info->image + rs->sh_offset);
+	const uint64_t n = rs->sh_size / sizeof(*rel);
+	const struct mod_sec *t = &info->secs[rs->sh_info];
+	const uint64_t tsize = info->sechdrs[rs->sh_info].sh_size;
+	const uint64_t *symval = info->symval;
+	const uint64_t nsyms = info->nsyms;
+
+	for (uint64_t i = 0; i < n; i++) {
+		const uint64_t off = rel[i].r_offset;
+		const uint32_t type = (uint32_t)ELF64_R_TYPE(rel[i].r_info);
+		const uint64_t symi = ELF64_R_SYM(rel[i].r_info);
+		uint64_t val, size, old = 0;
+
+		if (symi >= nsyms)
+			return reloc_bad(info, relsec, i, "symbol index out of range", type);
+		val = symval[symi] + (uint64_t)rel[i].r_addend;
+		switch (type) {
+		case R_X86_64_NONE:
+			continue;
+		case R_X86_64_64:
+			size = 8;
+			break;
+		case R_X86_64_32:
+			if (val != (uint32_t)val)
+				return reloc_overflow(info, relsec, i, type, val);
+			size = 4;
+			break;
+		case R_X86_64_32S:
+			if ((int64_t)val != (int32_t)val)
+				return reloc_overflow(info, relsec, i, type, val);
+			size = 4;
+			break;
+		case R_X86_64_PC32:
+		case R_X86_64_PLT32:
+			val -= t->va + off;
+			if ((int64_t)val != (int32_t)val)
+				return reloc_overflow(info, relsec, i, type, val);
+			size = 4;
+			break;
+		case R_X86_64_PC64:
+			val -= t->va + off;
+			size = 8;
+			break;
+		default:
+			return reloc_bad(info, relsec, i, "unknown relocation type", type);
+		}
+		if (tsize < size || off > tsize - size)
+			return reloc_bad(info, relsec, i, "target outside its section", type);
+		memcpy(&old, t->buf + off, size);
+		if (old != 0)
+			return reloc_bad(info, relsec, i,
+					 "invalid relocation target, existing value is nonzero",
+					 type);
+		memcpy(t->buf + off, &val, size);   /* little-endian: low bytes */
+	}
+	return 0;
+}
+
+void mod_reloc_count(const struct load_info *info, uint32_t relsec,
+		     struct mod_reloc_stats *stats)
+{
+	const Elf64_Shdr *rs = &info->sechdrs[relsec];
+	const Elf64_Rela *rel = (const Elf64_Rela *)(info->image + rs->sh_offset);
+	const uint64_t n = rs->sh_size / sizeof(*rel);
+	const uint64_t ntypes = sizeof(stats->by_type) / sizeof(stats->by_type[0]);
+
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t type = ELF64_R_TYPE(rel[i].r_info);
+
+		if (type < ntypes)
+			stats->by_type[type]++;
+	}
+	stats->sections++;
+	stats->total += n;
+}

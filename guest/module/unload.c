@@ -1,0 +1,54 @@
+/* unload.c: delete_module's core: who may go, running exit, freeing everything. */
+#include "internal.h"
+#include "params.h"
+
+/*
+ * Linux 6.1's rules, in its order: unknown name -> ENOENT; other modules use
+ * it -> EWOULDBLOCK; not live (still in init, or already going) -> EBUSY; an
+ * init without an exit can only be forced out (O_TRUNC with
+ * CONFIG_MODULE_FORCE_UNLOAD) -> else EBUSY.  O_NONBLOCK changes nothing
+ * since Linux 3.13: there is no waiting for references to drop.
+ */
+static int delete_allowed(const struct module *mod, uint32_t flags)
+{
+	bool force = mod_settings.force_unload && (flags & MOD_DELETE_TRUNC);
+
+	if (mod->refcnt != 0) {
+		modenv_log("%s: in use by %u module(s)", mod->name, mod->refcnt);
+		return -EWOULDBLOCK;
+	}
+	if (mod->state != MOD_STATE_LIVE)
+		return -EBUSY;
+	if (mod->init_fn && !mod->exit_fn && !force) {
+		modenv_log("%s: has an init but no exit: cannot be removed", mod->name);
+		return -EBUSY;
+	}
+	return 0;
+}
+
+int mod_delete(const char *name, uint32_t flags)
+{
+	struct module *mod = mod_find(name);
+	struct mod_event ev = { .event = MV_MODEV_UNLOADED };
+	int err;
+
+	if (!mod)
+		return -ENOENT;
+	err = delete_allowed(mod, flags);
+	if (err)
+		return err;
+	mod->state = MOD_STATE_GOING;
+	if (mod->exit_fn)
+		modenv_call_exit(mod->exit_fn);
+	ev.name = mod->name;
+	ev.base = mod->core.mem.va;
+	ev.taints = mod->taints;
+	modenv_host_event(&ev);
+	mod_list_remove(mod);
+	params_free(mod->kp, mod->num_kp);
+	mod_drop_uses(mod);
+	mod_free_layouts(mod);
+	modenv_free(mod->args);
+	modenv_free(mod);
+	return 0;
+}

@@ -1,0 +1,56 @@
+/* loader_env_hosted.h: knobs of the host-side fake environment the loader tests and corpus tool use. */
+#ifndef LOADER_ENV_HOSTED_H
+#define LOADER_ENV_HOSTED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "../../guest/module/loader_env.h"
+
+/* The guest's module area (guest/include/mm.h: MV_MODULES_VADDR). */
+#define HOSTED_MODULES_VADDR  0xffffffffa0000000ull
+
+/* One fake kernel export. */
+struct hosted_export {
+	const char *name;
+	uint64_t    value;
+	uint32_t    crc;
+	bool        gpl_only;
+};
+
+/*
+ * The whole fake environment.  Tests set the IN knobs and read the OUT
+ * counters; hosted_env_reset() restores the defaults (allow every load,
+ * made-up module addresses, no exports).
+ */
+struct hosted_env {
+	bool     identity;          /* IN: module va == host address (so init,
+				     * params and exports can be dereferenced) */
+	const struct hosted_export *exports;  /* IN: the kernel's exports */
+	size_t   nexports;
+	struct mod_verdict verdict; /* IN: what MODULE_LOAD answers */
+	int      verdict_calls;     /* OUT */
+	int      init_ret;          /* IN: what a fake init returns */
+	bool     real_calls;        /* IN: call init/exit as host functions */
+	int      init_calls, exit_calls;        /* OUT */
+	long     fail_alloc_at;     /* IN: the Nth allocation fails (0 = never) */
+	long     allocs;            /* OUT: allocations made */
+	long     live_blocks;       /* OUT: malloc'd blocks not yet freed */
+	long     live_regions;      /* OUT: regions not yet freed */
+	struct mod_event last_event;    /* OUT: last MODULE_EVENT */
+	char     last_event_name[64];
+	int      events;            /* OUT */
+	bool     quiet;             /* IN: do not echo log lines to stderr */
+	char     log[16384];        /* OUT: every log line, '\n'-separated */
+	uint64_t next_va;           /* made-up addresses handed out so far */
+};
+
+extern struct hosted_env henv;
+
+/* hosted_env_reset(): defaults, and an empty log. */
+void hosted_env_reset(void);
+
+/* hosted_log_has(needle): the log contains needle. */
+bool hosted_log_has(const char *needle);
+
+#endif
