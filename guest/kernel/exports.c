@@ -41,6 +41,8 @@ EXPORT_SYMBOL(param_ops_int);
 EXPORT_SYMBOL(param_ops_uint);
 EXPORT_SYMBOL(param_ops_long);
 EXPORT_SYMBOL(param_ops_ulong);
+EXPORT_SYMBOL(param_ops_ullong);
+EXPORT_SYMBOL(param_ops_hexint);
 EXPORT_SYMBOL(param_ops_charp);
 EXPORT_SYMBOL(param_ops_bool);
 EXPORT_SYMBOL(param_ops_invbool);

@@ -8,7 +8,7 @@
 MODS_OUT      := $(BUILD)/images/modules
 MODS_GOOD     := $(basename $(notdir $(wildcard images/modules/*.c)))
 MODS_BADSRC   := $(basename $(notdir $(wildcard images/modules/bad/*.c)))
-MODS_PATCHED  := $(basename $(shell awk '$$3 == "mkbad" { print $$1 }' images/modules/expected-errors.txt))
+MODS_PATCHED  := $(basename $(shell awk '$$4 == "mkbad" { print $$1 }' images/modules/expected-errors.txt))
 MODS_MKBAD    := $(BUILD)/sdk/mkbad
 IMAGE_MODULES := $(MODS_GOOD:%=$(MODS_OUT)/%.ko) $(MODS_BADSRC:%=$(MODS_OUT)/%.ko) \
                  $(MODS_PATCHED:%=$(MODS_OUT)/%.ko)
@@ -34,7 +34,7 @@ $(MODS_BADSRC:%=$(MODS_OUT)/%.ko): $(MODS_OUT)/%.ko: $(MODS_OUT)/bad/.bad.stamp
 	$(Q)cp $(MODS_OUT)/bad/$*.ko $@
 
 # Broken modules made from a good one: see mkbad.c and expected-errors.txt.
-$(MODS_MKBAD): $(BUILD)/host/images/modules/mkbad.o
+$(MODS_MKBAD): $(BUILD)/host/images/modules/tools/mkbad.o
 	$(call msg,HOSTLD,$@)mkdir -p $(@D) && $(HOSTCC) $(HOST_LDFLAGS) -o $@ $^
 
 ifneq ($(MODS_PATCHED),)

@@ -34,6 +34,10 @@ static long l = -8;
 module_param(l, long, 0444);
 static unsigned long ul = 8;
 module_param(ul, ulong, 0444);
+static unsigned long long ull = 16;
+module_param(ull, ullong, 0444);
+static unsigned int hx = 0xff;
+module_param(hx, hexint, 0444);
 
 static char tag[16] = "default";
 module_param_string(tag, tag, sizeof(tag), 0644);
@@ -51,8 +55,9 @@ static void hello_dump(void)
 {
 	unsigned int i;
 
-	pr_info("hello: b=%u s=%d us=%u ui=%u l=%ld ul=%lu tag=%s level=%d quiet=%d\n",
-		b, s, us, ui, l, ul, tag, level, quiet);
+	pr_info("hello: b=%u s=%d us=%u ui=%u l=%ld ul=%lu ull=%llu hx=%x\n",
+		b, s, us, ui, l, ul, ull, hx);
+	pr_info("hello: tag=%s level=%d quiet=%d\n", tag, level, quiet);
 	for (i = 0; i < nr_ids; i++)
 		pr_info("hello: ids[%u]=%d\n", i, ids[i]);
 	for (i = 0; i < (unsigned int)nr_masks; i++)

@@ -23,6 +23,8 @@ extern const struct kernel_param_ops param_ops_int;
 extern const struct kernel_param_ops param_ops_uint;
 extern const struct kernel_param_ops param_ops_long;
 extern const struct kernel_param_ops param_ops_ulong;
+extern const struct kernel_param_ops param_ops_ullong;
+extern const struct kernel_param_ops param_ops_hexint;
 extern const struct kernel_param_ops param_ops_charp;
 extern const struct kernel_param_ops param_ops_bool;
 extern const struct kernel_param_ops param_ops_invbool;
@@ -69,6 +71,8 @@ extern const struct kernel_param_ops param_array_ops;
 #define param_check_uint(name, p)    __param_check(name, p, unsigned int)
 #define param_check_long(name, p)    __param_check(name, p, long)
 #define param_check_ulong(name, p)   __param_check(name, p, unsigned long)
+#define param_check_ullong(name, p)  __param_check(name, p, unsigned long long)
+#define param_check_hexint(name, p)  __param_check(name, p, unsigned int)
 #define param_check_charp(name, p)   __param_check(name, p, char *)
 #define param_check_bool(name, p)    __param_check(name, p, bool)
 #define param_check_invbool(name, p) __param_check(name, p, bool)
@@ -76,7 +80,8 @@ extern const struct kernel_param_ops param_array_ops;
 /*
  * module_param_named(name, value, type, perm): parameter "name" stored in
  * variable value.  type is byte, short, ushort, int, uint, long, ulong,
- * charp, bool or invbool; perm is the sysfs mode (0 = not in sysfs).
+ * ullong, hexint (an unsigned int shown in hex), charp, bool or invbool;
+ * perm is the sysfs mode (0 = not in sysfs).
  */
 #define module_param_named(name, value, type, perm)			\
 	param_check_##type(name, &(value));				\
