@@ -91,6 +91,8 @@ struct vfs_iobuf {
 
 /* What an open file can do; one table per kind of inode. */
 struct file_ops {
+	/* (f): set up f->priv at open; may be NULL.  0 or -errno. */
+	int (*open)(struct file *f);
 	/* (f, buf, off): read up to buf->len bytes at off; bytes or -errno. */
 	long (*read)(struct file *f, struct vfs_iobuf *buf, uint64_t off);
 	/* (f, buf, off): write buf at off; bytes written or -errno. */
@@ -129,14 +131,19 @@ struct vfs_proc {
 void vfs_init(uint32_t boot_flags);
 
 /*
- * (initrd, len): unpack concatenated newc cpio archives into "/".  On a
- * malformed archive returns -EINVAL and writes a reason naming the entry
- * and offset into (err, errlen).  fs_boot() below panics with it.
+ * (initrd, len, err, errlen): unpack concatenated newc cpio archives into
+ * "/".  On a malformed archive returns -EINVAL and writes a reason naming
+ * the entry and offset into (err, errlen); fs_boot() panics with it.
  */
 int vfs_unpack_initrd(const void *initrd, size_t len, char *err, size_t errlen);
 
-/* (bootinfo initrd bytes, flags): vfs_init + unpack, panic on error. */
-void fs_boot(const void *initrd, size_t len, uint32_t boot_flags);
+struct mv_bootinfo;
+/*
+ * (bi): everything at boot: vfs_init(bi->flags), /proc/cmdline from
+ * bi->cmdline, then the initrd at bi->initrd; panics with the reason on a
+ * malformed archive.  Call after the heap and the direct map are up.
+ */
+void fs_boot(const struct mv_bootinfo *bi);
 
 /* The root directory. */
 struct inode *vfs_root(void);

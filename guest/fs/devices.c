@@ -1,0 +1,90 @@
+/* devices.c: character devices: the console (fds 0-2), /dev/null and /dev/zero. */
+#include "fs_env.h"
+
+#ifdef __MODVISOR_GUEST__
+#include "console.h"
+#endif
+
+/*
+ * A console open file writes to the host's stdout, except the one the
+ * process core puts on fd 2, whose priv is CONSOLE_STDERR: guest stderr
+ * goes to the host's stderr.  Reading the console gives end of file.
+ */
+#define CONSOLE_STDERR ((void *)2)
+
+static long con_read(struct file *f, struct vfs_iobuf *buf, uint64_t off)
+{
+	(void)f, (void)buf, (void)off;
+	return 0;
+}
+
+static long con_write(struct file *f, struct vfs_iobuf *buf, uint64_t off)
+{
+	unsigned int stream = f->priv == CONSOLE_STDERR ? 2 : 1;
+	(void)off;
+#ifdef __MODVISOR_GUEST__
+	if (buf->user)
+		return console_write_user(stream, buf->addr, buf->len);
+	console_write(stream, (const void *)buf->addr, buf->len);
+	return (long)buf->len;
+#else
+	if (buf->user && buf->addr < 4096)
+		return -EFAULT;
+	return (long)fwrite((const void *)buf->addr, 1, buf->len, stream == 2 ? stderr : stdout);
+#endif
+}
+
+const struct file_ops console_ops = {
+	.read = con_read,
+	.write = con_write,
+	.seekable = false,
+};
+
+static long null_write(struct file *f, struct vfs_iobuf *buf, uint64_t off)
+{
+	(void)f, (void)off;
+	return (long)buf->len;
+}
+
+static long zero_read(struct file *f, struct vfs_iobuf *buf, uint64_t off)
+{
+	static const uint8_t zeros[256];
+	(void)f, (void)off;
+	for (size_t at = 0; at < buf->len; at += sizeof(zeros)) {
+		size_t n = buf->len - at < sizeof(zeros) ? buf->len - at : sizeof(zeros);
+		int err = iobuf_copy_out(buf, at, zeros, n);
+		if (err < 0)
+			return err;
+	}
+	return (long)buf->len;
+}
+
+static const struct file_ops null_ops = {
+	.read = con_read,       /* end of file */
+	.write = null_write,
+	.seekable = true,
+};
+
+static const struct file_ops zero_ops = {
+	.read = zero_read,
+	.write = null_write,
+	.seekable = true,
+};
+
+/* devices_ops(rdev): the driver of a character device number, or NULL. */
+const struct file_ops *devices_ops(uint32_t rdev)
+{
+	switch (rdev) {
+	case (5u << 8) | 1:  return &console_ops;   /* /dev/console */
+	case (1u << 8) | 3:  return &null_ops;      /* /dev/null */
+	case (1u << 8) | 5:  return &zero_ops;      /* /dev/zero */
+	default:             return NULL;
+	}
+}
+
+/* devices_console_stderr(f): make console file f write to the host's stderr. */
+void devices_console_stderr(struct file *f)
+{
+	if (f->ops == &console_ops)
+		f->priv = CONSOLE_STDERR;
+}

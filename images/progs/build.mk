@@ -1,0 +1,26 @@
+# images/progs/build.mk: the guest test programs, static x86-64 Linux binaries.
+#
+# Every images/progs/NAME.c becomes build/images/progs/NAME, built with the
+# host gcc against glibc (-static).  The programs named in PROGS_MUSL are
+# also built with musl-gcc as NAME-musl (musl-tools, see scripts/deps.sh),
+# because issue 3 requires musl-static programs to run too.  IMAGE_PROGS
+# lists them all; images/initrd/build.mk installs them in /bin.
+
+PROGS_DIR    := $(BUILD)/images/progs
+PROGS_SRCS   := $(wildcard images/progs/*.c)
+PROGS_CFLAGS := -std=gnu11 -O2 -g0 -Wall -Wextra -Werror -static -D_GNU_SOURCE \
+                -fno-stack-protector
+PROGS_MUSL   := mv-fs-errno
+MUSL_CC      := $(shell command -v musl-gcc 2>/dev/null)
+
+IMAGE_PROGS  := $(PROGS_SRCS:images/progs/%.c=$(PROGS_DIR)/%)
+ifneq ($(MUSL_CC),)
+IMAGE_PROGS  += $(patsubst %,$(PROGS_DIR)/%-musl,$(filter $(PROGS_MUSL),$(PROGS_SRCS:images/progs/%.c=%)))
+endif
+IMAGES       += $(IMAGE_PROGS)
+
+$(PROGS_DIR)/%: images/progs/%.c images/progs/build.mk
+	$(call msg,PROG,$@)mkdir -p $(@D) && $(HOSTCC) $(PROGS_CFLAGS) $< -o $@
+
+$(PROGS_DIR)/%-musl: images/progs/%.c images/progs/build.mk
+	$(call msg,PROGMUSL,$@)mkdir -p $(@D) && $(MUSL_CC) $(PROGS_CFLAGS) $< -o $@
