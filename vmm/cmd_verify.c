@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <modvisor/modinfo.h>
 #include "commands.h"
 #include "measure.h"
 #include "sig.h"
@@ -37,6 +38,45 @@ static void verify_print_sig(const struct sig_result *s, size_t len)
 		printf("  signed:    %llu of %zu bytes\n", (unsigned long long)s->content_len, len);
 }
 
+/* Print one .modinfo string with anything unprintable escaped. */
+static void verify_print_escaped(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c > 0x7e || c == '\\')
+			printf("\\x%02x", c);
+		else
+			putchar(c);
+	}
+}
+
+/* The module's .modinfo strings and how many __versions entries it has. */
+static void verify_print_modinfo(const void *image, uint64_t len)
+{
+	struct modinfo mi;
+	struct modversions mv;
+	const char *why = NULL;
+
+	if (modinfo_from_elf(image, len, &mi, &mv, &why) < 0) {
+		printf("  modinfo:   unreadable: %s\n", why ? why : "?");
+		return;
+	}
+	if (!mi.data) {
+		printf("  modinfo:   none (no .modinfo section)\n");
+	}
+	for (uint64_t off = 0; mi.data && off < mi.size;) {
+		const char *str = mi.data + off;
+		size_t n = strnlen(str, mi.size - off);
+		if (n > 0) {
+			printf("  modinfo:   ");
+			verify_print_escaped(str, n);
+			printf("\n");
+		}
+		off += n + 1;
+	}
+	printf("  versions:  %llu __versions entries\n", (unsigned long long)mv.count);
+}
+
 /* verify_one(kr, set, path): print one module's report; 0 when its signature is good. */
 static int verify_one(const struct sig_keyring *kr, measure_set set, const char *path)
 {
@@ -61,6 +101,7 @@ static int verify_one(const struct sig_keyring *kr, measure_set set, const char 
 	printf("%s:\n", path);
 	verify_print_digests(&m);
 	verify_print_sig(&s, len);
+	verify_print_modinfo(buf, s.content_len);
 	measure_unmap_file(buf, len);
 	return s.status == SIG_GOOD ? 0 : 1;
 }
