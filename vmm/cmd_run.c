@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "accel.h"
 #include "boot.h"
 #include "commands.h"
@@ -254,29 +255,23 @@ static char *run_abs(const char *p)
 	return out;
 }
 
-/* run_rewrite_opt(opt, val): one option's token for the emulated host. */
-static char *run_rewrite_opt(const struct run_option *opt, const char *val)
+/* run_rewrite_val(opt, val): an option's value for the emulated host. */
+static char *run_rewrite_val(const struct run_option *opt, const char *val)
 {
-	char *abs = NULL, *out = NULL;
 	const char *colon;
-	int rc = -1;
+	char *host, *abs, *out = NULL;
 
-	if (opt->kind == OPT_FLAG)
-		return strdup(opt->name);
-	if (opt->kind == OPT_PATH && strcmp(val, "none") != 0) {
-		abs = run_abs(val);
-		rc = abs ? asprintf(&out, "%s=%s", opt->name, abs) : -1;
-	} else if (opt->kind == OPT_ADD && (colon = strrchr(val, ':')) != NULL) {
-		char *host = strndup(val, colon - val);
-
-		abs = host ? run_abs(host) : NULL;
-		free(host);
-		rc = abs ? asprintf(&out, "%s=%s%s", opt->name, abs, colon) : -1;
-	} else {
-		rc = asprintf(&out, "%s=%s", opt->name, val);
-	}
+	if (opt->kind == OPT_PATH && strcmp(val, "none") != 0)
+		return run_abs(val);
+	if (opt->kind != OPT_ADD || !(colon = strrchr(val, ':')))
+		return strdup(val);
+	host = strndup(val, colon - val);
+	abs = host ? run_abs(host) : NULL;
+	if (abs && asprintf(&out, "%s%s", abs, colon) < 0)
+		out = NULL;
+	free(host);
 	free(abs);
-	return rc < 0 ? NULL : out;
+	return out;
 }
 
 int run_rewrite_argv(int argc, char **argv, const char *exe, char ***out)
@@ -286,7 +281,7 @@ int run_rewrite_argv(int argc, char **argv, const char *exe, char ***out)
 	char **v, err[256];
 	int i, n = 0, rc;
 
-	v = calloc(argc + 5, sizeof(*v));
+	v = calloc(2 * argc + 5, sizeof(*v));
 	if (!v)
 		return -1;
 	v[n++] = (char *)exe;
@@ -300,8 +295,8 @@ int run_rewrite_argv(int argc, char **argv, const char *exe, char ***out)
 			break;
 		if (opt->kind == OPT_ACCEL)
 			continue;
-		v[n] = run_rewrite_opt(opt, val);
-		if (!v[n++])
+		v[n++] = (char *)opt->name;
+		if (opt->kind != OPT_FLAG && !(v[n++] = run_rewrite_val(opt, val)))
 			return -1;
 	}
 	if (i < argc)
@@ -407,6 +402,36 @@ static int run_inputs(const struct run_opts *o, struct boot_spec *bs,
 	return 0;
 }
 
+/*
+ * run_check_inputs(o): fail early, before any probe or emulated host boot,
+ * when a file named on the command line is missing.
+ */
+static int run_check_inputs(const struct run_opts *o)
+{
+	char buf[PATH_MAX];
+	const char *k = o->kernel ? o->kernel : run_default_path("kernel.elf", buf, sizeof(buf));
+	struct stat st;
+	int i;
+
+	if (access(k, R_OK) < 0) {
+		fprintf(stderr, "modvisor: kernel %s: %s%s\n", k, strerror(errno),
+			o->kernel ? "" : " (build it with `make`, or pass --kernel)");
+		return -1;
+	}
+	if (o->initrd && strcmp(o->initrd, "none") && access(o->initrd, R_OK) < 0) {
+		fprintf(stderr, "modvisor: initrd %s: %s\n", o->initrd, strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < o->nadds; i++) {
+		if (lstat(o->adds[i].host, &st) < 0) {
+			fprintf(stderr, "modvisor: --add: %s: %s\n", o->adds[i].host,
+				strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* run_boot(o): boot the guest here, on /dev/kvm; the exit status. */
 static int run_boot(const struct run_opts *o)
 {
@@ -452,6 +477,10 @@ static int run_main(int argc, char **argv)
 		printf("usage: modvisor " RUN_USAGE "\n%s", RUN_HELP);
 		run_opts_free(&o);
 		return 0;
+	}
+	if (run_check_inputs(&o)) {
+		run_opts_free(&o);
+		return MV_EXIT_SETUP;
 	}
 	st = run_choose_accel(&o, argc, argv);
 	if (st < 0)

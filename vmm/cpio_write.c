@@ -187,6 +187,10 @@ int cpio_add_host(struct cpio_out *o, const char *host, const char *guest,
 			 guest);
 		return -EINVAL;
 	}
+	if (strstr(name, "//") || name[strlen(name) - 1] == '/') {
+		snprintf(err, errlen, "--add: guest path '%s' has an empty component", guest);
+		return -EINVAL;
+	}
 	for (c = name; c; c = strchr(c, '/')) {
 		c += *c == '/';
 		if (!strncmp(c, "..", 2) && (c[2] == '/' || !c[2])) {

@@ -1,0 +1,82 @@
+/* test_vmm_mem.c: the checked GPA accessor, including overflow and edges. */
+#include <check.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include "../../vmm/mem.h"
+
+static uint8_t ram[4096];
+static const struct guest_mem m = { ram, sizeof(ram) };
+
+START_TEST(gpa_inside)
+{
+	ck_assert_ptr_eq(mem_gpa(&m, 0, 1), ram);
+	ck_assert_ptr_eq(mem_gpa(&m, 100, 200), ram + 100);
+	ck_assert_ptr_eq(mem_gpa(&m, 0, sizeof(ram)), ram);
+	ck_assert_ptr_eq(mem_gpa(&m, sizeof(ram) - 1, 1), ram + sizeof(ram) - 1);
+}
+END_TEST
+
+START_TEST(gpa_straddles_end)
+{
+	ck_assert_ptr_null(mem_gpa(&m, sizeof(ram) - 1, 2));
+	ck_assert_ptr_null(mem_gpa(&m, 0, sizeof(ram) + 1));
+	ck_assert_ptr_null(mem_gpa(&m, sizeof(ram), 1));
+	ck_assert_ptr_null(mem_gpa(&m, 1ull << 40, 1));
+}
+END_TEST
+
+START_TEST(gpa_len_zero)
+{
+	ck_assert_ptr_eq(mem_gpa(&m, 0, 0), ram);
+	ck_assert_ptr_eq(mem_gpa(&m, sizeof(ram), 0), ram + sizeof(ram));
+	ck_assert_ptr_null(mem_gpa(&m, sizeof(ram) + 1, 0));
+	ck_assert_ptr_null(mem_gpa(&m, UINT64_MAX, 0));
+}
+END_TEST
+
+START_TEST(gpa_overflow)
+{
+	ck_assert_ptr_null(mem_gpa(&m, UINT64_MAX, 1));
+	ck_assert_ptr_null(mem_gpa(&m, UINT64_MAX - 10, 100));
+	ck_assert_ptr_null(mem_gpa(&m, 16, UINT64_MAX));
+	ck_assert_ptr_null(mem_gpa(&m, 1, UINT64_MAX));
+	ck_assert_ptr_null(mem_gpa(&m, UINT64_MAX, UINT64_MAX));
+	/* wraps to a small end that would pass a naive end <= size check */
+	ck_assert_ptr_null(mem_gpa(&m, 0xfffffffffffffff0ull, 0x20));
+}
+END_TEST
+
+START_TEST(alloc_sizes)
+{
+	struct guest_mem g;
+
+	ck_assert_int_eq(mem_alloc(&g, 3 << 20), -22);
+	ck_assert_int_eq(mem_alloc(&g, 0), -22);
+	ck_assert_int_eq(mem_alloc(&g, 2 << 20), 0);
+	ck_assert_uint_eq(g.size, 2 << 20);
+	ck_assert_ptr_nonnull(mem_gpa(&g, (2 << 20) - 8, 8));
+	mem_free(&g);
+	ck_assert_ptr_null(g.host);
+	mem_free(&g);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("vmm_mem");
+	TCase *tc = tcase_create("mem_gpa");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, gpa_inside);
+	tcase_add_test(tc, gpa_straddles_end);
+	tcase_add_test(tc, gpa_len_zero);
+	tcase_add_test(tc, gpa_overflow);
+	tcase_add_test(tc, alloc_sizes);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
