@@ -30,16 +30,20 @@ kernel_pkg() {
 	if [ -z "$p" ]; then
 		p=$(ls -1 "$OUTROOT" 2>/dev/null | grep '^linux-image-.*-amd64$' | sort -V | tail -n 1) || true
 	fi
-	[ -n "$p" ] || die "cannot resolve linux-image-amd64 (try: apt-get update)"
-	echo "$p"
+	[ -n "$p" ] && echo "$p"
 }
 
-PKG=${MODVISOR_KERNEL_PKG:-$(kernel_pkg)}
-DIR=$OUTROOT/$PKG
-if [ -f "$DIR/.complete" ]; then
-	echo "$DIR"
-	exit 0
-fi
+# apt_update: refresh the package lists once (they may be missing on a fresh
+# machine, or name a kernel the mirror no longer has).
+UPDATED=0
+apt_update() {
+	[ $UPDATED = 0 ] || return 1
+	UPDATED=1
+	local sudo=""
+	[ "$(id -u)" = 0 ] || sudo="sudo -n"
+	echo "fetch-debian-kernel: apt-get update" >&2
+	$sudo apt-get update -qq >&2 || true
+}
 
 # find_deb: a .deb of PKG already on this machine, if any.
 find_deb() {
@@ -47,16 +51,36 @@ find_deb() {
 		/var/cache/apt/archives/"$PKG"_*.deb 2>/dev/null | head -n 1 || true
 }
 
+# download: fetch PKG's .deb into the shared cache (or BUILD alone).
+download() {
+	local dl=$OUTROOT
+	mkdir -p "$OUTROOT"
+	if mkdir -p "$CACHE" 2>/dev/null && [ -w "$CACHE" ]; then dl=$CACHE; fi
+	echo "fetch-debian-kernel: downloading $PKG (about 70 MB) into $dl" >&2
+	(cd "$dl" && apt-get download -q -o APT::Sandbox::User="$(id -un)" "$PKG" >&2)
+}
+
+PKG=${MODVISOR_KERNEL_PKG:-}
+if [ -z "$PKG" ]; then
+	PKG=$(kernel_pkg) || { apt_update; PKG=$(kernel_pkg); } ||
+		die "cannot resolve linux-image-amd64 to a kernel package (try: apt-get update)"
+fi
+DIR=$OUTROOT/$PKG
+if [ -f "$DIR/.complete" ]; then
+	echo "$DIR"
+	exit 0
+fi
+
 DEB=$(find_deb)
 if [ -z "$DEB" ]; then
-	mkdir -p "$OUTROOT"
-	DL=$OUTROOT
-	if mkdir -p "$CACHE" 2>/dev/null && [ -w "$CACHE" ]; then DL=$CACHE; fi
-	echo "fetch-debian-kernel: downloading $PKG (about 70 MB) into $DL" >&2
-	(cd "$DL" && apt-get download -q -o APT::Sandbox::User="$(id -un)" "$PKG" >&2) ||
-		die "apt-get download $PKG failed (network? try: apt-get update)"
+	if ! download; then
+		apt_update || die "apt-get download $PKG failed (network? try: apt-get update)"
+		[ -n "${MODVISOR_KERNEL_PKG:-}" ] || PKG=$(kernel_pkg) || die "cannot resolve linux-image-amd64"
+		DIR=$OUTROOT/$PKG
+		download || die "apt-get download $PKG failed (network? proxy? see the apt message above)"
+	fi
 	DEB=$(find_deb)
-	[ -n "$DEB" ] || die "apt-get download $PKG left no .deb in $DL"
+	[ -n "$DEB" ] || die "apt-get download $PKG left no .deb behind"
 fi
 
 echo "fetch-debian-kernel: extracting $(basename "$DEB")" >&2

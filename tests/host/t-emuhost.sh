@@ -97,7 +97,7 @@ t_expect_contains "emulated: a timeout says so" "$W/e" "timed out after 1 s"
 "$MV" with-kvm --accel=emulated -- sleep 600 >"$W/o" 2>"$W/e" &
 pid=$!
 sleep 1
-qemu=$(pgrep -P $pid | head -n 1)
+qemu=$(awk -v p=$pid '$4 == p { print $1 }' /proc/[0-9]*/stat 2>/dev/null | head -n 1)
 job=$(tr '\0' '\n' </proc/"$qemu"/cmdline 2>/dev/null | sed -n 's/.*mvjob=\([^ ]*\).*/\1/p')
 kill -TERM $pid
 wait $pid
