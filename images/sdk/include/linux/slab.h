@@ -4,14 +4,14 @@
 
 #include <linux/types.h>
 
-/* GFP flags, Linux's values.  The guest honours only __GFP_ZERO; the rest are accepted. */
+/* GFP flags, Linux's values, for source compatibility: the guest's allocator ignores them. */
 #define __GFP_ZERO   0x100u
 #define GFP_ATOMIC   0xa20u
 #define GFP_KERNEL   0xcc0u
 
 /*
- * kmalloc(size, flags): size bytes aligned to 8 (to 16 from 16 bytes up),
- * or NULL.  kmalloc(0) returns NULL.
+ * kmalloc(size, flags): size bytes, at least 8-byte aligned, or NULL.
+ * flags are ignored (use kzalloc() for zeroed memory).
  */
 void *kmalloc(size_t size, gfp_t flags);
 /* kzalloc(size, flags): kmalloc() that returns zeroed memory. */
