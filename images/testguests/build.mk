@@ -1,6 +1,6 @@
 # images/testguests/build.mk: tiny ring-0 guests for the boot tests, build/images/testguests/*.elf.
 TG_CASES := hello pagefault triplefault badgpa badbuf overflow badlen badnr badport \
-            mmio badabi badsize hlt
+            mmio badabi badsize hlt bootinfo
 TG_ELFS  := $(TG_CASES:%=$(BUILD)/images/testguests/%.elf)
 IMAGES   += $(TG_ELFS)
 

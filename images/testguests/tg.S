@@ -76,6 +76,25 @@ _start:
 	HC HC_CONSOLE, c_badabi
 #elif defined(TG_CASE_badsize)
 	HC HC_CONSOLE, c_badsize
+#elif defined(TG_CASE_bootinfo)
+	/* Echo what the VMM handed over: cmdline, command records, initrd. */
+	mov %rdi, %r15                   /* GPA of struct mv_bootinfo */
+	movabs $0x746f6f42766d4d4d, %rax /* MV_BOOTINFO_MAGIC */
+	cmp (%r15), %rax
+	jne fail
+	mov 24(%r15), %rsi               /* cmdline, cmdline_len */
+	mov 32(%r15), %rcx
+	call echo
+	mov 56(%r15), %rsi               /* cmds, cmds_len */
+	mov 64(%r15), %rcx
+	call echo
+	mov 40(%r15), %rsi               /* initrd, initrd_len */
+	mov 48(%r15), %rcx
+	call echo
+	mov 72(%r15), %eax               /* exit status = cmd_count */
+	movabs $exit_n, %rdi
+	mov %eax, 16(%rdi)
+	HC HC_EXIT, exit_n
 #elif defined(TG_CASE_hlt)
 	cli
 	hlt
@@ -85,6 +104,16 @@ _start:
 fail:
 	HC HC_EXIT, exit1
 1:	jmp 1b
+
+#if defined(TG_CASE_bootinfo)
+/* echo: MV_HC_CONSOLE of GPA %rsi, length %rcx (< 64 KiB) to stdout. */
+echo:
+	movabs $c_echo, %rdi
+	mov %rsi, 16(%rdi)
+	mov %ecx, 24(%rdi)
+	HC HC_CONSOLE, c_echo
+	ret
+#endif
 
 #if defined(TG_CASE_pagefault)
 /* idt_install: an IDT whose only gate, #PF, reports through MV_HC_FAULT. */
@@ -144,6 +173,11 @@ c_badabi:   .long 99, 32, 0, 0
 c_badsize:  .long ABI, 24, 0, 0
 	.quad msg_out - VBASE
 	.long msg_out_end - msg_out, 1
+c_echo:     HDR 32
+	.quad 0
+	.long 0, 1
+exit_n:     HDR 24
+	.long 0, 0
 nop:        HDR 16
 exit42:     HDR 24
 	.long 42, 0

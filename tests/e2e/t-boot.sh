@@ -52,3 +52,24 @@ $MV run --accel=kvm --initrd none --kernel "$OUT/short.elf" >/dev/null 2>"$OUT/s
 t_expect_status "boot-truncated-kernel: refused" 124 "$?"
 t_expect_contains "boot-truncated-kernel: names the field" "$OUT/short.err" \
 	"e_phoff+e_phnum*e_phentsize"
+
+# The boot info carries --cmdline, the packed -c/-- commands and the initrd
+# with the --add archive appended 4-byte aligned; the guest echoes them back.
+printf INITRD >"$OUT/i.cpio"
+echo hi >"$OUT/f"
+$MV run --accel=kvm --kernel "$TG/bootinfo.elf" --initrd "$OUT/i.cpio" \
+	--cmdline 'console=hc quiet' --add "$OUT/f:/x/f" -c "echo 'a b'" -- ls -l \
+	>"$OUT/bi.out" 2>"$OUT/bi.err"
+t_expect_status "boot-bootinfo: guest sees 2 commands" 2 "$?"
+printf 'console=hc quiet\002\0\0\0echo\0a b\0\002\0\0\0ls\0-l\0INITRD\0\0' >"$OUT/bi.want"
+if cmp -s <(head -c 47 "$OUT/bi.out") "$OUT/bi.want"; then
+	t_pass "boot-bootinfo: cmdline, command records and initrd as packed"
+else
+	t_fail "boot-bootinfo: cmdline, command records and initrd as packed" \
+		"$(head -c 47 "$OUT/bi.out" | od -c | head -n 4)"
+fi
+if [ "$(tail -c +48 "$OUT/bi.out" | cpio -it --quiet 2>&1 | tr '\n' ' ')" = "x x/f " ]; then
+	t_pass "boot-bootinfo: --add archive follows the initrd"
+else
+	t_fail "boot-bootinfo: --add archive follows the initrd" "cpio -t disagrees"
+fi
