@@ -218,7 +218,8 @@ struct eg *eg_module(const char *name, const char *extra_modinfo, size_t extra_l
 	int t, m, init, exit_;
 
 	strncpy(tm.name, name, sizeof(tm.name) - 1);
-	ilen += (size_t)sprintf(info + ilen, "license=GPL") + 1;
+	if (!extra_modinfo || strncmp(extra_modinfo, "license=", 8) != 0)
+		ilen += (size_t)sprintf(info + ilen, "license=GPL") + 1;
 	ilen += (size_t)sprintf(info + ilen, "vermagic=%s", MODVISOR_VERMAGIC) + 1;
 	if (extra_modinfo) {
 		memcpy(info + ilen, extra_modinfo, extra_len);

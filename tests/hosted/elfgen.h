@@ -43,8 +43,9 @@ Elf64_Sym *eg_sym(uint8_t *img, int idx);
 /*
  * A well-formed module for our kernel: .text (init_module, cleanup_module
  * as `xor eax,eax; ret`), .gnu.linkonce.this_module named name with init and
- * exit relocated by R_X86_64_64, .modinfo (license=GPL, vermagic=ours, plus
- * extra_modinfo if not NULL: "k=v\0k=v\0" of extra_len bytes), __versions with
+ * exit relocated by R_X86_64_64, .modinfo (license=GPL unless extra_modinfo
+ * starts with its own license=, vermagic=ours, then extra_modinfo if not
+ * NULL: "k=v\0k=v\0" of extra_len bytes), __versions with
  * one entry (printk, crc 0x1234).  Returns the builder so a test can add
  * more before eg_finish().  *text gets the index of .text.
  */

@@ -133,6 +133,8 @@ int modenv_call_init(uint64_t fn)
 	henv.init_calls++;
 	if (henv.real_calls)
 		return ((int (*)(void))(uintptr_t)fn)();
+	if (henv.init_hook)
+		return henv.init_hook();
 	return henv.init_ret;
 }
 

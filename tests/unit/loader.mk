@@ -1,11 +1,11 @@
 # tests/unit/loader.mk: the module loader built for the host: Check tests and the corpus tool.
 
 # The loader core (guest/module/) compiled with host flags; env_kernel.c and
-# the syscalls are guest-only.  Parameters are H8's guest/module/params.c.
+# the syscalls are guest-only.
 LOADER_CORE      := elf_check layout load reloc_x86_64 symbols unload version
 LOADER_HOST_OBJS := $(LOADER_CORE:%=$(BUILD)/host/guest/module/%.o) \
                     $(BUILD)/host/shared/lib/modsig.o $(BUILD)/host/shared/lib/modinfo.o \
-                    $(if $(wildcard guest/module/params.c),$(BUILD)/host/guest/module/params.o,$(BUILD)/host/tests/hosted/params_stub.o) \
+                    $(BUILD)/host/guest/module/params.o \
                     $(BUILD)/host/tests/hosted/loader_env_hosted.o
 LOADER_TEST_OBJS := $(BUILD)/host/tests/hosted/loadtest.o $(BUILD)/host/tests/hosted/elfgen.o
 LOADER_TESTS     := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_loader_*.c))
