@@ -1,6 +1,7 @@
 /* params.c: module parameters as Linux's kernel/params.c: parse_args, the param_ops_* objects, sysfs text. */
 #include "params.h"
 #include "loader_env.h"
+#include <modvisor/kstrtox.h>
 
 /* A pointer-sized field of an ABI struct (a guest address) as a pointer. */
 #define KP_PTR(v)       ((void *)(uintptr_t)(v))
@@ -37,15 +38,6 @@ static size_t kp_strcspn_comma(const char *s)
 	size_t n = 0;
 
 	while (s[n] && s[n] != ',')
-		n++;
-	return n;
-}
-
-static size_t kp_strnlen(const char *s, size_t max)
-{
-	size_t n = 0;
-
-	while (n < max && s[n])
 		n++;
 	return n;
 }
@@ -128,94 +120,19 @@ static struct kp_out kp_out_init(char *buffer)
 	return (struct kp_out){ buffer, PARAMS_BUF_SIZE, 0 };
 }
 
-/* ---- kstrtoX: Linux's lib/kstrtox.c rules, base 0 ------------------------ */
+/* ---- integer parameters: Linux's kstrtoX(s, 0) via shared/lib/kstrtox.c -- */
 
-static unsigned kp_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return (unsigned)(c - '0');
-	c = (char)(c | 0x20);
-	if (c >= 'a' && c <= 'f')
-		return (unsigned)(c - 'a' + 10);
-	return 16;
-}
-
-/*
- * _kstrtoull(s, 0): "0x" + hex digit -> hex, leading "0" -> octal, else
- * decimal; at least one digit; one trailing newline allowed; overflow is
- * -ERANGE and is reported before trailing junk (-EINVAL).
- */
-static int kp_parse_ull(const char *s, unsigned long long *res)
-{
-	unsigned base = 10, d;
-	unsigned long long v = 0;
-	bool overflow = false;
-	size_t n = 0;
-
-	if (s[0] == '0') {
-		base = 8;
-		if ((s[1] | 0x20) == 'x' && kp_digit(s[2]) < 16) {
-			base = 16;
-			s += 2;
-		}
-	}
-	for (; (d = kp_digit(s[n])) < base; n++) {
-		if (v > (~0ull - d) / base)
-			overflow = true;
-		v = v * base + d;
-	}
-	if (overflow)
-		return -ERANGE;
-	if (n == 0)
-		return -EINVAL;
-	s += n;
-	if (*s == '\n')
-		s++;
-	if (*s)
-		return -EINVAL;
-	*res = v;
-	return 0;
-}
-
-int params_kstrtoull(const char *s, unsigned long long *res)
-{
-	if (s[0] == '+')
-		s++;
-	return kp_parse_ull(s, res);
-}
-
-int params_kstrtoll(const char *s, long long *res)
+/* kstrtou8/u16/uint/ul/ull: an unsigned value no larger than (max); (min) is 0. */
+static int kp_kstrtou(const char *s, unsigned long long min, unsigned long long max,
+		      unsigned long long *res)
 {
 	unsigned long long v;
 	int err;
 
-	if (s[0] == '-') {
-		err = kp_parse_ull(s + 1, &v);
-		if (err)
-			return err;
-		if (v > 1ull << 63)
-			return -ERANGE;
-		*res = (long long)(0ull - v);
-		return 0;
-	}
-	err = params_kstrtoull(s, &v);
-	if (err)
-		return err;
-	if (v > (unsigned long long)INT64_MAX)
-		return -ERANGE;
-	*res = (long long)v;
-	return 0;
-}
-
-/* kstrtou8/u16/uint/ul/ull: an unsigned value no larger than (max). */
-static int kp_kstrtou(const char *s, unsigned long long max, unsigned long long *res)
-{
-	unsigned long long v;
-	int err;
-
+	(void)min;
 	if (!s)
 		return -EINVAL;
-	err = params_kstrtoull(s, &v);
+	err = kstrtox_ull(s, 0, &v);
 	if (err)
 		return err;
 	if (v > max)
@@ -232,7 +149,7 @@ static int kp_kstrtos(const char *s, long long min, long long max, long long *re
 
 	if (!s)
 		return -EINVAL;
-	err = params_kstrtoll(s, &v);
+	err = kstrtox_ll(s, 0, &v);
 	if (err)
 		return err;
 	if (v < min || v > max)
@@ -241,13 +158,20 @@ static int kp_kstrtos(const char *s, long long min, long long max, long long *re
 	return 0;
 }
 
-/* ---- integer parameters ---------------------------------------------------- */
+static void kp_put_udec(struct kp_out *o, unsigned long long v)
+{
+	kp_put_u64(o, v, 10, 1);
+}
 
-#define KP_UNSIGNED(name, type, max)                                           \
+/*
+ * param_set_NAME/param_get_NAME/param_ops_NAME for one integer type:
+ * (parse) reads into (tmp) within [lo, hi], (put) prints in decimal.
+ */
+#define KP_INTEGER(name, type, tmp, parse, lo, hi, put)                        \
 int param_set_##name(const char *val, const struct mv_kernel_param *kp)        \
 {                                                                              \
-	unsigned long long v;                                                  \
-	int err = kp_kstrtou(val, (max), &v);                                  \
+	tmp v;                                                                 \
+	int err = parse(val, (lo), (hi), &v);                                  \
                                                                                \
 	if (!err)                                                              \
 		*(type *)KP_PTR(kp->arg) = (type)v;                            \
@@ -257,7 +181,7 @@ int param_get_##name(char *buffer, const struct mv_kernel_param *kp)           \
 {                                                                              \
 	struct kp_out o = kp_out_init(buffer);                                 \
                                                                                \
-	kp_put_u64(&o, *(const type *)KP_PTR(kp->arg), 10, 1);                 \
+	put(&o, *(const type *)KP_PTR(kp->arg));                               \
 	kp_putc(&o, '\n');                                                     \
 	return (int)o.len;                                                     \
 }                                                                              \
@@ -266,37 +190,19 @@ const struct kernel_param_ops param_ops_##name = {                             \
 	.get = param_get_##name,                                               \
 }
 
-#define KP_SIGNED(name, type, min, max)                                        \
-int param_set_##name(const char *val, const struct mv_kernel_param *kp)        \
-{                                                                              \
-	long long v;                                                           \
-	int err = kp_kstrtos(val, (min), (max), &v);                           \
-                                                                               \
-	if (!err)                                                              \
-		*(type *)KP_PTR(kp->arg) = (type)v;                            \
-	return err;                                                            \
-}                                                                              \
-int param_get_##name(char *buffer, const struct mv_kernel_param *kp)           \
-{                                                                              \
-	struct kp_out o = kp_out_init(buffer);                                 \
-                                                                               \
-	kp_put_s64(&o, *(const type *)KP_PTR(kp->arg));                        \
-	kp_putc(&o, '\n');                                                     \
-	return (int)o.len;                                                     \
-}                                                                              \
-const struct kernel_param_ops param_ops_##name = {                             \
-	.set = param_set_##name,                                               \
-	.get = param_get_##name,                                               \
-}
+#define KP_U(name, type, max) \
+	KP_INTEGER(name, type, unsigned long long, kp_kstrtou, 0, max, kp_put_udec)
+#define KP_S(name, type, min, max) \
+	KP_INTEGER(name, type, long long, kp_kstrtos, min, max, kp_put_s64)
 
-KP_UNSIGNED(byte, unsigned char, UINT8_MAX);
-KP_SIGNED(short, short, INT16_MIN, INT16_MAX);
-KP_UNSIGNED(ushort, unsigned short, UINT16_MAX);
-KP_SIGNED(int, int, INT32_MIN, INT32_MAX);
-KP_UNSIGNED(uint, unsigned int, UINT32_MAX);
-KP_SIGNED(long, long, INT64_MIN, INT64_MAX);
-KP_UNSIGNED(ulong, unsigned long, UINT64_MAX);
-KP_UNSIGNED(ullong, unsigned long long, UINT64_MAX);
+KP_U(byte, unsigned char, UINT8_MAX);
+KP_S(short, short, INT16_MIN, INT16_MAX);
+KP_U(ushort, unsigned short, UINT16_MAX);
+KP_S(int, int, INT32_MIN, INT32_MAX);
+KP_U(uint, unsigned int, UINT32_MAX);
+KP_S(long, long, INT64_MIN, INT64_MAX);
+KP_U(ulong, unsigned long, UINT64_MAX);
+KP_U(ullong, unsigned long long, UINT64_MAX);
 
 int param_set_hexint(const char *val, const struct mv_kernel_param *kp)
 {
@@ -321,35 +227,10 @@ const struct kernel_param_ops param_ops_hexint = {
 
 /* ---- bool and invbool ------------------------------------------------------ */
 
-int params_kstrtobool(const char *s, bool *res)
-{
-	if (!s)
-		return -EINVAL;
-	switch (s[0]) {
-	case 'y': case 'Y': case 't': case 'T': case '1':
-		*res = true;
-		return 0;
-	case 'n': case 'N': case 'f': case 'F': case '0':
-		*res = false;
-		return 0;
-	case 'o': case 'O':
-		if (s[1] == 'n' || s[1] == 'N') {
-			*res = true;
-			return 0;
-		}
-		if (s[1] == 'f' || s[1] == 'F') {
-			*res = false;
-			return 0;
-		}
-		break;
-	}
-	return -EINVAL;
-}
-
 /* No "=value" means set. */
 int param_set_bool(const char *val, const struct mv_kernel_param *kp)
 {
-	return params_kstrtobool(val ? val : "1", KP_PTR(kp->arg));
+	return kstrtox_bool(val ? val : "1", KP_PTR(kp->arg));
 }
 
 static int kp_get_yn(char *buffer, bool yes)
@@ -375,7 +256,7 @@ const struct kernel_param_ops param_ops_bool = {
 int param_set_invbool(const char *val, const struct mv_kernel_param *kp)
 {
 	bool v;
-	int err = params_kstrtobool(val ? val : "1", &v);
+	int err = kstrtox_bool(val ? val : "1", &v);
 
 	if (!err)
 		*(bool *)KP_PTR(kp->arg) = !v;
@@ -438,7 +319,7 @@ int param_set_charp(const char *val, const struct mv_kernel_param *kp)
 
 	if (!val)
 		return -EINVAL;
-	len = kp_strnlen(val, PARAMS_CHARP_MAX + 1);
+	len = strnlen(val, PARAMS_CHARP_MAX + 1);
 	if (len > PARAMS_CHARP_MAX) {
 		modenv_log("%s: string parameter too long", kp_name(kp));
 		return -ENOSPC;

@@ -101,17 +101,6 @@ void param_free_charp(void *arg);
 int param_set_copystring(const char *val, const struct mv_kernel_param *kp);
 int param_get_string(char *buffer, const struct mv_kernel_param *kp);
 
-/*
- * kstrtobool(s, res): Linux 6.1's: 'y' 'Y' '1' 't' 'T' or "on" -> true,
- * 'n' 'N' '0' 'f' 'F' or "off" -> false (only the first one or two
- * characters are looked at); anything else, NULL or "" -> -EINVAL.
- */
-int params_kstrtobool(const char *s, bool *res);
-
-/* The integer parsers, Linux's kstrtoX(s, 0, res): 0, -EINVAL or -ERANGE; *res untouched on error. */
-int params_kstrtoull(const char *s, unsigned long long *res);
-int params_kstrtoll(const char *s, long long *res);
-
 /* A handler for names that match no parameter: Linux's parse_unknown_fn. */
 typedef int (*params_unknown_fn)(char *param, char *val, const char *doing, void *arg);
 

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <modvisor/kstrtox.h>
+
 #include "params.h"
 
 /* ---- the loader environment params.c needs: malloc, free, log ----------- */
@@ -463,21 +465,40 @@ START_TEST(integers_erange_per_type)
 }
 END_TEST
 
-START_TEST(kstrto_direct)
+START_TEST(kstrtox_rules)
 {
 	unsigned long long u = 7;
 	long long s = 7;
+	bool b = false;
 
-	ck_assert_int_eq(params_kstrtoull("5\n", &u), 0);
+	ck_assert_int_eq(kstrtox_ull("5\n", 0, &u), 0);
 	ck_assert_uint_eq(u, 5);
-	ck_assert_int_eq(params_kstrtoull("5\n\n", &u), -EINVAL);
-	ck_assert_int_eq(params_kstrtoull("18446744073709551615", &u), 0);
-	ck_assert_int_eq(params_kstrtoull("0x", &u), -EINVAL);
-	ck_assert_int_eq(params_kstrtoll("-9223372036854775808", &s), 0);
+	ck_assert_int_eq(kstrtox_ull("5\n\n", 0, &u), -EINVAL);
+	ck_assert_int_eq(kstrtox_ull("18446744073709551615", 0, &u), 0);
+	ck_assert_int_eq(kstrtox_ull("0x", 0, &u), -EINVAL);
+	ck_assert_uint_eq(u, 18446744073709551615ull);
+	/* Explicit bases: 16 skips "0x", 10 reads "010" as ten, 8 refuses '8'. */
+	ck_assert_int_eq(kstrtox_ull("0x1F", 16, &u), 0);
+	ck_assert_uint_eq(u, 31);
+	ck_assert_int_eq(kstrtox_ull("ff", 16, &u), 0);
+	ck_assert_uint_eq(u, 255);
+	ck_assert_int_eq(kstrtox_ull("010", 10, &u), 0);
+	ck_assert_uint_eq(u, 10);
+	ck_assert_int_eq(kstrtox_ull("18", 8, &u), -EINVAL);
+	ck_assert_int_eq(kstrtox_ull("1", 1, &u), -EINVAL);
+	ck_assert_int_eq(kstrtox_ull("1", 17, &u), -EINVAL);
+	ck_assert_int_eq(kstrtox_ll("-9223372036854775808", 0, &s), 0);
 	ck_assert(s == INT64_MIN);
-	ck_assert_int_eq(params_kstrtoll("9223372036854775808", &s), -ERANGE);
-	ck_assert_int_eq(params_kstrtoll("-0", &s), 0);
+	ck_assert_int_eq(kstrtox_ll("9223372036854775808", 0, &s), -ERANGE);
+	ck_assert_int_eq(kstrtox_ll("-9223372036854775809", 0, &s), -ERANGE);
+	ck_assert_int_eq(kstrtox_ll("-0", 0, &s), 0);
 	ck_assert_int_eq(s, 0);
+	ck_assert_int_eq(kstrtox_ll("-+1", 0, &s), -EINVAL);
+	ck_assert_int_eq(kstrtox_bool(NULL, &b), -EINVAL);
+	ck_assert_int_eq(kstrtox_bool("On", &b), 0);
+	ck_assert(b);
+	ck_assert_int_eq(kstrtox_bool("oFf", &b), 0);
+	ck_assert(!b);
 }
 END_TEST
 
@@ -690,7 +711,7 @@ static Suite *params_suite(void)
 	tcase_add_test(t, integers_base_0);
 	tcase_add_test(t, integers_bad_are_einval);
 	tcase_add_test(t, integers_erange_per_type);
-	tcase_add_test(t, kstrto_direct);
+	tcase_add_test(t, kstrtox_rules);
 	tcase_add_test(t, integer_text);
 	tcase_add_test(t, charp_is_a_kernel_copy);
 	tcase_add_test(t, charp_length_limit);
