@@ -307,6 +307,12 @@ static int emuhost_copy(int from, int to)
 		return -1;
 	while (off < n) {
 		w = write(to, buf + off, n - off);
+		if (w < 0 && errno == EAGAIN) {
+			/* Our stdout may be non-blocking (inherited): wait, never drop. */
+			struct pollfd p = { .fd = to, .events = POLLOUT };
+			poll(&p, 1, -1);
+			continue;
+		}
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0)
@@ -347,7 +353,8 @@ static int emuhost_relay(struct emuhost_job *job, int sfd, long timeout, int *qs
 
 		if (alive && left <= 0) {
 			kill(job->qemu, SIGKILL);
-			ret = -1;
+			if (ret == 0)
+				ret = -1;
 			deadline = LONG_MAX;
 		}
 		if (poll(p, 3, alive && left > 0 ? (int)(left < 60000 ? left : 60000) : -1) < 0 &&
@@ -364,8 +371,10 @@ static int emuhost_relay(struct emuhost_job *job, int sfd, long timeout, int *qs
 			if (waitpid(job->qemu, qstatus, WNOHANG) == job->qemu)
 				alive = false;
 		} else if (alive) {
+			/* QEMU quits on SIGTERM at once; SIGKILL it if it has not in 5 s. */
 			kill(job->qemu, SIGTERM);
 			ret = (int)si.ssi_signo;
+			deadline = emuhost_now_ms() + 5000;
 		}
 	}
 	return ret;
@@ -374,17 +383,31 @@ static int emuhost_relay(struct emuhost_job *job, int sfd, long timeout, int *qs
 /* emuhost_show(job, name, last): print the last lines of a job file on stderr. */
 static void emuhost_show(const struct emuhost_job *job, const char *name, int last)
 {
-	char cmd[PATH_MAX + 64], path[PATH_MAX + 16];
-	struct stat st;
+	static char buf[65536];         /* the tail is enough to diagnose */
+	char path[PATH_MAX + 16];
+	const char *start;
+	ssize_t n = 0;
+	int fd;
 
 	snprintf(path, sizeof(path), "%s/%s", job->dir, name);
-	if (stat(path, &st) != 0 || st.st_size == 0)
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return;
-	fprintf(stderr, "--- %s (last %d lines) ---\n", name, last);
-	fflush(stderr);
-	snprintf(cmd, sizeof(cmd), "tail -n %d '%s' >&2", last, path);
-	if (system(cmd) != 0)
-		fprintf(stderr, "(cannot show %s)\n", path);
+	if (lseek(fd, 0, SEEK_END) > (off_t)sizeof(buf))
+		lseek(fd, -(off_t)sizeof(buf), SEEK_END);
+	else
+		lseek(fd, 0, SEEK_SET);
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (n <= 0)
+		return;
+	start = buf + n;
+	if (start[-1] == '\n')
+		start--;
+	while (start > buf && (start[-1] != '\n' || --last > 0))
+		start--;
+	fprintf(stderr, "--- %s ---\n%.*s%s", path, (int)(buf + n - start), start,
+		buf[n - 1] == '\n' ? "" : "\n");
 }
 
 /* emuhost_status(job): the command's exit status from <job>/status, or -1. */
@@ -447,6 +470,7 @@ static int emuhost_verdict(const struct emuhost_job *job, int relay, int qstatus
 	emuhost_show(job, "error", 5);
 	emuhost_show(job, "qemu.log", 20);
 	emuhost_show(job, "console.log", 30);
+	fprintf(stderr, "(MODVISOR_EMUHOST_KEEP=1 keeps these files; see docs/emulated-host.md)\n");
 	return EMUHOST_FAIL;
 }
 

@@ -2,8 +2,9 @@
 # t-emuhost.sh: `modvisor with-kvm` and the emulated KVM host: streams, exit status, paths, files, nested KVM.
 #
 # Boots the emulated host once for the real work (one command that checks
-# everything it can from inside), and up to three times more for about a
-# second each, cut short before the kernel is up (auto, timeout, interrupt).
+# everything it can from inside), once with a broken initramfs (about 2 s),
+# and up to three times for about a second each, cut short before the kernel
+# is up (auto, timeout, interrupt).
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
@@ -58,11 +59,12 @@ cat "$1"
 printf 'err:\r\n' >&2
 pwd >pwd.txt
 echo "$MODVISOR_IN_EMUHOST" >inside.txt
+echo "pass=${MODVISOR_T_PASS-unset} other=${T_EMUHOST_OTHER-unset} umask=$(umask)" >env.txt
 "$2" 2000 >kvm.txt 2>&1
 "$3" with-kvm --accel=kvm -- echo no-nesting >nested.txt 2>&1
 exit 7
 EOF
-(cd "$W/cwd" && "$MV" with-kvm --accel=emulated -- sh job.sh input.bin "$OLDPWD/$EMU/kvm-smoke" "$MV") \
+(cd "$W/cwd" && umask 027 && MODVISOR_T_PASS=yes T_EMUHOST_OTHER=no "$MV" with-kvm --accel=emulated -- sh job.sh input.bin "$OLDPWD/$EMU/kvm-smoke" "$MV") \
 	>"$W/out" 2>"$W/err"
 t_expect_status "emulated: the command's exit status comes back" 7 $?
 if cmp -s "$W/want.out" "$W/out"; then t_pass "emulated: stdout intact (binary bytes, no \\r added)"; else
@@ -73,11 +75,25 @@ if [ "$(cat "$W/cwd/pwd.txt" 2>/dev/null)" = "$(cd "$W/cwd" && pwd)" ]; then
 	t_pass "emulated: same cwd, and a file written inside appears here"
 else t_fail "emulated: same cwd" "pwd.txt: $(cat "$W/cwd/pwd.txt" 2>&1)"; fi
 t_expect_contains "emulated: MODVISOR_IN_EMUHOST=1 inside" "$W/cwd/inside.txt" "1"
+t_expect_contains "emulated: MODVISOR_* and the umask pass, other variables do not" \
+	"$W/cwd/env.txt" "pass=yes other=unset umask=0027"
 t_expect_contains "emulated: /dev/kvm inside runs a guest" "$W/cwd/kvm.txt" "kvm-smoke: ok"
 t_expect_contains "emulated: with-kvm inside runs directly (passes the probe, never nests)" \
 	"$W/cwd/nested.txt" "no-nesting"
 
-# ---- boots 2-4: cut short ------------------------------------------------
+# ---- boot 2: a host that fails shows its console ---------------------------
+mkdir -p "$W/bad/root/bin"
+cp /bin/busybox "$W/bad/root/bin/"
+printf '#!/bin/busybox sh\n/bin/busybox echo "emuhost: FAILED: on purpose"\n/bin/busybox poweroff -f\n' \
+	>"$W/bad/root/init"
+chmod +x "$W/bad/root/init"
+(cd "$W/bad/root" && find . | cpio -o -H newc --quiet) | gzip >"$W/bad/initramfs.cpio.gz"
+ln -s "$PWD/$EMU/vmlinux" "$W/bad/vmlinux"
+MODVISOR_EMUHOST_DIR=$W/bad "$MV" with-kvm --accel=emulated -- true >"$W/o" 2>"$W/e"
+t_expect_status "emulated: a host that dies without a status gives 125" 125 $?
+t_expect_contains "emulated: ... and shows its console" "$W/e" "emuhost: FAILED: on purpose"
+
+# ---- boots 3-5: cut short ------------------------------------------------
 # auto: direct and silent where the probe passes, else one line and the
 # emulated host (whose boot the 1 s deadline cuts short).
 MODVISOR_EMUHOST_TIMEOUT=1 "$MV" with-kvm -- true >"$W/o" 2>"$W/e"
