@@ -154,11 +154,11 @@ static void probe_verdict(int fd, struct kvm_run *run, int step, char *why, size
 
 	ioctl(fd, KVM_GET_REGS, &r);
 	if (step == 0)
-		snprintf(why, len, "the probe VM's syscall from ring 3 never reached ring 0 "
-			 "(stopped with %s at rip 0x%llx); this /dev/kvm cannot run "
-			 "user processes", vm_exit_name(run->exit_reason), r.rip);
+		snprintf(why, len, "in a probe VM, `syscall` from ring 3 never reached "
+			 "ring 0 (stopped with %s at rip 0x%llx)",
+			 vm_exit_name(run->exit_reason), r.rip);
 	else
-		snprintf(why, len, "the probe VM's sysretq did not get back to ring 3 "
+		snprintf(why, len, "in a probe VM, `sysretq` did not get back to ring 3 "
 			 "(stopped with %s at rip 0x%llx)", vm_exit_name(run->exit_reason),
 			 r.rip);
 }
@@ -189,10 +189,9 @@ static int probe_loop(int fd, struct kvm_run *run, char *why, size_t len)
 		}
 		memcpy(&v, (uint8_t *)run + run->io.data_offset, 4);
 		if (v != want[step]) {
-			snprintf(why, len, "the probe VM's `syscall` from ring 3 did not "
-				 "reach ring 0 (its handler ran with CS %#x, report 0x%06x, "
-				 "want 0x%06x): this /dev/kvm cannot run guest user processes",
-				 (v >> 8) & 0xff, v, want[step]);
+			snprintf(why, len, "in a probe VM, `syscall` from ring 3 did not "
+				 "reach ring 0 (the handler ran with CS %#x; report 0x%06x, "
+				 "want 0x%06x)", (v >> 8) & 0xff, v, want[step]);
 			return -1;
 		}
 		if (++step == 2)

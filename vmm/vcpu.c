@@ -49,8 +49,7 @@ static void vcpu_internal(struct vm *vm, struct kvm_run *run)
 		run->internal.ndata ? (unsigned long long)run->internal.data[0] : 0ull);
 }
 
-/* vcpu_exit(vm, run): handle one exit; anything unexpected stops the VM. */
-static void vcpu_exit(struct vm *vm, struct kvm_run *run)
+void vm_handle_exit(struct vm *vm, struct kvm_run *run)
 {
 	switch (run->exit_reason) {
 	case KVM_EXIT_IO:
@@ -123,7 +122,7 @@ int vm_run(struct vm *vm)
 		}
 		if (run->exit_reason < sizeof(vm->exits) / sizeof(vm->exits[0]))
 			vm->exits[run->exit_reason]++;
-		vcpu_exit(vm, run);
+		vm_handle_exit(vm, run);
 	}
 	if (vm->why[0])
 		vcpu_report(vm, v);

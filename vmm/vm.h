@@ -93,6 +93,12 @@ void vm_destroy(struct vm *vm);
  */
 int vm_run(struct vm *vm);
 
+/*
+ * vm_handle_exit(vm, run): act on one KVM exit in run: a hypercall, or a
+ * vm_fail() naming what went wrong.  vm_run() calls it after each KVM_RUN.
+ */
+void vm_handle_exit(struct vm *vm, struct kvm_run *run);
+
 /* vm_exit_name(reason): "KVM_EXIT_IO", ..., or "KVM_EXIT_<n>" for unknown. */
 const char *vm_exit_name(uint32_t reason);
 

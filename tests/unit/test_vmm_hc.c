@@ -153,6 +153,75 @@ START_TEST(exit_names)
 }
 END_TEST
 
+/* run_page(reason): a zeroed kvm_run (plus data page) with exit_reason set. */
+static struct kvm_run *run_page(uint32_t reason)
+{
+	static _Alignas(4096) uint8_t page[8192];
+
+	memset(page, 0, sizeof(page));
+	memset(&vm.stopped, 0, sizeof(vm.stopped));
+	vm.status = 0;
+	vm.why[0] = '\0';
+	((struct kvm_run *)page)->exit_reason = reason;
+	return (struct kvm_run *)page;
+}
+
+START_TEST(exits_stop_with_distinct_status)
+{
+	struct kvm_run *r;
+	uint32_t gpa = 0x1000;
+	struct mv_hc_nop a = { HDR(struct mv_hc_nop) };
+
+	r = run_page(KVM_EXIT_IO);
+	r->io = (typeof(r->io)){ KVM_EXIT_IO_OUT, 1, 0x3f8, 1, 4096 };
+	vm_handle_exit(&vm, r);
+	ck_assert_int_eq(vm.status, MV_EXIT_BAD_IO);
+	ck_assert_ptr_nonnull(strstr(vm.why, "port 0x3f8"));
+
+	r = run_page(KVM_EXIT_IO);
+	r->io = (typeof(r->io)){ KVM_EXIT_IO_IN, 4, MV_HC_PIO_BASE, 1, 4096 };
+	vm_handle_exit(&vm, r);
+	ck_assert_int_eq(vm.status, MV_EXIT_BAD_IO);
+	ck_assert_ptr_nonnull(strstr(vm.why, "in of 4 byte(s) x1 on hypercall port 0x500"));
+
+	put(0x1000, &a, sizeof(a));
+	r = run_page(KVM_EXIT_IO);
+	r->io = (typeof(r->io)){ KVM_EXIT_IO_OUT, 4, MV_HC_PIO_BASE + MV_HC_NOP, 1, 4096 };
+	memcpy((uint8_t *)r + 4096, &gpa, 4);
+	vm_handle_exit(&vm, r);
+	ck_assert(!vm.stopped);
+	ck_assert_uint_eq(vm.hypercalls[MV_HC_NOP], 1);
+
+	r = run_page(KVM_EXIT_MMIO);
+	r->mmio.phys_addr = 0xfee00000;
+	r->mmio.len = 4;
+	vm_handle_exit(&vm, r);
+	ck_assert_int_eq(vm.status, MV_EXIT_BAD_MMIO);
+	ck_assert_ptr_nonnull(strstr(vm.why, "MMIO read of 4 byte(s) at GPA 0xfee00000"));
+
+	vm_handle_exit(&vm, run_page(KVM_EXIT_HLT));
+	ck_assert_int_eq(vm.status, MV_EXIT_HLT);
+	vm_handle_exit(&vm, run_page(KVM_EXIT_SHUTDOWN));
+	ck_assert_int_eq(vm.status, MV_EXIT_SHUTDOWN);
+
+	r = run_page(KVM_EXIT_INTERNAL_ERROR);
+	r->internal.suberror = KVM_INTERNAL_ERROR_EMULATION;
+	vm_handle_exit(&vm, r);
+	ck_assert_int_eq(vm.status, MV_EXIT_INTERNAL);
+	ck_assert_ptr_nonnull(strstr(vm.why, "suberror 1 (instruction emulation failed)"));
+
+	r = run_page(KVM_EXIT_FAIL_ENTRY);
+	r->fail_entry.hardware_entry_failure_reason = 0x21;
+	vm_handle_exit(&vm, r);
+	ck_assert_int_eq(vm.status, MV_EXIT_FAIL_ENTRY);
+	ck_assert_ptr_nonnull(strstr(vm.why, "hardware reason 0x21"));
+
+	vm_handle_exit(&vm, run_page(KVM_EXIT_DEBUG));
+	ck_assert_int_eq(vm.status, MV_EXIT_KVM_OTHER);
+	ck_assert_str_eq(vm.why, "unexpected exit KVM_EXIT_DEBUG");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("vmm_hc");
@@ -172,6 +241,7 @@ int main(void)
 	tcase_add_test(tc, console_len_limit);
 	tcase_add_test(tc, first_stop_wins);
 	tcase_add_test(tc, exit_names);
+	tcase_add_test(tc, exits_stop_with_distinct_status);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
