@@ -119,6 +119,11 @@ static int obj_note_symbol(const struct elf_file *ef, struct mp_object *obj,
 		if (ELF64_ST_BIND(sym->st_info) == STB_LOCAL || !*name ||
 		    !strncmp(name, "__crc_", 6))
 			return 0;
+		ng = realloc(obj->undef_weak, (obj->n_undef + 1) * sizeof(*ng));
+		if (!ng)
+			return -ENOMEM;
+		obj->undef_weak = ng;
+		ng[obj->n_undef] = ELF64_ST_BIND(sym->st_info) == STB_WEAK;
 		return strv_push(&obj->undef, &obj->n_undef, name);
 	}
 	if (!strcmp(name, "init_module"))
@@ -232,6 +237,7 @@ void mp_object_free(struct mp_object *obj)
 	for (size_t i = 0; i < obj->n_exports; i++)
 		free(obj->exports[i]);
 	free(obj->undef);
+	free(obj->undef_weak);
 	free(obj->exports);
 	free(obj->export_gpl);
 	free(obj->license);

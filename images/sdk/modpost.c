@@ -235,6 +235,8 @@ static int resolve(const struct mp_object *obj, const struct mp_symvers *sv,
 	snprintf(ko, sizeof(ko), "%s.ko", obj->modname);
 	if (!obj->license)
 		mp_error("missing MODULE_LICENSE() in %s%s", ko, "");
+	if (strlen(obj->modname) >= MV_MODULE_NAME_LEN)
+		mp_error("%s: module name longer than %s characters", ko, "55");
 	ml->versions = calloc(obj->n_undef + 1, sizeof(*ml->versions));
 	if (!ml->versions)
 		return -ENOMEM;
@@ -243,7 +245,8 @@ static int resolve(const struct mp_object *obj, const struct mp_symvers *sv,
 		const struct mp_export *e = mp_symvers_find(sv, name);
 
 		if (!e) {
-			mp_error("\"%s\" [%s] undefined!", name, ko);
+			if (!obj->undef_weak[i])
+				mp_error("\"%s\" [%s] undefined!", name, ko);
 			continue;
 		}
 		if (e->gpl && !gpl)

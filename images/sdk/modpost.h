@@ -25,6 +25,7 @@ struct mp_object {
 	char   *path;           /* "dir/name.o" */
 	char   *modname;        /* KBUILD_MODNAME: basename, '-' -> '_' */
 	char  **undef;          /* undefined symbols, minus __crc_* */
+	bool   *undef_weak;     /* undef[i] is STB_WEAK: may stay unresolved */
 	size_t  n_undef;
 	char  **exports;        /* from __ksymtab_NAME labels */
 	bool   *export_gpl;

@@ -70,9 +70,9 @@ t_expect_contains "dump-modversions importer lists exporter_greeting" "$TMP/v" "
 if grep -qFf "$TMP/v" "$KSYMVERS"; then t_fail "bad-crc differs" "printk CRC unchanged"
 else t_pass "bad-crc differs"; fi
 
-# --- eu-elflint --gnu-ld accepts every good module --------------------------------
+# --- eu-elflint --gnu-ld (and --strict) accepts every good module ---------------
 for m in $GOOD; do
-	if out=$(eu-elflint --gnu-ld "$MODS/$m" 2>&1) && [ "$out" = "No errors" ]; then
+	if out=$(eu-elflint --gnu-ld --strict "$MODS/$m" 2>&1) && [ "$out" = "No errors" ]; then
 		t_pass "elflint $m"
 	else t_fail "elflint $m" "$(echo "$out" | head -n 3)"; fi
 done
