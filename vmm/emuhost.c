@@ -234,6 +234,27 @@ static const char *emuhost_env_or(const char *name, const char *dflt)
 	return s && *s ? s : dflt;
 }
 
+/* emuhost_child(argv, qlog, mask, out, err): in the forked child, become QEMU. */
+static void __attribute__((noreturn))
+emuhost_child(const char *const argv[], const char *qlog, const sigset_t *mask, int out, int err)
+{
+	int fd;
+
+	sigprocmask(SIG_SETMASK, mask, NULL);
+	/* QEMU opens these two as /proc/self/fd/N. */
+	fcntl(out, F_SETFD, 0);
+	fcntl(err, F_SETFD, 0);
+	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	dup2(fd, 0);
+	fd = open(qlog, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	dup2(fd, 1);
+	dup2(fd, 2);
+	execvp(argv[0], (char *const *)argv);
+	dprintf(2, "cannot run %s: %s (apt-get install qemu-system-x86, or `make deps`)\n",
+		argv[0], strerror(errno));
+	_exit(127);
+}
+
 /*
  * emuhost_spawn(job, mask): start QEMU.  The command's stdout and stderr
  * come back through two pipes that QEMU opens as /proc/self/fd/N, so no
@@ -243,7 +264,7 @@ static int emuhost_spawn(struct emuhost_job *job, const sigset_t *mask)
 {
 	char append[PATH_MAX + 128], so[64], se[64], con[PATH_MAX + 64], qlog[PATH_MAX + 16];
 	const char *qemu = emuhost_env_or("MODVISOR_QEMU", "qemu-system-x86_64");
-	int out[2], err[2], fd;
+	int out[2], err[2];
 
 	if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC)) {
 		emuhost_err("pipe: %s", strerror(errno));
@@ -272,27 +293,16 @@ static int emuhost_spawn(struct emuhost_job *job, const sigset_t *mask)
 	job->qemu = fork();
 	if (job->qemu < 0) {
 		emuhost_err("fork: %s", strerror(errno));
-		return -1;
-	}
-	if (job->qemu == 0) {
-		sigprocmask(SIG_SETMASK, mask, NULL);
-		fcntl(out[1], F_SETFD, 0);
-		fcntl(err[1], F_SETFD, 0);
-		fd = open("/dev/null", O_RDONLY);
-		dup2(fd, 0);
-		fd = open(qlog, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		execvp(qemu, (char **)argv);
-		dprintf(2, "cannot run %s: %s (apt-get install qemu-system-x86, or `make deps`)\n",
-			qemu, strerror(errno));
-		_exit(127);
+		close(out[0]);
+		close(err[0]);
+	} else if (job->qemu == 0) {
+		emuhost_child(argv, qlog, mask, out[1], err[1]);
 	}
 	close(out[1]);
 	close(err[1]);
 	job->out_fd = out[0];
 	job->err_fd = err[0];
-	return 0;
+	return job->qemu < 0 ? -1 : 0;
 }
 
 /* emuhost_copy(from, to): move what one pipe has to our fd; -1 at EOF. */

@@ -30,6 +30,10 @@ t_expect_status "missing emulated-host artifacts: status 125" 125 $?
 t_expect_contains "missing artifacts: names the file" "$W/e" "$W/nowhere/initramfs.cpio.gz"
 t_expect_contains "missing artifacts: says how to build them" "$W/e" "make"
 
+MODVISOR_QEMU=$W/no-qemu "$MV" with-kvm --accel=emulated -- true >"$W/o" 2>"$W/e"
+t_expect_status "no QEMU: status 125" 125 $?
+t_expect_contains "no QEMU: says so and what to install" "$W/e" "qemu-system-x86"
+
 # --accel=kvm: runs directly where the probe passes, else refuses with a hint.
 "$MV" with-kvm --accel=kvm -- true >"$W/o" 2>"$W/e"
 st=$?
