@@ -16,3 +16,4 @@ $(GUEST_KERNEL): $(GUEST_OBJS) $(SHARED_GUEST_OBJS) $$(GUEST_EXTRA_OBJS) $(GUEST
 		-z max-page-size=4096 -z noexecstack -T $(GUEST_LDS) \
 		$(GUEST_EXTRA_LDFLAGS) -o $@ \
 		$(GUEST_OBJS) $(SHARED_GUEST_OBJS) $(GUEST_EXTRA_OBJS)
+include guest/module/build.mk

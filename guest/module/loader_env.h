@@ -23,6 +23,7 @@ struct mod_region {
 	uint8_t  *buf;
 	uint64_t  va;
 	uint64_t  size;         /* a multiple of MOD_PAGE_SIZE */
+	uint64_t  env;          /* the environment's own (guest: physical address) */
 };
 
 #define MOD_PAGE_SIZE   4096u

@@ -4,7 +4,7 @@
 # the syscalls are guest-only.
 LOADER_CORE      := elf_check layout load reloc_x86_64 symbols unload version
 LOADER_HOST_OBJS := $(LOADER_CORE:%=$(BUILD)/host/guest/module/%.o) \
-                    $(BUILD)/host/shared/lib/modsig.o $(BUILD)/host/shared/lib/modinfo.o \
+                    $(SHARED_HOST_OBJS) \
                     $(BUILD)/host/guest/module/params.o \
                     $(BUILD)/host/tests/hosted/loader_env_hosted.o
 LOADER_TEST_OBJS := $(BUILD)/host/tests/hosted/loadtest.o $(BUILD)/host/tests/hosted/elfgen.o

@@ -1,0 +1,206 @@
+/* env_kernel.c: the module loader's environment in the guest kernel (pages, page tables, printk, hypercalls). */
+#include <hcall.h>
+#include <mm.h>
+#include <fault.h>
+#include <modvisor/abi/module.h>
+#include "loader_env.h"
+
+/*
+ * Module memory lives in the module area, MV_MODULES_VADDR (0xffffffffa0000000,
+ * like Linux's MODULES_VADDR) upwards, 512 MiB above the kernel image, so
+ * -mcmodel=kernel code (32S and PC32 relocations) reaches the kernel and
+ * other modules.  Address space is handed out by a page bitmap with one
+ * unmapped guard page after each region; the pages behind a region are one
+ * physically contiguous run from the page allocator, mapped RW+NX until the
+ * loader sets the final protections.
+ */
+#define AREA_PAGES  (256u * 1024u * 1024u / MOD_PAGE_SIZE)     /* first 256 MiB */
+
+static uint64_t area_map[AREA_PAGES / 64];
+
+static bool area_test(size_t i)
+{
+	return area_map[i / 64] & (1ull << (i % 64));
+}
+
+static void area_mark(size_t first, size_t n, bool used)
+{
+	for (size_t i = first; i < first + n; i++) {
+		if (used)
+			area_map[i / 64] |= 1ull << (i % 64);
+		else
+			area_map[i / 64] &= ~(1ull << (i % 64));
+	}
+}
+
+/* First fit of n free pages; returns the first index or -1. */
+static long area_find(size_t n)
+{
+	size_t run = 0;
+
+	for (size_t i = 0; i < AREA_PAGES; i++) {
+		run = area_test(i) ? 0 : run + 1;
+		if (run == n)
+			return (long)(i + 1 - n);
+	}
+	return -1;
+}
+
+int modenv_region_alloc(uint64_t size, struct mod_region *r)
+{
+	size_t n = size / MOD_PAGE_SIZE;
+	phys_addr_t pa;
+	long first;
+
+	if (size == 0 || size % MOD_PAGE_SIZE || n + 1 > AREA_PAGES)
+		return -ENOMEM;
+	first = area_find(n + 1);
+	if (first < 0)
+		return -ENOMEM;
+	pa = page_alloc(n);
+	if (!pa)
+		return -ENOMEM;
+	r->va = MV_MODULES_VADDR + (uint64_t)first * MOD_PAGE_SIZE;
+	if (kmap_range(r->va, pa, n, VM_READ | VM_WRITE) != 0) {
+		kunmap_range(r->va, n);
+		page_free(pa, n);
+		return -ENOMEM;
+	}
+	area_mark((size_t)first, n + 1, true);
+	r->buf = (uint8_t *)r->va;
+	r->size = size;
+	r->env = pa;
+	return 0;
+}
+
+void modenv_region_free(struct mod_region *r)
+{
+	size_t n = r->size / MOD_PAGE_SIZE;
+
+	kunmap_range(r->va, n);
+	page_free(r->env, n);
+	area_mark((r->va - MV_MODULES_VADDR) / MOD_PAGE_SIZE, n + 1, false);
+	r->buf = NULL;
+}
+
+void modenv_region_protect(const struct mod_region *r, uint64_t off, uint64_t len,
+			   unsigned prot)
+{
+	unsigned vm = VM_READ;
+
+	if (prot & MOD_PROT_W)
+		vm |= VM_WRITE;
+	if (prot & MOD_PROT_X)
+		vm |= VM_EXEC;
+	if (len && kprotect_range(r->va + off, len / MOD_PAGE_SIZE, vm) != 0)
+		printk("module: cannot protect %#llx+%#llx\n",
+		       (unsigned long long)(r->va + off), (unsigned long long)len);
+}
+
+void *modenv_malloc(size_t n)
+{
+	return kzalloc(n ? n : 1);
+}
+
+void modenv_free(void *p)
+{
+	kfree(p);
+}
+
+extern const struct mv_kernel_symbol __start___ksymtab[], __stop___ksymtab[];
+extern const struct mv_kernel_symbol __start___ksymtab_gpl[], __stop___ksymtab_gpl[];
+
+static bool find_in(const struct mv_kernel_symbol *s, const struct mv_kernel_symbol *end,
+		    const char *name, struct mod_kexport *out)
+{
+	for (; s < end; s++) {
+		if (strcmp((const char *)s->name, name) == 0) {
+			out->value = s->value;
+			out->crc = s->crc;
+			return true;
+		}
+	}
+	return false;
+}
+
+bool modenv_kernel_export(const char *name, struct mod_kexport *out)
+{
+	out->gpl_only = false;
+	if (find_in(__start___ksymtab, __stop___ksymtab, name, out))
+		return true;
+	out->gpl_only = true;
+	return find_in(__start___ksymtab_gpl, __stop___ksymtab_gpl, name, out);
+}
+
+void modenv_log(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintk(fmt, ap);
+	va_end(ap);
+	printk("\n");
+}
+
+int modenv_host_verdict(const struct mod_verdict_req *req, struct mod_verdict *v)
+{
+	struct mv_hc_module_load hc = {
+		.image = virt_to_phys(req->image), .image_len = req->len,
+		.file = req->file ? virt_to_phys(req->file) : 0, .file_len = req->file_len,
+		.source = req->source, .flags = req->flags,
+	};
+	int err;
+
+	if (req->path)
+		strscpy(hc.path, req->path, sizeof(hc.path));
+	err = hcall(MV_HC_MODULE_LOAD, &hc, sizeof(hc));
+	if (err)
+		return err;
+	v->allow = hc.verdict == MV_VERDICT_ALLOW;
+	v->err = hc.verdict_errno;
+	v->taints = hc.taints;
+	v->load_id = hc.load_id;
+	return 0;
+}
+
+void modenv_host_event(const struct mod_event *ev)
+{
+	struct mv_hc_module_event hc = {
+		.load_id = ev->load_id, .event = ev->event, .err = ev->err,
+		.init_ret = ev->init_ret, .base = ev->base, .taints = ev->taints,
+	};
+
+	strscpy(hc.name, ev->name ? ev->name : "", sizeof(hc.name));
+	hcall(MV_HC_MODULE_EVENT, &hc, sizeof(hc));
+}
+
+/*
+ * A fault inside init is contained (fault.h): the load fails with EFAULT
+ * instead of stopping the VM.  The module's memory is then freed, as for
+ * any failed init.
+ */
+int modenv_call_init(uint64_t fn)
+{
+	static struct fault_recovery rec;
+	int ret;
+
+	if (fault_recovery_arm(&rec) == 0) {
+		ret = ((int (*)(void))fn)();
+		fault_recovery_disarm(&rec);
+		return ret;
+	}
+	printk("module: init at %#llx faulted (vector %llu, rip %#llx, cr2 %#llx)\n",
+	       (unsigned long long)fn, (unsigned long long)rec.frame.vector,
+	       (unsigned long long)rec.frame.rip, (unsigned long long)rec.cr2);
+	return -EFAULT;
+}
+
+void modenv_call_exit(uint64_t fn)
+{
+	((void (*)(void))fn)();
+}
+
+uint64_t modenv_now(void)
+{
+	return rdtsc();
+}
