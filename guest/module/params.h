@@ -9,9 +9,10 @@
 
 /*
  * Compiled into the guest kernel and, unchanged, into the host's unit
- * tests.  What it needs from its surroundings is H5's loader environment
- * (loader_env.h): modenv_malloc/modenv_free for charp copies and
- * modenv_log for messages; a test binary provides those three.
+ * tests.  What it needs from its surroundings is the module loader's
+ * environment (loader_env.h): modenv_malloc/modenv_free for charp copies
+ * and modenv_log for messages, which a test binary provides; numbers are
+ * read by shared/lib/kstrtox.c, linked on both sides.
  *
  * A module's struct mv_kernel_param (shared/include/modvisor/abi/module.h)
  * names one of the ops objects below by address; modules reference them as
@@ -152,9 +153,10 @@ int params_sysfs_show(const struct mv_kernel_param *kp, char *buf);
 /*
  * params_sysfs_store(kp, buf, len): a write of (buf, len) to the file, as
  * Linux's module_attr_store()/param_attr_store(): -EIO when perm grants no
- * write, -EPERM when the ops have no set, else the ops' set() on a
- * NUL-terminated copy of at most PARAMS_BUF_SIZE - 1 bytes (a trailing
- * newline is kept: integers ignore one, a charp keeps it, as in Linux).
+ * write, -EPERM when the ops have no set, -E2BIG when len exceeds
+ * PARAMS_BUF_SIZE (sysfs' limit), else the ops' set() on a NUL-terminated
+ * copy (a trailing newline is kept: integers ignore one, a charp keeps it,
+ * as in Linux).
  * Returns len or -errno.  (Whether the caller may open the file for
  * writing is the VFS's business: mode == perm.)
  */
