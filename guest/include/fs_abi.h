@@ -61,9 +61,11 @@
 #define W_OK  2
 #define R_OK  4
 
-/* renameat2(2) */
+/* renameat2(2); glibc's <stdio.h> also defines them (same values). */
+#ifndef RENAME_NOREPLACE
 #define RENAME_NOREPLACE  1
 #define RENAME_EXCHANGE   2
+#endif
 
 /* File types and permission bits (st_mode). */
 #define S_IFMT    0170000

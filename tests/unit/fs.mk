@@ -1,6 +1,20 @@
 # tests/unit/fs.mk: unit tests of the cpio reader and the guest file system (host build).
+#
+# The file system core in guest/fs/ is plain C that also builds for the
+# host (guest/fs/fs_env.h maps kmalloc & co. to libc), so test_vfs links
+# the real ramfs, path walk, fd tables, pseudo files and initrd unpacker.
+# The sys_*.c files need the guest kernel and are not part of it.
 
-TEST_BINS += $(BUILD)/tests/unit/test_cpio
+FS_HOST_SRCS := $(filter-out guest/fs/sys_%.c,$(wildcard guest/fs/*.c))
+FS_HOST_OBJS := $(FS_HOST_SRCS:%.c=$(BUILD)/host/%.o)
+
+TEST_BINS += $(BUILD)/tests/unit/test_cpio $(BUILD)/tests/unit/test_vfs
+
+$(FS_HOST_OBJS) $(BUILD)/host/tests/unit/test_vfs.o: HOST_CFLAGS += -iquote guest/include
 
 $(BUILD)/tests/unit/test_cpio: $(BUILD)/host/tests/unit/test_cpio.o $(BUILD)/host/shared/lib/cpio.o
+	$(call msg,LINK,$@)mkdir -p $(@D) && $(HOSTCC) $(HOST_LDFLAGS) $^ -o $@ $(CHECK_LIBS)
+
+$(BUILD)/tests/unit/test_vfs: $(BUILD)/host/tests/unit/test_vfs.o $(FS_HOST_OBJS) \
+		$(BUILD)/host/shared/lib/cpio.o
 	$(call msg,LINK,$@)mkdir -p $(@D) && $(HOSTCC) $(HOST_LDFLAGS) $^ -o $@ $(CHECK_LIBS)
