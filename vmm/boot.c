@@ -53,33 +53,33 @@ static void boot_memmap_add(struct mv_bootinfo *bi, uint64_t base, uint64_t end,
 	e->type = type;
 }
 
-/* boot_place_initrd(vm, ki, bs, bi, err, errlen): initrd + --add archive. */
-static int boot_place_initrd(struct vm *vm, const struct kernel_info *ki,
+/* boot_place_initrd(m, ki, bs, bi, err, errlen): initrd + --add archive. */
+static int boot_place_initrd(struct guest_mem *m, const struct kernel_info *ki,
 			     const struct boot_spec *bs, struct mv_bootinfo *bi,
 			     char *err, size_t errlen)
 {
 	uint64_t kend = ALIGN_UP(ki->phys_end, PAGE_SIZE), top, pad, total, start;
 	uint8_t *dst;
 
-	top = vm->mem.size < BOOT_INITRD_TOP ? vm->mem.size : BOOT_INITRD_TOP;
+	top = m->size < BOOT_INITRD_TOP ? m->size : BOOT_INITRD_TOP;
 	/* The guest unpacks concatenated archives; each starts 4-byte aligned. */
 	pad = ALIGN_UP(bs->initrd_len, 4) - bs->initrd_len;
 	total = bs->initrd_len + (bs->extra_len ? pad + bs->extra_len : 0);
 	boot_memmap_add(bi, 0, MV_KERNEL_PHYS, MV_MEM_RESERVED);
 	boot_memmap_add(bi, MV_KERNEL_PHYS, kend, MV_MEM_RESERVED);
 	if (total == 0) {
-		boot_memmap_add(bi, kend, vm->mem.size, MV_MEM_USABLE);
+		boot_memmap_add(bi, kend, m->size, MV_MEM_USABLE);
 		return 0;
 	}
 	if (total > top || ALIGN_DOWN(top - total, PAGE_SIZE) < kend) {
 		snprintf(err, errlen, "the initrd (%llu bytes) and the kernel (up to GPA "
 			 "0x%llx) do not fit in %llu MiB of guest RAM: raise --mem",
 			 (unsigned long long)total, (unsigned long long)kend,
-			 (unsigned long long)(vm->mem.size >> 20));
+			 (unsigned long long)(m->size >> 20));
 		return -ENOMEM;
 	}
 	start = ALIGN_DOWN(top - total, PAGE_SIZE);
-	dst = mem_gpa(&vm->mem, start, total);
+	dst = mem_gpa(m, start, total);
 	memcpy(dst, bs->initrd, bs->initrd_len);
 	memset(dst + bs->initrd_len, 0, total - bs->initrd_len);
 	if (bs->extra_len)
@@ -88,12 +88,12 @@ static int boot_place_initrd(struct vm *vm, const struct kernel_info *ki,
 	bi->initrd_len = total;
 	boot_memmap_add(bi, kend, start, MV_MEM_USABLE);
 	boot_memmap_add(bi, start, ALIGN_UP(start + total, PAGE_SIZE), MV_MEM_INITRD);
-	boot_memmap_add(bi, ALIGN_UP(start + total, PAGE_SIZE), vm->mem.size, MV_MEM_USABLE);
+	boot_memmap_add(bi, ALIGN_UP(start + total, PAGE_SIZE), m->size, MV_MEM_USABLE);
 	return 0;
 }
 
-/* boot_place_strings(vm, bs, bi, err, errlen): kernel cmdline and commands. */
-static int boot_place_strings(struct vm *vm, const struct boot_spec *bs,
+/* boot_place_strings(m, bs, bi, err, errlen): kernel cmdline and commands. */
+static int boot_place_strings(struct guest_mem *m, const struct boot_spec *bs,
 			      struct mv_bootinfo *bi, char *err, size_t errlen)
 {
 	const char *cl = bs->cmdline ? bs->cmdline : "";
@@ -105,10 +105,10 @@ static int boot_place_strings(struct vm *vm, const struct boot_spec *bs,
 			 cl_len, MV_CMDLINE_MAX - 1);
 		return -E2BIG;
 	}
-	memcpy(mem_gpa(&vm->mem, MV_GPA_CMDLINE, cl_len + 1), cl, cl_len + 1);
+	memcpy(mem_gpa(m, MV_GPA_CMDLINE, cl_len + 1), cl, cl_len + 1);
 	bi->cmdline = MV_GPA_CMDLINE;
 	bi->cmdline_len = cl_len;
-	n = boot_pack_cmds(bs->cmds, bs->ncmds, mem_gpa(&vm->mem, MV_GPA_CMDS, MV_CMDS_MAX),
+	n = boot_pack_cmds(bs->cmds, bs->ncmds, mem_gpa(m, MV_GPA_CMDS, MV_CMDS_MAX),
 			   MV_CMDS_MAX);
 	if (n < 0) {
 		snprintf(err, errlen, "the commands (-c, --) take more than %llu bytes",
@@ -121,6 +121,28 @@ static int boot_place_strings(struct vm *vm, const struct boot_spec *bs,
 	return 0;
 }
 
+int boot_layout(struct guest_mem *m, const struct kernel_info *ki,
+		const struct boot_spec *bs, uint32_t flags, char *err, size_t errlen)
+{
+	struct mv_bootinfo *bi = mem_gpa(m, MV_GPA_BOOTINFO, sizeof(*bi));
+	int rc;
+
+	memset(bi, 0, sizeof(*bi));
+	bi->magic = MV_BOOTINFO_MAGIC;
+	bi->abi_version = MV_ABI_VERSION;
+	bi->size = sizeof(*bi);
+	bi->mem_size = m->size;
+	bi->flags = flags;
+	rc = boot_place_strings(m, bs, bi, err, errlen);
+	if (!rc)
+		rc = boot_place_initrd(m, ki, bs, bi, err, errlen);
+	if (!rc && getrandom(bi->seed, sizeof(bi->seed), 0) != sizeof(bi->seed)) {
+		snprintf(err, errlen, "getrandom: %s", strerror(errno));
+		rc = -EIO;
+	}
+	return rc;
+}
+
 int boot_prepare(struct vm *vm, const struct kernel_info *ki,
 		 const struct boot_spec *bs, char *err, size_t errlen)
 {
@@ -128,23 +150,11 @@ int boot_prepare(struct vm *vm, const struct kernel_info *ki,
 	struct timespec now;
 	int rc;
 
-	memset(bi, 0, sizeof(*bi));
-	bi->magic = MV_BOOTINFO_MAGIC;
-	bi->abi_version = MV_ABI_VERSION;
-	bi->size = sizeof(*bi);
-	bi->mem_size = vm->mem.size;
-	bi->flags = vm->boot_flags;
-	rc = boot_place_strings(vm, bs, bi, err, errlen);
-	if (!rc)
-		rc = boot_place_initrd(vm, ki, bs, bi, err, errlen);
+	rc = boot_layout(&vm->mem, ki, bs, vm->boot_flags, err, errlen);
 	if (!rc)
 		rc = boot_arch_setup(vm, ki->entry, MV_GPA_BOOTINFO, err, errlen);
 	if (rc)
 		return rc;
-	if (getrandom(bi->seed, sizeof(bi->seed), 0) != sizeof(bi->seed)) {
-		snprintf(err, errlen, "getrandom: %s", strerror(errno));
-		return -EIO;
-	}
 	bi->tsc_khz = kvm_tsc_khz(vm->kvm_fd, vm->vcpu[0].fd);
 	/* Last, so the pair is as close to entry as we can make it. */
 	clock_gettime(CLOCK_REALTIME, &now);

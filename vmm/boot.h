@@ -33,6 +33,16 @@ struct boot_spec {
 ssize_t boot_pack_cmds(const struct boot_cmd *cmds, int n, uint8_t *out, size_t cap);
 
 /*
+ * boot_layout(m, ki, bs, flags, err, errlen): the arch-independent part of
+ * boot_prepare(): fill struct mv_bootinfo at MV_GPA_BOOTINFO in m (memory
+ * map, flags, seed) and place the command line, the command records and the
+ * initrd(s), the initrd page-aligned at the top of RAM below 2 GiB.  Returns
+ * 0 or -errno with a message in err.
+ */
+int boot_layout(struct guest_mem *m, const struct kernel_info *ki,
+		const struct boot_spec *bs, uint32_t flags, char *err, size_t errlen);
+
+/*
  * boot_prepare(vm, ki, bs, err, errlen): after the kernel is loaded, place
  * the command line, commands, initrd(s) and struct mv_bootinfo in guest RAM
  * and set up vCPU 0 to enter the kernel.  Returns 0, or -errno with a

@@ -9,6 +9,7 @@
 #include "../../vmm/boot.h"
 #include "../../vmm/cpio_write.h"
 #include "modvisor/cpio.h"
+#include "modvisor/abi/bootinfo.h"
 
 static char dir[64], err[512];
 
@@ -151,6 +152,84 @@ START_TEST(pack_commands)
 }
 END_TEST
 
+/* A 64 MiB guest with a kernel ending at 3 MiB + 5 bytes. */
+static struct guest_mem lmem;
+static const struct kernel_info lki = { MV_KERNEL_VBASE + MV_KERNEL_PHYS, MV_KERNEL_PHYS,
+					(3u << 20) + 5 };
+
+static struct mv_bootinfo *layout(const struct boot_spec *bs, int want_rc)
+{
+	lmem.size = 64u << 20;
+	lmem.host = lmem.host ? lmem.host : calloc(1, lmem.size);
+	ck_assert_int_eq(boot_layout(&lmem, &lki, bs, MV_BOOT_F_BENCH, err, sizeof(err)),
+			 want_rc);
+	return (struct mv_bootinfo *)(lmem.host + MV_GPA_BOOTINFO);
+}
+
+START_TEST(layout_memmap_and_initrd)
+{
+	static const uint8_t initrd[6] = "INITRD", extra[8] = "EXTRA!!";
+	char *argv[] = { "echo", "hi", NULL };
+	struct boot_cmd cmd = { 2, argv };
+	struct boot_spec bs = { "quiet", initrd, 6, extra, 8, &cmd, 1 };
+	struct mv_bootinfo *bi = layout(&bs, 0);
+	uint64_t end = 64u << 20;
+
+	ck_assert_uint_eq(bi->magic, MV_BOOTINFO_MAGIC);
+	ck_assert_uint_eq(bi->abi_version, MV_ABI_VERSION);
+	ck_assert_uint_eq(bi->size, sizeof(*bi));
+	ck_assert_uint_eq(bi->mem_size, end);
+	ck_assert_uint_eq(bi->flags, MV_BOOT_F_BENCH);
+	ck_assert_uint_eq(bi->cmdline_len, 5);
+	ck_assert_str_eq((char *)lmem.host + bi->cmdline, "quiet");
+	ck_assert_uint_eq(bi->cmd_count, 1);
+	ck_assert_uint_eq(bi->cmds_len, 4 + 5 + 3);
+	/* initrd, 2 bytes of padding, then the --add archive; page-aligned */
+	ck_assert_uint_eq(bi->initrd_len, 16);
+	ck_assert_uint_eq(bi->initrd % 4096, 0);
+	ck_assert_uint_eq(bi->initrd, end - 4096);
+	ck_assert(memcmp(lmem.host + bi->initrd, "INITRD\0\0EXTRA!!", 16) == 0);
+	ck_assert_uint_eq(bi->memmap_count, 4);
+	ck_assert_uint_eq(bi->memmap[0].type, MV_MEM_RESERVED);
+	ck_assert_uint_eq(bi->memmap[0].len, MV_KERNEL_PHYS);
+	ck_assert_uint_eq(bi->memmap[1].base, MV_KERNEL_PHYS);
+	ck_assert_uint_eq(bi->memmap[1].len, (1u << 20) + 4096);     /* page-rounded */
+	ck_assert_uint_eq(bi->memmap[2].type, MV_MEM_USABLE);
+	ck_assert_uint_eq(bi->memmap[2].base + bi->memmap[2].len, bi->initrd);
+	ck_assert_uint_eq(bi->memmap[3].type, MV_MEM_INITRD);
+	ck_assert_uint_eq(bi->memmap[3].base + bi->memmap[3].len, end);
+}
+END_TEST
+
+START_TEST(layout_no_initrd)
+{
+	struct boot_spec bs = { NULL, NULL, 0, NULL, 0, NULL, 0 };
+	struct mv_bootinfo *bi = layout(&bs, 0);
+
+	ck_assert_uint_eq(bi->initrd, 0);
+	ck_assert_uint_eq(bi->initrd_len, 0);
+	ck_assert_uint_eq(bi->cmdline_len, 0);
+	ck_assert_uint_eq(bi->memmap_count, 3);
+	ck_assert_uint_eq(bi->memmap[2].type, MV_MEM_USABLE);
+	ck_assert_uint_eq(bi->memmap[2].base + bi->memmap[2].len, 64u << 20);
+}
+END_TEST
+
+START_TEST(layout_refusals)
+{
+	static uint8_t big[62u << 20];
+	static char cmdline[MV_CMDLINE_MAX + 1];
+	struct boot_spec bs = { NULL, big, sizeof(big), NULL, 0, NULL, 0 };
+
+	layout(&bs, -ENOMEM);
+	ck_assert_ptr_nonnull(strstr(err, "do not fit in 64 MiB of guest RAM: raise --mem"));
+	memset(cmdline, 'x', MV_CMDLINE_MAX);
+	bs = (struct boot_spec){ cmdline, NULL, 0, NULL, 0, NULL, 0 };
+	layout(&bs, -E2BIG);
+	ck_assert_ptr_nonnull(strstr(err, "--cmdline is 4096 bytes, the limit is 4095"));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("vmm_boot");
@@ -164,6 +243,9 @@ int main(void)
 	tcase_add_test(tc, single_file_gets_parents);
 	tcase_add_test(tc, missing_and_bad_paths);
 	tcase_add_test(tc, pack_commands);
+	tcase_add_test(tc, layout_memmap_and_initrd);
+	tcase_add_test(tc, layout_no_initrd);
+	tcase_add_test(tc, layout_refusals);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
