@@ -36,3 +36,4 @@ $(EXPORT_CRC_O): $(EXPORT_CRC_S)
 .PHONY: module
 module: $(MODPOST) $(KERNEL_SYMVERS)
 	@$(MAKE) --no-print-directory -f images/sdk/module.mk M=$(M) $(if $(MO),MO=$(MO)) MV_ROOT=. MV_BUILD=$(BUILD)
+CLEAN_EXTRA    += $(BUILD)/sdk
