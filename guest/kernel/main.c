@@ -18,7 +18,7 @@ static const char kernel_vermagic[] __attribute__((section(".mv_vermagic"), used
 	MODVISOR_VERMAGIC;
 
 /* The file system unpacks the initrd; weak so the kernel links without it. */
-void fs_boot(const void *initrd, size_t len, uint32_t boot_flags) __attribute__((weak));
+#pragma weak fs_boot
 
 const void *boot_phys(uint64_t gpa, uint64_t len)
 {
@@ -75,17 +75,12 @@ static void banner(void)
 
 static void initrd_unpack(void)
 {
-	const void *initrd = NULL;
-
-	if (boot_info.initrd_len) {
-		initrd = boot_phys(boot_info.initrd, boot_info.initrd_len);
-		if (!initrd)
-			panic("initrd [%#lx, +%#lx) is outside RAM",
-			      boot_info.initrd, boot_info.initrd_len);
-	}
+	if (boot_info.initrd_len && !boot_phys(boot_info.initrd, boot_info.initrd_len))
+		panic("initrd [%#lx, +%#lx) is outside RAM",
+		      boot_info.initrd, boot_info.initrd_len);
 	if (fs_boot)
-		fs_boot(initrd, initrd ? boot_info.initrd_len : 0, boot_info.flags);
-	else if (initrd)
+		fs_boot(&boot_info);
+	else if (boot_info.initrd_len)
 		printk("initrd: no file system in this kernel, ignored\n");
 }
 

@@ -2,11 +2,13 @@
 #include "paging.h"
 #include "proc.h"
 #include "uaccess.h"
+#include "umm.h"
 
 /*
  * The kernel address of user byte addr if the page holding it is present,
  * user-accessible and (for write) writable; NULL otherwise.  Copies then go
- * through the direct map, so a bad pointer never faults the kernel.
+ * through the direct map, so a bad pointer never faults the kernel.  An
+ * untouched stack page is allocated here as the CPU's fault would.
  */
 static void *user_byte(uaddr_t addr, bool write)
 {
@@ -15,6 +17,8 @@ static void *user_byte(uaddr_t addr, bool write)
 	if (!current || !current->mm || addr >= MV_USER_END)
 		return NULL;
 	pte = pt_walk(current->mm->pml4_pa, addr, false);
+	if ((!pte || !(*pte & PTE_P)) && umm_fault_in(current->mm, addr))
+		pte = pt_walk(current->mm->pml4_pa, addr, false);
 	if (!pte)
 		return NULL;
 	e = *pte;

@@ -3,6 +3,7 @@
 #include "fault.h"
 #include "hcall.h"
 #include "proc.h"
+#include "umm.h"
 
 static const char *const vector_names[32] = {
 	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint",
@@ -98,8 +99,13 @@ void trap_dispatch(struct trap_frame *f)
 {
 	uint64_t cr2 = f->vector == X86_PF ? read_cr2() : 0;
 
-	if ((f->cs & 3) == 3)
+	if ((f->cs & 3) == 3) {
+		/* A not-present fault in the stack region grows the stack. */
+		if (f->vector == X86_PF && !(f->error_code & 1) &&
+		    current && umm_fault_in(current->mm, cr2))
+			return;
 		user_fault(f, cr2);
+	}
 	if (recovery_top && f->vector != X86_DF) {
 		struct fault_recovery *r = recovery_top;
 

@@ -1,0 +1,57 @@
+/* umm.h: user address spaces: mapping, unmapping and protecting pages of a struct mm. */
+#ifndef MV_GUEST_UMM_H
+#define MV_GUEST_UMM_H
+
+#include "mm.h"
+#include "proc.h"
+
+/*
+ * User memory layout (per process; docs/guest-kernel.md):
+ *   0x10000 ...           a non-PIE image at its link address
+ *   UMM_PIE_BASE          a static-PIE image (like Linux's ELF_ET_DYN_BASE)
+ *   after the image       the brk heap, growing up
+ *   below UMM_MMAP_TOP    mmap without an address hint, growing down
+ *   UMM_STACK_TOP         the initial stack, growing down up to UMM_STACK_MAX;
+ *                         its pages are allocated on first touch
+ *   the top page of the user half is never mapped (sysretq needs a
+ *   canonical return address).
+ * All other pages are allocated (zeroed) when they are mapped.
+ */
+#define UMM_PIE_BASE     0x555555554000ULL
+#define UMM_MMAP_TOP     0x7ff000000000ULL
+#define UMM_STACK_TOP    0x7ffffffff000ULL
+#define UMM_STACK_MAX    (8ULL << 20)
+#define UMM_STACK_INIT   (256ULL << 10)   /* mapped at exec */
+
+/* umm_create(): an empty address space (kernel half shared); NULL if OOM. */
+struct mm *umm_create(void);
+/* umm_destroy(mm): free every user page and table, and mm. */
+void umm_destroy(struct mm *mm);
+
+/*
+ * umm_map_anon(mm, va, len, prot): map zeroed pages over the page-aligned
+ * range; prot is VM_READ|VM_WRITE|VM_EXEC (none: PROT_NONE).  Pages
+ * already there are replaced (MAP_FIXED semantics).  0 or -ENOMEM.
+ */
+int umm_map_anon(struct mm *mm, uint64_t va, uint64_t len, unsigned prot);
+/* umm_unmap(mm, va, len): drop the pages in the range (holes are fine). */
+void umm_unmap(struct mm *mm, uint64_t va, uint64_t len);
+/* umm_protect(mm, va, len, prot): -ENOMEM if a page in the range is unmapped. */
+int umm_protect(struct mm *mm, uint64_t va, uint64_t len, unsigned prot);
+/* umm_range_free(mm, va, len): is no page of the range mapped? */
+bool umm_range_free(struct mm *mm, uint64_t va, uint64_t len);
+/* umm_find_free(mm, len): a free range of len bytes for mmap, or 0. */
+uint64_t umm_find_free(struct mm *mm, uint64_t len);
+/*
+ * umm_write(mm, va, src, n): store kernel bytes into mm's pages whatever
+ * their protection (the exec loader fills read-only segments this way).
+ * -EFAULT if a page is not mapped.
+ */
+int umm_write(struct mm *mm, uint64_t va, const void *src, size_t n);
+/*
+ * umm_fault_in(mm, va): va is an untouched page of the stack region: map it
+ * (read/write) and return true; false for any other address.
+ */
+bool umm_fault_in(struct mm *mm, uint64_t va);
+
+#endif

@@ -1,0 +1,339 @@
+/* exec.c: execve: read a static ELF, build a new address space and stack, enter ring 3. */
+#include "arch.h"
+#include "exec.h"
+#include "random.h"
+#include "uaccess.h"
+#include "umm.h"
+#include "vfs.h"
+#include <modvisor/elf_exec.h>
+
+/* The file system may be missing in a test kernel: these are weak. */
+#pragma weak vfs_open_exec
+#pragma weak vfs_read_whole
+#pragma weak vfs_file_put
+#pragma weak vfs_proc_set_exe
+#pragma weak vfs_proc_exec
+
+#define EXEC_FILE_MAX   (256u << 20)
+
+/* Linux auxiliary vector tags. */
+enum {
+	AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6,
+	AT_BASE = 7, AT_FLAGS = 8, AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12,
+	AT_GID = 13, AT_EGID = 14, AT_PLATFORM = 15, AT_HWCAP = 16,
+	AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25, AT_HWCAP2 = 26,
+	AT_EXECFN = 31,
+};
+
+/* What exec builds before it commits to the new image. */
+struct exec_image {
+	struct mm *mm;
+	struct file *file;      /* for /proc/self/exe */
+	struct elf_exec_info elf;
+	uint64_t bias;          /* load bias (static-PIE) */
+	uint64_t sp;            /* initial stack pointer */
+};
+
+int exec_args_init(struct exec_args *a)
+{
+	*a = (struct exec_args){ .buf = kmalloc(EXEC_ARG_MAX) };
+	return a->buf ? 0 : -ENOMEM;
+}
+
+void exec_args_free(struct exec_args *a)
+{
+	kfree(a->buf);
+	a->buf = NULL;
+}
+
+int exec_args_add(struct exec_args *a, const char *s, bool is_env)
+{
+	size_t n = strlen(s) + 1;
+
+	if (n > EXEC_ARG_MAX - a->len || a->argc + a->envc >= EXEC_ARGC_MAX)
+		return -E2BIG;
+	memcpy(a->buf + a->len, s, n);
+	a->len += n;
+	if (is_env)
+		a->envc++;
+	else
+		a->argc++;
+	return 0;
+}
+
+/* Append the strings of one user vector (argv or envp). */
+static int exec_args_vec(struct exec_args *a, uaddr_t vec, bool is_env)
+{
+	for (uint64_t i = 0; vec; i++) {
+		uint64_t ptr;
+		long n;
+
+		if (get_user_u64(&ptr, vec + i * 8))
+			return -EFAULT;
+		if (!ptr)
+			return 0;
+		if (a->argc + a->envc >= EXEC_ARGC_MAX)
+			return -E2BIG;
+		n = strncpy_from_user(a->buf + a->len, ptr, EXEC_ARG_MAX - a->len);
+		if (n == -ENAMETOOLONG)
+			return -E2BIG;
+		if (n < 0)
+			return (int)n;
+		a->len += (size_t)n + 1;
+		if (is_env)
+			a->envc++;
+		else
+			a->argc++;
+	}
+	return 0;
+}
+
+int exec_args_from_user(struct exec_args *a, uaddr_t argv, uaddr_t envp)
+{
+	int err = exec_args_vec(a, argv, false);
+
+	return err ? err : exec_args_vec(a, envp, true);
+}
+
+/* Open path as an executable and read all of it. */
+static int exec_read(struct process *p, const char *path, struct exec_image *img,
+		     void **data, size_t *len)
+{
+	int err;
+
+	if (!vfs_open_exec || !vfs_read_whole)
+		return -ENOENT;
+	err = vfs_open_exec(p->fs, path, &img->file);
+	if (err)
+		return err;
+	err = vfs_read_whole(img->file, EXEC_FILE_MAX, data, len);
+	if (err == -EINVAL)
+		err = -ENOEXEC;         /* an empty file */
+	if (err) {
+		vfs_file_put(img->file);
+		img->file = NULL;
+	}
+	return err;
+}
+
+/* Map every PT_LOAD segment of the parsed file into img->mm. */
+static int exec_map_segments(struct exec_image *img, const uint8_t *data)
+{
+	const struct elf_exec_info *e = &img->elf;
+	int err;
+
+	/* All pages first (writable for now), then the bytes, then the rights. */
+	err = umm_map_anon(img->mm, e->lo + img->bias, e->hi - e->lo, VM_READ | VM_WRITE);
+	if (err)
+		return err;
+	for (uint32_t i = 0; i < e->nseg; i++) {
+		const struct elf_exec_seg *s = &e->seg[i];
+
+		err = umm_write(img->mm, s->vaddr + img->bias, data + s->offset, s->filesz);
+		if (err)
+			return err;
+	}
+	for (uint32_t i = 0; i < e->nseg; i++) {
+		const struct elf_exec_seg *s = &e->seg[i];
+		uint64_t lo = ALIGN_DOWN(s->vaddr + img->bias, PAGE_SIZE);
+		uint64_t hi = ALIGN_UP(s->vaddr + img->bias + s->memsz, PAGE_SIZE);
+		unsigned prot = (s->flags & ELF_EXEC_R ? VM_READ : 0) |
+				(s->flags & ELF_EXEC_W ? VM_WRITE : 0) |
+				(s->flags & ELF_EXEC_X ? VM_EXEC : 0);
+
+		/* A page shared with the previous segment keeps both rights. */
+		if (i && ALIGN_UP(e->seg[i - 1].vaddr + img->bias + e->seg[i - 1].memsz,
+				  PAGE_SIZE) > lo)
+			lo += PAGE_SIZE;
+		if (hi > lo && (err = umm_protect(img->mm, lo, hi - lo, prot)))
+			return err;
+	}
+	return 0;
+}
+
+static uint32_t cpu_hwcap(void)
+{
+	uint32_t a = 1, b, c = 0, d;
+
+	__asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+	return d;
+}
+
+/* The initial stack, Linux style: argc, argv, envp, auxv, then the strings. */
+static int exec_build_stack(struct process *p, struct exec_image *img,
+			    const struct exec_args *a, const char *execfn)
+{
+	uint64_t top = img->mm->stack_top, strings, rnd, plat, efn, sp;
+	uint64_t nptr = 1 + a->argc + 1 + a->envc + 1 + 2 * 19, *v, *vec;
+	size_t efn_len = strlen(execfn) + 1, vi = 0;
+	uint8_t random[16];
+	const char *s = a->buf;
+	int err;
+
+	efn = top - 8 - efn_len;
+	strings = efn - a->len;
+	plat = strings - 8;
+	rnd = ALIGN_DOWN(plat - 16, 16);
+	sp = ALIGN_DOWN(rnd - nptr * 8, 16);
+	if (top - sp > UMM_STACK_INIT)
+		return -E2BIG;
+	vec = v = kzalloc(nptr * 8);
+	if (!v)
+		return -ENOMEM;
+	get_random_bytes(random, sizeof(random));
+	*v++ = a->argc;
+	for (uint32_t i = 0; i < a->argc + a->envc; i++) {
+		*v++ = strings + (uint64_t)(s - a->buf);
+		s += strlen(s) + 1;
+		if (i + 1 == a->argc)
+			*v++ = 0;               /* end of argv */
+	}
+	if (a->argc == 0)
+		*v++ = 0;
+	*v++ = 0;                               /* end of envp */
+#define AUX(t, val) do { v[vi++] = (t); v[vi++] = (val); } while (0)
+	AUX(AT_PHDR, img->elf.phdr_vaddr ? img->elf.phdr_vaddr + img->bias : 0);
+	AUX(AT_PHENT, img->elf.phentsize);
+	AUX(AT_PHNUM, img->elf.phnum);
+	AUX(AT_PAGESZ, PAGE_SIZE);
+	AUX(AT_BASE, 0);
+	AUX(AT_FLAGS, 0);
+	AUX(AT_ENTRY, img->elf.entry + img->bias);
+	AUX(AT_UID, p->cred.uid);
+	AUX(AT_EUID, p->cred.euid);
+	AUX(AT_GID, p->cred.gid);
+	AUX(AT_EGID, p->cred.egid);
+	AUX(AT_SECURE, 0);
+	AUX(AT_RANDOM, rnd);
+	AUX(AT_HWCAP, cpu_hwcap());
+	AUX(AT_HWCAP2, 0);
+	AUX(AT_CLKTCK, 100);
+	AUX(AT_PLATFORM, plat);
+	AUX(AT_EXECFN, efn);
+	AUX(AT_NULL, 0);
+#undef AUX
+	err = umm_write(img->mm, sp, vec, nptr * 8);
+	if (!err)
+		err = umm_write(img->mm, rnd, random, sizeof(random));
+	if (!err)
+		err = umm_write(img->mm, plat, "x86_64", 7);
+	if (!err)
+		err = umm_write(img->mm, strings, a->buf, a->len);
+	if (!err)
+		err = umm_write(img->mm, efn, execfn, efn_len);
+	kfree(vec);
+	img->sp = sp;
+	return err;
+}
+
+/* Load path into a fresh address space: segments, brk and stack. */
+static int exec_load(struct process *p, const char *path, const struct exec_args *a,
+		     struct exec_image *img)
+{
+	void *data = NULL;
+	size_t len = 0;
+	int err;
+
+	*img = (struct exec_image){ 0 };
+	err = exec_read(p, path, img, &data, &len);
+	if (err)
+		return err;
+	err = elf_exec_parse(data, len, UMM_MMAP_TOP, &img->elf);
+	if (err) {
+		printk("exec %s: %s\n", path, img->elf.why);
+		goto out;
+	}
+	img->bias = img->elf.pie ? UMM_PIE_BASE - img->elf.lo : 0;
+	err = -ENOMEM;
+	img->mm = umm_create();
+	if (!img->mm)
+		goto out;
+	err = exec_map_segments(img, data);
+	if (err)
+		goto out;
+	img->mm->image_end = img->elf.hi + img->bias;
+	img->mm->brk_start = img->mm->brk = img->mm->image_end;
+	err = umm_map_anon(img->mm, img->mm->stack_top - UMM_STACK_INIT, UMM_STACK_INIT,
+			   VM_READ | VM_WRITE);
+	if (!err)
+		err = exec_build_stack(p, img, a, path);
+out:
+	kfree(data);
+	if (err) {
+		umm_destroy(img->mm);
+		img->mm = NULL;
+		if (img->file)
+			vfs_file_put(img->file);
+		img->file = NULL;
+	}
+	return err;
+}
+
+/* Try path, or each PATH directory for a bare name; the first hit wins. */
+static int exec_search(struct process *p, const char *name, const struct exec_args *a,
+		       bool search, struct exec_image *img, char *found)
+{
+	static const char *const dirs[] = { "/bin/", "/sbin/" };
+	int err = -ENOENT;
+
+	if (!search || strchr(name, '/')) {
+		if (strscpy(found, name, PROC_PATH_MAX) < 0)
+			return -ENAMETOOLONG;
+		return exec_load(p, found, a, img);
+	}
+	if (!*name)
+		return -ENOENT;
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+		int e;
+
+		if (snprintf(found, PROC_PATH_MAX, "%s%s", dirs[i], name) >= PROC_PATH_MAX)
+			return -ENAMETOOLONG;
+		e = exec_load(p, found, a, img);
+		if (e != -ENOENT)
+			return e;
+	}
+	return err;
+}
+
+/* The point of no return: drop the old image and run the new one. */
+static __noreturn void exec_commit(struct process *p, struct exec_image *img,
+				   char *found)
+{
+	struct mm *old = p->mm;
+	const char *base = strrchr(found, '/');
+
+	p->mm = img->mm;
+	paging_switch(p->mm->pml4_pa);
+	umm_destroy(old);
+	strscpy(p->exe, found, sizeof(p->exe));
+	strscpy(p->comm, base ? base + 1 : found, sizeof(p->comm));
+	kfree(found);
+	if (p->fs && vfs_proc_exec)
+		vfs_proc_exec(p->fs);
+	if (p->fs && vfs_proc_set_exe && img->file)
+		vfs_proc_set_exe(p->fs, img->file);
+	if (img->file && vfs_file_put)
+		vfs_file_put(img->file);
+	p->fs_base = 0;
+	p->clear_child_tid = 0;
+	p->robust_list = 0;
+	wrmsr(MSR_FS_BASE, 0);
+	cpu_set_kernel_stack(p->kstack_top);
+	cpu_fpu_reset();
+	user_enter(img->elf.entry + img->bias, img->sp);
+}
+
+int exec_run(struct process *p, const char *path, const struct exec_args *a, bool search)
+{
+	struct exec_image img;
+	char *found = kmalloc(PROC_PATH_MAX);
+	int err;
+
+	if (!found)
+		return -ENOMEM;
+	err = exec_search(p, path, a, search, &img, found);
+	if (!err)
+		exec_commit(p, &img, found);
+	kfree(found);
+	return err;
+}

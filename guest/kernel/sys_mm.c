@@ -1,0 +1,182 @@
+/* sys_mm.c: brk, mmap (anonymous and private file mappings), munmap, mprotect, madvise. */
+#include "proc.h"
+#include "syscalls.h"
+#include "umm.h"
+#include "vfs.h"
+
+#pragma weak vfs_fd_get
+#pragma weak vfs_kernel_read
+#pragma weak vfs_file_put
+
+#define PROT_READ   0x1
+#define PROT_WRITE  0x2
+#define PROT_EXEC   0x4
+#define PROT_MASK   0x7
+
+#define MAP_SHARED          0x01
+#define MAP_PRIVATE         0x02
+#define MAP_SHARED_VALIDATE 0x03
+#define MAP_TYPE            0x0f
+#define MAP_FIXED           0x10
+#define MAP_ANONYMOUS       0x20
+#define MAP_FIXED_NOREPLACE 0x100000
+
+#define BRK_MAX_GAP  (1ULL << 40)   /* the heap may not grow into mmap space */
+
+static unsigned prot_to_vm(uint64_t prot)
+{
+	return (prot & PROT_READ ? VM_READ : 0) | (prot & PROT_WRITE ? VM_WRITE : 0) |
+	       (prot & PROT_EXEC ? VM_EXEC : 0);
+}
+
+/*
+ * brk(addr): move the program break; returns the new break, or the old one
+ * when addr is 0, below the start, or cannot be satisfied (as Linux does).
+ */
+static long sys_brk(uint64_t addr)
+{
+	struct mm *mm = current->mm;
+	uint64_t old_end = ALIGN_UP(mm->brk, PAGE_SIZE), new_end;
+
+	if (addr < mm->brk_start || addr > mm->brk_start + BRK_MAX_GAP)
+		return (long)mm->brk;
+	new_end = ALIGN_UP(addr, PAGE_SIZE);
+	if (new_end > old_end) {
+		if (!umm_range_free(mm, old_end, new_end - old_end) ||
+		    umm_map_anon(mm, old_end, new_end - old_end, VM_READ | VM_WRITE))
+			return (long)mm->brk;
+	} else if (new_end < old_end) {
+		umm_unmap(mm, new_end, old_end - new_end);
+	}
+	mm->brk = addr;
+	return (long)addr;
+}
+SYSCALL_REGISTER(12, brk, sys_brk);
+
+/* Fill [va, va+len) from the file behind fd at off (the rest stays zero). */
+static long mmap_fill_file(struct file *f, uint64_t va, uint64_t len, uint64_t off)
+{
+	char *buf = kmalloc(PAGE_SIZE * 16);
+	long ret = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	for (uint64_t done = 0; done < len; ) {
+		long n = vfs_kernel_read(f, buf, MIN(len - done, PAGE_SIZE * 16), off + done);
+
+		if (n <= 0) {
+			ret = n;
+			break;
+		}
+		umm_write(current->mm, va + done, buf, (size_t)n);
+		done += (uint64_t)n;
+	}
+	kfree(buf);
+	return ret;
+}
+
+/* Pick the address: MAP_FIXED as given, else the hint if free, else search. */
+static long mmap_place(uint64_t addr, uint64_t len, uint64_t flags)
+{
+	struct mm *mm = current->mm;
+	uint64_t end;
+
+	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+		if (addr % PAGE_SIZE || __builtin_add_overflow(addr, len, &end) ||
+		    end > UMM_STACK_TOP || addr < PAGE_SIZE)
+			return -EINVAL;
+		if ((flags & MAP_FIXED_NOREPLACE) && !umm_range_free(mm, addr, len))
+			return -EEXIST;
+		return (long)addr;
+	}
+	addr = ALIGN_DOWN(addr, PAGE_SIZE);
+	if (addr >= 0x10000 && !__builtin_add_overflow(addr, len, &end) &&
+	    end <= mm->stack_top - UMM_STACK_MAX && umm_range_free(mm, addr, len))
+		return (long)addr;
+	addr = umm_find_free(mm, len);
+	return addr ? (long)addr : -ENOMEM;
+}
+
+/*
+ * mmap: anonymous mappings, and private (copied) file mappings.  A shared
+ * mapping of a file is also a copy: there is no fork and no second mapper,
+ * so only writes through the mapping would not reach the file.
+ */
+static long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags,
+		     int fd, uint64_t off)
+{
+	struct file *f = NULL;
+	long va, err;
+
+	if (!len || off % PAGE_SIZE || (flags & MAP_TYPE) == 0 ||
+	    (flags & MAP_TYPE) > MAP_SHARED_VALIDATE || (prot & ~(uint64_t)PROT_MASK))
+		return -EINVAL;
+	if (len > UMM_STACK_TOP)
+		return -ENOMEM;
+	len = ALIGN_UP(len, PAGE_SIZE);
+	if (!(flags & MAP_ANONYMOUS)) {
+		if (!vfs_fd_get || vfs_fd_get(current->fs, fd, &f))
+			return -EBADF;
+		if (!f->readable || (!S_ISREG(f->inode->mode))) {
+			err = f->readable ? -ENODEV : -EACCES;
+			goto out;
+		}
+	}
+	va = mmap_place(addr, len, flags);
+	err = va;
+	if (va < 0)
+		goto out;
+	err = umm_map_anon(current->mm, (uint64_t)va, len, VM_READ | VM_WRITE);
+	if (!err && f)
+		err = mmap_fill_file(f, (uint64_t)va, len, off);
+	if (!err)
+		err = umm_protect(current->mm, (uint64_t)va, len, prot_to_vm(prot));
+	if (err)
+		umm_unmap(current->mm, (uint64_t)va, len);
+	else
+		err = va;
+out:
+	if (f)
+		vfs_file_put(f);
+	return err;
+}
+SYSCALL_REGISTER(9, mmap, sys_mmap);
+
+static long sys_munmap(uint64_t addr, uint64_t len)
+{
+	uint64_t end;
+
+	if (addr % PAGE_SIZE || !len)
+		return -EINVAL;
+	len = ALIGN_UP(len, PAGE_SIZE);
+	if (__builtin_add_overflow(addr, len, &end) || end > MV_USER_END)
+		return -EINVAL;
+	umm_unmap(current->mm, addr, MIN(end, UMM_STACK_TOP) - MIN(addr, UMM_STACK_TOP));
+	return 0;
+}
+SYSCALL_REGISTER(11, munmap, sys_munmap);
+
+static long sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot)
+{
+	uint64_t end;
+
+	prot &= ~0x03000000ULL;         /* PROT_GROWSDOWN/UP: ignored */
+	if (addr % PAGE_SIZE || (prot & ~(uint64_t)PROT_MASK))
+		return -EINVAL;
+	len = ALIGN_UP(len, PAGE_SIZE);
+	if (__builtin_add_overflow(addr, len, &end) || end > UMM_STACK_TOP)
+		return -ENOMEM;
+	return umm_protect(current->mm, addr, len, prot_to_vm(prot));
+}
+SYSCALL_REGISTER(10, mprotect, sys_mprotect);
+
+/* madvise: accepted and ignored (glibc only trims with it; nothing relies on zeroing). */
+static long sys_madvise(uint64_t addr, uint64_t len, int advice)
+{
+	if (addr % PAGE_SIZE)
+		return -EINVAL;
+	(void)len;
+	(void)advice;
+	return 0;
+}
+SYSCALL_REGISTER(28, madvise, sys_madvise);

@@ -1,0 +1,165 @@
+/* umm.c: user address spaces: page mappings, protections, stack growth. */
+#include "paging.h"
+#include "umm.h"
+
+/* PTE bits for a user page with prot; no access at all is PROT_NONE. */
+static uint64_t umm_pte_bits(unsigned prot)
+{
+	if (!(prot & (VM_READ | VM_WRITE | VM_EXEC)))
+		return pt_prot(0);
+	return pt_prot(prot | VM_USER);
+}
+
+struct mm *umm_create(void)
+{
+	struct mm *mm = kzalloc(sizeof(*mm));
+
+	if (!mm)
+		return NULL;
+	mm->pml4_pa = pt_user_create();
+	if (!mm->pml4_pa) {
+		kfree(mm);
+		return NULL;
+	}
+	mm->mmap_top = UMM_MMAP_TOP;
+	mm->stack_top = UMM_STACK_TOP;
+	return mm;
+}
+
+void umm_destroy(struct mm *mm)
+{
+	if (!mm)
+		return;
+	pt_user_destroy(mm->pml4_pa, true);
+	kfree(mm);
+}
+
+/* Unmap one page if mapped, freeing its frame. */
+static void umm_drop_page(struct mm *mm, uint64_t va)
+{
+	uint64_t *pte = pt_walk(mm->pml4_pa, va, false);
+
+	if (!pte || !(*pte & PTE_P))
+		return;
+	page_free(*pte & PTE_ADDR, 1);
+	*pte = 0;
+	mm->pages--;
+	tlb_flush_page(va);
+}
+
+static bool umm_range_ok(uint64_t va, uint64_t len)
+{
+	uint64_t end;
+
+	return !(va % PAGE_SIZE) && !(len % PAGE_SIZE) &&
+	       !__builtin_add_overflow(va, len, &end) && end <= UMM_STACK_TOP;
+}
+
+int umm_map_anon(struct mm *mm, uint64_t va, uint64_t len, unsigned prot)
+{
+	uint64_t bits = umm_pte_bits(prot);
+
+	if (!umm_range_ok(va, len))
+		return -EINVAL;
+	/* Refuse up front what cannot fit, rather than unwind halfway. */
+	if (len / PAGE_SIZE + 64 > page_free_count())
+		return -ENOMEM;
+	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
+		uint64_t *pte = pt_walk(mm->pml4_pa, va + off, true);
+		phys_addr_t pa = pte ? page_alloc(1) : 0;
+
+		if (!pa) {
+			umm_unmap(mm, va, off);
+			return -ENOMEM;
+		}
+		umm_drop_page(mm, va + off);
+		*pte = pa | bits;
+		mm->pages++;
+	}
+	return 0;
+}
+
+void umm_unmap(struct mm *mm, uint64_t va, uint64_t len)
+{
+	for (uint64_t off = 0; off < len; off += PAGE_SIZE)
+		umm_drop_page(mm, va + off);
+}
+
+int umm_protect(struct mm *mm, uint64_t va, uint64_t len, unsigned prot)
+{
+	uint64_t bits = umm_pte_bits(prot);
+
+	if (!umm_range_ok(va, len))
+		return -EINVAL;
+	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
+		uint64_t *pte = pt_walk(mm->pml4_pa, va + off, false);
+
+		if (!pte || !(*pte & PTE_P))
+			return -ENOMEM;
+	}
+	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
+		uint64_t *pte = pt_walk(mm->pml4_pa, va + off, false);
+
+		*pte = (*pte & PTE_ADDR) | bits;
+		tlb_flush_page(va + off);
+	}
+	return 0;
+}
+
+bool umm_range_free(struct mm *mm, uint64_t va, uint64_t len)
+{
+	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
+		uint64_t *pte = pt_walk(mm->pml4_pa, va + off, false);
+
+		if (pte && (*pte & PTE_P))
+			return false;
+	}
+	return true;
+}
+
+uint64_t umm_find_free(struct mm *mm, uint64_t len)
+{
+	uint64_t va = mm->mmap_top;
+
+	/* Top-down from the last mapping; skip what is in the way. */
+	while (va >= len + mm->brk + (1ULL << 30)) {
+		va -= len;
+		if (umm_range_free(mm, va, len)) {
+			mm->mmap_top = va;
+			return va;
+		}
+		va = ALIGN_DOWN(va, PAGE_SIZE);
+	}
+	return 0;
+}
+
+int umm_write(struct mm *mm, uint64_t va, const void *src, size_t n)
+{
+	const char *s = src;
+
+	while (n) {
+		size_t k = MIN(n, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
+		uint64_t *pte = pt_walk(mm->pml4_pa, va, false);
+
+		if (!pte || !(*pte & PTE_P))
+			return -EFAULT;
+		memcpy((char *)phys_to_virt(*pte & PTE_ADDR) + (va & (PAGE_SIZE - 1)), s, k);
+		s += k;
+		va += k;
+		n -= k;
+	}
+	return 0;
+}
+
+bool umm_fault_in(struct mm *mm, uint64_t va)
+{
+	uint64_t page = ALIGN_DOWN(va, PAGE_SIZE);
+	uint64_t *pte;
+
+	if (!mm || va >= mm->stack_top || va < mm->stack_top - UMM_STACK_MAX)
+		return false;
+	pte = pt_walk(mm->pml4_pa, page, false);
+	if (pte && (*pte & PTE_P))
+		return false;           /* present: a protection fault */
+	return umm_map_anon(mm, page, PAGE_SIZE, VM_READ | VM_WRITE) == 0;
+}

@@ -1,0 +1,61 @@
+/* elf_exec.h: validate a static x86-64 ELF executable for execve (both sides). */
+#ifndef MODVISOR_ELF_EXEC_H
+#define MODVISOR_ELF_EXEC_H
+
+#include <stdint.h>
+
+/*
+ * elf_exec_parse() is pure and freestanding: the guest kernel's execve uses
+ * it on the file it read, and tests/unit/test_elf_exec.c feeds it malformed
+ * headers on the host.  It reads only the ELF header and program headers,
+ * with overflow-safe bounds checks against the file size, and describes the
+ * PT_LOAD segments the loader must map.
+ */
+
+#define ELF_EXEC_MAX_SEGS   16      /* PT_LOAD segments accepted */
+#define ELF_EXEC_MAX_PHNUM  64      /* program headers accepted */
+#define ELF_EXEC_MIN_VADDR  0x10000ULL  /* like Linux's mmap_min_addr */
+
+/* Segment permissions, as PF_R/PF_W/PF_X. */
+#define ELF_EXEC_R  4u
+#define ELF_EXEC_W  2u
+#define ELF_EXEC_X  1u
+
+struct elf_exec_seg {
+	uint64_t vaddr;         /* before the load bias */
+	uint64_t memsz;
+	uint64_t offset;        /* in the file */
+	uint64_t filesz;        /* <= memsz; offset + filesz <= file size */
+	uint32_t flags;         /* ELF_EXEC_R/W/X */
+	uint32_t _pad;
+};
+
+struct elf_exec_info {
+	uint64_t entry;         /* e_entry, before the load bias */
+	uint64_t lo;            /* lowest PT_LOAD vaddr, page-aligned down */
+	uint64_t hi;            /* end of the highest PT_LOAD, page-aligned up */
+	uint64_t phdr_vaddr;    /* where the program headers are in memory
+	                         * (PT_PHDR, or found in a PT_LOAD), before the
+	                         * bias; 0 if they are not loaded */
+	uint16_t phnum;
+	uint16_t phentsize;
+	uint32_t nseg;
+	int      pie;           /* ET_DYN: static-PIE, needs a load bias */
+	int      has_interp;    /* PT_INTERP seen (then parse fails) */
+	struct elf_exec_seg seg[ELF_EXEC_MAX_SEGS];
+	const char *why;        /* on failure: which field, and why */
+};
+
+/*
+ * elf_exec_parse(image, size, user_end, out): check the ELF header and
+ * program headers of the executable image[size] and fill out.  user_end is
+ * the first address above the user half: every segment of an ET_EXEC, and
+ * the span of an ET_DYN, must fit below it.  Returns 0, or -ENOEXEC (not an
+ * ELF x86-64 executable we can run: bad magic, class, machine, type,
+ * headers outside the file, overlapping or unaligned segments, a dynamic
+ * interpreter, ...), with out->why set to a one-line reason.
+ */
+int elf_exec_parse(const void *image, uint64_t size, uint64_t user_end,
+		   struct elf_exec_info *out);
+
+#endif
