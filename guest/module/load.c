@@ -3,8 +3,13 @@
 #include "internal.h"
 #include "params.h"
 
-/* Debian's kernel: CONFIG_MODULE_FORCE_LOAD=y, CONFIG_MODULE_FORCE_UNLOAD=y. */
-struct mod_settings mod_settings = { .force_load = true, .force_unload = true };
+/*
+ * Forced loads are off, as in a kernel without CONFIG_MODULE_FORCE_LOAD and
+ * as the host's default policy: a missing vermagic or __versions, or an
+ * IGNORE_* flag, is refused with ENOEXEC.  Forced unloads (O_TRUNC) are on,
+ * as in Debian's kernel (CONFIG_MODULE_FORCE_UNLOAD=y).
+ */
+struct mod_settings mod_settings = { .force_load = false, .force_unload = true };
 
 struct module *mod_list_head;
 static uint32_t kernel_taints;
