@@ -9,9 +9,10 @@ MODS_OUT      := $(BUILD)/images/modules
 MODS_GOOD     := $(basename $(notdir $(wildcard images/modules/*.c)))
 MODS_BADSRC   := $(basename $(notdir $(wildcard images/modules/bad/*.c)))
 MODS_PATCHED  := $(basename $(shell awk '$$4 == "mkbad" { print $$1 }' images/modules/expected-errors.txt))
+MODS_PACKED   := $(shell awk '$$4 == "compress" { print $$1 }' images/modules/expected-errors.txt)
 MODS_MKBAD    := $(BUILD)/sdk/mkbad
 IMAGE_MODULES := $(MODS_GOOD:%=$(MODS_OUT)/%.ko) $(MODS_BADSRC:%=$(MODS_OUT)/%.ko) \
-                 $(MODS_PATCHED:%=$(MODS_OUT)/%.ko)
+                 $(MODS_PATCHED:%=$(MODS_OUT)/%.ko) $(MODS_PACKED:%=$(MODS_OUT)/%)
 IMAGES        += $(IMAGE_MODULES) $(MODS_OUT)/expected-errors.txt
 CLEAN_EXTRA   += $(MODS_OUT)
 
@@ -42,6 +43,17 @@ $(MODS_PATCHED:%=$(MODS_OUT)/%.ko) &: $(MODS_MKBAD) $(MODS_OUT)/.good.stamp \
 		$(MODS_OUT)/bad/.bad.stamp images/modules/expected-errors.txt
 	$(call msg,MKBAD,$(MODS_OUT)/bad-*.ko)$(MODS_MKBAD) images/modules/expected-errors.txt $(MODS_OUT)
 endif
+
+# Compressed modules, made as kbuild's CONFIG_MODULE_COMPRESS_* does; a bad-*
+# one gets byte 64 of its stream flipped.  Column 6 of the table names the source.
+MODS_COMPRESS.gz  = gzip -n -9 -c
+MODS_COMPRESS.xz  = xz --check=crc32 --lzma2=dict=1MiB -c
+MODS_COMPRESS.zst = zstd -T0 -q -c
+$(MODS_PACKED:%=$(MODS_OUT)/%): $(MODS_OUT)/.good.stamp images/modules/expected-errors.txt
+	$(call msg,COMPRESS,$@)src=$$(awk '$$1 == "$(@F)" { print $$6 }' images/modules/expected-errors.txt) && \
+		$(MODS_COMPRESS$(suffix $@)) $(MODS_OUT)/$$src >$@.tmp && \
+		case "$(@F)" in bad-*) printf '\377' | dd of=$@.tmp bs=1 seek=64 conv=notrunc status=none;; esac && \
+		mv $@.tmp $@
 
 $(MODS_OUT)/expected-errors.txt: images/modules/expected-errors.txt
 	$(Q)mkdir -p $(@D) && cp $< $@
