@@ -64,10 +64,10 @@ static void emuhost_err(const char *fmt, ...)
 	va_end(ap);
 }
 
-/* emuhost_path(buf, size, fmt, ...): format a path; -1 (and a message) if it does not fit. */
-static int emuhost_path(char *buf, size_t size, const char *fmt, ...)
+/* emuhost_fmt(buf, size, fmt, ...): format a path or an argument; -1 (and a message) if it does not fit. */
+static int emuhost_fmt(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-static int emuhost_path(char *buf, size_t size, const char *fmt, ...)
+static int emuhost_fmt(char *buf, size_t size, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -76,7 +76,7 @@ static int emuhost_path(char *buf, size_t size, const char *fmt, ...)
 	n = vsnprintf(buf, size, fmt, ap);
 	va_end(ap);
 	if (n < 0 || (size_t)n >= size) {
-		emuhost_err("path too long: %.60s...", buf);
+		emuhost_err("too long: %.60s...", buf);
 		return -1;
 	}
 	return 0;
@@ -91,7 +91,7 @@ static int emuhost_artifacts(struct emuhost_job *job)
 	int bad = 0;
 
 	if (env && *env) {
-		if (emuhost_path(dir, sizeof(dir), "%s", env) < 0)
+		if (emuhost_fmt(dir, sizeof(dir), "%s", env) < 0)
 			return -1;
 	} else {
 		/* build/modvisor -> build/emuhost/ */
@@ -102,12 +102,12 @@ static int emuhost_artifacts(struct emuhost_job *job)
 		}
 		exe[n] = '\0';
 		*strrchr(exe, '/') = '\0';
-		if (emuhost_path(dir, sizeof(dir), "%s/emuhost", exe) < 0)
+		if (emuhost_fmt(dir, sizeof(dir), "%s/emuhost", exe) < 0)
 			return -1;
 	}
 	/* The ELF vmlinux (PVH entry) boots 3 s faster than the bzImage. */
-	if (emuhost_path(job->kernel, sizeof(job->kernel), "%s/vmlinux", dir) < 0 ||
-	    emuhost_path(job->initrd, sizeof(job->initrd), "%s/initramfs.cpio.gz", dir) < 0)
+	if (emuhost_fmt(job->kernel, sizeof(job->kernel), "%s/vmlinux", dir) < 0 ||
+	    emuhost_fmt(job->initrd, sizeof(job->initrd), "%s/initramfs.cpio.gz", dir) < 0)
 		return -1;
 	if (access(job->kernel, R_OK) != 0)
 		snprintf(strrchr(job->kernel, '/'), sizeof("/vmlinuz"), "/vmlinuz");
@@ -262,16 +262,18 @@ emuhost_child(const char *const argv[], const char *qlog, const sigset_t *mask, 
  */
 static int emuhost_spawn(struct emuhost_job *job, const sigset_t *mask)
 {
-	char append[PATH_MAX + 128], so[64], se[64], con[PATH_MAX + 64], qlog[PATH_MAX + 16];
+	char append[PATH_MAX + 1024], so[64], se[64], con[PATH_MAX + 64], qlog[PATH_MAX + 16];
 	const char *qemu = emuhost_env_or("MODVISOR_QEMU", "qemu-system-x86_64");
 	int out[2], err[2];
 
+	if (emuhost_fmt(append, sizeof(append), "console=ttyS2 panic=-1 quiet loglevel=4 "
+			"mitigations=off %s mvjob=%s",
+			emuhost_env_or("MODVISOR_EMUHOST_APPEND", ""), job->dir) < 0)
+		return -1;
 	if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC)) {
 		emuhost_err("pipe: %s", strerror(errno));
 		return -1;
 	}
-	snprintf(append, sizeof(append), "console=ttyS2 panic=-1 quiet loglevel=4 "
-		 "mitigations=off mvjob=%s", job->dir);
 	snprintf(so, sizeof(so), "file,id=so,path=/proc/self/fd/%d", out[1]);
 	snprintf(se, sizeof(se), "file,id=se,path=/proc/self/fd/%d", err[1]);
 	snprintf(con, sizeof(con), "file,id=con,path=%s/console.log", job->dir);
