@@ -363,7 +363,7 @@ static int run_choose_accel(const struct run_opts *o, int argc, char **argv)
 			"to run in the emulated KVM host\n", why);
 		return MV_EXIT_SETUP;
 	}
-	fprintf(stderr, "modvisor: /dev/kvm is not usable (%s); running in the emulated "
+	fprintf(stderr, "modvisor: /dev/kvm is not usable: %s; running in the emulated "
 		"KVM host\n", why);
 	return run_emulated(argc, argv);
 }

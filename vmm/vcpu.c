@@ -68,7 +68,8 @@ void vm_handle_exit(struct vm *vm, struct kvm_run *run)
 		break;
 	case KVM_EXIT_SHUTDOWN:
 		vm_fail(vm, MV_EXIT_SHUTDOWN, "shutdown (triple fault): an exception "
-			"could not be delivered (check IDT, GDT, page tables, stack)");
+			"could not be delivered (check IDT, GDT, page tables, stack; "
+			"on AMD the registers below may show the reset state)");
 		break;
 	case KVM_EXIT_INTERNAL_ERROR:
 		vcpu_internal(vm, run);

@@ -34,7 +34,8 @@ t_expect_absent "boot-hello: stderr stays off stdout" "$OUT/hello.out" "on stder
 
 expect pagefault 122 "guest kernel exception: vector 14 (#PF)" "rip 0xffffffff802" \
 	"cr2 0x8000001000"
-expect triplefault 118 "shutdown (triple fault)" "KVM_EXIT_SHUTDOWN rip 0x" "cr2 0x8000001000"
+# (AMD's KVM resets the vCPU on shutdown, so the registers are not checked.)
+expect triplefault 118 "shutdown (triple fault)" "KVM_EXIT_SHUTDOWN rip 0x"
 expect badgpa 113 "MV_HC_CONSOLE: bad GPA 0xfff00000" "outside guest RAM" "rip 0x"
 expect badbuf 113 "MV_HC_CONSOLE: buf: bad GPA 0x7ffffff0"
 expect overflow 113 "bad GPA 0xfffffffffffffff0 len 0x100: GPA + len overflows"
@@ -62,7 +63,8 @@ $MV run --accel=kvm --kernel "$TG/bootinfo.elf" --initrd "$OUT/i.cpio" \
 	>"$OUT/bi.out" 2>"$OUT/bi.err"
 t_expect_status "boot-bootinfo: guest sees 2 commands" 2 "$?"
 printf 'console=hc quiet\002\0\0\0echo\0a b\0\002\0\0\0ls\0-l\0INITRD\0\0' >"$OUT/bi.want"
-if cmp -s <(head -c 47 "$OUT/bi.out") "$OUT/bi.want"; then
+head -c 47 "$OUT/bi.out" >"$OUT/bi.head"    # no <(...): /dev/fd may be missing
+if cmp -s "$OUT/bi.head" "$OUT/bi.want"; then
 	t_pass "boot-bootinfo: cmdline, command records and initrd as packed"
 else
 	t_fail "boot-bootinfo: cmdline, command records and initrd as packed" \
