@@ -222,6 +222,27 @@ static const char *errno_text(int err)
 	}
 }
 
+/*
+ * set_dir_times: adding names updated the directories' mtimes, so set them
+ * from the archive once everything is in, as Linux's dir_utime() does.
+ */
+static void set_dir_times(const void *initrd, size_t len)
+{
+	struct cpio_reader r;
+	struct cpio_entry e;
+	struct inode *dir;
+
+	cpio_init(&r, initrd, len);
+	while (cpio_next(&r, &e) == 1) {
+		const char *path = entry_path(e.name);
+		if (!S_ISDIR(e.mode) || vfs_lookup(NULL, AT_FDCWD, path[0] ? path : "/", 0, &dir) < 0)
+			continue;
+		if (S_ISDIR(dir->mode))
+			dir->mtime_ns = (int64_t)e.mtime * 1000000000;
+		vfs_inode_put(dir);
+	}
+}
+
 int vfs_unpack_initrd(const void *initrd, size_t len, char *err, size_t errlen)
 {
 	struct initrd_link *links = NULL;
@@ -243,6 +264,8 @@ int vfs_unpack_initrd(const void *initrd, size_t len, char *err, size_t errlen)
 			break;
 		}
 	}
+	if (ret == 0)
+		set_dir_times(initrd, len);
 	if (ret < 0 && r.error) {
 		char why[160];
 		snprintf(err, errlen, "initrd: malformed cpio archive: %s",

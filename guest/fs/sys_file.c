@@ -300,3 +300,54 @@ static long sys_ftruncate(uint64_t fd, uint64_t length)
 	return vfs_truncate(f->inode, length);
 }
 SYSCALL_REGISTER(77, ftruncate, sys_ftruncate);
+
+/*
+ * sendfile(out, in, offset, count): copy through a kernel buffer.  With
+ * offset != NULL the input position is *offset (updated) and in's own
+ * position is left alone, as in Linux.
+ */
+static long sys_sendfile(uint64_t out_fd, uint64_t in_fd, uint64_t uoff, uint64_t count)
+{
+	struct file *in, *out;
+	uint64_t off, done = 0;
+	char *kbuf;
+	int err;
+
+	if ((err = fs_fd((int)in_fd, &in)) < 0 || (err = fs_fd((int)out_fd, &out)) < 0)
+		return err;
+	if (!in->readable || !out->writable)
+		return -EBADF;
+	if (uoff && (err = get_user_u64(&off, uoff)) < 0)
+		return err;
+	if (!uoff)
+		off = in->pos;
+	if (!(kbuf = kmalloc(PAGE_SIZE)))
+		return -ENOMEM;
+	while (done < count) {
+		struct vfs_iobuf b = { (uintptr_t)kbuf, MIN(count - done, PAGE_SIZE), false };
+		long n = in->ops->read ? in->ops->read(in, &b, off) : -EINVAL;
+		if (n <= 0) {
+			err = (int)n;
+			break;
+		}
+		b.len = (size_t)n;
+		uint64_t opos = (out->flags & O_APPEND) && out->ops->seekable ? out->inode->size : out->pos;
+		long w = out->ops->write ? out->ops->write(out, &b, opos) : -EINVAL;
+		if (w <= 0) {
+			err = (int)w;
+			break;
+		}
+		out->pos = opos + (uint64_t)w;
+		off += (uint64_t)w;
+		done += (uint64_t)w;
+		if (w < n)
+			break;
+	}
+	kfree(kbuf);
+	if (uoff && put_user_u64(uoff, off) < 0 && !done)
+		return -EFAULT;
+	if (!uoff)
+		in->pos = off;
+	return done ? (long)done : err;
+}
+SYSCALL_REGISTER(40, sendfile, sys_sendfile);

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# t-fs.sh: boot suite for the guest file system: the initrd, busybox applets, /proc and /sys, errnos.
+# Run where KVM is usable (tests/e2e/run.sh, inside `modvisor with-kvm`).
+cd "$(dirname "$0")/../.."
+. tests/lib.sh
+out=$(mktemp -d /tmp/t-fs.XXXXXX)
+trap 'rm -rf "$out"' EXIT
+
+# run NAME ARGS...: boot once with ARGS, keep stdout+stderr in $out/NAME and status in $st.
+run() {
+	local name=$1; shift
+	"$MV" run "$@" >"$out/$name" 2>&1
+	st=$?
+}
+
+# The default initrd: busybox applet links, modules, test programs.
+run ls -c 'ls -l /lib/modules' -c 'ls -l /bin/cat /sbin/insmod' -c 'ls /'
+t_expect_status "fs: ls runs" 0 "$st"
+t_expect_contains "fs: /lib/modules has hello.ko" "$out/ls" "hello.ko"
+t_expect_contains "fs: /bin/cat is a busybox link" "$out/ls" "/bin/cat -> busybox"
+t_expect_contains "fs: /sbin/insmod is a busybox link" "$out/ls" "/sbin/insmod -> ../bin/busybox"
+t_expect_contains "fs: ls / shows proc" "$out/ls" "proc"
+t_expect_absent "fs: ls needs no missing syscall" "$out/ls" "not implemented"
+
+# /proc/sys/kernel/tainted prints 0 (issue 3 acceptance) and /proc/self/exe.
+run proc -c 'cat /proc/sys/kernel/tainted' -c 'readlink /proc/self/exe' -c 'cat /proc/version' \
+	-c 'cat /proc/modules' -c 'ls -d /sys/module'
+t_expect_status "fs: /proc reads" 0 "$st"
+t_expect_contains "fs: tainted is 0" "$out/proc" "0"
+t_expect_contains "fs: readlink /proc/self/exe" "$out/proc" "/bin/busybox"
+t_expect_contains "fs: /proc/version names the release" "$out/proc" "Linux version 6.1.0-modvisor"
+t_expect_contains "fs: /sys/module exists" "$out/proc" "/sys/module"
+t_expect_absent "fs: cat needs no missing syscall" "$out/proc" "not implemented"
+[ "$(head -n 1 "$out/proc")" != "" ] && grep -qx '0' "$out/proc" && t_pass "fs: tainted line is exactly 0" ||
+	t_fail "fs: tainted line is exactly 0" "$(head -n 3 "$out/proc")"
+
+# Writing files: the shell's redirection, then cat, cp, mv, rm, ln, wc.
+run files -c 'mkdir -p /tmp/d/e' -c 'sh -c "echo hello file > /tmp/d/e/f"' -c 'cat /tmp/d/e/f' \
+	-c 'cp /tmp/d/e/f /tmp/g' -c 'mv /tmp/g /tmp/h' -c 'ln -s /tmp/h /tmp/l' -c 'cat /tmp/l' \
+	-c 'wc -c /tmp/h' -c 'rm /tmp/h' -c 'ls /tmp' -c 'sh -c "echo more >> /tmp/d/e/f"' \
+	-c 'cat /tmp/d/e/f' -c 'stat -c %s:%h:%F /tmp/d/e/f /tmp/d'
+t_expect_status "fs: file commands" 0 "$st"
+t_expect_contains "fs: echo > file, cat" "$out/files" "hello file"
+t_expect_contains "fs: wc -c of the copy" "$out/files" "11 /tmp/h"
+t_expect_contains "fs: >> appends" "$out/files" "more"
+t_expect_contains "fs: stat of a file" "$out/files" "16:1:regular file"
+t_expect_contains "fs: stat of a dir (nlink 3)" "$out/files" "0:3:directory"
+t_expect_absent "fs: file commands need no missing syscall" "$out/files" "not implemented"
+
+# modules_disabled: 0 -> 1 works, 1 -> 0 fails with EINVAL.
+run sysctl -c 'cat /proc/sys/kernel/modules_disabled' \
+	-c 'sh -c "echo 1 > /proc/sys/kernel/modules_disabled"' \
+	-c 'cat /proc/sys/kernel/modules_disabled' \
+	-c 'sh -c "echo 0 > /proc/sys/kernel/modules_disabled"'
+t_expect_status "fs: modules_disabled 1 -> 0 fails" 1 "$st"
+t_expect_contains "fs: modules_disabled reads 1 after writing 1" "$out/sysctl" "1"
+t_expect_contains "fs: writing 0 says EINVAL" "$out/sysctl" "Invalid argument"
+
+# The errno checkers, glibc and musl builds, and the sysctl checker.
+for prog in mv-fs-errno mv-fs-errno-musl; do
+	[ -x "build/images/progs/$prog" ] || continue
+	run "$prog" -- "$prog"
+	sed -e "s/^ok - /ok - $prog: /" -e "s/^not ok - /not ok - $prog: /" "$out/$prog" | grep -E '^(not )?ok - '
+	t_expect_status "fs: $prog exit status" 0 "$st"
+done
+run errsys -- mv-fs-errno sysctl
+sed -e 's/^ok - /ok - sysctl: /' -e 's/^not ok - /not ok - sysctl: /' "$out/errsys" | grep -E '^(not )?ok - '
+t_expect_status "fs: mv-fs-errno sysctl exit status" 0 "$st"
+
+# --add puts host files into the guest; a malformed archive is a clear boot error.
+printf 'added by the host\n' >"$out/added.txt"
+run add --add "$out/added.txt:/lib/modules/added.txt" -- cat /lib/modules/added.txt
+t_expect_status "fs: --add file readable" 0 "$st"
+t_expect_contains "fs: --add content" "$out/add" "added by the host"
+head -c 300 build/images/initrd.cpio >"$out/bad.cpio"
+printf 'X' | dd of="$out/bad.cpio" bs=1 seek=8 conv=notrunc 2>/dev/null
+run badcpio --initrd "$out/bad.cpio" -- echo unreachable
+if [ "$st" -ne 0 ]; then t_pass "fs: malformed initrd stops the boot"; else
+	t_fail "fs: malformed initrd stops the boot" "status 0"; fi
+t_expect_contains "fs: malformed initrd names the field" "$out/badcpio" "c_ino: not a hex digit"
+t_expect_absent "fs: malformed initrd does not run commands" "$out/badcpio" "unreachable"
