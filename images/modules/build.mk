@@ -2,18 +2,19 @@
 #
 # Good modules (images/modules/*.c) and deliberately broken ones
 # (images/modules/bad/*.c, built with KBUILD_MODPOST_WARN=1, then some
-# patched by mkbad) all end up as build/images/modules/*.ko; IMAGE_MODULES
-# lists them for the initrd (/lib/modules/).  expected-errors.txt says which
-# errno each broken one must give.
+# patched by mkbad) all end up as build/images/modules/*.ko, with compressed
+# copies (*.ko.gz/xz/zst); IMAGE_MODULES lists them for the initrd
+# (/lib/modules/).  expected-errors.txt and expected-compressed.txt say which
+# errno each one must give.
 MODS_OUT      := $(BUILD)/images/modules
 MODS_GOOD     := $(basename $(notdir $(wildcard images/modules/*.c)))
 MODS_BADSRC   := $(basename $(notdir $(wildcard images/modules/bad/*.c)))
 MODS_PATCHED  := $(basename $(shell awk '$$4 == "mkbad" { print $$1 }' images/modules/expected-errors.txt))
-MODS_PACKED   := $(shell awk '$$4 == "compress" { print $$1 }' images/modules/expected-errors.txt)
+MODS_PACKED   := $(shell awk '$$4 == "compress" { print $$1 }' images/modules/expected-compressed.txt)
 MODS_MKBAD    := $(BUILD)/sdk/mkbad
 IMAGE_MODULES := $(MODS_GOOD:%=$(MODS_OUT)/%.ko) $(MODS_BADSRC:%=$(MODS_OUT)/%.ko) \
                  $(MODS_PATCHED:%=$(MODS_OUT)/%.ko) $(MODS_PACKED:%=$(MODS_OUT)/%)
-IMAGES        += $(IMAGE_MODULES) $(MODS_OUT)/expected-errors.txt
+IMAGES        += $(IMAGE_MODULES) $(MODS_OUT)/expected-errors.txt $(MODS_OUT)/expected-compressed.txt
 CLEAN_EXTRA   += $(MODS_OUT)
 
 MODS_SUBMAKE = $(MAKE) --no-print-directory -f images/sdk/module.mk MV_ROOT=. MV_BUILD=$(BUILD) \
@@ -49,11 +50,11 @@ endif
 MODS_COMPRESS.gz  = gzip -n -9 -c
 MODS_COMPRESS.xz  = xz --check=crc32 --lzma2=dict=1MiB -c
 MODS_COMPRESS.zst = zstd -T0 -q -c
-$(MODS_PACKED:%=$(MODS_OUT)/%): $(MODS_OUT)/.good.stamp images/modules/expected-errors.txt
-	$(call msg,COMPRESS,$@)src=$$(awk '$$1 == "$(@F)" { print $$6 }' images/modules/expected-errors.txt) && \
+$(MODS_PACKED:%=$(MODS_OUT)/%): $(MODS_OUT)/.good.stamp images/modules/expected-compressed.txt
+	$(call msg,COMPRESS,$@)src=$$(awk '$$1 == "$(@F)" { print $$6 }' images/modules/expected-compressed.txt) && \
 		$(MODS_COMPRESS$(suffix $@)) $(MODS_OUT)/$$src >$@.tmp && \
 		case "$(@F)" in bad-*) printf '\377' | dd of=$@.tmp bs=1 seek=64 conv=notrunc status=none;; esac && \
 		mv $@.tmp $@
 
-$(MODS_OUT)/expected-errors.txt: images/modules/expected-errors.txt
+$(MODS_OUT)/expected-%.txt: images/modules/expected-%.txt
 	$(Q)mkdir -p $(@D) && cp $< $@

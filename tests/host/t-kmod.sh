@@ -92,7 +92,7 @@ done
 
 # --- every module of the table was built ----------------------------------------
 missing=
-for m in $(awk '!/^#/ && NF { print $1 }' "$TABLE"); do
+for m in $(awk '!/^#/ && NF { print $1 }' "$TABLE" images/modules/expected-compressed.txt); do
 	[ -f "$MODS/$m" ] || missing="$missing $m"
 done
 if [ -z "$missing" ]; then t_pass "table-built"; else t_fail "table-built" "missing:$missing"; fi
