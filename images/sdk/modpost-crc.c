@@ -69,7 +69,10 @@ static size_t tok_len(const char *p)
 {
 	size_t n = 1;
 
-	if (is_ident(p) || isdigit((unsigned char)*p)) {
+	if (is_ident(p)) {
+		while (isalnum((unsigned char)p[n]) || p[n] == '_')
+			n++;
+	} else if (isdigit((unsigned char)*p)) {
 		while (isalnum((unsigned char)p[n]) || p[n] == '_' || p[n] == '.')
 			n++;
 	} else if (*p == '"' || *p == '\'') {
