@@ -290,14 +290,14 @@ int run_rewrite_argv(int argc, char **argv, const char *exe, char ***out)
 	for (i = 1; i < argc; i++) {
 		rc = run_next_opt(argc, argv, &i, &opt, &val, err, sizeof(err));
 		if (rc < 0)
-			return -1;
+			goto err;
 		if (rc == 0)
 			break;
 		if (opt->kind == OPT_ACCEL)
 			continue;
 		v[n++] = (char *)opt->name;
 		if (opt->kind != OPT_FLAG && !(v[n++] = run_rewrite_val(opt, val)))
-			return -1;
+			goto err;
 	}
 	if (i < argc)
 		v[n++] = "--";
@@ -306,6 +306,9 @@ int run_rewrite_argv(int argc, char **argv, const char *exe, char ***out)
 	v[n] = NULL;
 	*out = v;
 	return 0;
+err:
+	free(v);        /* its strings are reclaimed at exit (see run.h) */
+	return -1;
 }
 
 /* run_default_path(leaf, buf, len): dirname(/proc/self/exe)/images/leaf. */
@@ -337,11 +340,12 @@ static int run_emulated(int argc, char **argv)
 		return MV_EXIT_SETUP;
 	}
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0)
+		exe[n] = '\0';
 	if (n <= 0 || run_rewrite_argv(argc, argv, exe, &v)) {
 		fprintf(stderr, "modvisor: cannot build the emulated host's command line\n");
 		return MV_EXIT_SETUP;
 	}
-	exe[n] = '\0';
 	return emuhost_exec(v);
 }
 
