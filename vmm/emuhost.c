@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -234,12 +235,17 @@ static const char *emuhost_env_or(const char *name, const char *dflt)
 	return s && *s ? s : dflt;
 }
 
-/* emuhost_child(argv, qlog, mask, out, err): in the forked child, become QEMU. */
+/* emuhost_child(argv, qlog, mask, out, err, parent): in the forked child, become QEMU. */
 static void __attribute__((noreturn))
-emuhost_child(const char *const argv[], const char *qlog, const sigset_t *mask, int out, int err)
+emuhost_child(const char *const argv[], const char *qlog, const sigset_t *mask, int out, int err,
+	      pid_t parent)
 {
 	int fd;
 
+	/* If modvisor is killed outright, QEMU must not run on alone. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(127);
 	sigprocmask(SIG_SETMASK, mask, NULL);
 	/* QEMU opens these two as /proc/self/fd/N. */
 	fcntl(out, F_SETFD, 0);
@@ -292,13 +298,15 @@ static int emuhost_spawn(struct emuhost_job *job, const sigset_t *mask)
 		NULL,
 	};
 
+	pid_t self = getpid();
+
 	job->qemu = fork();
 	if (job->qemu < 0) {
 		emuhost_err("fork: %s", strerror(errno));
 		close(out[0]);
 		close(err[0]);
 	} else if (job->qemu == 0) {
-		emuhost_child(argv, qlog, mask, out[1], err[1]);
+		emuhost_child(argv, qlog, mask, out[1], err[1], self);
 	}
 	close(out[1]);
 	close(err[1]);

@@ -51,7 +51,7 @@ if [ ! -r $EMU/initramfs.cpio.gz ] || [ ! -x $EMU/kvm-smoke ]; then
 fi
 
 # ---- boot 1: everything a command inside can show -----------------------
-# A relative cwd under the clone, an input file named on the command line,
+# A directory of its own, an input file named on the command line,
 # bytes a tty would mangle (\n, \r, \0, 0xff), and output files.
 mkdir -p "$W/cwd"
 printf 'in\001put\r\n\377' >"$W/cwd/input.bin"
