@@ -50,6 +50,7 @@ struct module {
 	uint32_t load_id;
 	bool     gpl_ok;                /* licence is GPL-compatible */
 	char    *args;                  /* parameter string as given */
+	void    *sysfs;                 /* the syscall layer's: /sys/module/NAME */
 };
 
 /* Load modes: a real load, or the corpus test's dry run. */

@@ -1,0 +1,181 @@
+/* sys_module.c: init_module(2), finit_module(2) and delete_module(2) in the guest kernel. */
+#include <hcall.h>
+#include <mm.h>
+#include <proc.h>
+#include <pseudofs.h>
+#include <syscalls.h>
+#include <uaccess.h>
+#include <vfs.h>
+#include "elf64.h"
+#include "loader.h"
+#include "sysfs_module.h"
+
+/*
+ * The user-facing checks, in Linux 6.1's order, then mod_load().  The image
+ * is copied into physically contiguous kernel memory because the host reads
+ * it by guest-physical address (MV_HC_MODULE_LOAD).
+ */
+#define MOD_ARGS_MAX   (64u * 1024u)    /* longest parameter string */
+
+/* may_init_module: CAP_SYS_MODULE and modules_disabled == 0, else EPERM. */
+static int may_init_module(void)
+{
+	sysfs_module_init();
+	if (!capable(CAP_SYS_MODULE) || kernel_modules_disabled())
+		return -EPERM;
+	return 0;
+}
+
+/* The parameter string, copied from user memory (Linux's strndup_user). */
+static int copy_args(uaddr_t uargs, char **out)
+{
+	char *args = kmalloc(MOD_ARGS_MAX);
+	long n;
+
+	if (!args)
+		return -ENOMEM;
+	n = strncpy_from_user(args, uargs, MOD_ARGS_MAX);
+	if (n < 0) {
+		kfree(args);
+		return n == -ENAMETOOLONG ? -E2BIG : (int)n;
+	}
+	*out = args;
+	return 0;
+}
+
+/* Load an image already in kernel memory; on success tell sysfs and the taint mask. */
+static long load_image(const void *image, uint64_t len, uaddr_t uargs, uint32_t flags,
+		       uint32_t source, const char *path)
+{
+	struct mod_load_args a = {
+		.image = image, .len = len, .flags = flags, .source = source, .path = path,
+	};
+	struct module *mod;
+	char *args = NULL;
+	int err;
+
+	err = copy_args(uargs, &args);
+	if (err)
+		return err;
+	a.params = args;
+	err = mod_load(&a, &mod);
+	kfree(args);
+	if (err)
+		return err;
+	for (unsigned bit = 0; bit < 32; bit++)
+		if (mod->taints & (1u << bit))
+			kernel_add_taint(bit);
+	sysfs_module_add(mod);
+	return 0;
+}
+
+static long sys_init_module(uaddr_t umod, uint64_t len, uaddr_t uargs)
+{
+	size_t pages = (len + PAGE_SIZE - 1) / PAGE_SIZE;
+	phys_addr_t pa;
+	void *image;
+	long err;
+
+	err = may_init_module();
+	if (err)
+		return err;
+	if (len < sizeof(Elf64_Ehdr))
+		return -ENOEXEC;
+	if (len > MV_MODLOAD_IMAGE_MAX)
+		return -ENOMEM;
+	pa = page_alloc(pages);
+	if (!pa)
+		return -ENOMEM;
+	image = phys_to_virt(pa);
+	err = copy_from_user(image, umod, len);
+	if (!err)
+		err = load_image(image, len, uargs, 0, MV_MODSRC_INIT_MODULE, NULL);
+	page_free(pa, pages);
+	return err;
+}
+SYSCALL_REGISTER(175, init_module, sys_init_module);
+
+/* The file behind fd, read whole, as Linux's kernel_read_file_from_fd. */
+static int read_module_file(int fd, struct file **fp, void **image, size_t *len)
+{
+	struct file *f;
+	int err;
+
+	err = vfs_fd_get(vfs_current(), fd, &f);
+	if (err)
+		return -EBADF;
+	if (!f->readable) {
+		vfs_file_put(f);
+		return -EBADF;
+	}
+	if (!S_ISREG(f->inode->mode)) {
+		vfs_file_put(f);
+		return -EINVAL;
+	}
+	err = vfs_deny_write(f->inode);
+	if (err) {
+		vfs_file_put(f);
+		return err;
+	}
+	err = vfs_read_whole(f, MV_MODLOAD_IMAGE_MAX, image, len);
+	if (err) {
+		vfs_allow_write(f->inode);
+		vfs_file_put(f);
+		return err;
+	}
+	*fp = f;
+	return 0;
+}
+
+static long sys_finit_module(uint64_t fd, uaddr_t uargs, uint64_t flags)
+{
+	struct file *f;
+	void *image;
+	size_t len;
+	long err;
+
+	err = may_init_module();
+	if (err)
+		return err;
+	if (flags & ~(uint64_t)MV_MODULE_INIT_FLAGS_ALL)
+		return -EINVAL;
+	if (fd > INT32_MAX)
+		return -EBADF;
+	err = read_module_file((int)fd, &f, &image, &len);
+	if (err)
+		return err;
+	if (flags & MV_MODULE_INIT_COMPRESSED_FILE)
+		err = -EOPNOTSUPP;      /* decompression: issue 6 */
+	else
+		err = load_image(image, len, uargs, (uint32_t)flags,
+				 MV_MODSRC_FINIT_MODULE, f->path);
+	kfree(image);
+	vfs_allow_write(f->inode);
+	vfs_file_put(f);
+	return err;
+}
+SYSCALL_REGISTER(313, finit_module, sys_finit_module);
+
+static long sys_delete_module(uaddr_t uname, uint64_t flags)
+{
+	char name[MV_MODULE_NAME_LEN];
+	struct module *mod;
+	void *sysfs;
+	long n, err;
+
+	sysfs_module_init();
+	if (!capable(CAP_SYS_MODULE) || kernel_modules_disabled())
+		return -EPERM;
+	/* Like Linux: at most MODULE_NAME_LEN - 1 bytes, silently cut. */
+	n = strncpy_from_user(name, uname, sizeof(name) - 1);
+	if (n == -EFAULT)
+		return -EFAULT;
+	name[n < 0 ? sizeof(name) - 1 : (size_t)n] = '\0';
+	mod = mod_find(name);
+	sysfs = mod ? mod->sysfs : NULL;
+	err = mod_delete(name, (uint32_t)flags);
+	if (!err)
+		sysfs_module_remove(sysfs);
+	return err;
+}
+SYSCALL_REGISTER(176, delete_module, sys_delete_module);
