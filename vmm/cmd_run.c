@@ -77,10 +77,19 @@ static int opt_help(struct run_opts *o, const char *v, char *e, size_t n);
 
 static const struct run_option run_options[] = { RUN_OPTIONS(RUN_OPT_ENTRY) };
 
+/*
+ * Lines for options run_extra parses (see run.h): a string literal, e.g.
+ * defined by the header of the code run_extra points at.
+ */
+#ifndef RUN_EXTRA_HELP
+#define RUN_EXTRA_HELP ""
+#endif
+
 #define RUN_USAGE "run [options] [-c 'CMD']... [--add HOST:GUEST]... [-- CMD [ARG...]]"
 #define RUN_HELP                                                                \
 	"Boot the guest kernel and run commands in it; exit with the guest's status.\n" \
 	RUN_OPTIONS(RUN_OPT_HELP)                                               \
+	RUN_EXTRA_HELP                                                          \
 	"  -- CMD [ARG...]\n      run CMD with its arguments as given (also: the first\n" \
 	"      argument that is not an option starts the command)\n"
 
@@ -175,17 +184,41 @@ static int opt_help(struct run_opts *o, const char *v, char *e, size_t n)
 	return 0;
 }
 
+/* Set by the authority to take its policy flags (see run.h). */
+run_extra_parser run_extra;
+
+/* run_try_extra(argc, argv, i, used, err, errlen): offer argv[*i] to run_extra. */
+static int run_try_extra(int argc, char **argv, int *i, int *used, char *err, size_t errlen)
+{
+	int rc;
+
+	if (!run_extra)
+		return 0;
+	*used = 0;
+	rc = run_extra(argc - *i, argv + *i, used, err, errlen);
+	if (rc <= 0)
+		return rc;
+	if (*used < 1 || *used > argc - *i) {
+		snprintf(err, errlen, "internal error: option '%s' consumed %d words",
+			 argv[*i], *used);
+		return -1;
+	}
+	return RUN_OPT_EXTRA;
+}
+
 /*
  * run_next_opt(argc, argv, i, opt, val, err, errlen): the option at
- * argv[*i] (advancing *i past its value).  Returns 1 for an option, 0 at
- * the start of the command (argv[*i], after any "--") or the end, -1 on
- * an error.
+ * argv[*i] (advancing *i past its value).  Returns 1 for a table option,
+ * RUN_OPT_EXTRA for one run_extra took (*val = its first word, *i at its
+ * last), 0 at the start of the command (argv[*i], after any "--") or the
+ * end, -1 on an error.
  */
 static int run_next_opt(int argc, char **argv, int *i, const struct run_option **opt,
 			const char **val, char *err, size_t errlen)
 {
 	const char *a = argv[*i], *eq;
 	size_t k, len;
+	int used, rc;
 
 	if (!strcmp(a, "--")) {
 		++*i;
@@ -212,7 +245,15 @@ static int run_next_opt(int argc, char **argv, int *i, const struct run_option *
 		}
 		return 1;
 	}
-	snprintf(err, errlen, "unknown option '%s'", a);
+	rc = run_try_extra(argc, argv, i, &used, err, errlen);
+	if (rc == RUN_OPT_EXTRA) {
+		*opt = NULL;
+		*val = a;
+		*i += used - 1;
+		return RUN_OPT_EXTRA;
+	}
+	if (rc == 0)
+		snprintf(err, errlen, "unknown option '%s'", a);
 	return -1;
 }
 
@@ -231,7 +272,7 @@ int run_parse(int argc, char **argv, struct run_opts *o, char *err, size_t errle
 			return -1;
 		if (rc == 0)
 			break;
-		if (opt->set(o, val, err, errlen))
+		if (rc == 1 && opt->set(o, val, err, errlen))
 			return -1;
 	}
 	if (i < argc) {
@@ -278,8 +319,9 @@ int run_rewrite_argv(int argc, char **argv, const char *exe, char ***out)
 {
 	const struct run_option *opt;
 	const char *val;
+	const char *first;
 	char **v, err[256];
-	int i, n = 0, rc;
+	int i, j = 1, n = 0, rc;
 
 	v = calloc(2 * argc + 5, sizeof(*v));
 	if (!v)
@@ -293,6 +335,14 @@ int run_rewrite_argv(int argc, char **argv, const char *exe, char ***out)
 			goto err;
 		if (rc == 0)
 			break;
+		if (rc == RUN_OPT_EXTRA) {
+			/* argv[first..i] verbatim: the emulated host shares the cwd. */
+			for (first = val; argv[j] != first; j++)
+				;
+			while (j <= i)
+				v[n++] = argv[j++];
+			continue;
+		}
 		if (opt->kind == OPT_ACCEL)
 			continue;
 		v[n++] = (char *)opt->name;

@@ -29,6 +29,19 @@ struct run_opts {
 };
 
 /*
+ * An extra option parser, e.g. the authority's policy flags: offered every
+ * option the table does not know; returns 1 with *used (>= 1) words of
+ * argv consumed, 0 if argv[0] is not its option, or -1 with err set.  Its
+ * words are passed unchanged to the emulated host.  NULL: none.
+ */
+typedef int (*run_extra_parser)(int argc, char **argv, int *used, char *err,
+				size_t errlen);
+extern run_extra_parser run_extra;
+
+/* run_next_opt()'s return value for an option run_extra took. */
+#define RUN_OPT_EXTRA 2
+
+/*
  * run_parse(argc, argv, o, err, errlen): parse `run`'s argv (argv[0] =
  * "run") into o, which starts zeroed.  Returns 0, or -1 with the reason in
  * err (the caller prints it and exits MV_EXIT_USAGE).

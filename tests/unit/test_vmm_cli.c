@@ -201,6 +201,54 @@ START_TEST(rewrite_for_emuhost)
 }
 END_TEST
 
+/* A stand-in for the authority's flags: --policy FILE and --no-log. */
+static int policy_seen;
+static int fake_extra(int argc, char **argv, int *used, char *e, size_t n)
+{
+	if (!strcmp(argv[0], "--no-log")) {
+		*used = 1;
+		policy_seen++;
+		return 1;
+	}
+	if (strcmp(argv[0], "--policy"))
+		return 0;
+	if (argc < 2) {
+		snprintf(e, n, "--policy needs a file");
+		return -1;
+	}
+	*used = 2;
+	policy_seen++;
+	return 1;
+}
+
+START_TEST(extra_options)
+{
+	char *argv[] = { "run", "--policy", "p.ini", "--mem", "64", "--no-log", "--", "ls", NULL };
+	const char *want[] = { "/m", "run", "--accel=kvm", "--policy", "p.ini", "--mem", "64",
+			       "--no-log", "--", "ls", NULL };
+	struct run_opts o;
+	char **v;
+	int i;
+
+	run_extra = fake_extra;
+	policy_seen = 0;
+	ck_assert_int_eq(parse_v(&o, argv), 0);
+	ck_assert_int_eq(policy_seen, 2);
+	ck_assert_uint_eq(o.mem_mib, 64);
+	ck_assert_int_eq(o.ncmds, 1);
+	run_opts_free(&o);
+	ck_assert_int_eq(run_rewrite_argv(8, argv, "/m", &v), 0);
+	for (i = 0; want[i]; i++)
+		ck_assert_str_eq(v[i], want[i]);
+	ck_assert_ptr_null(v[i]);
+	ck_assert_int_eq(parse(&o, "--policy"), -1);
+	ck_assert_str_eq(err, "--policy needs a file");
+	ck_assert_int_eq(parse(&o, "--polcy"), -1);
+	ck_assert_str_eq(err, "unknown option '--polcy'");
+	run_extra = NULL;
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("vmm_cli");
@@ -218,6 +266,7 @@ int main(void)
 	tcase_add_test(tc, add_parsing);
 	tcase_add_test(tc, unknown_and_flags);
 	tcase_add_test(tc, rewrite_for_emuhost);
+	tcase_add_test(tc, extra_options);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
