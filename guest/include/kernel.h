@@ -48,7 +48,7 @@ __printf(3, 4) int snprintf(char *buf, size_t size, const char *fmt, ...);
 /* vsnprintf(buf, size, fmt, ap): snprintf with a va_list. */
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 
-/* panic(fmt, ...): print "kernel panic: ..." and stop the VM with status 125. */
+/* panic(fmt, ...): print "kernel panic: ..." and stop the VM with status 111. */
 __printf(1, 2) __noreturn void panic(const char *fmt, ...);
 
 #define BUG_ON(c) do { if (unlikely(c)) \

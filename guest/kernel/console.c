@@ -5,7 +5,7 @@
 #include "uaccess.h"
 
 #define KMSG_BUF 1024
-#define PANIC_STATUS 120        /* documented in docs/guest-kernel.md */
+#define PANIC_STATUS 111        /* below the VMM's 112-125 (docs/hypercall-abi.md) */
 
 bool kernel_quiet;
 

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# tests/e2e/t-user.sh: guest user space: busybox applets, the command runner, exec,
+# fault-killed processes and the process syscalls (images/progs/mv-user.c).
+cd "$(dirname "$0")/../.."
+. tests/lib.sh
+OUT=$(mktemp -d)
+trap 'rm -rf "$OUT"' EXIT
+
+# run NAME ARGS...: modvisor run ARGS; $st, output in $OUT/NAME.{out,err}.
+run() {
+	local name=$1
+	shift
+	$MV run --accel=kvm "$@" >"$OUT/$name.out" 2>"$OUT/$name.err"
+	st=$?
+}
+
+# same NAME WANT: stdout of run NAME is exactly WANT.
+same() {
+	if [ "$(cat "$OUT/$1.out")" = "$2" ]; then t_pass "$1: stdout"; else
+		t_fail "$1: stdout" "got '$(head -c 200 "$OUT/$1.out")', want '$2'"; fi
+}
+
+run echo -- echo hello
+t_expect_status "echo: exit status" 0 "$st"
+same echo hello
+t_expect_contains "echo: banner on stderr" "$OUT/echo.err" "modvisor guest 0.1.0 (6.1.0-modvisor): 128 MiB RAM"
+t_expect_contains "echo: banner names the ABI" "$OUT/echo.err" "ABI 1"
+
+run quiet --cmdline quiet --mem 64 -- echo a b
+same quiet "a b"
+t_expect_absent "quiet: no banner" "$OUT/quiet.err" "modvisor guest"
+
+run uname -- uname -r
+same uname 6.1.0-modvisor
+
+run tainted -c 'cat /proc/sys/kernel/tainted' -c 'echo second'
+t_expect_status "two commands: exit status" 0 "$st"
+same tainted "$(printf '0\nsecond')"
+
+run notfound -c 'no-such-cmd' -c 'echo still runs'
+t_expect_status "missing command: status 127" 127 "$st"
+t_expect_contains "missing command: says so" "$OUT/notfound.err" "no-such-cmd: command not found"
+same notfound "still runs"
+
+run firstfail -c 'true' -c 'false' -c 'mv-segv' -c 'echo end'
+t_expect_status "first failure decides the status" 1 "$st"
+same firstfail "$(printf 'mv-segv: null\nend')"
+
+run segv -c 'mv-segv null' -c 'echo next'
+t_expect_status "NULL dereference: status 139" 139 "$st"
+t_expect_contains "NULL dereference: reported" "$OUT/segv.err" "Segmentation fault (address 0x0, rip 0x"
+same segv "$(printf 'mv-segv: null\nnext')"
+
+run kaddr -- mv-segv kernel
+t_expect_status "write to a kernel address: 139" 139 "$st"
+t_expect_contains "write to a kernel address: reported" "$OUT/kaddr.err" "Segmentation fault (address 0xffffffff80200000"
+run ud -- mv-segv ud
+t_expect_status "invalid opcode: SIGILL 132" 132 "$st"
+t_expect_contains "invalid opcode: reported" "$OUT/ud.err" "Illegal instruction"
+run div -- mv-segv div
+t_expect_status "divide by zero: SIGFPE 136" 136 "$st"
+run gp -- mv-segv gp
+t_expect_status "non-canonical address: SIGSEGV 139" 139 "$st"
+run stack -- mv-segv stack
+t_expect_status "stack overflow past 8 MiB: 139" 139 "$st"
+
+run user -- mv-user
+t_expect_status "mv-user: exit status" 0 "$st"
+t_expect_contains "mv-user: ran to the end after execve" "$OUT/user.out" "mv-user: all passed"
+t_expect_contains "mv-user: ENOSYS is logged by name" "$OUT/user.err" "syscall swapoff (168) is not implemented"
+grep -E '^(not )?ok - ' "$OUT/user.out" | sed 's/^\(not \)\?ok - /&mv-user: /'
+
+run exe -- readlink /proc/self/exe
+same exe /bin/busybox
+
+run dropcap -- mv-dropcap sh -c 'echo dropped'
+same dropcap dropped
+
+run ls -- ls /lib/modules
+t_expect_status "ls /lib/modules: exit status" 0 "$st"
