@@ -28,7 +28,7 @@ enum run_optkind {
 
 struct run_option {
 	const char *name;
-	const char *arg;        /* "" for a flag */
+	const char *arg;        /* " VALUE" (with a leading blank), "" for a flag */
 	enum run_optkind kind;
 	run_setter set;
 };
@@ -47,24 +47,24 @@ static int opt_help(struct run_opts *o, const char *v, char *e, size_t n);
  * The table and the --help text are both generated from this list.
  */
 #define RUN_OPTIONS(X)                                                          \
-	X("--kernel", "FILE", OPT_PATH, opt_kernel,                             \
+	X("--kernel", " FILE", OPT_PATH, opt_kernel,                           \
 	  "guest kernel ELF (default: images/kernel.elf next to the modvisor binary)") \
-	X("--initrd", "FILE", OPT_PATH, opt_initrd,                             \
+	X("--initrd", " FILE", OPT_PATH, opt_initrd,                           \
 	  "initrd, a newc cpio archive, or 'none' (default: images/initrd.cpio\n" \
 	  "      next to the modvisor binary)")                                 \
-	X("--mem", "MiB", OPT_PLAIN, opt_mem,                                    \
+	X("--mem", " MiB", OPT_PLAIN, opt_mem,                                 \
 	  "guest RAM in MiB, 16-65536, rounded up to 2 MiB (default 128)")      \
-	X("--accel", "MODE", OPT_ACCEL, opt_accel,                               \
+	X("--accel", " MODE", OPT_ACCEL, opt_accel,                            \
 	  "auto (default): /dev/kvm if a probe VM shows it can run the guest,\n" \
 	  "      else the emulated KVM host (one line on stderr says why);\n"   \
 	  "      kvm: /dev/kvm or fail; emulated: always the emulated KVM host") \
-	X("--cmdline", "STR", OPT_PLAIN, opt_cmdline,                            \
+	X("--cmdline", " STR", OPT_PLAIN, opt_cmdline,                         \
 	  "guest kernel command line (default empty)")                          \
-	X("--add", "HOST:GUEST", OPT_ADD, opt_add,                               \
+	X("--add", " HOST:GUEST", OPT_ADD, opt_add,                            \
 	  "put host file, symlink or directory HOST at absolute path GUEST in\n" \
 	  "      the guest's file system (directories recursively, with modes;\n" \
 	  "      missing parents are created 0755); repeatable")                \
-	X("-c", "'CMD'", OPT_PLAIN, opt_cmd,                                     \
+	X("-c", " 'CMD'", OPT_PLAIN, opt_cmd,                                  \
 	  "run CMD in the guest; repeatable, run in order, before the -- command.\n" \
 	  "      CMD is split into words on the host: blanks separate words,\n" \
 	  "      '...' groups literally, \"...\" groups with \\\" and \\\\ escapes,\n" \
@@ -73,7 +73,7 @@ static int opt_help(struct run_opts *o, const char *v, char *e, size_t n);
 	X("--help", "", OPT_FLAG, opt_help, "show this help")
 
 #define RUN_OPT_ENTRY(n_, a_, k_, f_, h_) { n_, a_, k_, f_ },
-#define RUN_OPT_HELP(n_, a_, k_, f_, h_) "  " n_ " " a_ "\n      " h_ "\n"
+#define RUN_OPT_HELP(n_, a_, k_, f_, h_) "  " n_ a_ "\n      " h_ "\n"
 
 static const struct run_option run_options[] = { RUN_OPTIONS(RUN_OPT_ENTRY) };
 
@@ -235,7 +235,8 @@ static int run_next_opt(int argc, char **argv, int *i, const struct run_option *
 		*val = a[len] == '=' ? a + len + 1 : NULL;
 		if ((*opt)->arg[0] && !*val) {
 			if (*i + 1 >= argc) {
-				snprintf(err, errlen, "%s needs a value (%s)", (*opt)->name, (*opt)->arg);
+				snprintf(err, errlen, "%s needs a value (%s)", (*opt)->name,
+					 (*opt)->arg + 1);
 				return -1;
 			}
 			*val = argv[++*i];
