@@ -16,10 +16,12 @@ IMAGES         += $(INITRD)
 INITRD_BIN_APPLETS := sh cat echo ls true false uname mkdir rmdir rm cp mv ln \
 	head tail wc test [ printf id env sleep dmesg stat readlink realpath touch \
 	chmod grep sed find hexdump od cmp diff basename dirname pwd whoami \
-	hostname date sync seq sort uniq cut tr tee du md5sum sha256sum xxd yes expr
+	hostname date sync seq sort uniq cut tr tee du md5sum sha256sum xxd yes expr \
+	chown chgrp dd truncate mktemp strings sha1sum which unlink tac \
+	rev nl awk
 INITRD_SBIN_APPLETS := insmod rmmod lsmod modinfo modprobe depmod
 
-$(INITRD): images/initrd/build.mk images/initrd/mkinitrd.sh $$(IMAGE_PROGS) $$(IMAGE_MODULES)
+$(INITRD): images/initrd/build.mk images/initrd/mkinitrd.sh shared/include/modvisor/version.h $$(IMAGE_PROGS) $$(IMAGE_MODULES)
 	$(call msg,CPIO,$@)mkdir -p $(@D) && \
 	  INITRD_MTIME='$(INITRD_MTIME)' \
 	  BIN_APPLETS='$(INITRD_BIN_APPLETS)' SBIN_APPLETS='$(INITRD_SBIN_APPLETS)' \

@@ -24,6 +24,17 @@ for a in $SBIN_APPLETS; do ln -s ../bin/busybox "$root/sbin/$a"; done
 for p in $PROGS; do install -m 0755 "$p" "$root/bin/"; done
 for m in $MODULES; do install -m 0644 "$m" "$root/lib/modules/"; done
 
+# busybox modinfo/modprobe read /lib/modules/$(uname -r)/modules.dep; the
+# modules themselves stay in /lib/modules, named relative to that directory.
+release=$(sed -n 's/^#define MODVISOR_UTS_RELEASE *"\(.*\)"/\1/p' shared/include/modvisor/version.h)
+mkdir -p "$root/lib/modules/$release"
+for m in $MODULES; do
+	deps=$(/sbin/modinfo -F depends "$m" 2>/dev/null | tr ',' ' ' || true)
+	line="../$(basename "$m"):"
+	for d in $deps; do line="$line ../$d.ko"; done
+	echo "$line"
+done >"$root/lib/modules/$release/modules.dep"
+
 printf 'root:x:0:0:root:/root:/bin/sh\n' >"$root/etc/passwd"
 printf 'root:x:0:\n' >"$root/etc/group"
 printf 'modvisor\n' >"$root/etc/hostname"
