@@ -235,6 +235,28 @@ START_TEST(file_missing)
 }
 END_TEST
 
+/* Random byte flips never crash the loader nor get past it half-checked. */
+START_TEST(mutations)
+{
+	struct kernel_info ki;
+	uint8_t *bytes = (uint8_t *)&img;
+	unsigned seed = 1, i, k;
+	int rc;
+
+	for (i = 0; i < 20000; i++) {
+		img_init();
+		for (k = 0; k < 1 + i % 4; k++)
+			bytes[rand_r(&seed) % sizeof(img)] = (uint8_t)rand_r(&seed);
+		rc = load(sizeof(img) - (i % 7 == 0 ? rand_r(&seed) % sizeof(img) : 0), &ki);
+		ck_assert(rc == 0 || rc == -ENOEXEC);
+		if (rc == 0) {
+			ck_assert_uint_ge(ki.phys_start, MV_KERNEL_PHYS);
+			ck_assert_uint_le(ki.phys_end, RAM);
+		}
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("vmm_kernel");
@@ -269,6 +291,7 @@ int main(void)
 	tcase_add_test(tc, entry_in_data);
 	tcase_add_test(tc, no_load);
 	tcase_add_test(tc, file_missing);
+	tcase_add_test(tc, mutations);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
