@@ -12,6 +12,7 @@
 
 /*
  * Usage: mv-fs-errno            run the file-system checks (needs /tmp)
+ *        mv-fs-errno cloexec    O_CLOEXEC across execve of /proc/self/exe
  *        mv-fs-errno sysctl     check /proc/sys/kernel/modules_disabled 0 -> 1
  *                               (leaves modules disabled: run it last)
  * Exit status: the number of failed checks (at most 100).
@@ -230,10 +231,37 @@ static void sysctl_modules_disabled(void)
 	expect_err("modules_disabled: write 0 when 1: EINVAL", write_file(p, "0"), EINVAL);
 }
 
+/* cloexec: open one fd with O_CLOEXEC and one without, then exec ourselves to look. */
+static void cloexec_parent(void)
+{
+	char a[16], b[16];
+	int fa = open("/etc/passwd", O_RDONLY | O_CLOEXEC);
+	int fb = open("/etc/passwd", O_RDONLY);
+
+	expect("O_CLOEXEC sets FD_CLOEXEC", fcntl(fa, F_GETFD) == FD_CLOEXEC, fcntl(fa, F_GETFD));
+	snprintf(a, sizeof(a), "%d", fa);
+	snprintf(b, sizeof(b), "%d", fb);
+	char *argv[] = { "mv-fs-errno", "cloexec-child", a, b, NULL };
+	execve("/proc/self/exe", argv, NULL);
+	expect("execve /proc/self/exe", 0, -1);
+}
+
+static void cloexec_child(char **argv)
+{
+	int fa = atoi(argv[2]), fb = atoi(argv[3]);
+	expect_err("O_CLOEXEC fd closed by execve: EBADF", fcntl(fa, F_GETFD), EBADF);
+	expect("other fd survives execve", fcntl(fb, F_GETFD) == 0, fcntl(fb, F_GETFD));
+	expect("its offset survives", lseek(fb, 0, SEEK_CUR) == 0, lseek(fb, 0, SEEK_CUR));
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (argc > 1 && !strcmp(argv[1], "sysctl")) {
+	if (argc > 1 && !strcmp(argv[1], "cloexec")) {
+		cloexec_parent();
+	} else if (argc > 3 && !strcmp(argv[1], "cloexec-child")) {
+		cloexec_child(argv);
+	} else if (argc > 1 && !strcmp(argv[1], "sysctl")) {
 		sysctl_modules_disabled();
 	} else {
 		umask(022);

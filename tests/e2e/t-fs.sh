@@ -63,9 +63,19 @@ for prog in mv-fs-errno mv-fs-errno-musl; do
 	sed -e "s/^ok - /ok - $prog: /" -e "s/^not ok - /not ok - $prog: /" "$out/$prog" | grep -E '^(not )?ok - '
 	t_expect_status "fs: $prog exit status" 0 "$st"
 done
+run cloexec -- mv-fs-errno cloexec
+sed -e 's/^ok - /ok - cloexec: /' -e 's/^not ok - /not ok - cloexec: /' "$out/cloexec" | grep -E '^(not )?ok - '
+t_expect_status "fs: mv-fs-errno cloexec exit status" 0 "$st"
 run errsys -- mv-fs-errno sysctl
 sed -e 's/^ok - /ok - sysctl: /' -e 's/^not ok - /not ok - sysctl: /' "$out/errsys" | grep -E '^(not )?ok - '
 t_expect_status "fs: mv-fs-errno sysctl exit status" 0 "$st"
+
+# Attributes and modinfo through modules.dep.
+run attrs -c 'touch -d "2020-01-02 03:04:05" /tmp/t' -c 'chown 5:6 /tmp/t' -c 'chmod 640 /tmp/t' \
+	-c 'ls -ln /tmp/t' -c 'modinfo -F license /lib/modules/hello.ko'
+t_expect_status "fs: touch, chown, chmod, modinfo" 0 "$st"
+t_expect_contains "fs: ls -ln shows mode, owner and mtime" "$out/attrs" "-rw-r-----    1 5        6                0 Jan  2  2020 /tmp/t"
+t_expect_contains "fs: modinfo reads the license" "$out/attrs" "GPL"
 
 # --add puts host files into the guest; a malformed archive is a clear boot error.
 printf 'added by the host\n' >"$out/added.txt"
