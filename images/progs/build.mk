@@ -24,3 +24,13 @@ $(PROGS_DIR)/%: images/progs/%.c images/progs/build.mk
 
 $(PROGS_DIR)/%-musl: images/progs/%.c images/progs/build.mk
 	$(call msg,PROGMUSL,$@)mkdir -p $(@D) && $(MUSL_CC) $(PROGS_CFLAGS) $< -o $@
+
+# Programs also built as static-PIE (NAME-pie), which the guest loads at a
+# bias like Linux's ELF_ET_DYN_BASE; tests/e2e/t-user.sh runs them.
+PROGS_PIE    := mv-user
+IMAGE_PROGS  += $(patsubst %,$(PROGS_DIR)/%-pie,$(PROGS_PIE))
+IMAGES       += $(patsubst %,$(PROGS_DIR)/%-pie,$(PROGS_PIE))
+
+$(PROGS_DIR)/%-pie: images/progs/%.c images/progs/build.mk
+	$(call msg,PROGPIE,$@)mkdir -p $(@D) && \
+		$(HOSTCC) $(filter-out -static,$(PROGS_CFLAGS)) -static-pie -fPIE $< -o $@

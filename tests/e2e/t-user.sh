@@ -70,6 +70,12 @@ t_expect_contains "mv-user: ran to the end after execve" "$OUT/user.out" "mv-use
 t_expect_contains "mv-user: ENOSYS is logged by name" "$OUT/user.err" "syscall swapoff (168) is not implemented"
 grep -E '^(not )?ok - ' "$OUT/user.out" | sed 's/^\(not \)\?ok - /&mv-user: /'
 
+# A static-PIE build of the same checks: loaded at a bias, relocates itself.
+run pie -- mv-user-pie
+t_expect_status "mv-user-pie (static-PIE): exit status" 0 "$st"
+t_expect_contains "mv-user-pie: ran to the end after execve" "$OUT/pie.out" "mv-user: all passed"
+t_expect_absent "mv-user-pie: no failed check" "$OUT/pie.out" "not ok"
+
 run exe -- readlink /proc/self/exe
 same exe /bin/busybox
 

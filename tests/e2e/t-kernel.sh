@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# tests/e2e/t-kernel.sh: the real guest kernel: banner, kernel exceptions reported to
+# the host (mv.selftest=), the fault-recovery hook, and a bad command record.
+cd "$(dirname "$0")/../.."
+. tests/lib.sh
+OUT=$(mktemp -d)
+trap 'rm -rf "$OUT"' EXIT
+
+# boot NAME ARGS...: the default kernel with no initrd; $st, $OUT/NAME.{out,err}.
+boot() {
+	local name=$1
+	shift
+	$MV run --accel=kvm --initrd none "$@" >"$OUT/$name.out" 2>"$OUT/$name.err"
+	st=$?
+}
+
+boot banner --mem 96 --cmdline "hello world"
+t_expect_status "banner: exit status 0 without commands" 0 "$st"
+t_expect_contains "banner: memory, cmdline, ABI" "$OUT/banner.err" \
+	'modvisor guest 0.1.0 (6.1.0-modvisor): 96 MiB RAM, cmdline "hello world", ABI 1'
+
+boot pf --cmdline "mv.selftest=pagefault"
+t_expect_status "kernel #PF: stops with the fault status" 122 "$st"
+t_expect_contains "kernel #PF: the guest names it" "$OUT/pf.err" \
+	"kernel fault: #PF page fault (vector 14, error 0x0) at rip 0xffffffff8"
+t_expect_contains "kernel #PF: the host reports vector and cr2" "$OUT/pf.err" "cr2 0xffffffffc0dead00"
+
+boot ud --cmdline "mv.selftest=ud"
+t_expect_status "kernel #UD: stops with the fault status" 122 "$st"
+t_expect_contains "kernel #UD: named" "$OUT/ud.err" "#UD invalid opcode (vector 6"
+
+boot recover --cmdline "quiet mv.selftest=recover"
+t_expect_status "fault recovery hook: boot goes on" 0 "$st"
+t_expect_contains "fault recovery hook: saw the #PF" "$OUT/recover.err" \
+	"selftest: recovered from vector 14"
+
+# No file system in the image: a command cannot be found, status 127.
+boot nofs -- echo hi
+t_expect_status "no initrd: command not found" 127 "$st"
+t_expect_contains "no initrd: says so" "$OUT/nofs.err" "echo: command not found"
