@@ -13,6 +13,7 @@ PKGS=(
   check libsubunit-dev                           # unit tests
   qemu-system-x86 cpio                           # emulated KVM host
   busybox-static                                 # default initrd userland
+  musl-tools                                     # musl-static guest test program
   kmod elfutils                                  # modinfo, eu-elflint
   xz-utils zstd gzip                             # compressed modules
   linux-kbuild-6.1                               # the kernel's sign-file
