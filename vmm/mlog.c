@@ -22,6 +22,7 @@ struct mlog {
 	bool fsync_close;               /* fsync at close */
 	uint64_t seq;                   /* index of the next entry */
 	uint8_t agg[MLOG_AGG_LEN];
+	bool ended;                     /* the end entry is written */
 	char path[256];
 };
 
@@ -197,6 +198,8 @@ static void mlog_json_digests(struct mlog_buf *b, const struct measurement *m)
 	char hex[2 * MEASURE_MAX_DIGEST + 1];
 	const char *sep = "";
 
+	if (!m)
+		return;         /* not measured (too large to copy): "why" says so */
 	measure_hex(m->xxh3, MEASURE_XXH3_LEN, hex);
 	mlog_buf_printf(b, ",\"xxh3\":\"%s\",\"digests\":[", hex);
 	for (int a = 0; a < MEASURE_NALGOS; a++) {
@@ -248,7 +251,8 @@ int mlog_load(struct mlog *l, const struct mlog_load *e, char *err, size_t errle
 			free(b.p);
 			return snprintf(err, errlen, "%s: out of memory", l->path), -ENOMEM;
 		}
-		ret = mlog_ima_entry(l, e->m->digest[MEASURE_SHA256], b.p, err, errlen);
+		static const uint8_t none[32];
+		ret = mlog_ima_entry(l, e->m ? e->m->digest[MEASURE_SHA256] : none, b.p, err, errlen);
 		free(b.p);
 		return ret;
 	}
@@ -341,13 +345,14 @@ int mlog_start(struct mlog *l, const struct mlog_start *s, char *err, size_t err
 	return ret;
 }
 
-int mlog_close(struct mlog *l, char *err, size_t errlen)
+int mlog_end(struct mlog *l, char *err, size_t errlen)
 {
 	struct mlog_buf b = { 0 };
 	int ret = 0;
 
-	if (!l)
+	if (l->ended)
 		return 0;
+	l->ended = true;
 	if (l->format == POLICY_LOG_JSONL) {
 		mlog_json_begin(l, &b, "end");
 		mlog_buf_printf(&b, ",\"entries\":%llu", (unsigned long long)l->seq + 1);
@@ -358,6 +363,16 @@ int mlog_close(struct mlog *l, char *err, size_t errlen)
 		ret = -errno;
 		snprintf(err, errlen, "%s: fsync failed: %s", l->path, strerror(errno));
 	}
+	return ret;
+}
+
+int mlog_close(struct mlog *l, char *err, size_t errlen)
+{
+	int ret;
+
+	if (!l)
+		return 0;
+	ret = mlog_end(l, err, errlen);
 	if (close(l->fd) < 0 && ret == 0) {
 		ret = -errno;
 		snprintf(err, errlen, "%s: close failed: %s", l->path, strerror(errno));

@@ -23,7 +23,7 @@ struct mlog_load {
 	const char *path;               /* finit_module's path, or NULL */
 	uint32_t flags;
 	uint64_t size;
-	const struct measurement *m;
+	const struct measurement *m;    /* NULL: not measured */
 	const struct sig_result *sig;   /* NULL: signature not considered */
 	bool allow;
 	int err;                        /* positive errno when denied */
@@ -69,7 +69,13 @@ int mlog_load(struct mlog *l, const struct mlog_load *e, char *err, size_t errle
 int mlog_event(struct mlog *l, const struct mlog_event *e, char *err, size_t errlen);
 
 /*
- * mlog_close(l, err, errlen): append the end entry, fsync and close.
+ * mlog_end(l, err, errlen): append the end entry (JSON Lines; nothing for
+ * the IMA formats) and fsync; later calls do nothing.  0 or -errno.
+ */
+int mlog_end(struct mlog *l, char *err, size_t errlen);
+
+/*
+ * mlog_close(l, err, errlen): mlog_end() if not done yet, then close.
  * Returns 0 or -errno (l is freed either way; NULL is fine).
  */
 int mlog_close(struct mlog *l, char *err, size_t errlen);

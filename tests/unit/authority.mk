@@ -17,3 +17,10 @@ $(BUILD)/tests/unit/test_mlog: $(BUILD)/host/tests/unit/test_mlog.o \
 $(BUILD)/tests/unit/test_sig: $(BUILD)/host/tests/unit/test_sig.o \
 		$(call AUTH_OBJ,sig measure) $(BUILD)/host/shared/lib/modsig.o
 	$(call msg,LINK,$@)mkdir -p $(@D) && $(HOSTCC) $(HOST_LDFLAGS) $^ -o $@ $(CHECK_LIBS) $(HOST_LDLIBS)
+
+TEST_BINS += $(BUILD)/tests/unit/test_authority
+
+$(BUILD)/tests/unit/test_authority: $(BUILD)/host/tests/unit/test_authority.o \
+		$(call AUTH_OBJ,authority kernel_info mlog mlog_fmt mlog_read policy measure sig) \
+		$(BUILD)/host/shared/lib/modsig.o $(BUILD)/host/shared/lib/modinfo.o
+	$(call msg,LINK,$@)mkdir -p $(@D) && $(HOSTCC) $(HOST_LDFLAGS) $^ -o $@ $(CHECK_LIBS) $(HOST_LDLIBS)

@@ -1,0 +1,367 @@
+/* test_authority.c: Check tests of the load verdicts (vmm/authority.c) on real SDK modules. */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <openssl/cms.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+
+#include <modvisor/abi/hypercall.h>
+#include <modvisor/abi/module.h>
+#include <modvisor/abi/modsig.h>
+#include "../../vmm/authority.h"
+
+#define KERNEL   "build/images/kernel.elf"
+#define MODS     "build/images/modules/"
+#define E_TAINT  (1u << MV_TAINT_UNSIGNED_MODULE)
+#define F_TAINT  (1u << MV_TAINT_FORCED_MODULE)
+#define IGN_VM   MV_MODULE_INIT_IGNORE_VERMAGIC
+#define IGN_MV   MV_MODULE_INIT_IGNORE_MODVERSIONS
+
+struct blob {
+	uint8_t *p;
+	size_t len;
+};
+
+static struct blob slurp(const char *path)
+{
+	struct blob b = { 0 };
+	FILE *f = fopen(path, "rb");
+
+	ck_assert_msg(f != NULL, "%s missing: run make first", path);
+	fseek(f, 0, SEEK_END);
+	b.len = (size_t)ftell(f);
+	rewind(f);
+	b.p = malloc(b.len + 4096);
+	ck_assert_uint_eq(fread(b.p, 1, b.len, f), b.len);
+	fclose(f);
+	return b;
+}
+
+static EVP_PKEY *key, *stranger_key;
+static X509 *cert, *stranger;
+static char ringfile[64], logfile[64];
+
+static X509 *self_signed(EVP_PKEY *k, const char *cn)
+{
+	X509 *x = X509_new();
+
+	X509_set_version(x, 2);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), 7);
+	X509_gmtime_adj(X509_getm_notBefore(x), 0);
+	X509_gmtime_adj(X509_getm_notAfter(x), 3600);
+	X509_NAME_add_entry_by_txt(X509_get_subject_name(x), "CN", MBSTRING_ASC,
+				   (const unsigned char *)cn, -1, -1, 0);
+	X509_set_issuer_name(x, X509_get_subject_name(x));
+	X509_set_pubkey(x, k);
+	X509_sign(x, k, EVP_sha256());
+	return x;
+}
+
+static void keys(void)
+{
+	FILE *f;
+
+	key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384");
+	stranger_key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384");
+	cert = self_signed(key, "authority test key");
+	stranger = self_signed(stranger_key, "authority test key");
+	snprintf(ringfile, sizeof(ringfile), "/tmp/mv-test-auth-%d.pem", (int)getpid());
+	snprintf(logfile, sizeof(logfile), "/tmp/mv-test-auth-%d.log", (int)getpid());
+	f = fopen(ringfile, "w");
+	PEM_write_X509(f, cert);
+	fclose(f);
+}
+
+static void cleanup(void)
+{
+	unlink(ringfile);
+	unlink(logfile);
+}
+
+/* Append a sign-file style signature made with (k, x) to b. */
+static void sign(struct blob *b, EVP_PKEY *k, X509 *x)
+{
+	BIO *in = BIO_new_mem_buf(b->p, (int)b->len), *out = BIO_new(BIO_s_mem());
+	CMS_ContentInfo *cms = CMS_sign(NULL, NULL, NULL, NULL, CMS_NOCERTS | CMS_PARTIAL |
+					CMS_BINARY | CMS_DETACHED | CMS_STREAM);
+	BUF_MEM *bm;
+
+	CMS_add1_signer(cms, x, k, EVP_sha256(), CMS_NOCERTS | CMS_BINARY | CMS_NOSMIMECAP |
+			CMS_NOATTR);
+	ck_assert_int_eq(CMS_final(cms, in, NULL, CMS_NOCERTS | CMS_BINARY), 1);
+	i2d_CMS_bio(out, cms);
+	BIO_get_mem_ptr(out, &bm);
+	uint8_t ms[12] = { 0, 0, 2, 0, 0, 0, 0, 0, (uint8_t)(bm->length >> 24),
+			   (uint8_t)(bm->length >> 16), (uint8_t)(bm->length >> 8), (uint8_t)bm->length };
+	memcpy(b->p + b->len, bm->data, bm->length);
+	memcpy(b->p + b->len + bm->length, ms, 12);
+	memcpy(b->p + b->len + bm->length + 12, MV_MODSIG_MARKER, MV_MODSIG_MARKER_LEN);
+	b->len += bm->length + 12 + MV_MODSIG_MARKER_LEN;
+	CMS_ContentInfo_free(cms);
+	BIO_free(in);
+	BIO_free(out);
+}
+
+enum sigcase { S_UNSIGNED, S_GOOD, S_BAD, S_UNKNOWN, S_MALFORMED, S_NCASES };
+
+static struct blob variant(const char *mod, enum sigcase s)
+{
+	struct blob b = slurp(mod);
+
+	if (s == S_GOOD || s == S_BAD || s == S_MALFORMED)
+		sign(&b, key, cert);
+	if (s == S_UNKNOWN)
+		sign(&b, stranger_key, stranger);
+	if (s == S_BAD)
+		b.p[100] ^= 1;          /* inside the section headers' padding-free ELF */
+	if (s == S_MALFORMED)
+		b.p[b.len - MV_MODSIG_MARKER_LEN - 4] = 0x7f;   /* sig_len far too large */
+	return b;
+}
+
+/* A fresh authority for one verdict; the policy is built from key=value pairs. */
+static struct authority *open_auth(const char *const *kv)
+{
+	struct policy p;
+	struct authority *a;
+	char err[512];
+
+	unlink(logfile);
+	policy_init(&p);
+	ck_assert_int_eq(policy_set(&p, "keyring", ringfile, err, sizeof(err)), 0);
+	ck_assert_int_eq(policy_set(&p, "log", logfile, err, sizeof(err)), 0);
+	ck_assert_int_eq(policy_set(&p, "fsync", "none", err, sizeof(err)), 0);
+	for (; kv && kv[0]; kv += 2)
+		ck_assert_msg(policy_set(&p, kv[0], kv[1], err, sizeof(err)) == 0, "%s", err);
+	ck_assert_msg(authority_open(&a, &p, KERNEL, err, sizeof(err)) == 0, "%s", err);
+	return a;
+}
+
+static struct authority_verdict verdict(struct authority *a, struct blob b, uint32_t flags)
+{
+	struct authority_request req = { .image = b.p, .len = b.len, .flags = flags,
+					 .source = MV_MODSRC_FINIT_MODULE, .path = "/lib/modules/x.ko" };
+	struct authority_verdict v;
+	char err[256];
+
+	ck_assert_int_eq(authority_load(a, &req, &v, err, sizeof(err)), 0);
+	return v;
+}
+
+static void close_auth(struct authority *a)
+{
+	char msg[512];
+	struct mlog_verify mv;
+
+	ck_assert_int_eq(authority_close(a, msg, sizeof(msg)), 0);
+	ck_assert_ptr_nonnull(strstr(msg, "entries, aggregate "));
+	ck_assert_int_eq(mlog_verify_file(logfile, &mv), 0);
+}
+
+/* The table: {sig} x {enforce} x {flags} x {force}, expected errno and E/F taints. */
+START_TEST(test_decision_table)
+{
+	static const uint32_t flagsets[] = { 0, IGN_VM, IGN_MV, IGN_VM | IGN_MV };
+	static const char *names[] = { "unsigned", "good", "bad", "unknown", "malformed" };
+
+	for (int s = 0; s < S_NCASES; s++)
+	for (int enforce = 0; enforce < 2; enforce++)
+	for (size_t fi = 0; fi < 4; fi++)
+	for (int force = 0; force < 2; force++) {
+		const char *kv[] = { "sig_enforce", enforce ? "1" : "0",
+				     "force_load", force ? "1" : "0", NULL };
+		uint32_t flags = flagsets[fi];
+		struct authority *a = open_auth(kv);
+		struct blob b = variant(MODS "hello.ko", (enum sigcase)s);
+		struct authority_verdict v = verdict(a, b, flags);
+		int want_err = 0;
+		uint32_t want_taints = 0;
+
+		bool trusted = !flags && s == S_GOOD;
+		if (!flags && s == S_MALFORMED)
+			want_err = EBADMSG;
+		else if (!trusted && enforce)
+			want_err = ENOKEY;
+		else if (flags && !force)
+			want_err = ENOEXEC;
+		else
+			want_taints = (trusted ? 0 : E_TAINT) | (flags ? F_TAINT : 0);
+		ck_assert_msg(v.allow == !want_err && (v.allow || v.err == want_err) &&
+			      (v.taints & (E_TAINT | F_TAINT)) == want_taints,
+			      "%s enforce=%d flags=%u force=%d: got %s errno %d taints 0x%x (%s), "
+			      "want errno %d taints 0x%x", names[s], enforce, flags, force,
+			      v.allow ? "allow" : "deny", v.err, v.taints, v.why, want_err, want_taints);
+		free(b.p);
+		close_auth(a);
+	}
+}
+END_TEST
+
+static void expect(const char *mod, const char *const *kv, int want_err, uint32_t want_taints)
+{
+	struct authority *a = open_auth(kv);
+	struct blob b = slurp(mod);
+	struct authority_verdict v = verdict(a, b, 0);
+
+	ck_assert_msg(v.allow == !want_err && (v.allow || v.err == want_err) &&
+		      (!v.allow || (v.taints & (E_TAINT | F_TAINT)) == want_taints),
+		      "%s: got %s errno %d taints 0x%x (%s)", mod, v.allow ? "allow" : "deny",
+		      v.err, v.taints, v.why);
+	free(b.p);
+	close_auth(a);
+}
+
+START_TEST(test_vermagic_and_versions)
+{
+	static const char *const force[] = { "force_load", "1", NULL };
+
+	expect(MODS "hello.ko", NULL, 0, E_TAINT);
+	expect(MODS "bad-vermagic.ko", NULL, ENOEXEC, 0);
+	expect(MODS "bad-vermagic.ko", force, ENOEXEC, 0);         /* a mismatch is never forced */
+	expect(MODS "bad-no-vermagic.ko", NULL, ENOEXEC, 0);
+	expect(MODS "bad-no-vermagic.ko", force, 0, E_TAINT | F_TAINT);
+	expect(MODS "bad-no-versions.ko", NULL, ENOEXEC, 0);
+	expect(MODS "bad-no-versions.ko", force, 0, E_TAINT | F_TAINT);
+	expect(MODS "bad-crc.ko", NULL, ENOEXEC, 0);
+	expect(MODS "bad-crc.ko", force, ENOEXEC, 0);
+	expect(MODS "bad-magic.ko", NULL, ENOEXEC, 0);
+}
+END_TEST
+
+START_TEST(test_taints_from_modinfo)
+{
+	struct authority *a = open_auth(NULL);
+	struct blob b = slurp(MODS "proprietary.ko");
+	struct authority_verdict v = verdict(a, b, 0);
+
+	ck_assert(v.allow);
+	ck_assert(v.taints & (1u << MV_TAINT_PROPRIETARY_MODULE));
+	ck_assert_str_eq(v.name, "proprietary");
+	free(b.p);
+	close_auth(a);
+}
+END_TEST
+
+START_TEST(test_lists_and_disabled)
+{
+	struct blob b = slurp(MODS "hello.ko");
+	struct measurement m;
+	char entry[80], hex[65];
+
+	measure_buf(b.p, b.len, 1u << MEASURE_SHA256, &m);
+	measure_hex(m.digest[MEASURE_SHA256], 32, hex);
+	snprintf(entry, sizeof(entry), "sha256:%s", hex);
+	const char *const deny[] = { "deny", entry, NULL };
+	const char *const allow_other[] = { "allow", "sha256:0000000000000000000000000000000000000000000000000000000000000000", NULL };
+	const char *const allow[] = { "allow", entry, NULL };
+	const char *const disabled[] = { "modules_disabled", "1", NULL };
+	const char *const rejected[] = { "sig_enforce", "1", "enforce_errno", "EKEYREJECTED", NULL };
+
+	expect(MODS "hello.ko", deny, EPERM, 0);
+	expect(MODS "hello.ko", allow_other, EPERM, 0);
+	expect(MODS "hello.ko", allow, 0, E_TAINT);
+	expect(MODS "hello.ko", disabled, EPERM, 0);
+	expect(MODS "hello.ko", rejected, 129, 0);
+	free(b.p);
+}
+END_TEST
+
+START_TEST(test_short_and_oversized_images)
+{
+	struct authority *a = open_auth(NULL);
+	struct authority_request req = { .image = (const uint8_t *)"\177ELF", .len = 4,
+					 .source = MV_MODSRC_INIT_MODULE };
+	struct authority_verdict v;
+	char err[256];
+
+	ck_assert_int_eq(authority_load(a, &req, &v, err, sizeof(err)), 0);
+	ck_assert(!v.allow);
+	ck_assert_int_eq(v.err, ENOEXEC);
+	req.image = NULL;
+	req.len = MV_MODLOAD_IMAGE_MAX + 1;
+	ck_assert_int_eq(authority_load(a, &req, &v, err, sizeof(err)), 0);
+	ck_assert_int_eq(v.err, EFBIG);
+	close_auth(a);
+}
+END_TEST
+
+START_TEST(test_log_records_loads_and_events)
+{
+	struct authority *a = open_auth(NULL);
+	struct blob b = variant(MODS "hello.ko", S_GOOD);
+	struct authority_verdict v = verdict(a, b, 0);
+	char err[256], msg[512];
+
+	ck_assert(v.allow);
+	ck_assert_int_eq(v.taints & E_TAINT, 0);
+	ck_assert_int_eq(authority_event(a, &(struct mlog_event){ .load_id = v.load_id,
+			 .event = MV_MODEV_LOADED, .name = "hello" }, err, sizeof(err)), 0);
+	ck_assert_int_eq(authority_close(a, msg, sizeof(msg)), 0);
+	ck_assert_msg(strstr(msg, ": 4 entries, aggregate ") != NULL, "%s", msg);
+	struct blob log = slurp(logfile);
+	log.p[log.len] = '\0';
+	ck_assert_ptr_nonnull(strstr((char *)log.p, "\"type\":\"start\""));
+	ck_assert_ptr_nonnull(strstr((char *)log.p, "\"sig\":\"good\""));
+	ck_assert_ptr_nonnull(strstr((char *)log.p, "\"signer\":\"authority test key\""));
+	ck_assert_ptr_nonnull(strstr((char *)log.p, "\"source\":\"finit_module\",\"path\":\"/lib/modules/x.ko\""));
+	ck_assert_ptr_nonnull(strstr((char *)log.p, "\"event\":\"loaded\""));
+	ck_assert_ptr_nonnull(strstr((char *)log.p, "\"type\":\"end\""));
+	free(log.p);
+	free(b.p);
+}
+END_TEST
+
+START_TEST(test_unwritable_log_stops_before_boot)
+{
+	struct policy p;
+	struct authority *a;
+	char err[512];
+
+	policy_init(&p);
+	policy_set(&p, "log", "/nonexistent-dir/run.log", err, sizeof(err));
+	ck_assert_int_eq(authority_open(&a, &p, KERNEL, err, sizeof(err)), -ENOENT);
+	ck_assert_ptr_null(a);
+	ck_assert_ptr_nonnull(strstr(err, "cannot open the measurement log"));
+	policy_init(&p);
+	policy_set(&p, "log", "/dev/full", err, sizeof(err));
+	ck_assert_int_eq(authority_open(&a, &p, KERNEL, err, sizeof(err)), -ENOSPC);
+	policy_init(&p);
+	policy_set(&p, "keyring", "/nonexistent/certs", err, sizeof(err));
+	ck_assert_int_eq(authority_open(&a, &p, KERNEL, err, sizeof(err)), -ENOENT);
+	policy_init(&p);
+	policy_set(&p, "log", logfile, err, sizeof(err));
+	ck_assert_int_eq(authority_open(&a, &p, "/etc/hostname", err, sizeof(err)), -ENOEXEC);
+}
+END_TEST
+
+static Suite *authority_suite(void)
+{
+	Suite *s = suite_create("authority");
+	TCase *tc = tcase_create("authority");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_unchecked_fixture(tc, keys, cleanup);
+	tcase_add_test(tc, test_decision_table);
+	tcase_add_test(tc, test_vermagic_and_versions);
+	tcase_add_test(tc, test_taints_from_modinfo);
+	tcase_add_test(tc, test_lists_and_disabled);
+	tcase_add_test(tc, test_short_and_oversized_images);
+	tcase_add_test(tc, test_log_records_loads_and_events);
+	tcase_add_test(tc, test_unwritable_log_stops_before_boot);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(authority_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

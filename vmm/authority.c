@@ -1,0 +1,324 @@
+/* authority.c: decide on each module load as Linux would, on the host's own copy, and log it. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <modvisor/abi/hypercall.h>
+#include <modvisor/abi/module.h>
+#include <modvisor/modinfo.h>
+#include <modvisor/modsig.h>
+#include "authority.h"
+
+/*
+ * A __versions CRC that disagrees with the kernel's.  Issue 5 says "a
+ * mismatch is ENOEXEC"; Linux itself fails such a load with EINVAL (the
+ * symbol does not resolve).  See docs/policy.md.
+ */
+#define AUTH_CRC_MISMATCH_ERRNO  ENOEXEC
+
+#define AUTH_IGNORE_FLAGS  (MV_MODULE_INIT_IGNORE_MODVERSIONS | MV_MODULE_INIT_IGNORE_VERMAGIC)
+
+/* The policy `modvisor run`'s flags build, handed to the VM's authority. */
+static struct policy auth_cli_policy;
+static bool auth_cli_policy_ready;
+
+static struct policy *auth_cli(void)
+{
+	if (!auth_cli_policy_ready) {
+		policy_init(&auth_cli_policy);
+		auth_cli_policy_ready = true;
+	}
+	return &auth_cli_policy;
+}
+
+int authority_cli_option(int argc, char **argv, int *used, char *err, size_t errlen)
+{
+	int ret = policy_cli_option(auth_cli(), argc, argv, used, err, errlen);
+
+	return ret < 0 ? -1 : ret;
+}
+
+const char authority_cli_help[] = "Module policy (docs/policy.md):\n";
+
+/* A one-line summary of the policy for the log's start entry. */
+static void auth_policy_summary(const struct policy *p, char *out, size_t len)
+{
+	snprintf(out, len, "sig_enforce=%d force_load=%d keyring=%s digests=0x%x xxh3_match=%d "
+		 "allow=%zu deny=%zu modules_disabled=%d enforce_errno=%s",
+		 p->sig_enforce, p->force_load, p->keyring[0] ? p->keyring : "(none)", p->digests,
+		 p->xxh3_match, p->allow.n, p->deny.n, p->modules_disabled,
+		 policy_errno_name(p->enforce_errno));
+}
+
+/* Load keys and kernel facts; open the log and write its start entry. */
+static int auth_setup(struct authority *a, const char *kernel, char *err, size_t errlen)
+{
+	char summary[PATH_MAX + 256];
+	int ret;
+
+	if (a->policy.keyring[0]) {
+		ret = sig_keyring_load(a->policy.keyring, &a->keyring, err, errlen);
+		if (ret < 0)
+			return ret;
+	}
+	ret = kernel_syms_read(kernel, &a->kernel, err, errlen);
+	if (ret < 0)
+		return ret;
+	ret = mlog_open(a->policy.log, a->policy.log_format, a->policy.fsync, &a->log, err, errlen);
+	if (ret < 0)
+		return ret;
+	auth_policy_summary(&a->policy, summary, sizeof(summary));
+	return mlog_start(a->log, &(struct mlog_start){ .kernel = kernel,
+			  .kernel_sha256 = a->kernel.sha256, .policy = summary }, err, errlen);
+}
+
+int authority_open(struct authority **out, struct policy *policy, const char *kernel,
+		   char *err, size_t errlen)
+{
+	struct authority *a = calloc(1, sizeof(*a));
+	int ret;
+
+	*out = NULL;
+	if (!a)
+		return snprintf(err, errlen, "authority: out of memory"), -ENOMEM;
+	a->policy = policy ? *policy : *auth_cli();
+	if (policy)
+		memset(policy, 0, sizeof(*policy));
+	else
+		auth_cli_policy_ready = false;
+	a->set = policy_measure_set(&a->policy);
+	if (a->policy.log_format != POLICY_LOG_JSONL)
+		a->set |= 1u << MEASURE_SHA256;     /* ima-ng records SHA-256 */
+	a->next_load_id = 1;
+	ret = auth_setup(a, kernel, err, errlen);
+	if (ret < 0) {
+		char ignored[64];
+		if (a->log) {
+			/* Never leave a half-started run's log without its end. */
+			mlog_close(a->log, ignored, sizeof(ignored));
+			a->log = NULL;
+		}
+		authority_close(a, ignored, sizeof(ignored));
+		return ret;
+	}
+	*out = a;
+	return 0;
+}
+
+static void auth_deny(struct authority_verdict *v, int err, const char *fmt, const char *arg)
+{
+	v->allow = false;
+	v->err = err;
+	snprintf(v->why, sizeof(v->why), fmt, arg ? arg : "");
+}
+
+/* Append one clause to v->why ("; " separated). */
+static void auth_note(struct authority_verdict *v, const char *fmt, const char *arg)
+{
+	size_t n = strlen(v->why);
+	char clause[256];
+
+	snprintf(clause, sizeof(clause), fmt, arg ? arg : "");
+	snprintf(v->why + n, sizeof(v->why) - n, "%s%s", n ? "; " : "", clause);
+}
+
+/*
+ * Step 1, Linux's module_sig_check(): with an IGNORE flag the signature is
+ * not looked at and the module counts as unsigned.  Malformed is EBADMSG.
+ * Unsigned, unknown key, unsupported crypto or a bad signature: denied with
+ * enforce_errno when enforcing, else allowed with taint E.  Returns false
+ * when denied.
+ */
+static bool auth_signature(struct authority *a, const struct authority_request *req,
+			   struct authority_verdict *v)
+{
+	v->sig_checked = !(req->flags & AUTH_IGNORE_FLAGS);
+	if (!v->sig_checked) {
+		v->sig.status = SIG_UNSIGNED;
+		v->sig.content_len = req->len;
+		/* As Linux: the trailer still goes before the ELF is parsed. */
+		struct modsig ms;
+		if (modsig_parse(req->image, req->len, &ms) == 0)
+			v->sig.content_len = ms.content_len;
+	} else if (sig_verify(a->keyring, req->image, req->len, &v->sig) < 0) {
+		auth_deny(v, ENOMEM, "signature check: out of memory%s", NULL);
+		return false;
+	}
+	if (v->sig.status == SIG_GOOD) {
+		auth_note(v, "signature good%s", NULL);
+		return true;
+	}
+	if (v->sig.status == SIG_MALFORMED && v->sig.err == EBADMSG) {
+		auth_deny(v, EBADMSG, "malformed signature: %s", v->sig.why);
+		return false;
+	}
+	const char *what = !v->sig_checked ? "signature not considered (IGNORE flag)" :
+			   v->sig.status == SIG_UNSIGNED ? "unsigned" :
+			   v->sig.status == SIG_UNKNOWN_KEY ? "signed with a key not in the keyring" :
+			   v->sig.status == SIG_BAD ? "bad signature" : "unsupported signature crypto";
+	if (a->policy.sig_enforce) {
+		auth_deny(v, a->policy.enforce_errno, "%s, and signatures are enforced", what);
+		return false;
+	}
+	v->taints |= 1u << MV_TAINT_UNSIGNED_MODULE;
+	auth_note(v, "%s: allowed with taint E (enforcement off)", what);
+	return true;
+}
+
+/* Linux's try_to_force_load(): only with force_load, and it taints F. */
+static bool auth_force(struct authority *a, struct authority_verdict *v, const char *reason)
+{
+	if (!a->policy.force_load) {
+		auth_deny(v, ENOEXEC, "%s, and forced loading is not permitted", reason);
+		return false;
+	}
+	v->taints |= 1u << MV_TAINT_FORCED_MODULE;
+	auth_note(v, "%s: forced, taint F", reason);
+	return true;
+}
+
+/* Every __versions entry naming a kernel export must carry its CRC. */
+static bool auth_crcs(struct authority *a, const struct modversions *mv,
+		      struct authority_verdict *v)
+{
+	for (uint64_t i = 0; i < mv->count; i++) {
+		const char *name = (const char *)mv->data + i * sizeof(struct mv_modversion) + 8;
+		uint32_t crc;
+
+		if (kernel_syms_crc(&a->kernel, name, &crc) < 0 || crc == 0)
+			continue;       /* another module's export, or no CRC */
+		if (modversions_check(mv, name, &crc) == MODVERSION_MISMATCH) {
+			auth_deny(v, AUTH_CRC_MISMATCH_ERRNO,
+				  "disagrees about version of symbol %s", name);
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * Steps 2-3 on the host's own copy (signature stripped): the ELF must be
+ * readable, its vermagic match the booted kernel's (Linux's same_magic()),
+ * its __versions match the kernel's CRCs; missing ones or IGNORE flags
+ * need forced loading.  Also sets taints P and O from .modinfo.
+ */
+static bool auth_modinfo(struct authority *a, const struct authority_request *req,
+			 struct authority_verdict *v)
+{
+	struct modinfo mi;
+	struct modversions mv;
+	const char *why = NULL, *magic, *name;
+
+	if (modinfo_from_elf(req->image, v->sig.content_len, &mi, &mv, &why) < 0) {
+		auth_deny(v, ENOEXEC, "not a loadable module: %s", why ? why : "bad ELF");
+		return false;
+	}
+	if ((name = modinfo_name(&mi)) != NULL)
+		snprintf(v->name, sizeof(v->name), "%s", name);
+	if (req->flags & MV_MODULE_INIT_IGNORE_MODVERSIONS)
+		mv = (struct modversions){ 0 };         /* "pretend no __versions", as Linux */
+	magic = req->flags & MV_MODULE_INIT_IGNORE_VERMAGIC ? NULL : modinfo_vermagic(&mi);
+	if (!magic) {
+		if (!auth_force(a, v, req->flags & MV_MODULE_INIT_IGNORE_VERMAGIC ?
+				"IGNORE_VERMAGIC" : "no vermagic"))
+			return false;
+	} else if (!a->kernel.vermagic[0] ||
+		   !modinfo_same_magic(magic, a->kernel.vermagic, mv.data != NULL)) {
+		auth_deny(v, ENOEXEC, "version magic '%s' should be the kernel's", magic);
+		return false;
+	}
+	if (a->kernel.has_crcs && !mv.data &&
+	    !auth_force(a, v, req->flags & MV_MODULE_INIT_IGNORE_MODVERSIONS ?
+			"IGNORE_MODVERSIONS" : "no __versions"))
+		return false;
+	if (!auth_crcs(a, &mv, v))
+		return false;
+	if (!modinfo_license_gpl_compatible(modinfo_license(&mi)))
+		v->taints |= 1u << MV_TAINT_PROPRIETARY_MODULE;
+	if (!modinfo_intree(&mi))
+		v->taints |= 1u << MV_TAINT_OOT_MODULE;
+	return true;
+}
+
+/* The verdict, in Linux's order with the host's lists after modules_disabled. */
+static void auth_decide(struct authority *a, const struct authority_request *req,
+			struct authority_verdict *v)
+{
+	const struct policy *p = &a->policy;
+
+	v->allow = true;
+	if (p->modules_disabled)
+		return auth_deny(v, EPERM, "modules_disabled is set%s", NULL);
+	if (req->len < 64)      /* sizeof(Elf64_Ehdr): Linux checks this before the signature */
+		return auth_deny(v, ENOEXEC, "image shorter than an ELF header%s", NULL);
+	if (policy_lookup(&p->deny, &v->m))
+		return auth_deny(v, EPERM, "digest is on the deny list%s", NULL);
+	if (p->allow.n && !policy_lookup(&p->allow, &v->m))
+		return auth_deny(v, EPERM, "digest is not on the allow list%s", NULL);
+	if (!auth_signature(a, req, v))
+		return;
+	auth_modinfo(a, req, v);
+}
+
+int authority_load(struct authority *a, const struct authority_request *req,
+		   struct authority_verdict *v, char *err, size_t errlen)
+{
+	char taints[8];
+
+	memset(v, 0, sizeof(*v));
+	v->load_id = a->next_load_id++;
+	if (!req->image)
+		auth_deny(v, EFBIG, "image larger than the host copies (MV_MODLOAD_IMAGE_MAX): "
+			  "not measured%s", NULL);
+	else if (measure_buf(req->image, req->len, a->set, &v->m) < 0)
+		auth_deny(v, ENOMEM, "cannot measure the image%s", NULL);
+	else
+		auth_decide(a, req, v);
+	if (!v->allow)
+		v->taints = 0;
+	mlog_taint_string(v->taints, taints);
+	struct mlog_load e = {
+		.load_id = v->load_id, .name = v->name, .source = req->source, .path = req->path,
+		.flags = req->flags, .size = req->len, .m = req->image ? &v->m : NULL,
+		.sig = v->sig_checked ? &v->sig : NULL, .allow = v->allow,
+		.err = v->allow ? 0 : v->err, .taints = v->taints, .why = v->why,
+	};
+	return mlog_load(a->log, &e, err, errlen);
+}
+
+int authority_event(struct authority *a, const struct mlog_event *e, char *err, size_t errlen)
+{
+	return mlog_event(a->log, e, err, errlen);
+}
+
+int authority_close(struct authority *a, char *msg, size_t msglen)
+{
+	uint8_t agg[MLOG_AGG_LEN];
+	char hex[2 * MLOG_AGG_LEN + 1];
+	uint64_t n;
+	int ret = 0;
+
+
+	if (!a)
+		return 0;
+	msg[0] = '\0';
+	if (a->log) {
+		ret = mlog_end(a->log, msg, msglen);
+		n = mlog_aggregate(a->log, agg);
+		if (ret == 0)
+			ret = mlog_close(a->log, msg, msglen);
+		else
+			mlog_close(a->log, hex, sizeof(hex));
+		if (ret == 0) {
+			measure_hex(agg, sizeof(agg), hex);
+			snprintf(msg, msglen, "measurement log %s: %llu entries, aggregate %s",
+				 a->policy.log, (unsigned long long)n, hex);
+		}
+	}
+	sig_keyring_free(a->keyring);
+	kernel_syms_free(&a->kernel);
+	policy_free(&a->policy);
+	free(a);
+	return ret;
+}

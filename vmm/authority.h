@@ -1,0 +1,92 @@
+/* authority.h: the host as authority over module loads: policy, keyring, kernel facts, log. */
+#ifndef MODVISOR_VMM_AUTHORITY_H
+#define MODVISOR_VMM_AUTHORITY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel_info.h"
+#include "measure.h"
+#include "mlog.h"
+#include "policy.h"
+#include "sig.h"
+
+/* Per-VM state; vm->auth points at one. */
+struct authority {
+	struct policy policy;
+	struct sig_keyring *keyring;
+	struct kernel_syms kernel;
+	struct mlog *log;
+	measure_set set;                /* digests to compute per image */
+	uint32_t next_load_id;
+};
+
+/* One load request, as the guest described it (host copies only). */
+struct authority_request {
+	const uint8_t *image;           /* the host's own copy; NULL when too large
+	                                 * to copy (denied EFBIG, logged unmeasured) */
+	uint64_t len;
+	uint32_t source;                /* MV_MODSRC_* */
+	uint32_t flags;                 /* finit_module flags */
+	const char *path;               /* finit_module's path, or NULL */
+	uint64_t file_len;              /* compressed file length, or 0 */
+};
+
+/* The verdict and everything that explains it. */
+struct authority_verdict {
+	bool allow;
+	int err;                        /* positive errno when denied */
+	uint32_t taints;                /* 1u << MV_TAINT_* */
+	uint32_t load_id;
+	bool sig_checked;               /* false with an IGNORE flag */
+	struct sig_result sig;
+	struct measurement m;
+	char name[64];                  /* module name from .modinfo, or "" */
+	char why[320];
+};
+
+/*
+ * authority_cli_option(argc, argv, used, err, errlen): a policy flag for
+ * `modvisor run` (policy_cli_option() on the run's policy).  Returns 1 with
+ * *used words consumed, 0 if argv[0] is not a policy flag, -1 with err.
+ */
+int authority_cli_option(int argc, char **argv, int *used, char *err, size_t errlen);
+
+/* authority_cli_help: the policy flags' lines for `modvisor run --help`. */
+extern const char authority_cli_help[];
+
+/*
+ * authority_open(out, policy, kernel, err, errlen): the authority for one
+ * VM: policy (NULL = the one the run's flags built) is moved in (the
+ * caller no longer frees it), its keyring
+ * loaded, the kernel file read for vermagic and CRCs, the log opened and
+ * its start entry written.  Any failure stops the run before the guest
+ * loads anything: returns -errno with a message in err.
+ */
+int authority_open(struct authority **out, struct policy *policy, const char *kernel,
+		   char *err, size_t errlen);
+
+/*
+ * authority_load(a, req, v, err, errlen): measure the image, check its
+ * signature and, on the host's own reading of .modinfo and __versions, its
+ * vermagic and CRCs; apply the policy; log the attempt.  Fills v.  Returns
+ * 0, or -errno when the log entry could not be written (the VM must stop).
+ */
+int authority_load(struct authority *a, const struct authority_request *req,
+		   struct authority_verdict *v, char *err, size_t errlen);
+
+/*
+ * authority_event(a, e, err, errlen): log what became of a load (or an
+ * unload).  0, or -errno when the log could not be written.
+ */
+int authority_event(struct authority *a, const struct mlog_event *e, char *err, size_t errlen);
+
+/*
+ * authority_close(a, msg, msglen): write the log's end entry and free a.
+ * msg receives "measurement log PATH: N entries, aggregate HEX" (the
+ * anchor for `modvisor log verify --aggregate`) or the error.  0 or -errno.
+ */
+int authority_close(struct authority *a, char *msg, size_t msglen);
+
+#endif

@@ -1,0 +1,101 @@
+/* hc_module.c: MV_HC_MODULE_LOAD and MV_HC_MODULE_EVENT: the guest asks, the host decides and logs. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <modvisor/abi/module.h>
+#include "authority.h"
+#include "hypercall.h"
+
+HYPERCALL_DEFINE(MV_HC_MODULE_LOAD, struct mv_hc_module_load, hc_module_load);
+HYPERCALL_DEFINE(MV_HC_MODULE_EVENT, struct mv_hc_module_event, hc_module_event);
+
+/* hc_module_strcpy(dst, src, n): a guest char[n] as a C string, cut at n-1. */
+static void hc_module_strcpy(char *dst, const char *src, size_t n)
+{
+	size_t len = strnlen(src, n - 1);
+
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
+/* No authority (a VM started without one): nothing may be loaded. */
+static int hc_module_no_authority(struct mv_hc_module_load *a)
+{
+	static int warned;
+
+	if (!warned++)
+		fprintf(stderr, "modvisor: module load refused: this VM has no module authority\n");
+	a->verdict = MV_VERDICT_DENY;
+	a->verdict_errno = EPERM;
+	a->taints = 0;
+	a->load_id = 0;
+	a->hdr.ret = 0;
+	return HC_CONTINUE;
+}
+
+static int hc_module_load(struct vm *vm, struct mv_hc_module_load *a)
+{
+	struct authority_request req = { .len = a->image_len, .source = a->source,
+					 .flags = a->flags, .file_len = a->file_len };
+	struct authority_verdict v;
+	char path[sizeof(a->path)], err[512];
+	uint8_t *copy = NULL;
+	const void *p;
+	int ret;
+
+	if (!vm->auth)
+		return hc_module_no_authority(a);
+	if (a->source != MV_MODSRC_INIT_MODULE && a->source != MV_MODSRC_FINIT_MODULE)
+		return vm_fail(vm, MV_EXIT_HC_BAD_ARG, "MV_HC_MODULE_LOAD: source %u is neither "
+			       "init_module (1) nor finit_module (2)", a->source);
+	if (a->flags & ~MV_MODULE_INIT_FLAGS_ALL)
+		return vm_fail(vm, MV_EXIT_HC_BAD_ARG, "MV_HC_MODULE_LOAD: flags 0x%x outside "
+			       "MODULE_INIT_* (the guest must fail these with EINVAL)", a->flags);
+	if (a->file && !mem_gpa(&vm->mem, a->file, a->file_len))
+		return hc_bad_gpa(vm, "MV_HC_MODULE_LOAD: file", a->file, a->file_len);
+	if (a->image_len <= MV_MODLOAD_IMAGE_MAX) {
+		p = mem_gpa(&vm->mem, a->image, a->image_len);
+		if (!p)
+			return hc_bad_gpa(vm, "MV_HC_MODULE_LOAD: image", a->image, a->image_len);
+		/* The one copy: from here on only the host's bytes are looked at. */
+		copy = malloc(a->image_len ? a->image_len : 1);
+		if (!copy)
+			return vm_fail(vm, MV_EXIT_SETUP, "MV_HC_MODULE_LOAD: cannot allocate %llu "
+				       "bytes for the image", (unsigned long long)a->image_len);
+		memcpy(copy, p, a->image_len);
+	}
+	req.image = copy;
+	hc_module_strcpy(path, a->path, sizeof(path));
+	req.path = a->source == MV_MODSRC_FINIT_MODULE ? path : NULL;
+	ret = authority_load(vm->auth, &req, &v, err, sizeof(err));
+	free(copy);
+	if (ret < 0)
+		return vm_fail(vm, MV_EXIT_SETUP, "measurement log: %s (no measurement is dropped: "
+			       "the VM stops)", err);
+	a->verdict = v.allow ? MV_VERDICT_ALLOW : MV_VERDICT_DENY;
+	a->verdict_errno = v.allow ? 0 : v.err;
+	a->taints = v.taints;
+	a->load_id = v.load_id;
+	a->hdr.ret = 0;
+	return HC_CONTINUE;
+}
+
+static int hc_module_event(struct vm *vm, struct mv_hc_module_event *a)
+{
+	char name[sizeof(a->name)], err[512];
+	struct mlog_event e = { .load_id = a->load_id, .event = a->event, .err = a->err,
+				.init_ret = a->init_ret, .name = name, .base = a->base,
+				.taints = a->taints };
+
+	if (a->event < MV_MODEV_LOADED || a->event > MV_MODEV_INIT_FAULT)
+		return vm_fail(vm, MV_EXIT_HC_BAD_ARG, "MV_HC_MODULE_EVENT: unknown event %u",
+			       a->event);
+	hc_module_strcpy(name, a->name, sizeof(name));
+	if (vm->auth && authority_event(vm->auth, &e, err, sizeof(err)) < 0)
+		return vm_fail(vm, MV_EXIT_SETUP, "measurement log: %s (no measurement is dropped: "
+			       "the VM stops)", err);
+	a->hdr.ret = 0;
+	return HC_CONTINUE;
+}
