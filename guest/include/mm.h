@@ -8,20 +8,26 @@
  * Guest virtual memory map (docs/guest-kernel.md):
  *   0 .. 0x7fffffffffff                 user half, one per process
  *   0xffff888000000000 + pa             direct map of all RAM (2 MiB pages, NX)
+ *   MV_KSTACK_AREA                      process kernel stacks, each below an
+ *                                       unmapped guard page
  *   0xffffffff80000000 + pa             the kernel image (4 KiB pages, W^X)
  *   MV_MODULES_VADDR .. MV_MODULES_END  module area (H5), mapped on demand
  */
 #define MV_DIRECT_MAP     0xffff888000000000ULL
 #define MV_DIRECT_MAP_MAX (64ULL << 30)        /* RAM beyond this is ignored */
+#define MV_KSTACK_AREA    0xffffc90000000000ULL
 #define MV_MODULES_VADDR  0xffffffffa0000000ULL
 #define MV_MODULES_END    0xffffffffff000000ULL
 #define MV_USER_END       0x0000800000000000ULL /* first non-user address */
 
 typedef uint64_t phys_addr_t;
 
-/* phys_to_virt(pa): the kernel's address of physical address pa. */
+/* phys_to_virt(pa): the kernel's address of physical address pa (direct map). */
 void *phys_to_virt(phys_addr_t pa);
-/* virt_to_phys(va): the physical address behind a direct-map or image address. */
+/*
+ * virt_to_phys(va): the physical address behind a direct-map or kernel-image
+ * address (only those are physically contiguous beyond a page).
+ */
 phys_addr_t virt_to_phys(const void *va);
 
 /*
@@ -54,7 +60,7 @@ void kfree(void *p);
 
 /*
  * kmap_range(va, pa, npages, prot): map physical pages at kernel virtual
- * address va (e.g. in the module area) with prot (VM_READ|VM_WRITE|VM_EXEC;
+ * address va (kernel half, e.g. in the module area) with prot (VM_READ|VM_WRITE|VM_EXEC;
  * never both WRITE and EXEC).  Returns 0 or -ENOMEM/-EINVAL.  The mapping
  * is visible in every address space.
  */

@@ -31,6 +31,14 @@ void console_flush(void)
 	kmsg_len = 0;
 }
 
+static bool console_contiguous(const void *p)
+{
+	uint64_t v = (uint64_t)p;
+
+	return (v >= MV_DIRECT_MAP && v < MV_DIRECT_MAP + MV_DIRECT_MAP_MAX) ||
+	       (v >= (uint64_t)__kernel_start && v < (uint64_t)__kernel_end);
+}
+
 void console_write(unsigned stream, const void *buf, size_t len)
 {
 	const char *p = buf;
@@ -41,9 +49,9 @@ void console_write(unsigned stream, const void *buf, size_t len)
 
 		/*
 		 * Kernel buffers in the direct map or the image are physically
-		 * contiguous; kmap'd ones (modules) may not be: bounce those.
+		 * contiguous; kmap'd ones (stacks, modules) may not be: bounce.
 		 */
-		if ((uint64_t)p >= MV_MODULES_VADDR && (uint64_t)p < MV_MODULES_END) {
+		if (!console_contiguous(p)) {
 			memcpy(user_bounce, p, n);
 			console_hc(stream, user_bounce, n);
 		} else {

@@ -12,7 +12,8 @@
 #pragma weak vfs_proc_create
 #pragma weak vfs_proc_destroy
 
-#define KSTACK_PAGES 4
+#define KSTACK_PAGES 8             /* 32 KiB */
+#define KSTACK_SLOTS 1024          /* address slots, reused round-robin */
 
 struct process *current;
 static int next_pid = 1;
@@ -34,6 +35,40 @@ struct vfs_proc *vfs_current(void)
 	return current ? current->fs : NULL;
 }
 
+/*
+ * The kernel stack lives in its own slot of MV_KSTACK_AREA with an unmapped
+ * page below it, so an overflow faults (and is reported through the #DF
+ * stack) instead of overwriting whatever the allocator put next to it.
+ */
+static int kstack_map(struct process *p)
+{
+	uint64_t slot = (uint64_t)p->pid % KSTACK_SLOTS;
+	uint64_t base = MV_KSTACK_AREA + slot * (KSTACK_PAGES + 1) * PAGE_SIZE + PAGE_SIZE;
+
+	p->kstack_pa = page_alloc(KSTACK_PAGES);
+	if (!p->kstack_pa)
+		return -ENOMEM;
+	if (kmap_range(base, p->kstack_pa, KSTACK_PAGES, VM_READ | VM_WRITE)) {
+		page_free(p->kstack_pa, KSTACK_PAGES);
+		p->kstack_pa = 0;
+		return -ENOMEM;
+	}
+	p->kstack_top = base + KSTACK_PAGES * PAGE_SIZE;
+	return 0;
+}
+
+static void proc_free(struct process *p)
+{
+	if (p->fs && vfs_proc_destroy)
+		vfs_proc_destroy(p->fs);
+	umm_destroy(p->mm);
+	if (p->kstack_pa) {
+		kunmap_range(p->kstack_top - KSTACK_PAGES * PAGE_SIZE, KSTACK_PAGES);
+		page_free(p->kstack_pa, KSTACK_PAGES);
+	}
+	kfree(p);
+}
+
 /* A new root process with full capabilities, files, and a kernel stack. */
 static struct process *proc_create(void)
 {
@@ -44,30 +79,19 @@ static struct process *proc_create(void)
 	p->pid = next_pid++;
 	p->cred.cap_effective = p->cred.cap_permitted = CAP_FULL_SET;
 	p->mm = umm_create();
-	p->kstack_pa = page_alloc(KSTACK_PAGES);
 	if (vfs_proc_create)
 		p->fs = vfs_proc_create();
-	if (!p->mm || !p->kstack_pa || (vfs_proc_create && !p->fs)) {
-		umm_destroy(p->mm);
-		if (p->kstack_pa)
-			page_free(p->kstack_pa, KSTACK_PAGES);
-		if (p->fs)
-			vfs_proc_destroy(p->fs);
-		kfree(p);
+	if (!p->mm || kstack_map(p) || (vfs_proc_create && !p->fs)) {
+		proc_free(p);
 		return NULL;
 	}
-	p->kstack_top = (uint64_t)phys_to_virt(p->kstack_pa) + KSTACK_PAGES * PAGE_SIZE;
 	return p;
 }
 
 static void proc_destroy(struct process *p)
 {
 	paging_switch(paging_kernel_pml4());
-	if (p->fs && vfs_proc_destroy)
-		vfs_proc_destroy(p->fs);
-	umm_destroy(p->mm);
-	page_free(p->kstack_pa, KSTACK_PAGES);
-	kfree(p);
+	proc_free(p);
 }
 
 __noreturn void proc_exit(int status)

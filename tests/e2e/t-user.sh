@@ -82,5 +82,12 @@ same exe /bin/busybox
 run dropcap -- mv-dropcap sh -c 'echo dropped'
 same dropcap dropped
 
+# Every process gives back all of its memory: 40 busybox runs fit in 32 MiB.
+args=()
+for i in $(seq 40); do args+=(-c "busybox true"); done
+run leak --mem 32 "${args[@]}" -c 'echo survived'
+t_expect_status "40 commands in 32 MiB: exit status" 0 "$st"
+same leak survived
+
 run ls -- ls /lib/modules
 t_expect_status "ls /lib/modules: exit status" 0 "$st"

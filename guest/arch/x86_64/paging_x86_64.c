@@ -89,7 +89,7 @@ int kmap_range(uint64_t va, phys_addr_t pa, size_t npages, unsigned prot)
 {
 	if ((prot & VM_WRITE) && (prot & VM_EXEC))
 		return -EINVAL;
-	if ((va | pa) & ~PAGE_MASK || va < MV_KERNEL_VBASE)
+	if ((va | pa) & ~PAGE_MASK || va < MV_DIRECT_MAP)
 		return -EINVAL;
 	for (size_t i = 0; i < npages; i++) {
 		uint64_t *pte = pt_walk(kernel_pml4_pa, va + i * PAGE_SIZE, true);
@@ -158,7 +158,8 @@ static void map_direct(void)
 /*
  * Every kernel-half top-level entry that will ever exist is created here,
  * before the first user address space copies them: the kernel image and
- * module area (entry 511, with both of its 1 GiB tables) and the direct map.
+ * module area (entry 511, with both of its 1 GiB tables), the kernel-stack
+ * area and the direct map.
  */
 void paging_init(uint64_t mem_size)
 {
@@ -170,7 +171,8 @@ void paging_init(uint64_t mem_size)
 		panic("paging: out of memory");
 	pml4 = phys_to_virt(kernel_pml4_pa);
 	pdpt = pt_next(pml4, 511, true, false);
-	if (!pdpt || !pt_next(pdpt, 510, true, false) || !pt_next(pdpt, 511, true, false))
+	if (!pdpt || !pt_next(pdpt, 510, true, false) || !pt_next(pdpt, 511, true, false) ||
+	    !pt_next(pml4, (MV_KSTACK_AREA >> 39) & 511, true, false))
 		panic("paging: out of memory");
 	map_direct();
 	map_image_part(__text_start, __text_end, VM_READ | VM_EXEC);
