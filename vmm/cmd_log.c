@@ -59,6 +59,9 @@ static int log_verify(int argc, char **argv)
 		return 1;
 	}
 	printf("ok, %llu entries, aggregate %s\n", (unsigned long long)v.entries, hex);
+	if (v.killed)
+		printf("note: %llu run(s) stopped without their end entry (killed or crashed)\n",
+		       (unsigned long long)v.killed);
 	return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <openssl/sha.h>
 
@@ -61,6 +62,8 @@ static int mlog_resume(struct mlog *l, const char *path, char *err, size_t errle
 		return -EEXIST;
 	}
 	ret = mlog_verify_file(path, &v);
+	if (ret == -EBADMSG && v.unended)
+		ret = 0;        /* a killed run: the next start entry says a new run began */
 	if (ret < 0) {
 		snprintf(err, errlen, "%s: the existing log does not verify (entry %llu: %s); "
 			 "move it away to start a new one", path,
@@ -94,6 +97,14 @@ int mlog_open(const char *path, enum policy_log_format format, enum policy_fsync
 	}
 	/* Pipes and terminals cannot be fsync'ed; only regular files are. */
 	bool regular = fstat(l->fd, &st) == 0 && S_ISREG(st.st_mode);
+	/* One writer per log: a second run sharing it waits for the first. */
+	if (regular && flock(l->fd, LOCK_EX) < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: cannot lock the measurement log: %s", path, strerror(errno));
+		close(l->fd);
+		free(l);
+		return ret;
+	}
 	l->fsync = regular && fsync == POLICY_FSYNC_ENTRY;
 	l->fsync_close = regular && fsync != POLICY_FSYNC_NONE;
 	ret = mlog_resume(l, path, err, errlen);

@@ -51,9 +51,11 @@ struct mlog;
 
 /*
  * mlog_open(path, format, fsync, out, err, errlen): open the log for
- * appending.  A JSON Lines log that already has entries is verified and the
- * chain continues from it; an IMA-format log must not exist yet (IMA lists
- * start afresh at each boot).  Returns 0, or -errno with "path: reason".
+ * appending and lock it (flock, waiting for another run that holds it).  A
+ * JSON Lines log that already has entries is verified and the chain
+ * continues from it (also after a run that was killed before its end
+ * entry); an IMA-format log must not exist yet (IMA lists start afresh at
+ * each boot).  Returns 0, or -errno with "path: reason".
  */
 int mlog_open(const char *path, enum policy_log_format format, enum policy_fsync fsync,
 	      struct mlog **out, char *err, size_t errlen);
@@ -89,6 +91,10 @@ struct mlog_verify {
 	uint64_t entries;               /* OUT: entries that verified */
 	uint8_t agg[MLOG_AGG_LEN];      /* OUT: aggregate after them */
 	bool ended;                     /* OUT: the last entry is an end entry */
+	uint64_t killed;                /* OUT: runs followed by a start entry
+	                                 *      without having their end entry */
+	bool unended;                   /* OUT: the only fault: no end entry (a run
+	                                 *      that was killed, or a cut tail) */
 	uint64_t bad_entry;             /* OUT: index of the first bad entry */
 	uint64_t bad_line;              /* OUT: its line (JSONL) or byte offset */
 	char why[256];                  /* OUT: what is wrong with it */

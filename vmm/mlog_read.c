@@ -132,6 +132,8 @@ static int mlog_verify_json_line(struct mlog_verify *v, const char *p, size_t le
 				"give its agg)", (unsigned long long)v->entries,
 				(unsigned long long)lineno);
 	memcpy(v->agg, got, MLOG_AGG_LEN);
+	if (strcmp(type, "start") == 0 && v->entries > 0 && !*after_end)
+		v->killed++;
 	*after_end = strcmp(type, "end") == 0;
 	v->ended = *after_end;
 	v->entries++;
@@ -155,9 +157,11 @@ static int mlog_verify_jsonl(struct mlog_verify *v, const char *p, size_t len)
 			return ret;
 		off = (size_t)(nl - p) + 1;
 	}
-	if (v->entries > 0 && !v->ended)
+	if (v->entries > 0 && !v->ended) {
+		v->unended = true;
 		return mlog_bad(v, lineno, "the log stops after entry %llu without an end entry: "
 				"cut (or the VM was killed)", (unsigned long long)v->entries - 1);
+	}
 	return 0;
 }
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 #include <modvisor/abi/hypercall.h>
 #include <modvisor/abi/module.h>
@@ -235,6 +236,29 @@ START_TEST(test_resume_continues_chain)
 }
 END_TEST
 
+START_TEST(test_resume_after_killed_run)
+{
+	struct mlog *l;
+	struct mlog_verify v;
+	char err[256];
+
+	pid_t pid = fork();
+	if (pid == 0) {
+		/* A run killed after its start entry: no end entry. */
+		if (mlog_open(path, POLICY_LOG_JSONL, POLICY_FSYNC_ENTRY, &l, err, sizeof(err)) == 0)
+			mlog_start(l, &(struct mlog_start){ .kernel = "k" }, err, sizeof(err));
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+	ck_assert_int_eq(mlog_verify_file(path, &v), -EBADMSG);
+	ck_assert(v.unended);
+	write_run(POLICY_LOG_JSONL);
+	ck_assert_int_eq(mlog_verify_file(path, &v), 0);
+	ck_assert_uint_eq(v.entries, 6);
+	ck_assert_uint_eq(v.killed, 1);
+}
+END_TEST
+
 START_TEST(test_resume_refuses_tampered_log)
 {
 	struct mlog *l;
@@ -363,6 +387,7 @@ static Suite *mlog_suite(void)
 	tcase_add_test(tc, test_truncation_detected);
 	tcase_add_test(tc, test_appended_forgery_detected);
 	tcase_add_test(tc, test_resume_continues_chain);
+	tcase_add_test(tc, test_resume_after_killed_run);
 	tcase_add_test(tc, test_resume_refuses_tampered_log);
 	tcase_add_test(tc, test_unwritable_log);
 	tcase_add_test(tc, test_ima_formats_verify);
