@@ -53,11 +53,13 @@ static int unpack_error(char *err, size_t errlen, const struct cpio_entry *e, co
 }
 
 /* make_parents: mkdir -p of every directory above path (mode 0755). */
-static void make_parents(const char *path)
+static int make_parents(const char *path)
 {
-	char buf[CPIO_NAME_MAX];
 	size_t n = strlen(path);
+	char *buf = kmalloc(n + 1);
 
+	if (!buf)
+		return -ENOMEM;
 	memcpy(buf, path, n + 1);
 	for (size_t i = 1; i < n; i++) {
 		if (buf[i] != '/')
@@ -66,6 +68,8 @@ static void make_parents(const char *path)
 		vfs_mkdir(NULL, AT_FDCWD, buf, 0755);   /* EEXIST is fine */
 		buf[i] = '/';
 	}
+	kfree(buf);
+	return 0;
 }
 
 /* replace_existing: like Linux's clean_path: remove a name of another type. */
@@ -163,12 +167,18 @@ static int unpack_other(const char *path, const struct cpio_entry *e)
 		if (err == -EEXIST)
 			err = 0;
 	} else if (S_ISLNK(e->mode)) {
-		char target[CPIO_NAME_MAX];
-		if (e->size == 0 || e->size >= sizeof(target) || memchr(e->data, 0, e->size))
+		char *target;
+		if (e->size == 0 || e->size >= VFS_PATH_MAX || memchr(e->data, 0, e->size))
 			return -ENAMETOOLONG;
+		if (!(target = kmalloc(e->size + 1)))
+			return -ENOMEM;
 		memcpy(target, e->data, e->size);
 		target[e->size] = '\0';
 		err = vfs_symlink(NULL, target, AT_FDCWD, path);
+		kfree(target);
+	} else if (vfs_lookup(NULL, AT_FDCWD, path, 0, &inode) == 0) {
+		vfs_inode_put(inode);   /* a node of the same type exists: keep it */
+		err = 0;
 	} else {
 		struct nameidata nd;
 		if ((err = namei_parent(NULL, AT_FDCWD, path, &nd)) < 0)
@@ -253,11 +263,10 @@ int vfs_unpack_initrd(const void *initrd, size_t len, char *err, size_t errlen)
 	cpio_init(&r, initrd, len);
 	while ((ret = cpio_next(&r, &e)) == 1) {
 		const char *path = entry_path(e.name);
-		if (path[0])
-			make_parents(path);
-		if (S_ISREG(e.mode))
+		ret = path[0] ? make_parents(path) : 0;
+		if (ret == 0 && S_ISREG(e.mode))
 			ret = unpack_regular(path[0] ? path : "/", &e, &links);
-		else
+		else if (ret == 0)
 			ret = unpack_other(path, &e);
 		if (ret < 0) {
 			unpack_error(err, errlen, &e, errno_text(ret), ret);

@@ -164,6 +164,10 @@ static int open_last(struct vfs_proc *p, struct open_walk *w, uint32_t flags, ui
 			return -EEXIST;
 		}
 		if (!S_ISLNK(inode->mode) || (flags & O_PATH && flags & O_NOFOLLOW)) {
+			if ((flags & O_CREAT) && S_ISDIR(inode->mode)) {
+				vfs_inode_put(inode);
+				return -EISDIR;
+			}
 			*out = inode;
 			return 0;
 		}

@@ -154,6 +154,28 @@ START_TEST(test_unpack_concatenated)
 }
 END_TEST
 
+/* A node of the same type in a later archive is kept, not added twice. */
+START_TEST(test_unpack_same_node_twice)
+{
+	size_t l1, l2;
+	char err[256];
+	char *a = malloc(1 << 20);
+	void *t = cpio_of("mkfifo fifo; ln -s x sym", &l1);
+	memcpy(a, t, l1);
+	t = cpio_of("mkfifo fifo; ln -s y sym", &l2);
+	memcpy(a + l1, t, l2);
+	ck_assert_int_eq(vfs_unpack_initrd(a, l1 + l2, err, sizeof(err)), 0);
+	int fifos = 0;
+	for (struct vfs_dirent *de = vfs_root()->dir.head; de; de = de->next)
+		fifos += !strcmp(de->name, "fifo");
+	ck_assert_int_eq(fifos, 1);
+	char buf[8];
+	ck_assert_int_eq(vfs_readlink(proc, AT_FDCWD, "/sym", buf, sizeof(buf)), 1);
+	ck_assert_int_eq(buf[0], 'y');  /* a later symlink replaces the earlier one */
+	free(a);
+}
+END_TEST
+
 START_TEST(test_unpack_malformed)
 {
 	size_t len;
@@ -241,6 +263,7 @@ START_TEST(test_open_flags)
 	ck_assert_int_eq(open_err("/dev", O_WRONLY), -EISDIR);
 	ck_assert_int_eq(open_err("/dev", O_RDONLY | O_TRUNC), -EISDIR);
 	ck_assert_int_eq(open_err("/", O_CREAT | O_RDWR), -EISDIR);
+	ck_assert_int_eq(open_err("/dev", O_CREAT | O_RDONLY), -EISDIR);
 	ck_assert_int_eq(open_err("/newdir/", O_CREAT | O_RDWR), -EISDIR);
 	ck_assert_int_eq(open_err("/nodir/x", O_CREAT | O_RDWR), -ENOENT);
 	ck_assert_int_eq(open_err("/f", O_ACCMODE), -EINVAL);
@@ -553,6 +576,7 @@ static Suite *vfs_suite(void)
 	tcase_add_test(tc[0], test_unpack_tree);
 	tcase_add_test(tc[0], test_unpack_concatenated);
 	tcase_add_test(tc[0], test_unpack_malformed);
+	tcase_add_test(tc[0], test_unpack_same_node_twice);
 	tcase_add_test(tc[0], test_unpack_conflict_named);
 	tcase_add_test(tc[1], test_walk_dots_and_links);
 	tcase_add_test(tc[1], test_walk_eloop);
