@@ -32,10 +32,16 @@ int mod_setup_name(struct load_info *info)
 	return 0;
 }
 
-/* try_to_force_load: allowed only with the kernel's force_load, tainting F. */
+/*
+ * try_to_force_load: allowed with the kernel's force_load setting, or when
+ * the host, which decides which forced loads are allowed, already said so
+ * by answering with taint F; it taints F.
+ */
 static int try_to_force_load(struct load_info *info, const char *reason)
 {
-	if (!mod_settings.force_load) {
+	bool host_forced = info->verdict.taints & (1u << MV_TAINT_FORCED_MODULE);
+
+	if (!mod_settings.force_load && !host_forced) {
 		modenv_log("%s: %s and forced loading is disabled", info->name, reason);
 		return -ENOEXEC;
 	}

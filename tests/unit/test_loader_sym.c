@@ -258,6 +258,21 @@ START_TEST(no_versions_needs_force)
 }
 END_TEST
 
+/* The host allows a forced load by answering with taint F. */
+START_TEST(host_permits_forced_load)
+{
+	size_t len;
+	uint8_t *img = with_vermagic("x", &len);
+	struct module *mod;
+
+	mod_settings.force_load = false;
+	henv.verdict.taints = 1u << MV_TAINT_FORCED_MODULE;
+	ck_assert_int_eq(lt_load(img, len, MV_MODULE_INIT_IGNORE_VERMAGIC, NULL, &mod), 0);
+	ck_assert(mod->taints & (1u << MV_TAINT_FORCED_MODULE));
+	free(img);
+}
+END_TEST
+
 START_TEST(ignore_modversions_needs_force)
 {
 	size_t len;
@@ -611,6 +626,7 @@ int main(void)
 	tcase_add_test(tc, ignore_vermagic_flag);
 	tcase_add_test(tc, no_versions_needs_force);
 	tcase_add_test(tc, ignore_modversions_needs_force);
+	tcase_add_test(tc, host_permits_forced_load);
 	tcase_add_test(tc, taint_proprietary);
 	tcase_add_test(tc, taint_gpl_intree_clean);
 	tcase_add_test(tc, taint_out_of_tree);
