@@ -39,8 +39,6 @@ int authority_cli_option(int argc, char **argv, int *used, char *err, size_t err
 	return ret < 0 ? -1 : ret;
 }
 
-const char authority_cli_help[] = "Module policy (docs/policy.md):\n";
-
 /* A one-line summary of the policy for the log's start entry. */
 static void auth_policy_summary(const struct policy *p, char *out, size_t len)
 {

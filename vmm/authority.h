@@ -53,8 +53,24 @@ struct authority_verdict {
  */
 int authority_cli_option(int argc, char **argv, int *used, char *err, size_t errlen);
 
-/* authority_cli_help: the policy flags' lines for `modvisor run --help`. */
-extern const char authority_cli_help[];
+/* The policy flags' lines in `modvisor run --help` (cmd_run.c's hook). */
+#define RUN_EXTRA_HELP POLICY_CLI_HELP
+
+struct vm;
+
+/*
+ * authority_run_open(vm, kernel): `modvisor run`'s hook before the guest
+ * runs: vm->auth = an authority with the run's policy.  Prints why and
+ * returns -1 when it cannot be set up (the run must stop).
+ */
+int authority_run_open(struct vm *vm, const char *kernel);
+
+/*
+ * authority_run_close(vm, status): `modvisor run`'s hook after the guest
+ * stopped: close the log and print its aggregate.  Returns status, or
+ * MV_EXIT_SETUP when the log could not be completed.
+ */
+int authority_run_close(struct vm *vm, int status);
 
 /*
  * authority_open(out, policy, kernel, err, errlen): the authority for one

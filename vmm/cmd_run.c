@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include "accel.h"
+#include "authority.h"
 #include "boot.h"
 #include "commands.h"
 #include "cpio_write.h"
@@ -508,7 +509,10 @@ static int run_boot(const struct run_opts *o)
 		fprintf(stderr, "modvisor: %s\n", err);
 		goto out_vm;
 	}
+	if (authority_run_open(&vm, kernel))    /* policy, keys, log: before the guest runs */
+		goto out_vm;
 	st = vm_run(&vm);
+	st = authority_run_close(&vm, st);      /* the log's end entry and aggregate */
 out_vm:
 	vm_destroy(&vm);
 out:

@@ -326,20 +326,7 @@ int policy_cli_option(struct policy *p, int argc, char **argv, int *used,
 	return 1;
 }
 
-const char policy_cli_help[] =
-	"  --policy FILE            read policy settings from an INI file (docs/policy.md)\n"
-	"  --sig-enforce[=BOOL]     deny unsigned/unknown/bad signatures (default off)\n"
-	"  --keyring PATH           certificates (DER or PEM): a file or a directory\n"
-	"  --force-load[=BOOL]      permit forced loads, tainting F (default off)\n"
-	"  --digests LIST           sha256 (default), sha384, sha512, or none\n"
-	"  --xxh3-match[=BOOL]      let allow/deny lists name XXH3 digests (default off)\n"
-	"  --log PATH               measurement log (default modvisor.log)\n"
-	"  --log-format FMT         jsonl (default), ima-ascii, ima-binary\n"
-	"  --fsync WHEN             per-entry (default), close, none\n"
-	"  --allow DIGEST           only modules with listed digests load (repeatable)\n"
-	"  --deny DIGEST            modules with this digest never load (repeatable)\n"
-	"  --modules-disabled[=BOOL] every load fails with EPERM\n"
-	"  --enforce-errno E        ENOKEY (default, as the man page) or EKEYREJECTED\n";
+const char policy_cli_help[] = POLICY_CLI_HELP;
 
 bool policy_lookup(const struct policy_list *list, const struct measurement *m)
 {

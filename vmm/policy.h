@@ -80,7 +80,24 @@ int policy_load(struct policy *p, const char *path, char *err, size_t errlen);
 int policy_cli_option(struct policy *p, int argc, char **argv, int *used,
 		      char *err, size_t errlen);
 
-/* policy_cli_help: the lines `modvisor run --help` prints for these flags. */
+/* POLICY_CLI_HELP: the lines `modvisor run --help` prints for these flags. */
+#define POLICY_CLI_HELP                                                          \
+	"  --policy FILE\n      module policy settings from an INI file (docs/policy.md);\n" \
+	"      each setting KEY also has a flag --KEY (with '_' written '-'):\n"   \
+	"  --sig-enforce[=BOOL]\n      deny unsigned, unknown-key and bad signatures (default off)\n" \
+	"  --keyring PATH\n      trusted X.509 certificates, DER or PEM: a file or a directory\n" \
+	"  --force-load[=BOOL]\n      permit forced loads (missing vermagic/__versions), taint F\n" \
+	"  --digests LIST\n      sha256 (default), sha384, sha512 (comma-separated), or none\n" \
+	"  --xxh3-match[=BOOL]\n      let allow/deny lists name XXH3 digests (default off)\n" \
+	"  --log PATH\n      measurement log (default modvisor.log)\n"                \
+	"  --log-format FMT\n      jsonl (default), ima-ascii or ima-binary\n"        \
+	"  --fsync WHEN\n      per-entry (default), close or none\n"                  \
+	"  --allow DIGEST\n      only modules with a listed digest load (repeatable)\n" \
+	"  --deny DIGEST\n      modules with this digest never load (repeatable)\n"    \
+	"  --modules-disabled[=BOOL]\n      every load fails with EPERM\n"             \
+	"  --enforce-errno E\n      ENOKEY (default, as the man page) or EKEYREJECTED\n"
+
+/* policy_cli_help: POLICY_CLI_HELP as a string object. */
 extern const char policy_cli_help[];
 
 /* policy_lookup(list, m): true when the measurement matches an entry. */
