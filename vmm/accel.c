@@ -1,18 +1,17 @@
 /* accel.c: --accel parsing and the probe VM that decides whether /dev/kvm is usable. */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/time.h>
 #include <linux/kvm.h>
 #include "accel.h"
 #include "kvm.h"
 #include "mem.h"
 #include "vm.h"
+#include "watchdog.h"
 #include "modvisor/abi/bootinfo.h"
 
 int accel_parse(const char *s, enum accel_mode *out)
@@ -71,15 +70,6 @@ __asm__(".pushsection .rodata\n"
 	"1:	jmp 1b\n"
 	"probe_u_end:\n"
 	".popsection\n");
-
-static struct kvm_run *volatile probe_run;
-
-static void probe_alarm(int sig)
-{
-	(void)sig;
-	if (probe_run)
-		probe_run->immediate_exit = 1;
-}
 
 /* probe_memory(m): page tables (user-accessible 2 MiB page), GDT, code. */
 static void probe_memory(struct guest_mem *m)
@@ -172,7 +162,7 @@ static int probe_loop(int fd, struct kvm_run *run, char *why, size_t len)
 
 	for (;;) {
 		if (ioctl(fd, KVM_RUN, 0) < 0) {
-			if (errno == EINTR && run->immediate_exit) {
+			if (errno == EINTR && watchdog_fired()) {
 				snprintf(why, len, "the probe VM did not finish within %d s "
 					 "(step %d of 2)", PROBE_DEADLINE_S, step);
 				return -1;
@@ -202,8 +192,6 @@ static int probe_loop(int fd, struct kvm_run *run, char *why, size_t len)
 /* probe_run_vm(kvm_fd, vm_fd, m, why, len): one vCPU under the deadline. */
 static int probe_run_vm(int kvm_fd, int vm_fd, char *why, size_t len)
 {
-	struct sigaction sa = { .sa_handler = probe_alarm }, old;
-	struct itimerval it = { .it_value = { PROBE_DEADLINE_S, 0 } }, off = { 0 };
 	size_t run_size;
 	void *run;
 	int fd, rc;
@@ -216,14 +204,12 @@ static int probe_run_vm(int kvm_fd, int vm_fd, char *why, size_t len)
 		snprintf(why, len, "cannot put the probe vCPU in long mode: %s", strerror(-rc));
 		goto out;
 	}
-	probe_run = run;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGALRM, &sa, &old);
-	setitimer(ITIMER_REAL, &it, NULL);
-	rc = probe_loop(fd, run, why, len);
-	setitimer(ITIMER_REAL, &off, NULL);
-	sigaction(SIGALRM, &old, NULL);
-	probe_run = NULL;
+	rc = watchdog_arm(run, PROBE_DEADLINE_S * 1000ul);
+	if (rc == 0)
+		rc = probe_loop(fd, run, why, len);
+	else
+		snprintf(why, len, "cannot arm the probe's deadline: %s", strerror(-rc));
+	watchdog_disarm();
 out:
 	munmap(run, run_size);
 	close(fd);

@@ -12,6 +12,7 @@ static const char main_exit_table[] =
 	"Exit status of `run` (the guest's own status, 0-255, unless the VM stops\n"
 	"for another reason; a diagnostic on stderr then names the cause):\n"
 	"    2  bad command line\n"
+	"  110  the --timeout watchdog stopped a guest that ran too long\n"
 	"  112  unknown hypercall number\n"
 	"  113  hypercall GPA or length outside guest RAM, or overflowing\n"
 	"  114  hypercall struct with a wrong abi_version or size\n"

@@ -5,6 +5,7 @@
 #include <sys/ioctl.h>
 #include "hypercall.h"
 #include "vm.h"
+#include "watchdog.h"
 
 static const char *const internal_suberrors[] = {
 	[KVM_INTERNAL_ERROR_EMULATION] = "instruction emulation failed",
@@ -113,9 +114,18 @@ int vm_run(struct vm *vm)
 {
 	struct vcpu *v = &vm->vcpu[0];
 	struct kvm_run *run = v->run;
+	int rc = watchdog_arm(run, vm->timeout_s * 1000ul);
 
+	if (rc < 0)
+		vm_fail(vm, MV_EXIT_SETUP, "cannot arm the --timeout watchdog: %s",
+			strerror(-rc));
 	while (!vm->stopped) {
 		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
+			if (errno == EINTR && watchdog_fired()) {
+				vm_fail(vm, MV_EXIT_TIMEOUT, "watchdog: the guest was still "
+					"running after --timeout %u s (looping?)", vm->timeout_s);
+				break;
+			}
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
 			vm_fail(vm, MV_EXIT_SETUP, "KVM_RUN: %s", strerror(errno));
@@ -125,6 +135,7 @@ int vm_run(struct vm *vm)
 			vm->exits[run->exit_reason]++;
 		vm_handle_exit(vm, run);
 	}
+	watchdog_disarm();
 	if (vm->why[0])
 		vcpu_report(vm, v);
 	return vm->status;

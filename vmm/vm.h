@@ -18,6 +18,7 @@
  */
 enum mv_exit {
 	MV_EXIT_USAGE        = 2,    /* bad command line */
+	MV_EXIT_TIMEOUT      = 110,  /* the watchdog: ran longer than run --timeout */
 	MV_EXIT_HC_UNKNOWN   = 112,  /* unknown hypercall number */
 	MV_EXIT_HC_BAD_GPA   = 113,  /* GPA/length outside guest RAM or overflowing */
 	MV_EXIT_HC_BAD_HDR   = 114,  /* wrong abi_version or size in the header */
@@ -59,6 +60,7 @@ struct vm {
 	uint64_t hypercalls[MV_HC_COUNT]; /* hypercalls by number */
 
 	uint32_t boot_flags;         /* MV_BOOT_F_* put in the boot info */
+	unsigned timeout_s;          /* watchdog: stop after this long; 0 = never */
 	struct authority *auth;      /* module-load authority, or NULL */
 };
 
