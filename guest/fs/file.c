@@ -82,6 +82,8 @@ void vfs_file_put(struct file *f)
 		f->ops->release(f);
 	if (f->writable)
 		f->inode->writers--;
+	if (f->denies_write)
+		vfs_allow_write(f->inode);
 	vfs_inode_put(f->inode);
 	kfree(f->path);
 	kfree(f);
@@ -225,6 +227,11 @@ int vfs_open_exec(struct vfs_proc *p, const char *path, struct file **out)
 		vfs_file_put(f);
 		return -EACCES;
 	}
+	if ((err = vfs_deny_write(f->inode)) < 0) {
+		vfs_file_put(f);
+		return err;
+	}
+	f->denies_write = true;
 	*out = f;
 	return 0;
 }

@@ -110,6 +110,7 @@ struct file {
 	uint32_t flags;             /* O_* status flags and access mode */
 	uint32_t refs;              /* fds and kernel users sharing it */
 	bool readable, writable;    /* from the access mode; O_PATH: neither */
+	bool denies_write;          /* an executable: vfs_allow_write at release */
 	char *path;                 /* absolute path it was opened by */
 	void *priv;                 /* per-open state of the ops */
 };
@@ -174,7 +175,9 @@ int vfs_open(struct vfs_proc *p, int dirfd, const char *path, uint32_t flags,
 
 /*
  * (p, path, out): open an executable for execve: follows symlinks; EACCES
- * unless it is a regular file with at least one x bit (even for root).
+ * unless it is a regular file with at least one x bit (even for root);
+ * ETXTBSY while it is open for writing.  Like Linux, the file then denies
+ * writers (their open gets ETXTBSY) until its last reference is dropped.
  */
 int vfs_open_exec(struct vfs_proc *p, const char *path, struct file **out);
 

@@ -96,6 +96,7 @@ static void errno_basics(void)
 	expect_err("exec a file without x bits: EACCES", execve("/etc/passwd", argv, NULL), EACCES);
 	expect_err("exec a directory: EACCES", execve("/tmp", argv, NULL), EACCES);
 	expect_err("exec a missing file: ENOENT", execve("/no/such", argv, NULL), ENOENT);
+	expect_err("write the running executable: ETXTBSY", open("/proc/self/exe", O_WRONLY), ETXTBSY);
 	expect_err("unimplemented syscall (swapon): ENOSYS", syscall(SYS_swapon, "/x", 0), ENOSYS);
 	expect_err("out-of-range syscall 1000: ENOSYS", syscall(1000), ENOSYS);
 }

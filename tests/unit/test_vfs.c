@@ -322,6 +322,27 @@ START_TEST(test_writers_and_etxtbsy)
 }
 END_TEST
 
+/* A running executable refuses writers, and an open-for-write file refuses exec. */
+START_TEST(test_exec_etxtbsy)
+{
+	struct file *exe, *w;
+	ck_assert_int_eq(put_file("/prog", "ELF"), 0);
+	struct inode *i;
+	ck_assert_int_eq(vfs_lookup(proc, AT_FDCWD, "/prog", 0, &i), 0);
+	i->mode |= 0111;
+	vfs_inode_put(i);
+	ck_assert_int_eq(vfs_open_exec(proc, "/prog", &exe), 0);
+	ck_assert_int_eq(open_err("/prog", O_WRONLY), -ETXTBSY);
+	ck_assert_int_eq(open_err("/prog", O_RDONLY), 0);
+	vfs_file_put(exe);
+	ck_assert_int_eq(vfs_open(proc, AT_FDCWD, "/prog", O_WRONLY, 0, &w), 0);
+	ck_assert_int_eq(vfs_open_exec(proc, "/prog", &exe), -ETXTBSY);
+	vfs_file_put(w);
+	ck_assert_int_eq(vfs_open_exec(proc, "/prog", &exe), 0);
+	vfs_file_put(exe);
+}
+END_TEST
+
 START_TEST(test_read_whole)
 {
 	struct file *f;
@@ -584,6 +605,7 @@ static Suite *vfs_suite(void)
 	tcase_add_test(tc[1], test_permissions);
 	tcase_add_test(tc[1], test_cwd_path);
 	tcase_add_test(tc[2], test_writers_and_etxtbsy);
+	tcase_add_test(tc[2], test_exec_etxtbsy);
 	tcase_add_test(tc[2], test_read_whole);
 	tcase_add_test(tc[2], test_unlinked_file_stays_readable);
 	tcase_add_test(tc[2], test_fd_table);
