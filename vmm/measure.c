@@ -81,48 +81,52 @@ static const EVP_MD *measure_md(enum measure_algo a)
 	return md[a];
 }
 
-static void measure_free_ctx(EVP_MD_CTX *ctx[MEASURE_NALGOS])
-{
-	for (int a = 0; a < MEASURE_NALGOS; a++)
-		EVP_MD_CTX_free(ctx[a]);
-}
+/*
+ * Contexts are kept per thread and reused: allocating them per image costs
+ * more than hashing a 4 KiB module.
+ */
+static __thread EVP_MD_CTX *measure_ctx[MEASURE_NALGOS];
+static __thread XXH3_state_t *measure_xs;
 
-int measure_buf(const void *buf, size_t len, measure_set set, struct measurement *out)
+static int measure_begin(measure_set set)
 {
-	EVP_MD_CTX *ctx[MEASURE_NALGOS] = { 0 };
-	XXH3_state_t *xs = XXH3_createState();
-	const uint8_t *p = buf;
-	int ret = -EIO;
-
-	memset(out, 0, sizeof(*out));
-	out->set = set;
-	if (!xs)
+	if (!measure_xs && !(measure_xs = XXH3_createState()))
 		return -ENOMEM;
-	XXH3_128bits_reset(xs);
+	XXH3_128bits_reset(measure_xs);
 	for (int a = 0; a < MEASURE_NALGOS; a++) {
 		if (!(set & (1u << a)))
 			continue;
 		const EVP_MD *md = measure_md((enum measure_algo)a);
-		ctx[a] = EVP_MD_CTX_new();
-		if (!md || !ctx[a] || !EVP_DigestInit_ex(ctx[a], md, NULL))
-			goto out;
+		if (!measure_ctx[a] && !(measure_ctx[a] = EVP_MD_CTX_new()))
+			return -ENOMEM;
+		if (!md || !EVP_DigestInit_ex(measure_ctx[a], md, NULL))
+			return -EIO;
 	}
+	return 0;
+}
+
+int measure_buf(const void *buf, size_t len, measure_set set, struct measurement *out)
+{
+	const uint8_t *p = buf;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	out->set = set;
+	ret = measure_begin(set);
+	if (ret < 0)
+		return ret;
 	for (size_t off = 0; off < len; off += MEASURE_CHUNK) {
 		size_t n = len - off < MEASURE_CHUNK ? len - off : MEASURE_CHUNK;
-		XXH3_128bits_update(xs, p + off, n);
+		XXH3_128bits_update(measure_xs, p + off, n);
 		for (int a = 0; a < MEASURE_NALGOS; a++)
-			if (ctx[a] && !EVP_DigestUpdate(ctx[a], p + off, n))
-				goto out;
+			if ((set & (1u << a)) && !EVP_DigestUpdate(measure_ctx[a], p + off, n))
+				return -EIO;
 	}
-	XXH128_canonicalFromHash((XXH128_canonical_t *)out->xxh3, XXH3_128bits_digest(xs));
+	XXH128_canonicalFromHash((XXH128_canonical_t *)out->xxh3, XXH3_128bits_digest(measure_xs));
 	for (int a = 0; a < MEASURE_NALGOS; a++)
-		if (ctx[a] && !EVP_DigestFinal_ex(ctx[a], out->digest[a], NULL))
-			goto out;
-	ret = 0;
-out:
-	measure_free_ctx(ctx);
-	XXH3_freeState(xs);
-	return ret;
+		if ((set & (1u << a)) && !EVP_DigestFinal_ex(measure_ctx[a], out->digest[a], NULL))
+			return -EIO;
+	return 0;
 }
 
 void measure_hex(const uint8_t *bytes, size_t n, char *out)
