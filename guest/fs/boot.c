@@ -295,6 +295,7 @@ void fs_boot(const struct mv_bootinfo *bi)
 	char err[256];
 
 	vfs_init(bi->flags);
+	procfs_set_mem_total(bi->mem_size);
 	if (bi->cmdline && bi->cmdline_len < MV_CMDLINE_MAX)
 		procfs_set_cmdline(phys_to_virt(bi->cmdline), bi->cmdline_len);
 	if (!bi->initrd || !bi->initrd_len)

@@ -81,6 +81,7 @@ extern const struct file_ops pseudo_file_ops;
 long pseudo_readlink(struct inode *inode, char *buf, size_t size);
 void procfs_init(uint32_t boot_flags);
 void procfs_set_cmdline(const char *s, size_t len);
+void procfs_set_mem_total(uint64_t bytes);
 
 /* console.c: the character device behind fds 0, 1, 2. */
 extern const struct file_ops console_ops;

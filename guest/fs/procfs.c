@@ -7,6 +7,7 @@ static struct inode *proc_dir, *sys_dir;
 static unsigned long taint_mask;
 static int modules_disabled;
 static char *proc_cmdline;
+static uint64_t mem_total;
 static pseudo_show_fn modules_show;
 static void *modules_priv;
 
@@ -127,6 +128,37 @@ static int show_self_exe(struct pseudo_buf *out, void *priv)
 	return pbuf_write(out, p->exe->path, strlen(p->exe->path));
 }
 
+/* /proc/meminfo: the few lines busybox's free reads. */
+static int show_meminfo(struct pseudo_buf *out, void *priv)
+{
+#ifdef __MODVISOR_GUEST__
+	uint64_t free_kb = (uint64_t)page_free_count() * 4;
+#else
+	uint64_t free_kb = 0;
+#endif
+	(void)priv;
+	return pbuf_printf(out, "MemTotal:       %8llu kB\nMemFree:        %8llu kB\n"
+			   "MemAvailable:   %8llu kB\nBuffers:               0 kB\n"
+			   "Cached:                0 kB\nSwapTotal:             0 kB\n"
+			   "SwapFree:              0 kB\n",
+			   (unsigned long long)(mem_total / 1024), (unsigned long long)free_kb,
+			   (unsigned long long)free_kb);
+}
+
+/* /proc/mounts: the one ramfs and the two pseudo trees. */
+static int show_mounts(struct pseudo_buf *out, void *priv)
+{
+	(void)priv;
+	return pbuf_printf(out, "rootfs / rootfs rw 0 0\nproc /proc proc rw 0 0\n"
+			   "sysfs /sys sysfs rw 0 0\n");
+}
+
+/* procfs_set_mem_total(bytes): guest RAM for /proc/meminfo. */
+void procfs_set_mem_total(uint64_t bytes)
+{
+	mem_total = bytes;
+}
+
 /* procfs_set_cmdline(s): the kernel command line for /proc/cmdline. */
 void procfs_set_cmdline(const char *s, size_t len)
 {
@@ -136,6 +168,12 @@ void procfs_set_cmdline(const char *s, size_t len)
 		return;
 	memcpy(proc_cmdline, s, len);
 	proc_cmdline[len] = '\0';
+}
+
+static int show_self_mounts(struct pseudo_buf *out, void *priv)
+{
+	(void)priv;
+	return pbuf_printf(out, "/proc/mounts");
 }
 
 /* procfs_init(boot_flags): create /proc and /sys under the root. */
@@ -152,6 +190,9 @@ void procfs_init(uint32_t boot_flags)
 	pseudo_create_file(proc_dir, "version", 0444, show_version, NULL, NULL);
 	pseudo_create_file(proc_dir, "cmdline", 0444, show_cmdline, NULL, NULL);
 	pseudo_create_file(proc_dir, "modules", 0444, show_modules, NULL, NULL);
+	pseudo_create_file(proc_dir, "meminfo", 0444, show_meminfo, NULL, NULL);
+	pseudo_create_file(proc_dir, "mounts", 0444, show_mounts, NULL, NULL);
+	pseudo_create_link(self, "mounts", show_self_mounts, NULL);
 	kern = pseudo_mkdir(pseudo_mkdir(proc_dir, "sys", 0555), "kernel", 0555);
 	pseudo_create_file(kern, "tainted", 0644, show_tainted, store_tainted, NULL);
 	pseudo_create_file(kern, "modules_disabled", 0644, show_modules_disabled,
