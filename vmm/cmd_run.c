@@ -41,6 +41,7 @@ static int opt_accel(struct run_opts *o, const char *v, char *e, size_t n);
 static int opt_cmdline(struct run_opts *o, const char *v, char *e, size_t n);
 static int opt_add(struct run_opts *o, const char *v, char *e, size_t n);
 static int opt_cmd(struct run_opts *o, const char *v, char *e, size_t n);
+static int opt_timeout(struct run_opts *o, const char *v, char *e, size_t n);
 static int opt_help(struct run_opts *o, const char *v, char *e, size_t n);
 
 /*
@@ -71,6 +72,9 @@ static int opt_help(struct run_opts *o, const char *v, char *e, size_t n);
 	  "      '...' groups literally, \"...\" groups with \\\" and \\\\ escapes,\n" \
 	  "      a \\ outside quotes escapes the next character; no other shell\n" \
 	  "      syntax.  The status is that of the first command that failed")  \
+	X("--timeout", " SECONDS", OPT_PLAIN, opt_timeout,                     \
+	  "watchdog: stop the guest with status 110 if it still runs after\n"   \
+	  "      SECONDS of wall-clock time (default 0: no limit)")               \
 	X("--help", "", OPT_FLAG, opt_help, "show this help")
 
 #define RUN_OPT_ENTRY(n_, a_, k_, f_, h_) { n_, a_, k_, f_ },
@@ -175,6 +179,22 @@ static int opt_cmd(struct run_opts *o, const char *v, char *e, size_t n)
 	if (!c || run_split_words(v, c, e, n))
 		return -1;
 	o->ncmds++;
+	return 0;
+}
+
+static int opt_timeout(struct run_opts *o, const char *v, char *e, size_t n)
+{
+	char *end;
+	unsigned long long s;
+
+	errno = 0;
+	s = strtoull(v, &end, 10);
+	if (errno || end == v || *end || v[0] == '-' || s > RUN_MAX_TIMEOUT_S) {
+		snprintf(e, n, "--timeout '%s': want whole seconds from 0 (no limit) to %u",
+			 v, RUN_MAX_TIMEOUT_S);
+		return -1;
+	}
+	o->timeout_s = (unsigned)s;
 	return 0;
 }
 
@@ -504,6 +524,7 @@ static int run_boot(const struct run_opts *o)
 		goto out;
 	if (vm_create(&vm, o->mem_mib << 20))
 		goto out;
+	vm.timeout_s = o->timeout_s;
 	if (kernel_load_file(kernel, &vm.mem, &ki, err, sizeof(err)) ||
 	    boot_prepare(&vm, &ki, &bs, err, sizeof(err))) {
 		fprintf(stderr, "modvisor: %s\n", err);

@@ -8,6 +8,7 @@
 #include "boot.h"
 
 #define RUN_DEFAULT_MEM_MIB  128u
+#define RUN_MAX_TIMEOUT_S    (7u * 24 * 3600)   /* --timeout's largest value */
 
 /* One --add HOSTPATH:GUESTPATH. */
 struct run_add {
@@ -22,6 +23,7 @@ struct run_opts {
 	uint64_t mem_mib;
 	enum accel_mode accel;
 	int help;                /* --help was given */
+	unsigned timeout_s;      /* --timeout: watchdog limit, 0 = none */
 	struct run_add *adds;
 	int nadds;
 	struct boot_cmd *cmds;   /* -c strings (split) and the -- command */

@@ -8,3 +8,21 @@ $(BUILD)/images/testguests/%.elf: images/testguests/tg.S images/testguests/tg.ld
 	$(call msg,TESTGST,$@)mkdir -p $(@D) && \
 	$(GUEST_CC) $(GUEST_ASFLAGS) -DTG_CASE_$* -c $< -o $(@:.elf=.o) && \
 	$(GUEST_LD) -nostdlib -T images/testguests/tg.ld -o $@ $(@:.elf=.o)
+
+# Hostile guests for tests/e2e/t-hostile.sh: hostile.S built once per -DHG_CASE_x.
+HG_CASES := arg_past_ram arg_straddle arg_top \
+            con_buf_straddle con_buf_wrap con_len_huge con_max_ok con_bad_stream \
+            load_img_past_ram load_img_straddle load_img_wrap load_file_straddle \
+            load_file_wrap load_len0 load_too_big load_bad_source load_bad_flags \
+            event_unknown_id event_bad_kind nr_7 nr_20 \
+            hdr_abi0 hdr_abi2 hdr_size0 hdr_size_huge hdr_load_size hdr_event_size \
+            io_inb io_outw io_inl_hc io_outb_hc io_outl_end io_rep_outs \
+            mmio_read mmio_past_ram storm_nop storm_console storm_load race_flip \
+            forge nonul fault_garbage exit_big exit_neg bootinfo_sane loop loop_hc
+HG_ELFS  := $(HG_CASES:%=$(BUILD)/images/testguests/hg-%.elf)
+IMAGES   += $(HG_ELFS)
+
+$(BUILD)/images/testguests/hg-%.elf: images/testguests/hostile.S images/testguests/tg.ld
+	$(call msg,TESTGST,$@)mkdir -p $(@D) && \
+	$(GUEST_CC) $(GUEST_ASFLAGS) -DHG_CASE_$* -c $< -o $(@:.elf=.o) && \
+	$(GUEST_LD) -nostdlib -T images/testguests/tg.ld -o $@ $(@:.elf=.o)

@@ -1,0 +1,473 @@
+/*
+ * hostile.S: ring-0 guests that attack the host, one per -DHG_CASE_x, for
+ * tests/e2e/t-hostile.sh.  Each forges what a compromised guest kernel could
+ * send: bad GPAs and lengths in every nested buffer, unknown numbers, wrong
+ * headers, stray port I/O and MMIO, storms, changing images, names that try
+ * to forge log lines, garbage fault reports.  The VMM must stop the VM with
+ * a documented status (docs/hypercall-abi.md) or return an error, and keep
+ * its measurement log verifiable.  The suite boots them with --mem 16, so
+ * guest RAM ends at GPA 0x1000000.  ABI numbers and offsets are written out
+ * on purpose: these guests forge bytes (offsets as in the ABI headers).
+ */
+#define VBASE      0xffffffff80000000
+#define RAM_END    0x1000000
+#define HC_PORT    0x500
+#define HC_CONSOLE 0
+#define HC_EXIT    1
+#define HC_FAULT   2
+#define HC_NOP     3
+#define HC_LOAD    4
+#define HC_EVENT   5
+#define ABI        1
+
+/* struct mv_hc_module_load (328 bytes) and mv_hc_module_event (104) */
+#define ML_IMAGE   16
+#define ML_LEN     24
+#define ML_FILE    32
+#define ML_FLEN    40
+#define ML_SOURCE  48
+#define ML_FLAGS   52
+#define ML_PATH    56
+#define ML_ERRNO   316
+#define ML_ID      324
+#define EV_ID      16
+#define EV_KIND    20
+#define EV_NAME    32
+
+/* HC nr, sym: hypercall nr with the struct at sym (GPA = vaddr - VBASE). */
+.macro HC nr, sym
+	movabs $\sym, %rax
+	movabs $VBASE, %rdx
+	sub %rdx, %rax
+	mov $(HC_PORT + \nr), %dx
+	out %eax, %dx
+.endm
+
+/* HC_GPA nr, gpa: hypercall nr with a raw argument GPA. */
+.macro HC_GPA nr, gpa
+	mov $\gpa, %eax
+	mov $(HC_PORT + \nr), %dx
+	out %eax, %dx
+.endm
+
+/* GPA sym, reg: reg = the GPA of sym (clobbers %rdx). */
+.macro GPA sym, reg
+	movabs $\sym, \reg
+	movabs $VBASE, %rdx
+	sub %rdx, \reg
+.endm
+
+.macro HDR size
+	.long ABI, \size, 0, 0
+.endm
+
+/* SETQ sym, off, val: 64-bit store of val at sym+off. */
+.macro SETQ sym, off, val
+	movabs $\sym, %rdi
+	movabs $\val, %rax
+	mov %rax, \off(%rdi)
+.endm
+
+/* SETL sym, off, val: 32-bit store of val at sym+off. */
+.macro SETL sym, off, val
+	movabs $\sym, %rdi
+	movl $\val, \off(%rdi)
+.endm
+
+	.text
+	.globl _start
+_start:
+	movabs $stack_top, %rsp
+	mov %rdi, %r15                   /* GPA of struct mv_bootinfo */
+
+/* ---- the argument struct's own GPA ------------------------------------- */
+#if defined(HG_CASE_arg_past_ram)
+	HC_GPA HC_CONSOLE, RAM_END
+#elif defined(HG_CASE_arg_straddle)
+	HC_GPA HC_CONSOLE, (RAM_END-16)  /* a 32-byte struct, half outside */
+#elif defined(HG_CASE_arg_top)
+	HC_GPA HC_EXIT, 0xffffffff
+
+/* ---- MV_HC_CONSOLE's buffer and length --------------------------------- */
+#elif defined(HG_CASE_con_buf_straddle)
+	SETQ con, 16, (RAM_END-8)
+	SETL con, 24, 16
+	HC HC_CONSOLE, con
+#elif defined(HG_CASE_con_buf_wrap)
+	SETQ con, 16, 0xffffffffffffffff
+	SETL con, 24, 2
+	HC HC_CONSOLE, con
+#elif defined(HG_CASE_con_len_huge)
+	SETL con, 24, 0xffffffff
+	HC HC_CONSOLE, con
+#elif defined(HG_CASE_con_max_ok)
+	SETQ con, 16, 0x200000           /* our own code: 64 KiB of bytes */
+	SETL con, 24, 0x10000            /* exactly MV_CONSOLE_MAX */
+	HC HC_CONSOLE, con
+	movabs $con, %rdi
+	mov 8(%rdi), %eax                /* hdr.ret */
+	jmp exit_eax
+#elif defined(HG_CASE_con_bad_stream)
+	SETL con, 28, 0
+	HC HC_CONSOLE, con
+
+/* ---- MV_HC_MODULE_LOAD's image and file -------------------------------- */
+#elif defined(HG_CASE_load_img_past_ram)
+	mov $RAM_END + 0x1000000, %rdi
+	mov $16, %esi
+	call load
+#elif defined(HG_CASE_load_img_straddle)
+	mov $RAM_END - 0x1000, %rdi
+	mov $0x2000, %esi
+	call load
+#elif defined(HG_CASE_load_img_wrap)
+	movabs $0xfffffffffffff000, %rdi
+	mov $0x2000, %esi
+	call load
+#elif defined(HG_CASE_load_file_straddle)
+	SETQ ml, ML_FILE, (RAM_END-0x100)
+	SETQ ml, ML_FLEN, 0x200
+	call load_img
+#elif defined(HG_CASE_load_file_wrap)
+	SETQ ml, ML_FILE, 0xffffffffffffff00
+	SETQ ml, ML_FLEN, 0x200
+	call load_img
+#elif defined(HG_CASE_load_len0)
+	GPA img, %rdi
+	xor %esi, %esi
+	call load
+	jmp exit_eax                     /* the verdict's errno */
+#elif defined(HG_CASE_load_too_big)
+	xor %edi, %edi
+	mov $0x4000001, %esi             /* MV_MODLOAD_IMAGE_MAX + 1 */
+	call load
+	jmp exit_eax
+#elif defined(HG_CASE_load_bad_source)
+	SETL ml, ML_SOURCE, 3
+	call load_img
+#elif defined(HG_CASE_load_bad_flags)
+	SETL ml, ML_FLAGS, 0x80
+	call load_img
+
+/* ---- MV_HC_MODULE_EVENT ------------------------------------------------- */
+#elif defined(HG_CASE_event_unknown_id)
+	call load_img                    /* issues load_id 1 */
+	SETL ev, EV_ID, 0xdeadbeef
+	SETL ev, EV_KIND, 1
+	HC HC_EVENT, ev
+	mov $0, %eax
+	jmp exit_eax
+#elif defined(HG_CASE_event_bad_kind)
+	SETL ev, EV_KIND, 99
+	HC HC_EVENT, ev
+
+/* ---- unknown numbers, wrong headers -------------------------------------- */
+#elif defined(HG_CASE_nr_7)
+	HC 7, con                        /* the first number after MV_HC_BENCH */
+#elif defined(HG_CASE_nr_20)
+	HC 20, con
+#elif defined(HG_CASE_hdr_abi0)
+	SETL con, 0, 0
+	HC HC_CONSOLE, con
+#elif defined(HG_CASE_hdr_abi2)
+	SETL con, 0, 2                   /* a future ABI */
+	HC HC_CONSOLE, con
+#elif defined(HG_CASE_hdr_size0)
+	SETL con, 4, 0
+	HC HC_CONSOLE, con
+#elif defined(HG_CASE_hdr_size_huge)
+	SETL con, 4, 0xffffffff
+	HC HC_CONSOLE, con
+#elif defined(HG_CASE_hdr_load_size)
+	SETL ml, 4, 320
+	call load_img
+#elif defined(HG_CASE_hdr_event_size)
+	SETL ev, 4, 112
+	HC HC_EVENT, ev
+
+/* ---- port I/O that is not a hypercall ------------------------------------ */
+#elif defined(HG_CASE_io_inb)
+	inb $0x60, %al
+#elif defined(HG_CASE_io_outw)
+	mov $0x80, %dx
+	outw %ax, %dx
+#elif defined(HG_CASE_io_inl_hc)
+	mov $HC_PORT, %dx
+	inl %dx, %eax
+#elif defined(HG_CASE_io_outb_hc)
+	mov $HC_PORT, %dx
+	outb %al, %dx
+#elif defined(HG_CASE_io_outl_end)
+	GPA con, %rax
+	mov $0x520, %dx                  /* MV_HC_PIO_END: one past the range */
+	out %eax, %dx
+#elif defined(HG_CASE_io_rep_outs)
+	movabs $two_gpas, %rsi
+	mov $2, %ecx
+	mov $HC_PORT, %dx
+	rep outsl
+
+/* ---- MMIO where there is no RAM ----------------------------------------- */
+#elif defined(HG_CASE_mmio_read)
+	movabs $(VBASE + 0x7000), %rax   /* boot PD for 3-4 GiB, entry 0 */
+	mov $(0xc0000000 | 0x83), %ecx
+	movq %rcx, (%rax)
+	mov $0xc0000000, %eax
+	invlpg (%rax)
+	movl (%rax), %eax
+#elif defined(HG_CASE_mmio_past_ram)
+	movabs $(VBASE + 0x4000 + 8 * 8), %rax   /* boot PD 0, entry 8: 16 MiB */
+	mov $(RAM_END | 0x83), %ecx
+	movq %rcx, (%rax)
+	mov $RAM_END, %eax
+	invlpg (%rax)
+	movq %rcx, (%rax)
+
+/* ---- storms ------------------------------------------------------------- */
+#elif defined(HG_CASE_storm_nop)
+	mov $100000, %r12d
+1:	HC HC_NOP, nop
+	dec %r12d
+	jnz 1b
+	xor %eax, %eax
+	jmp exit_eax
+#elif defined(HG_CASE_storm_console)
+	SETQ con, 16, 0
+	mov $10000, %r12d
+	GPA storm_line, %rax
+	movabs $con, %rdi
+	mov %rax, 16(%rdi)
+	movl $(storm_line_end - storm_line), 24(%rdi)
+1:	HC HC_CONSOLE, con
+	dec %r12d
+	jnz 1b
+	xor %eax, %eax
+	jmp exit_eax
+#elif defined(HG_CASE_storm_load)
+	mov $3000, %r12d
+1:	GPA img, %rdi
+	mov $64, %esi
+	call load
+	mov %ebx, %edi
+	mov $2, %esi                     /* MV_MODEV_LOAD_FAILED */
+	call event
+	dec %r12d
+	jnz 1b
+	xor %eax, %eax
+	jmp exit_eax
+
+/* ---- the image changes between two loads (copy-once) ---------------------- */
+#elif defined(HG_CASE_race_flip)
+	GPA img, %rdi
+	mov $4096, %esi
+	call load                        /* 4096 zero bytes */
+	movabs $img, %rdi
+	movb $1, (%rdi)
+	GPA img, %rdi
+	mov $4096, %esi
+	call load                        /* 0x01 then 4095 zero bytes */
+	xor %eax, %eax
+	jmp exit_eax
+
+/* ---- names that try to forge log lines ------------------------------------ */
+#elif defined(HG_CASE_forge)
+	movabs $forge_path, %rsi
+	movabs $ml + ML_PATH, %rdi
+	mov $(forge_path_end - forge_path), %ecx
+	rep movsb
+	SETL ml, ML_SOURCE, 2            /* finit_module: the path is logged */
+	GPA img, %rdi
+	mov $64, %esi
+	call load
+	movabs $forge_name, %rsi
+	movabs $ev + EV_NAME, %rdi
+	mov $(forge_name_end - forge_name), %ecx
+	rep movsb
+	mov %ebx, %edi
+	mov $1, %esi                     /* MV_MODEV_LOADED */
+	call event
+	xor %eax, %eax
+	jmp exit_eax
+#elif defined(HG_CASE_nonul)
+	movabs $ml + ML_PATH, %rdi       /* 256 'A's: no NUL anywhere */
+	mov $'A', %al
+	mov $256, %ecx
+	rep stosb
+	movabs $ev + EV_NAME, %rdi       /* 56 'B's */
+	mov $'B', %al
+	mov $56, %ecx
+	rep stosb
+	SETL ml, ML_SOURCE, 2
+	GPA img, %rdi
+	mov $64, %esi
+	call load
+	mov %ebx, %edi
+	mov $1, %esi
+	call event
+	xor %eax, %eax
+	jmp exit_eax
+
+/* ---- garbage fault report, exit statuses --------------------------------- */
+#elif defined(HG_CASE_fault_garbage)
+	HC HC_FAULT, fault
+#elif defined(HG_CASE_exit_big)
+	mov $0x12345, %eax               /* only the low 8 bits count: 0x45 */
+	jmp exit_eax
+#elif defined(HG_CASE_exit_neg)
+	mov $-1, %eax
+	jmp exit_eax
+
+/* ---- the boot info the VMM gave us is consistent ------------------------- */
+#elif defined(HG_CASE_bootinfo_sane)
+	call bootinfo_check
+	jmp exit_eax
+
+/* ---- loops for the watchdog --------------------------------------------- */
+#elif defined(HG_CASE_loop)
+1:	jmp 1b
+#elif defined(HG_CASE_loop_hc)
+1:	HC HC_NOP, nop
+	jmp 1b
+#else
+#error "unknown HG_CASE"
+#endif
+	/* Reached only when the host let a hostile request through. */
+	mov $1, %eax
+	jmp exit_eax
+
+/* exit_eax: MV_HC_EXIT with status %eax. */
+exit_eax:
+	movabs $exit_n, %rdi
+	mov %eax, 16(%rdi)
+	HC HC_EXIT, exit_n
+1:	jmp 1b
+
+/*
+ * load: MV_HC_MODULE_LOAD of image GPA %rdi, length %rsi with the rest of
+ * ml as it is; returns %eax = verdict_errno, %ebx = load_id.
+ * load_img: the same for the 64-byte image img.
+ */
+load_img:
+	GPA img, %rdi
+	mov $64, %esi
+load:
+	movabs $ml, %r8
+	mov %rdi, ML_IMAGE(%r8)
+	mov %rsi, ML_LEN(%r8)
+	HC HC_LOAD, ml
+	movabs $ml, %r8
+	mov ML_ERRNO(%r8), %eax
+	mov ML_ID(%r8), %ebx
+	ret
+
+/* event: MV_HC_MODULE_EVENT for load_id %edi, event %esi, name as in ev. */
+event:
+	movabs $ev, %r8
+	mov %edi, EV_ID(%r8)
+	mov %esi, EV_KIND(%r8)
+	HC HC_EVENT, ev
+	ret
+
+#if defined(HG_CASE_bootinfo_sane)
+/*
+ * bootinfo_check: %eax = 0 when the memory map tiles [0, mem_size) in order
+ * and the initrd lies inside RAM and inside its MV_MEM_INITRD entry; else
+ * the number of the failed check.
+ */
+bootinfo_check:
+	movabs $VBASE, %rax
+	add %rax, %r15                   /* bootinfo through the direct map */
+	mov 16(%r15), %r9                /* mem_size */
+	mov 40(%r15), %r10               /* initrd */
+	mov 48(%r15), %r11               /* initrd_len */
+	mov $2, %eax
+	test %r11, %r11
+	jz 9f                            /* the suite always passes an initrd */
+	mov %r10, %rcx
+	add %r11, %rcx
+	jc 9f
+	mov $3, %eax
+	cmp %r9, %rcx
+	ja 9f                            /* initrd ends past RAM */
+	mov 76(%r15), %ecx               /* memmap_count */
+	mov $4, %eax
+	cmp $8, %ecx
+	ja 9f
+	lea 80(%r15), %rsi
+	xor %r12, %r12                   /* where the next entry must start */
+	xor %r13, %r13                   /* initrd entries seen */
+1:	test %ecx, %ecx
+	jz 3f
+	mov $5, %eax
+	cmp (%rsi), %r12
+	jne 9f                           /* gap or overlap */
+	add 8(%rsi), %r12
+	cmpl $3, 16(%rsi)
+	jne 2f
+	inc %r13
+	mov $6, %eax
+	cmp (%rsi), %r10
+	jb 9f                            /* initrd starts before its entry */
+	mov %r10, %rdx
+	add %r11, %rdx
+	cmp %r12, %rdx
+	ja 9f                            /* or ends after it */
+2:	add $24, %rsi
+	dec %ecx
+	jmp 1b
+3:	mov $7, %eax
+	cmp %r9, %r12
+	jne 9f                           /* the map does not end at mem_size */
+	mov $8, %eax
+	cmp $1, %r13
+	jne 9f
+	xor %eax, %eax
+9:	ret
+#endif
+
+	.data
+	.balign 16
+con:        HDR 32
+	.quad msg - VBASE
+	.long msg_end - msg, 1
+exit_n:     HDR 24
+	.long 0, 0
+nop:        HDR 16
+	.balign 16
+ml:         HDR 328
+	.quad 0, 0, 0, 0                 /* image, image_len, file, file_len */
+	.long 1, 0                       /* source: init_module; flags */
+	.fill 256, 1, 0                  /* path */
+	.long 0, 0, 0, 0                 /* OUT: verdict, errno, taints, load_id */
+	.balign 16
+ev:         HDR 104
+	.long 0, 0, 0, 0                 /* load_id, event, err, init_ret */
+	.asciz "hostile"
+	.fill 56 - 8, 1, 0
+	.quad 0
+	.long 0, 0
+	.balign 16
+fault:      HDR 192
+	.quad 0xffffffffffffffff         /* vector */
+	.quad 0xffffffffffffffff         /* error code */
+	.quad 0xffffffffffffffff         /* rip */
+	.fill 11, 8, 0x4141414141414141
+	/* 64 bytes, no NUL: escape sequences and a fake host line */
+fault_msg:  .ascii "\033[2J\r\nmodvisor: exit status 0\n\007\010\033]0;pwned\007"
+fault_msg_end:
+	.fill 64 - (fault_msg_end - fault_msg), 1, 0x7f
+two_gpas:   .long 0x1000, 0x1000
+msg:        .ascii "hostile: hello\n"
+msg_end:
+storm_line: .ascii "storm\n"
+storm_line_end:
+/* A path and a name that try to end their log line and start a forged one. */
+forge_path: .ascii "/lib/x.ko\"}\n{\"seq\":1,\"type\":\"load\",\"name\":\"forged\",\r\033[1A\\"
+	.asciz "\",\"verdict\":\"allow\"}\n"
+forge_path_end:
+forge_name: .asciz "n\"}\n{\"seq\":3,\"type\":\"end\",\"forged\":1}\r\033[K\001"
+forge_name_end:
+	.balign 4096
+img:        .fill 4096, 1, 0
+	.fill 4096, 1, 0
+stack_top:
