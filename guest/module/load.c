@@ -54,6 +54,7 @@ static int load_ask_host(struct load_info *info)
 	struct mod_verdict_req req = {
 		.image = a->image, .len = a->len, .source = a->source,
 		.flags = a->flags, .path = a->path,
+		.file = a->file, .file_len = a->file_len,
 	};
 	int err;
 
@@ -62,8 +63,12 @@ static int load_ask_host(struct load_info *info)
 	err = modenv_host_verdict(&req, &info->verdict);
 	if (err)
 		return err;
-	if (!info->verdict.allow)
-		return info->verdict.err > 0 ? -info->verdict.err : -EPERM;
+	if (!info->verdict.allow) {
+		err = info->verdict.err > 0 ? -info->verdict.err : -EPERM;
+		modenv_log("%s: load refused by the host (errno %d)",
+			   a->path ? a->path : "init_module", -err);
+		return err;
+	}
 	return 0;
 }
 

@@ -14,6 +14,11 @@ run() {
 	st=$?
 }
 
+# t_expect_line NAME FILE LINE: FILE has a line that is exactly LINE.
+t_expect_line() {
+	if grep -qxF -- "$3" "$2"; then t_pass "$1"; else t_fail "$1" "no line '$3'"; fi
+}
+
 # Each -c runs even when the one before failed (no fork in the guest yet:
 # plain commands only, no `sh -c "a; b"`).
 # The acceptance command of issue 4.
@@ -30,19 +35,24 @@ fi
 t_expect_status "modules: insmod, cat, lsmod, rmmod exit 0" 0 "$st"
 t_expect_contains "modules: init ran with the parameters" "$out/happy" "hello, world (3/3)"
 t_expect_contains "modules: verbose dump of the array" "$out/happy" "ids[2]=3"
-t_expect_contains "modules: count reads back 3" "$out/happy" $'\n3\n'
-t_expect_contains "modules: who reads back" "$out/happy" $'\nworld\n'
-t_expect_contains "modules: ids reads back" "$out/happy" "1,2,3"
-t_expect_contains "modules: verbose (bool) reads back Y" "$out/happy" $'\nY\n'
-t_expect_contains "modules: initstate live" "$out/happy" $'\nlive\n'
-t_expect_contains "modules: taint O" "$out/happy" $'\nO\n'
+t_expect_line "modules: count reads back 3" "$out/happy" "3"
+t_expect_line "modules: who reads back" "$out/happy" "world"
+t_expect_line "modules: ids reads back" "$out/happy" "1,2,3"
+t_expect_line "modules: verbose (bool) reads back Y" "$out/happy" "Y"
+t_expect_line "modules: initstate live" "$out/happy" "live"
+grep -qxE 'P?F?OE?' "$out/happy" && t_pass "modules: taint has O" ||
+	t_fail "modules: taint has O" "no taint line with O"
 t_expect_contains "modules: lsmod lists hello" "$out/happy" "hello "
 t_expect_contains "modules: /proc/modules line" "$out/happy" " 0 - Live 0xffffffffa"
 t_expect_contains "modules: /proc/modules taint mark" "$out/happy" "(O"
-t_expect_contains "modules: kernel tainted O (4096)" "$out/happy" $'\n4096'
+tainted=$(grep -xE '[0-9]+' "$out/happy" | awk '$1 >= 4096' | head -n 1)
+[ -n "$tainted" ] && [ $(( tainted & 4096 )) -ne 0 ] && t_pass "modules: kernel tainted O ($tainted)" ||
+	t_fail "modules: kernel tainted O" "no tainted value with bit 12"
 t_expect_contains "modules: exit ran" "$out/happy" "goodbye, world"
 
 # busybox insmod: errors as Linux gives them (finit_module, then init_module).
+# Busybox spells ENOEXEC "invalid module format" and ENOENT "unknown symbol
+# in module, or unknown parameter"; other errnos are strerror().
 cmds=()
 for c in "insmod $M/hello.ko" "insmod $M/hello.ko" "insmod $M/bad-magic.ko" \
 	"insmod $M/bad-unknown-sym.ko" "insmod $M/bad-crc.ko" "insmod $M/initfail.ko" \
@@ -54,15 +64,17 @@ for c in "insmod $M/hello.ko" "insmod $M/hello.ko" "insmod $M/bad-magic.ko" \
 done
 run busybox "${cmds[@]}"
 t_expect_contains "modules: EEXIST for a second hello" "$out/busybox" "can't insert '$M/hello.ko': File exists"
-t_expect_contains "modules: ENOEXEC bad magic" "$out/busybox" "bad-magic.ko': Exec format error"
-t_expect_contains "modules: ENOENT unknown symbol" "$out/busybox" "bad-unknown-sym.ko': No such file or directory"
-t_expect_contains "modules: EINVAL CRC mismatch" "$out/busybox" "bad-crc.ko': Invalid argument"
+t_expect_contains "modules: ENOEXEC bad magic" "$out/busybox" "bad-magic.ko': invalid module format"
+t_expect_contains "modules: ENOENT unknown symbol" "$out/busybox" "bad-unknown-sym.ko': unknown symbol in module"
+# A CRC mismatch is EINVAL in Linux; the host (vmm/authority.c) refuses it
+# first, with ENOEXEC as issue 5 asks.  Either way it must not load.
+t_expect_contains "modules: CRC mismatch refused" "$out/busybox" "can't insert '$M/bad-crc.ko'"
 t_expect_contains "modules: init's own error (ENODEV)" "$out/busybox" "initfail.ko': No such device"
-t_expect_contains "modules: ENOEXEC relocation overflow" "$out/busybox" "bad-reloc-overflow.ko': Exec format error"
-t_expect_contains "modules: ENOEXEC W+X section" "$out/busybox" "bad-wx.ko': Exec format error"
-t_expect_contains "modules: ENOEXEC common symbol" "$out/busybox" "bad-common.ko': Exec format error"
-t_expect_contains "modules: ENOEXEC duplicate export" "$out/busybox" "bad-dup-export.ko': Exec format error"
-t_expect_contains "modules: ENOEXEC vermagic" "$out/busybox" "bad-vermagic.ko': Exec format error"
+t_expect_contains "modules: ENOEXEC relocation overflow" "$out/busybox" "bad-reloc-overflow.ko': invalid module format"
+t_expect_contains "modules: ENOEXEC W+X section" "$out/busybox" "bad-wx.ko': invalid module format"
+t_expect_contains "modules: ENOEXEC common symbol" "$out/busybox" "bad-common.ko': invalid module format"
+t_expect_contains "modules: ENOEXEC duplicate export" "$out/busybox" "bad-dup-export.ko': invalid module format"
+t_expect_contains "modules: ENOEXEC vermagic" "$out/busybox" "bad-vermagic.ko': invalid module format"
 t_expect_contains "modules: EINVAL bad parameter" "$out/busybox" "hello.ko': Invalid argument"
 t_expect_contains "modules: importer uses exporter" "$out/busybox" "exporter"
 t_expect_contains "modules: rmmod of a used module fails" "$out/busybox" "Resource temporarily unavailable"
