@@ -11,18 +11,20 @@
 
 int mod_setup_name(struct load_info *info)
 {
-	const struct mv_this_module *tm = (const void *)
-		(info->image + info->sechdrs[info->index.mod].sh_offset);
+	/* Read in place through a char pointer: the file offset need not be aligned. */
+	const char *tm_name = (const char *)info->image +
+		info->sechdrs[info->index.mod].sh_offset +
+		__builtin_offsetof(struct mv_this_module, name);
 	const char *name = modinfo_name(&info->mi);
 
 	/* Our modules carry the name in this_module; Linux's in .modinfo. */
 	if (!(info->args->mode & MOD_LOAD_ANY_THIS_MODULE)) {
-		if (memchr(tm->name, '\0', sizeof(tm->name)) == NULL || !tm->name[0]) {
+		if (memchr(tm_name, '\0', MV_MODULE_NAME_LEN) == NULL || !tm_name[0]) {
 			modenv_log("%s: this_module name is empty or not NUL-terminated",
 				   info->name);
 			return -ENOEXEC;
 		}
-		name = tm->name;
+		name = tm_name;
 	}
 	if (!name || !name[0] || strlen(name) >= MV_MODULE_NAME_LEN) {
 		modenv_log("%s: no usable module name", info->name);
