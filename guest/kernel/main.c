@@ -19,6 +19,9 @@ static const char kernel_vermagic[] __attribute__((section(".mv_vermagic"), used
 
 /* The file system unpacks the initrd; weak so the kernel links without it. */
 #pragma weak fs_boot
+/* /sys/module/compression (guest/module/decompress_kernel.c), weak likewise. */
+void mdc_sysfs_init(void);
+#pragma weak mdc_sysfs_init
 
 const void *boot_phys(uint64_t gpa, uint64_t len)
 {
@@ -100,6 +103,8 @@ __noreturn void kmain(uint64_t bootinfo_gpa)
 	selftest_run();
 	syscall_init();
 	initrd_unpack();
+	if (mdc_sysfs_init)
+		mdc_sysfs_init();
 	status = run_commands();
 	console_flush();
 	hcall_exit(status);

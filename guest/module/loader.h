@@ -74,6 +74,8 @@ struct mod_load_args {
 	uint32_t    flags;      /* finit_module flags, MV_MODULE_INIT_* */
 	uint32_t    source;     /* MV_MODSRC_* */
 	const char *path;       /* finit_module's path, or NULL */
+	const void *file;       /* the file as read, when image was decompressed */
+	uint64_t    file_len;   /*   from it (COMPRESSED_FILE), else NULL / 0 */
 	uint32_t    mode;       /* MOD_LOAD_* */
 	struct mod_reloc_stats *stats;  /* dry run only; may be NULL */
 };

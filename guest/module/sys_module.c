@@ -6,6 +6,7 @@
 #include <syscalls.h>
 #include <uaccess.h>
 #include <vfs.h>
+#include "decompress.h"
 #include "elf64.h"
 #include "loader.h"
 #include "sysfs_module.h"
@@ -43,12 +44,17 @@ static int copy_args(uaddr_t uargs, char **out)
 	return 0;
 }
 
-/* Load an image already in kernel memory; on success tell sysfs and the taint mask. */
-static long load_image(const void *image, uint64_t len, uaddr_t uargs, uint32_t flags,
-		       uint32_t source, const char *path)
+/*
+ * Load an image already in kernel memory; on success tell sysfs and the
+ * taint mask.  file/file_len: the file as read when image was decompressed
+ * from it (the host measures both), else NULL/0.
+ */
+static long load_image(const void *image, uint64_t len, const void *file, uint64_t file_len,
+		       uaddr_t uargs, uint32_t flags, uint32_t source, const char *path)
 {
 	struct mod_load_args a = {
 		.image = image, .len = len, .flags = flags, .source = source, .path = path,
+		.file = file, .file_len = file_len,
 	};
 	struct module *mod;
 	char *args = NULL;
@@ -89,7 +95,7 @@ static long sys_init_module(uaddr_t umod, uint64_t len, uaddr_t uargs)
 	image = phys_to_virt(pa);
 	err = copy_from_user(image, umod, len);
 	if (!err)
-		err = load_image(image, len, uargs, 0, MV_MODSRC_INIT_MODULE, NULL);
+		err = load_image(image, len, NULL, 0, uargs, 0, MV_MODSRC_INIT_MODULE, NULL);
 	page_free(pa, pages);
 	return err;
 }
@@ -127,6 +133,29 @@ static int read_module_file(int fd, struct file **fp, void **image, size_t *len)
 	return 0;
 }
 
+/*
+ * MODULE_INIT_COMPRESSED_FILE (issue 6, guest/module/decompress.c): the
+ * image is the decompressed file (EINVAL/EOPNOTSUPP/EFBIG from
+ * module_decompress); the signature is then checked on it, as in Linux.
+ */
+static long load_compressed(const void *file, size_t len, uaddr_t uargs, uint32_t flags,
+			    const char *path)
+{
+	struct mdc_image img;
+	long err;
+
+	err = module_decompress(file, len, mdc_max(), &img);
+	if (err) {
+		printk("%s: decompression failed: %s\n", path ? path : "finit_module",
+		       mdc_last_error());
+		return err;
+	}
+	err = load_image(img.data, img.len, file, len, uargs, flags,
+			 MV_MODSRC_FINIT_MODULE, path);
+	module_decompress_free(&img);
+	return err;
+}
+
 static long sys_finit_module(uint64_t fd, uaddr_t uargs, uint64_t flags)
 {
 	struct file *f;
@@ -145,9 +174,9 @@ static long sys_finit_module(uint64_t fd, uaddr_t uargs, uint64_t flags)
 	if (err)
 		return err;
 	if (flags & MV_MODULE_INIT_COMPRESSED_FILE)
-		err = -EOPNOTSUPP;      /* decompression: issue 6 */
+		err = load_compressed(image, len, uargs, (uint32_t)flags, f->path);
 	else
-		err = load_image(image, len, uargs, (uint32_t)flags,
+		err = load_image(image, len, NULL, 0, uargs, (uint32_t)flags,
 				 MV_MODSRC_FINIT_MODULE, f->path);
 	kfree(image);
 	vfs_allow_write(f->inode);

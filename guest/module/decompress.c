@@ -1,0 +1,549 @@
+/* decompress.c: gzip, xz and zstd module files decoded with zlib, liblzma and libzstd (guest kernel and host tests). */
+#include "decompress.h"
+
+#ifndef MDC_HAVE_GZIP
+#define MDC_HAVE_GZIP 1
+#endif
+#ifndef MDC_HAVE_XZ
+#define MDC_HAVE_XZ 1
+#endif
+#ifndef MDC_HAVE_ZSTD
+#define MDC_HAVE_ZSTD 1
+#endif
+
+#if MDC_HAVE_GZIP
+#include <zlib.h>
+#endif
+#if MDC_HAVE_XZ
+#include <lzma.h>
+#endif
+#if MDC_HAVE_ZSTD
+#define ZSTD_STATIC_LINKING_ONLY        /* ZSTD_createDCtx_advanced */
+#include <zstd.h>
+#include <zstd_errors.h>
+#endif
+
+#define MDC_PAGE        4096u
+#define MDC_MIN_ALLOC   (64u * 1024u)
+#define MDC_XZ_SLACK    (16ull << 20)   /* xz memlimit = cap + this */
+
+/*
+ * The two environments.  The output buffer must be physically contiguous
+ * in the guest (the host reads the image by GPA), so it comes from the
+ * page allocator; the libraries' own state comes from the kernel heap.
+ * In the guest every library call runs between mdc_lib_enter() and
+ * mdc_lib_exit() (FPU/SSE state and the stack-protector FS base).
+ */
+#ifdef __MODVISOR_GUEST__
+#include <errno.h>
+#include <kernel.h>
+#include <mm.h>
+#include <string.h>
+
+static void *out_alloc(size_t n)
+{
+	phys_addr_t pa = page_alloc(n / MDC_PAGE);
+
+	return pa ? phys_to_virt(pa) : NULL;
+}
+
+static void out_free(void *p, size_t n)
+{
+	page_free(virt_to_phys(p), n / MDC_PAGE);
+}
+
+static void *heap_alloc(size_t n) { return kmalloc(n); }
+static void heap_free(void *p) { kfree(p); }
+#define LIB_ENTER()     mdc_lib_enter()
+#define LIB_EXIT()      mdc_lib_exit()
+#else
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void *out_alloc(size_t n) { return malloc(n); }
+static void out_free(void *p, size_t n) { (void)n; free(p); }
+static void *heap_alloc(size_t n) { return malloc(n); }
+static void heap_free(void *p) { free(p); }
+#define LIB_ENTER()     ((void)0)
+#define LIB_EXIT()      ((void)0)
+#endif
+
+static char last_error[160];
+
+#define set_error(...)  snprintf(last_error, sizeof(last_error), __VA_ARGS__)
+
+const char *mdc_last_error(void)
+{
+	return last_error;
+}
+
+enum mdc_method mdc_detect(const void *in, size_t len)
+{
+	static const uint8_t gz[] = { 0x1f, 0x8b, 0x08 };
+	static const uint8_t xz[] = { 0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00 };
+	static const uint8_t zs[] = { 0x28, 0xb5, 0x2f, 0xfd };
+
+	if (len >= sizeof(gz) && !memcmp(in, gz, sizeof(gz)))
+		return MDC_GZIP;
+	if (len >= sizeof(xz) && !memcmp(in, xz, sizeof(xz)))
+		return MDC_XZ;
+	if (len >= sizeof(zs) && !memcmp(in, zs, sizeof(zs)))
+		return MDC_ZSTD;
+	return MDC_UNKNOWN;
+}
+
+const char *mdc_method_name(enum mdc_method m)
+{
+	switch (m) {
+	case MDC_GZIP: return "gzip";
+	case MDC_XZ:   return "xz";
+	case MDC_ZSTD: return "zstd";
+	default:       return "unknown";
+	}
+}
+
+bool mdc_built_in(enum mdc_method m)
+{
+	switch (m) {
+	case MDC_GZIP: return MDC_HAVE_GZIP;
+	case MDC_XZ:   return MDC_HAVE_XZ;
+	case MDC_ZSTD: return MDC_HAVE_ZSTD;
+	default:       return false;
+	}
+}
+
+const char *mdc_methods(void)
+{
+	static char list[sizeof("gzip xz zstd")];
+	size_t n = 0;
+
+	for (enum mdc_method m = MDC_GZIP; m <= MDC_ZSTD; m++) {
+		const char *name = mdc_method_name(m);
+		size_t k = strlen(name);
+
+		if (!mdc_built_in(m))
+			continue;
+		if (n)
+			list[n++] = ' ';
+		memcpy(list + n, name, k);
+		n += k;
+	}
+	list[n] = '\0';
+	return list;
+}
+
+/* ---- the output buffer ------------------------------------------------- */
+
+/*
+ * The output grows by doubling up to limit = cap + 1 bytes: a stream that
+ * fills limit bytes is over the cap (EFBIG), without ever needing more
+ * than cap + one page.
+ */
+struct mdc_sink {
+	struct mdc_image img;
+	size_t limit;
+};
+
+static size_t round_page(size_t n)
+{
+	return (n + MDC_PAGE - 1) & ~(size_t)(MDC_PAGE - 1);
+}
+
+/* Size the first buffer from a size hint (0 if none), else from the input. */
+static int sink_init(struct mdc_sink *s, size_t cap, size_t in_len, uint64_t hint)
+{
+	size_t want;
+
+	s->limit = cap + 1;
+	if (hint && hint < s->limit)
+		want = (size_t)hint + 1;        /* + 1: room to see the end */
+	else if (in_len < s->limit / 4)
+		want = in_len * 4;
+	else
+		want = s->limit;
+	want = round_page(want < MDC_MIN_ALLOC ? MDC_MIN_ALLOC : want);
+	if (want > round_page(s->limit))
+		want = round_page(s->limit);
+	s->img.data = out_alloc(want);
+	if (!s->img.data) {
+		set_error("no memory for a %zu-byte output buffer", want);
+		return -ENOMEM;
+	}
+	s->img.alloc = want;
+	s->img.len = 0;
+	return 0;
+}
+
+/* Where the decoder writes next, and how much room it has. */
+static uint8_t *sink_pos(const struct mdc_sink *s)
+{
+	return (uint8_t *)s->img.data + s->img.len;
+}
+
+static size_t sink_room(const struct mdc_sink *s)
+{
+	size_t end = s->img.alloc < s->limit ? s->img.alloc : s->limit;
+
+	return end - s->img.len;
+}
+
+/* The buffer is full: double it, or -EFBIG when the cap is passed. */
+static int sink_grow(struct mdc_sink *s, size_t cap)
+{
+	size_t want;
+	void *p;
+
+	if (s->img.len >= s->limit) {
+		set_error("decompressed image larger than the cap of %zu bytes", cap);
+		return -EFBIG;
+	}
+	want = s->img.alloc * 2;
+	if (want < s->img.alloc || want > round_page(s->limit))
+		want = round_page(s->limit);
+	p = out_alloc(want);
+	if (!p) {
+		set_error("no memory for a %zu-byte output buffer", want);
+		return -ENOMEM;
+	}
+	memcpy(p, s->img.data, s->img.len);
+	out_free(s->img.data, s->img.alloc);
+	s->img.data = p;
+	s->img.alloc = want;
+	return 0;
+}
+
+static void sink_drop(struct mdc_sink *s)
+{
+	module_decompress_free(&s->img);
+}
+
+void module_decompress_free(struct mdc_image *img)
+{
+	if (img->data)
+		out_free(img->data, img->alloc);
+	img->data = NULL;
+	img->len = img->alloc = 0;
+}
+
+/* Before each decoder call: grow the buffer when it is full. */
+static int sink_need_room(struct mdc_sink *s, size_t cap)
+{
+	return sink_room(s) ? 0 : sink_grow(s, cap);
+}
+
+/* ---- gzip (zlib) ------------------------------------------------------- */
+#if MDC_HAVE_GZIP
+static voidpf zl_alloc(voidpf opaque, uInt items, uInt size)
+{
+	(void)opaque;
+	if (size && items > SIZE_MAX / size)
+		return NULL;
+	return heap_alloc((size_t)items * size);
+}
+
+static void zl_free(voidpf opaque, voidpf p)
+{
+	(void)opaque;
+	heap_free(p);
+}
+
+/* zlib's return code as our errno, with the reason recorded. */
+static int gz_error(int ret, const z_stream *z)
+{
+	if (ret == Z_MEM_ERROR) {
+		set_error("gzip: out of memory");
+		return -ENOMEM;
+	}
+	set_error("gzip: %s", z->msg ? z->msg : "truncated stream");
+	return -EINVAL;
+}
+
+/*
+ * One or more gzip members back to back (as gzip(1) accepts them); each
+ * member's CRC-32 and length are checked by zlib.  Anything after the last
+ * member that is not another member is corrupt input.
+ */
+static int gz_decode(const uint8_t *in, size_t len, size_t cap, struct mdc_sink *s)
+{
+	z_stream z = { .zalloc = zl_alloc, .zfree = zl_free };
+	size_t used = 0;
+	int ret, err = 0;
+
+	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
+		set_error("gzip: out of memory");
+		return -ENOMEM;
+	}
+	for (;;) {
+		size_t room, chunk = len - used;
+
+		err = sink_need_room(s, cap);
+		if (err)
+			break;
+		room = sink_room(s);
+		z.next_in = (Bytef *)(uintptr_t)(in + used);
+		z.avail_in = chunk > UINT32_MAX ? UINT32_MAX : (uInt)chunk;
+		z.next_out = sink_pos(s);
+		z.avail_out = room > UINT32_MAX ? UINT32_MAX : (uInt)room;
+		chunk = z.avail_in;
+		room = z.avail_out;
+		ret = inflate(&z, Z_NO_FLUSH);
+		used += chunk - z.avail_in;
+		s->img.len += room - z.avail_out;
+		if (ret == Z_STREAM_END) {
+			if (used == len)
+				break;
+			if (mdc_detect(in + used, len - used) != MDC_GZIP) {
+				set_error("gzip: %zu bytes of trailing garbage", len - used);
+				err = -EINVAL;
+				break;
+			}
+			inflateReset(&z);
+			continue;
+		}
+		if (ret == Z_BUF_ERROR && z.avail_out)
+			ret = Z_DATA_ERROR;     /* no input left: truncated */
+		if (ret != Z_OK && ret != Z_BUF_ERROR) {
+			err = gz_error(ret, &z);
+			break;
+		}
+	}
+	inflateEnd(&z);
+	return err;
+}
+
+/* ISIZE, the last four bytes: the size of the (last) member mod 2^32. */
+static uint64_t gz_hint(const uint8_t *in, size_t len)
+{
+	return len >= 18 ? (uint64_t)in[len - 4] | (uint64_t)in[len - 3] << 8 |
+			   (uint64_t)in[len - 2] << 16 | (uint64_t)in[len - 1] << 24 : 0;
+}
+#endif
+
+/* ---- xz (liblzma) ------------------------------------------------------ */
+#if MDC_HAVE_XZ
+static void *xz_alloc(void *opaque, size_t nmemb, size_t size)
+{
+	(void)opaque;
+	if (size && nmemb > SIZE_MAX / size)
+		return NULL;
+	return heap_alloc(nmemb * size);
+}
+
+static void xz_free(void *opaque, void *p)
+{
+	(void)opaque;
+	heap_free(p);
+}
+
+static int xz_error(lzma_ret ret, size_t cap)
+{
+	switch (ret) {
+	case LZMA_MEM_ERROR:
+		set_error("xz: out of memory");
+		return -ENOMEM;
+	case LZMA_MEMLIMIT_ERROR:
+		set_error("xz: the stream needs more than %zu bytes of decoder memory "
+			  "(cap %zu + 16 MiB)", (size_t)((uint64_t)cap + MDC_XZ_SLACK), cap);
+		return -EFBIG;
+	case LZMA_FORMAT_ERROR:
+		set_error("xz: not an xz stream");
+		return -EINVAL;
+	case LZMA_OPTIONS_ERROR:
+		set_error("xz: unsupported options (filter or header flags)");
+		return -EINVAL;
+	case LZMA_BUF_ERROR:
+		set_error("xz: truncated stream");
+		return -EINVAL;
+	default:
+		set_error("xz: corrupt data or check mismatch (lzma_ret %d)", (int)ret);
+		return -EINVAL;
+	}
+}
+
+/*
+ * liblzma's full .xz decoder: every check type it knows (CRC32, CRC64,
+ * SHA-256) is verified, any dictionary size up to the memory limit, and
+ * concatenated streams with stream padding, as xz(1) accepts them.
+ */
+static int xz_decode(const uint8_t *in, size_t len, size_t cap, struct mdc_sink *s)
+{
+	lzma_allocator al = { .alloc = xz_alloc, .free = xz_free };
+	lzma_stream st = LZMA_STREAM_INIT;
+	lzma_ret ret;
+	int err = 0;
+
+	st.allocator = &al;
+	ret = lzma_stream_decoder(&st, (uint64_t)cap + MDC_XZ_SLACK, LZMA_CONCATENATED);
+	if (ret != LZMA_OK)
+		return xz_error(ret, cap);
+	st.next_in = in;
+	st.avail_in = len;
+	for (;;) {
+		size_t room;
+
+		err = sink_need_room(s, cap);
+		if (err)
+			break;
+		room = sink_room(s);
+		st.next_out = sink_pos(s);
+		st.avail_out = room;
+		ret = lzma_code(&st, LZMA_FINISH);
+		s->img.len += room - st.avail_out;
+		if (ret == LZMA_STREAM_END)
+			break;
+		if (ret != LZMA_OK) {
+			err = xz_error(ret, cap);
+			break;
+		}
+	}
+	lzma_end(&st);
+	return err;
+}
+#endif
+
+/* ---- zstd (libzstd) ---------------------------------------------------- */
+#if MDC_HAVE_ZSTD
+static void *zs_alloc(void *opaque, size_t size)
+{
+	(void)opaque;
+	return heap_alloc(size);
+}
+
+static void zs_free(void *opaque, void *p)
+{
+	(void)opaque;
+	heap_free(p);
+}
+
+static int zs_error(size_t r)
+{
+	switch (ZSTD_getErrorCode(r)) {
+	case ZSTD_error_memory_allocation:
+		set_error("zstd: out of memory");
+		return -ENOMEM;
+	case ZSTD_error_frameParameter_windowTooLarge:
+		set_error("zstd: window larger than 2^%d bytes", ZSTD_WINDOWLOG_LIMIT_DEFAULT);
+		return -EFBIG;
+	default:
+		set_error("zstd: %s", ZSTD_getErrorName(r));
+		return -EINVAL;
+	}
+}
+
+/* One or more zstd frames (skippable frames are skipped); checksums verified. */
+static int zs_decode(const uint8_t *in, size_t len, size_t cap, struct mdc_sink *s)
+{
+	ZSTD_customMem cm = { .customAlloc = zs_alloc, .customFree = zs_free };
+	ZSTD_inBuffer ib = { .src = in, .size = len, .pos = 0 };
+	ZSTD_DCtx *d = ZSTD_createDCtx_advanced(cm);
+	int err = 0;
+
+	if (!d) {
+		set_error("zstd: out of memory");
+		return -ENOMEM;
+	}
+	for (;;) {
+		ZSTD_outBuffer ob;
+		size_t r;
+
+		err = sink_need_room(s, cap);
+		if (err)
+			break;
+		ob = (ZSTD_outBuffer){ .dst = sink_pos(s), .size = sink_room(s), .pos = 0 };
+		r = ZSTD_decompressStream(d, &ob, &ib);
+		s->img.len += ob.pos;
+		if (ZSTD_isError(r)) {
+			err = zs_error(r);
+			break;
+		}
+		if (r == 0 && ib.pos == ib.size)
+			break;                  /* last frame done and flushed */
+		if (r != 0 && ib.pos == ib.size && ob.pos < ob.size) {
+			set_error("zstd: truncated stream");
+			err = -EINVAL;
+			break;
+		}
+	}
+	ZSTD_freeDCtx(d);
+	return err;
+}
+
+static uint64_t zs_hint(const uint8_t *in, size_t len)
+{
+	unsigned long long n = ZSTD_getFrameContentSize(in, len);
+
+	return n == ZSTD_CONTENTSIZE_UNKNOWN || n == ZSTD_CONTENTSIZE_ERROR ? 0 : n;
+}
+#endif
+
+/* ---- the entry point --------------------------------------------------- */
+
+/* Run the decoder of method m (built in) on the whole input. */
+static int run_decoder(enum mdc_method m, const uint8_t *in, size_t len, size_t cap,
+		       struct mdc_sink *s)
+{
+	uint64_t hint = 0;
+	int err;
+
+	LIB_ENTER();
+#if MDC_HAVE_GZIP
+	if (m == MDC_GZIP)
+		hint = gz_hint(in, len);
+#endif
+#if MDC_HAVE_ZSTD
+	if (m == MDC_ZSTD)
+		hint = zs_hint(in, len);
+#endif
+	err = sink_init(s, cap, len, hint);
+	if (err)
+		goto out;
+	err = -EOPNOTSUPP;
+#if MDC_HAVE_GZIP
+	if (m == MDC_GZIP)
+		err = gz_decode(in, len, cap, s);
+#endif
+#if MDC_HAVE_XZ
+	if (m == MDC_XZ)
+		err = xz_decode(in, len, cap, s);
+#endif
+#if MDC_HAVE_ZSTD
+	if (m == MDC_ZSTD)
+		err = zs_decode(in, len, cap, s);
+#endif
+out:
+	LIB_EXIT();
+	return err;
+}
+
+int module_decompress(const void *in, size_t len, size_t cap, struct mdc_image *out)
+{
+	enum mdc_method m = mdc_detect(in, len);
+	struct mdc_sink s = { { NULL, 0, 0 }, 0 };
+	int err;
+
+	last_error[0] = '\0';
+	*out = (struct mdc_image){ NULL, 0, 0 };
+	if (m == MDC_UNKNOWN) {
+		set_error("no gzip, xz or zstd magic at the start of the file");
+		return -EINVAL;
+	}
+	if (!mdc_built_in(m)) {
+		set_error("%s decompression is not built into this kernel", mdc_method_name(m));
+		return -EOPNOTSUPP;
+	}
+	if (cap > (1ull << 40))
+		cap = 1ull << 40;       /* keeps every size computation far from overflow */
+	err = run_decoder(m, in, len, cap, &s);
+	if (!err && s.img.len > cap) {
+		set_error("decompressed image larger than the cap of %zu bytes", cap);
+		err = -EFBIG;
+	}
+	if (err) {
+		sink_drop(&s);
+		return err;
+	}
+	*out = s.img;
+	return 0;
+}
