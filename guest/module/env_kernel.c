@@ -179,7 +179,7 @@ void modenv_host_event(const struct mod_event *ev)
  * instead of stopping the VM.  The module's memory is then freed, as for
  * any failed init.
  */
-int modenv_call_init(uint64_t fn)
+int modenv_call_init(uint64_t fn, bool *faulted)
 {
 	static struct fault_recovery rec;
 	int ret;
@@ -189,6 +189,7 @@ int modenv_call_init(uint64_t fn)
 		fault_recovery_disarm(&rec);
 		return ret;
 	}
+	*faulted = true;
 	printk("module: init at %#llx faulted (vector %llu, rip %#llx, cr2 %#llx)\n",
 	       (unsigned long long)fn, (unsigned long long)rec.frame.vector,
 	       (unsigned long long)rec.frame.rip, (unsigned long long)rec.cr2);

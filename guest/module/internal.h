@@ -60,6 +60,7 @@ struct load_info {
 	struct module    *mod;
 	struct mod_verdict verdict;
 	bool              has_versions; /* __versions present and not ignored */
+	bool              init_faulted; /* init was stopped by a CPU fault */
 };
 
 /* The name of section i (the ELF step proved it is in bounds). */

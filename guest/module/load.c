@@ -148,7 +148,7 @@ static int load_run_init(struct load_info *info)
 	mod->state = MOD_STATE_COMING;
 	mod_protect(mod, false);
 	if (mod->init_fn)
-		ret = modenv_call_init(mod->init_fn);
+		ret = modenv_call_init(mod->init_fn, &info->init_faulted);
 	if (ret < 0)
 		return ret;
 	if (ret > 0)
@@ -307,7 +307,9 @@ free_memory:
 	mod_drop_uses(mod);
 	mod_free_layouts(mod);
 free_mod:
-	if (init_ran)
+	if (info.init_faulted)
+		load_report(&info, MV_MODEV_INIT_FAULT, err, 0);
+	else if (init_ran)
 		load_report(&info, MV_MODEV_INIT_FAILED, 0, err);
 	else
 		load_report(&info, MV_MODEV_LOAD_FAILED, err, 0);

@@ -110,8 +110,12 @@ struct mod_event {
 /* modenv_host_event(ev): report ev to the host; never fails the caller. */
 void modenv_host_event(const struct mod_event *ev);
 
-/* modenv_call_init(fn): run a module's int (*)(void) init at address fn. */
-int modenv_call_init(uint64_t fn);
+/*
+ * modenv_call_init(fn, faulted): run a module's int (*)(void) init at
+ * address fn and return its value.  When the environment contains a CPU
+ * fault inside it, *faulted is set and the return value is -EFAULT.
+ */
+int modenv_call_init(uint64_t fn, bool *faulted);
 
 /* modenv_call_exit(fn): run a module's void (*)(void) exit at address fn. */
 void modenv_call_exit(uint64_t fn);

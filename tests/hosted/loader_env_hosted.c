@@ -128,9 +128,13 @@ void modenv_host_event(const struct mod_event *ev)
 	henv.last_event.name = henv.last_event_name;
 }
 
-int modenv_call_init(uint64_t fn)
+int modenv_call_init(uint64_t fn, bool *faulted)
 {
 	henv.init_calls++;
+	if (henv.init_faults) {
+		*faulted = true;
+		return -EFAULT;
+	}
 	if (henv.real_calls)
 		return ((int (*)(void))(uintptr_t)fn)();
 	if (henv.init_hook)

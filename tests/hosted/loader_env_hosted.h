@@ -33,6 +33,7 @@ struct hosted_env {
 	int      init_ret;          /* IN: what a fake init returns */
 	bool     real_calls;        /* IN: call init/exit as host functions */
 	int    (*init_hook)(void);  /* IN: when set, a fake init runs this */
+	bool     init_faults;       /* IN: init "faults" (contained: -EFAULT) */
 	int      init_calls, exit_calls;        /* OUT */
 	long     fail_alloc_at;     /* IN: the Nth allocation fails (0 = never) */
 	long     allocs;            /* OUT: allocations made */

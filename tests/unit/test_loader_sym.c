@@ -536,6 +536,17 @@ START_TEST(init_fails)
 }
 END_TEST
 
+/* A contained fault in init fails the load with EFAULT and reports INIT_FAULT. */
+START_TEST(init_faults)
+{
+	henv.init_faults = true;
+	ck_assert_int_eq(lt_load_eg(eg_module("test", NULL, 0, NULL), NULL), -EFAULT);
+	ck_assert_int_eq(henv.last_event.event, MV_MODEV_INIT_FAULT);
+	ck_assert_int_eq(henv.last_event.err, EFAULT);
+	ck_assert_ptr_null(mod_find("test"));
+}
+END_TEST
+
 START_TEST(init_positive_warns)
 {
 	henv.init_ret = 5;
@@ -647,6 +658,7 @@ int main(void)
 	tcase_add_test(tc, delete_unknown);
 	tcase_add_test(tc, init_without_exit);
 	tcase_add_test(tc, init_fails);
+	tcase_add_test(tc, init_faults);
 	tcase_add_test(tc, init_positive_warns);
 	tcase_add_test(tc, enomem_everywhere);
 	tcase_add_test(tc, dry_run_leaves_nothing);
