@@ -145,11 +145,11 @@ static int show_meminfo(struct pseudo_buf *out, void *priv)
 			   (unsigned long long)free_kb);
 }
 
-/* /proc/mounts: the one ramfs and the two pseudo trees. */
+/* /proc/mounts: the ramfs and the two pseudo trees ("ramfs", not Linux's "rootfs", which busybox df skips). */
 static int show_mounts(struct pseudo_buf *out, void *priv)
 {
 	(void)priv;
-	return pbuf_printf(out, "rootfs / rootfs rw 0 0\nproc /proc proc rw 0 0\n"
+	return pbuf_printf(out, "ramfs / ramfs rw 0 0\nproc /proc proc rw 0 0\n"
 			   "sysfs /sys sysfs rw 0 0\n");
 }
 
@@ -185,6 +185,8 @@ void procfs_init(uint32_t boot_flags)
 	proc_dir = pseudo_mkdir(root, "proc", 0555);
 	sys_dir = pseudo_mkdir(root, "sys", 0555);
 	BUG_ON(!proc_dir || !sys_dir);
+	proc_dir->dev = 1;          /* st_dev 0x16 and 0x17: apart from the ramfs */
+	sys_dir->dev = 2;
 	self = pseudo_mkdir(proc_dir, "self", 0555);
 	pseudo_create_link(self, "exe", show_self_exe, NULL);
 	pseudo_create_file(proc_dir, "version", 0444, show_version, NULL, NULL);

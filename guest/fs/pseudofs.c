@@ -80,6 +80,7 @@ static struct inode *pseudo_add(struct inode *dir, const char *name, uint32_t mo
 	if (!(inode = ramfs_new_inode(mode)))
 		return NULL;
 	inode->flags |= VFS_I_PSEUDO;
+	inode->dev = dir->dev;
 	if (!S_ISDIR(mode)) {
 		inode->pseudo = kzalloc(sizeof(*inode->pseudo));
 		if (!inode->pseudo) {

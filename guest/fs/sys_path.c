@@ -7,7 +7,7 @@
 void vfs_fill_stat(const struct inode *inode, struct linux_stat *st)
 {
 	*st = (struct linux_stat){ 0 };
-	st->st_dev = 1;
+	st->st_dev = 0x15 + inode->dev;     /* distinct per tree, for df and find -xdev */
 	st->st_ino = inode->ino;
 	st->st_nlink = inode->nlink;
 	st->st_mode = inode->mode;

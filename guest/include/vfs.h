@@ -63,6 +63,7 @@ struct inode {
 	uint32_t refs;              /* references besides directory entries */
 	uint32_t flags;             /* VFS_I_* */
 	uint32_t rdev;              /* character devices: major << 8 | minor */
+	uint32_t dev;               /* st_dev: 0 ramfs, else the pseudo tree's */
 	int64_t  atime_ns, mtime_ns, ctime_ns;
 	const struct file_ops *fops;
 	struct pseudo_node *pseudo; /* /proc, /sys callbacks; else NULL */

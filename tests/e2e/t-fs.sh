@@ -7,9 +7,10 @@ out=$(mktemp -d /tmp/t-fs.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 
 # run NAME ARGS...: boot once with ARGS, keep stdout+stderr in $out/NAME and status in $st.
+# The measurement log goes to the suite's own directory.
 run() {
 	local name=$1; shift
-	"$MV" run "$@" >"$out/$name" 2>&1
+	"$MV" run --log "$out/modvisor.log" "$@" >"$out/$name" 2>&1
 	st=$?
 }
 
@@ -69,6 +70,13 @@ t_expect_status "fs: mv-fs-errno cloexec exit status" 0 "$st"
 run errsys -- mv-fs-errno sysctl
 sed -e 's/^ok - /ok - sysctl: /' -e 's/^not ok - /not ok - sysctl: /' "$out/errsys" | grep -E '^(not )?ok - '
 t_expect_status "fs: mv-fs-errno sysctl exit status" 0 "$st"
+
+# mv-dropcap drops CAP_SYS_MODULE and execs its command.
+run dropcap -c 'mv-dropcap echo dropped' -c 'df /' -c 'cat /proc/mounts'
+t_expect_status "fs: mv-dropcap, df" 0 "$st"
+t_expect_contains "fs: mv-dropcap runs its command" "$out/dropcap" "dropped"
+t_expect_contains "fs: /proc/mounts lists the root" "$out/dropcap" "ramfs / ramfs rw 0 0"
+t_expect_contains "fs: df / finds the root file system" "$out/dropcap" "ramfs                        0         0         0   0% /"
 
 # Attributes and modinfo through modules.dep.
 run attrs -c 'touch -d "2020-01-02 03:04:05" /tmp/t' -c 'chown 5:6 /tmp/t' -c 'chmod 640 /tmp/t' \
