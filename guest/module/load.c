@@ -53,7 +53,7 @@ static int load_ask_host(struct load_info *info)
 	const struct mod_load_args *a = info->args;
 	struct mod_verdict_req req = {
 		.image = a->image, .len = a->len, .source = a->source,
-		.flags = a->flags, .path = a->path,
+		.flags = a->flags, .path = a->path, .file = a->file, .file_len = a->file_len,
 		.file = a->file, .file_len = a->file_len,
 	};
 	int err;

@@ -102,7 +102,7 @@ t_expect_contains "modules: ETXTBSY file open for writing" "$out/calls" "finit-b
 t_expect_contains "modules: EINVAL bad flags" "$out/calls" "finit $M/hello.ko 8: EINVAL"
 t_expect_contains "modules: EINVAL not a regular file" "$out/calls" "finit $M: EINVAL"
 t_expect_contains "modules: EINVAL empty file" "$out/calls" "finit /tmp/empty.ko: EINVAL"
-t_expect_contains "modules: EOPNOTSUPP compressed file (not yet)" "$out/calls" "finit $M/hello.ko 4: EOPNOTSUPP"
+t_expect_contains "modules: EINVAL COMPRESSED_FILE on a plain file" "$out/calls" "finit $M/hello.ko 4: EINVAL"
 t_expect_contains "modules: EFAULT delete_module name" "$out/calls" "delete-badptr: EFAULT"
 t_expect_contains "modules: ENOENT delete_module unknown" "$out/calls" "delete nosuch: ENOENT"
 t_expect_contains "modules: EPERM without CAP_SYS_MODULE" "$out/calls" "init $M/hello.ko: EPERM"
