@@ -54,7 +54,6 @@ static int load_ask_host(struct load_info *info)
 	struct mod_verdict_req req = {
 		.image = a->image, .len = a->len, .source = a->source,
 		.flags = a->flags, .path = a->path, .file = a->file, .file_len = a->file_len,
-		.file = a->file, .file_len = a->file_len,
 	};
 	int err;
 
