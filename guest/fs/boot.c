@@ -223,6 +223,7 @@ static const char *errno_text(int err)
 	case ENOENT:       return "a parent is missing (ENOENT)";
 	case ENOTDIR:      return "a parent is not a directory (ENOTDIR)";
 	case EEXIST:       return "the name exists with another type (EEXIST)";
+	case EISDIR:       return "a directory of that name stays (EISDIR)";
 	case ENOMEM:       return "out of memory (ENOMEM)";
 	case ENOSPC:       return "out of memory (ENOSPC)";
 	case ENAMETOOLONG: return "bad symlink target length (ENAMETOOLONG)";

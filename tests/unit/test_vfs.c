@@ -176,6 +176,89 @@ START_TEST(test_unpack_same_node_twice)
 }
 END_TEST
 
+/* ar_member: append one crafted newc member (data may be NULL). */
+static size_t ar_member(char *buf, size_t at, const char *name, uint32_t mode,
+			const char *data, uint32_t ino, uint32_t nlink)
+{
+	uint32_t size = data ? (uint32_t)strlen(data) : 0;
+	at += (size_t)sprintf(buf + at, "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X",
+			      ino, mode, 0u, 0u, nlink, 0u, size, 0u, 0u, 0u, 0u,
+			      (uint32_t)strlen(name) + 1, 0u);
+	at += (size_t)sprintf(buf + at, "%s", name) + 1;
+	while (at & 3)
+		buf[at++] = 0;
+	memcpy(buf + at, data ? data : "", size);
+	at += size;
+	while (at & 3)
+		buf[at++] = 0;
+	return at;
+}
+
+/* Valid archives with hostile names stay inside the tree and never crash. */
+START_TEST(test_unpack_hostile_names)
+{
+	static char ar[8192];
+	char err[256] = "";
+	size_t at = 0;
+	at = ar_member(ar, at, "../../escape", 0100644, "E", 1, 1);
+	at = ar_member(ar, at, "/abs//double///slash", 0100644, "D", 2, 1);
+	at = ar_member(ar, at, "./a/./b/../c", 0100644, "C", 3, 1);
+	at = ar_member(ar, at, ".", 040700, NULL, 4, 1);
+	at = ar_member(ar, at, "loop", 0120777, "loop", 5, 1);
+	at = ar_member(ar, at, "proc", 0100644, "not a dir", 6, 1);
+	at = ar_member(ar, at, "TRAILER!!!", 0, NULL, 0, 1);
+	ck_assert_int_lt(vfs_unpack_initrd(ar, at, err, sizeof(err)), 0);
+	ck_assert_msg(strstr(err, "entry 'proc'") && strstr(err, "EISDIR"), "message: %s", err);
+	ck_assert_str_eq(get_file("/escape"), "E");
+	ck_assert_str_eq(get_file("/abs/double/slash"), "D");
+	ck_assert_str_eq(get_file("/a/c"), "C");
+	ck_assert_uint_eq(vfs_root()->mode, 040700);
+	ck_assert_int_eq(lookup_err("/loop", VFS_LOOKUP_FOLLOW), -ELOOP);
+}
+END_TEST
+
+/* Hard-link members whose data comes first, last, or twice. */
+START_TEST(test_unpack_hard_link_orders)
+{
+	static char ar[8192];
+	char err[256] = "";
+	size_t at = 0;
+	at = ar_member(ar, at, "first", 0100644, "data", 7, 3);
+	at = ar_member(ar, at, "second", 0100644, NULL, 7, 3);
+	at = ar_member(ar, at, "dir", 040755, NULL, 7, 3);     /* same ino, other type */
+	at = ar_member(ar, at, "third", 0100644, "last", 7, 3);
+	at = ar_member(ar, at, "TRAILER!!!", 0, NULL, 0, 1);
+	ck_assert_int_eq(vfs_unpack_initrd(ar, at, err, sizeof(err)), 0);
+	ck_assert_str_eq(get_file("/first"), "last");
+	ck_assert_str_eq(get_file("/second"), "last");
+	ck_assert_int_eq(lookup_err("/dir", VFS_LOOKUP_DIR), 0);
+}
+END_TEST
+
+/* Random corruption of a real archive: the unpacker fails cleanly or succeeds. */
+START_TEST(test_unpack_mutations)
+{
+	size_t len;
+	char err[256];
+	const char *src = cpio_of("mkdir -p a/b; printf hello > a/b/f; ln a/b/f a/h; ln -s b a/s", &len);
+	char *copy = malloc(len);
+	unsigned int seed = 12345;
+
+	for (int round = 0; round < 300; round++) {
+		memcpy(copy, src, len);
+		for (int k = 0; k < 3; k++) {
+			seed = seed * 1103515245u + 12345u;
+			size_t pos = (seed >> 8) % len;
+			seed = seed * 1103515245u + 12345u;
+			copy[pos] = (char)(seed >> 16);
+		}
+		int r = vfs_unpack_initrd(copy, len, err, sizeof(err));
+		ck_assert_msg(r == 0 || r < 0, "round %d", round);
+	}
+	free(copy);
+}
+END_TEST
+
 START_TEST(test_unpack_malformed)
 {
 	size_t len;
@@ -598,6 +681,9 @@ static Suite *vfs_suite(void)
 	tcase_add_test(tc[0], test_unpack_concatenated);
 	tcase_add_test(tc[0], test_unpack_malformed);
 	tcase_add_test(tc[0], test_unpack_same_node_twice);
+	tcase_add_test(tc[0], test_unpack_hostile_names);
+	tcase_add_test(tc[0], test_unpack_hard_link_orders);
+	tcase_add_test(tc[0], test_unpack_mutations);
 	tcase_add_test(tc[0], test_unpack_conflict_named);
 	tcase_add_test(tc[1], test_walk_dots_and_links);
 	tcase_add_test(tc[1], test_walk_eloop);
