@@ -138,7 +138,9 @@ int mod_alloc_and_copy(struct load_info *info)
 		r = sec->where == MOD_WHERE_CORE ? &mod->core.mem : &mod->init.mem;
 		sec->buf = r->buf + sec->off;
 		sec->va = r->va + sec->off;
-		if (s->sh_type != SHT_NOBITS)
+		/* As NOBITS, an SHT_NULL section has no bytes in the file
+		 * (elf_check_section() does not bound its offset): zeroes. */
+		if (s->sh_type != SHT_NOBITS && s->sh_type != SHT_NULL)
 			memcpy(sec->buf, info->image + s->sh_offset, s->sh_size);
 	}
 	return 0;
