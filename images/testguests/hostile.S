@@ -204,7 +204,7 @@ _start:
 #elif defined(HG_CASE_io_rep_outs)
 	movabs $two_gpas, %rsi
 	mov $2, %ecx
-	mov $HC_PORT, %dx
+	mov $(HC_PORT + HC_EXIT), %dx
 	rep outsl
 
 /* ---- MMIO where there is no RAM ----------------------------------------- */
@@ -456,7 +456,11 @@ fault:      HDR 192
 fault_msg:  .ascii "\033[2J\r\nmodvisor: exit status 0\n\007\010\033]0;pwned\007"
 fault_msg_end:
 	.fill 64 - (fault_msg_end - fault_msg), 1, 0x7f
-two_gpas:   .long 0x1000, 0x1000
+/* rep outsl of two GPAs: refused (116) if KVM reports both in one exit,
+ * else the first is an ordinary MV_HC_EXIT with status 7. */
+two_gpas:   .long rep_exit - VBASE, rep_exit - VBASE
+rep_exit:   HDR 24
+	.long 7, 0
 msg:        .ascii "hostile: hello\n"
 msg_end:
 storm_line: .ascii "storm\n"
