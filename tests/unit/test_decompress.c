@@ -1,0 +1,365 @@
+/* test_decompress.c: Check tests of guest/module/decompress.c on data compressed at test time by gzip, xz and zstd. */
+#include <check.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "decompress.h"
+
+/*
+ * Built twice (tests/unit/decompress.mk): test_decompress with every method,
+ * test_decompress_nozstd with MDC_HAVE_ZSTD=0, where every zstd stream must
+ * give EOPNOTSUPP and the method list must say "gzip xz".
+ */
+#ifndef MDC_HAVE_ZSTD
+#define MDC_HAVE_ZSTD 1
+#endif
+
+static char tmpdir[] = "/tmp/mv-test-decompress.XXXXXX";
+
+/* ---- test data and the compression tools ----------------------------------- */
+
+/* Text-like, compressible bytes: what a module's strings and code look like to a compressor. */
+static uint8_t *make_text(size_t len)
+{
+	uint8_t *p = malloc(len);
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	size_t i = 0;
+
+	ck_assert_ptr_nonnull(p);
+	while (i < len) {
+		char word[32];
+		int n;
+
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		n = snprintf(word, sizeof(word), "sym_%u=%u ", (unsigned)(x % 500),
+			     (unsigned)(x >> 40) % 97);
+		for (int k = 0; k < n && i < len; k++)
+			p[i++] = (uint8_t)word[k];
+	}
+	return p;
+}
+
+/*
+ * Random bytes repeated once, half apart: only a decoder honouring a
+ * dictionary of at least len/2 bytes can reproduce the stream an encoder
+ * makes with a large dictionary (Linux's in-kernel xz stops at 1 MiB).
+ */
+static uint8_t *make_far(size_t len)
+{
+	uint8_t *p = malloc(len);
+	uint64_t x = 88172645463325252ull;
+
+	ck_assert_ptr_nonnull(p);
+	for (size_t i = 0; i < len / 2; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		p[i] = (uint8_t)(x >> 32);
+	}
+	memcpy(p + len / 2, p, len - len / 2);
+	return p;
+}
+
+static uint8_t *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf = NULL;
+	size_t cap = 0, n = 0, got;
+
+	ck_assert_msg(f != NULL, "%s: cannot open", path);
+	do {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 65536;
+			buf = realloc(buf, cap);
+			ck_assert_ptr_nonnull(buf);
+		}
+		got = fread(buf + n, 1, cap - n, f);
+		n += got;
+	} while (got);
+	fclose(f);
+	*len = n;
+	return buf;
+}
+
+/*
+ * tool(cmd, in, inlen, outlen): run the shell command cmd with the input
+ * file as stdin ($IN names it too) and return its stdout.
+ */
+static uint8_t *tool(const char *cmd, const void *in, size_t inlen, size_t *outlen)
+{
+	char inpath[128], outpath[128], sh[1024];
+	FILE *f;
+
+	snprintf(inpath, sizeof(inpath), "%s/in", tmpdir);
+	snprintf(outpath, sizeof(outpath), "%s/out", tmpdir);
+	f = fopen(inpath, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(in, 1, inlen, f), inlen);
+	fclose(f);
+	snprintf(sh, sizeof(sh), "IN=%s; (%s) < %s > %s", inpath, cmd, inpath, outpath);
+	ck_assert_msg(system(sh) == 0, "`%s` failed (gzip, xz and zstd must be installed)", cmd);
+	return read_file(outpath, outlen);
+}
+
+/* Decompress z with cap, expect err; on success the output must be want[0..wantlen). */
+static void expect(const char *what, const uint8_t *z, size_t zlen, size_t cap, int err,
+		   const uint8_t *want, size_t wantlen)
+{
+	struct mdc_image img;
+	int ret = module_decompress(z, zlen, cap, &img);
+
+	ck_assert_msg(ret == err, "%s: got %d (%s), want %d", what, ret, mdc_last_error(), err);
+	if (ret) {
+		ck_assert_ptr_null(img.data);
+		ck_assert_msg(mdc_last_error()[0], "%s: no reason recorded", what);
+		return;
+	}
+	ck_assert_msg(img.len == wantlen, "%s: %zu bytes, want %zu", what, img.len, wantlen);
+	ck_assert_msg(!memcmp(img.data, want, wantlen), "%s: output differs", what);
+	module_decompress_free(&img);
+	ck_assert_ptr_null(img.data);
+}
+
+/* ---- methods, magic ---------------------------------------------------------- */
+
+START_TEST(methods_listed)
+{
+	ck_assert_str_eq(mdc_methods(), MDC_HAVE_ZSTD ? "gzip xz zstd" : "gzip xz");
+	ck_assert(mdc_built_in(MDC_GZIP));
+	ck_assert(mdc_built_in(MDC_XZ));
+	ck_assert_int_eq(mdc_built_in(MDC_ZSTD), MDC_HAVE_ZSTD);
+	ck_assert(!mdc_built_in(MDC_UNKNOWN));
+	ck_assert_str_eq(mdc_method_name(MDC_ZSTD), "zstd");
+}
+END_TEST
+
+START_TEST(magic_detected)
+{
+	ck_assert_int_eq(mdc_detect("\x1f\x8b\x08\0", 4), MDC_GZIP);
+	ck_assert_int_eq(mdc_detect("\xfd\x37\x7a\x58\x5a\x00", 6), MDC_XZ);
+	ck_assert_int_eq(mdc_detect("\x28\xb5\x2f\xfd", 4), MDC_ZSTD);
+	ck_assert_int_eq(mdc_detect("\x1f\x8b\x09", 3), MDC_UNKNOWN);   /* not deflate */
+	ck_assert_int_eq(mdc_detect("\xfd\x37\x7a\x58\x5a", 5), MDC_UNKNOWN); /* short */
+	ck_assert_int_eq(mdc_detect("\x7f" "ELF", 4), MDC_UNKNOWN);
+	ck_assert_int_eq(mdc_detect("", 0), MDC_UNKNOWN);
+}
+END_TEST
+
+START_TEST(unknown_magic_einval)
+{
+	static const uint8_t elf[64] = { 0x7f, 'E', 'L', 'F', 2, 1, 1 };
+
+	expect("ELF", elf, sizeof(elf), MDC_DEFAULT_MAX, -EINVAL, NULL, 0);
+	expect("empty", elf, 0, MDC_DEFAULT_MAX, -EINVAL, NULL, 0);
+	expect("gzip method 9", (const uint8_t *)"\x1f\x8b\x09\0\0\0\0\0", 8,
+	       MDC_DEFAULT_MAX, -EINVAL, NULL, 0);
+	expect("bare gzip magic", (const uint8_t *)"\x1f\x8b\x08", 3,
+	       MDC_DEFAULT_MAX, -EINVAL, NULL, 0);
+	expect("bare xz magic", (const uint8_t *)"\xfd\x37\x7a\x58\x5a\x00", 6,
+	       MDC_DEFAULT_MAX, -EINVAL, NULL, 0);
+	expect("bare zstd magic", (const uint8_t *)"\x28\xb5\x2f\xfd", 4, MDC_DEFAULT_MAX,
+	       MDC_HAVE_ZSTD ? -EINVAL : -EOPNOTSUPP, NULL, 0);
+}
+END_TEST
+
+/* ---- every method, as the standard tools make it ----------------------------- */
+
+struct rt_case {
+	const char *cmd;
+	bool far;               /* the far-match data set instead of text */
+	size_t len;
+	bool zstd;
+};
+
+static const struct rt_case rt_cases[] = {
+	{ "gzip -n -9", false, 300000, false },
+	{ "gzip -1", false, 300000, false },
+	{ "gzip -9 -c", true, 3u << 20, false },
+	{ "xz -0", false, 300000, false },
+	{ "xz -6", false, 300000, false },
+	{ "xz -9", false, 300000, false },                      /* 64 MiB dictionary */
+	{ "xz --check=crc32 --lzma2=dict=1MiB", false, 300000, false },   /* kbuild's */
+	{ "xz --check=crc64", false, 300000, false },
+	{ "xz --check=sha256", false, 300000, false },
+	{ "xz --check=none", false, 300000, false },
+	{ "xz --check=crc64 --lzma2=dict=8MiB", true, 3u << 20, false },
+	{ "xz -T2 --block-size=1MiB", true, 3u << 20, false },   /* several blocks */
+	{ "xz --x86 --lzma2=preset=6", false, 300000, false },   /* BCJ filter */
+	{ "zstd -q -1", false, 300000, true },
+	{ "zstd -q -19", false, 300000, true },
+	{ "zstd -q --no-check", false, 300000, true },
+	{ "zstd -q -T0", false, 300000, true },                 /* kbuild's */
+	{ "zstd -q --long=27 -19", true, 3u << 20, true },
+};
+
+START_TEST(roundtrip)
+{
+	const struct rt_case *c = &rt_cases[_i];
+	uint8_t *data, *z;
+	size_t zlen;
+
+	if (!MDC_HAVE_ZSTD && !c->zstd)
+		return;                 /* test_decompress covers it */
+	data = c->far ? make_far(c->len) : make_text(c->len);
+	z = tool(c->cmd, data, c->len, &zlen);
+
+	expect(c->cmd, z, zlen, MDC_DEFAULT_MAX, c->zstd && !MDC_HAVE_ZSTD ? -EOPNOTSUPP : 0,
+	       data, c->len);
+	free(z);
+	free(data);
+}
+END_TEST
+
+/* Back-to-back members/streams/frames decode to the concatenation, as the tools do. */
+START_TEST(concatenated)
+{
+	static const char *const cmds[] = {
+		"gzip -c $IN; gzip -c $IN",
+		"xz -c $IN; xz -c $IN; printf '\\0\\0\\0\\0'",  /* stream padding */
+		"zstd -q -c $IN; zstd -q -c $IN",
+	};
+	size_t len = 100000, zlen;
+	uint8_t *data = make_text(len), *twice = malloc(2 * len);
+
+	memcpy(twice, data, len);
+	memcpy(twice + len, data, len);
+	for (int m = 0; m < 3; m++) {
+		uint8_t *z = tool(cmds[m], data, len, &zlen);
+
+		expect(cmds[m], z, zlen, MDC_DEFAULT_MAX,
+		       m == 2 && !MDC_HAVE_ZSTD ? -EOPNOTSUPP : 0, twice, 2 * len);
+		free(z);
+	}
+	free(twice);
+	free(data);
+}
+END_TEST
+
+/* ---- corrupt streams ---------------------------------------------------------- */
+
+static const char *const corrupt_cmds[] = { "gzip -n -9", "xz", "zstd -q" };
+
+START_TEST(corrupt)
+{
+	const char *cmd = corrupt_cmds[_i];
+	int want = _i == 2 && !MDC_HAVE_ZSTD ? -EOPNOTSUPP : -EINVAL;
+	size_t len = 200000, zlen;
+	uint8_t *data = make_text(len), *z = tool(cmd, data, len, &zlen), *bad;
+	char what[96];
+
+	snprintf(what, sizeof(what), "%s, cut in half", cmd);
+	expect(what, z, zlen / 2, MDC_DEFAULT_MAX, want, NULL, 0);
+	snprintf(what, sizeof(what), "%s, last byte missing", cmd);
+	expect(what, z, zlen - 1, MDC_DEFAULT_MAX, want, NULL, 0);
+	bad = malloc(zlen + 3);
+	memcpy(bad, z, zlen);
+	bad[zlen / 2] ^= 0x01;
+	snprintf(what, sizeof(what), "%s, byte %zu flipped", cmd, zlen / 2);
+	expect(what, bad, zlen, MDC_DEFAULT_MAX, want, NULL, 0);
+	bad[zlen / 2] ^= 0x01;
+	bad[zlen - 1] ^= 0x80;                  /* the check/size trailer */
+	snprintf(what, sizeof(what), "%s, last byte flipped", cmd);
+	expect(what, bad, zlen, MDC_DEFAULT_MAX, want, NULL, 0);
+	bad[zlen - 1] ^= 0x80;
+	memcpy(bad + zlen, "xyz", 3);
+	snprintf(what, sizeof(what), "%s, trailing garbage", cmd);
+	expect(what, bad, zlen + 3, MDC_DEFAULT_MAX, want, NULL, 0);
+	free(bad);
+	free(z);
+	free(data);
+}
+END_TEST
+
+/* ---- the cap: bombs end in EFBIG ------------------------------------------------ */
+
+static const char *const bomb_cmds[] = { "gzip -1", "xz -0", "zstd -q -1" };
+
+/* 1 MiB of zeros: exactly the cap is fine, one byte less is a bomb. */
+START_TEST(cap_boundary)
+{
+	const char *cmd = bomb_cmds[_i];
+	bool off = _i == 2 && !MDC_HAVE_ZSTD;
+	size_t len = 1u << 20, zlen;
+	uint8_t *data = calloc(1, len), *z = tool(cmd, data, len, &zlen);
+
+	expect(cmd, z, zlen, len, off ? -EOPNOTSUPP : 0, data, len);
+	expect(cmd, z, zlen, len - 1, off ? -EOPNOTSUPP : -EFBIG, NULL, 0);
+	expect(cmd, z, zlen, 4096, off ? -EOPNOTSUPP : -EFBIG, NULL, 0);
+	free(z);
+	free(data);
+}
+END_TEST
+
+/* 64 MiB + 1 zeros, a few KiB compressed, against the default cap. */
+START_TEST(bomb_default_cap)
+{
+	char cmd[128];
+	size_t zlen;
+	uint8_t *z;
+
+	if (!MDC_HAVE_ZSTD && _i != 2)
+		return;                 /* test_decompress covers it */
+	snprintf(cmd, sizeof(cmd), "head -c %llu /dev/zero | %s",
+		 (unsigned long long)MDC_DEFAULT_MAX + 1, bomb_cmds[_i]);
+	z = tool(cmd, "", 0, &zlen);
+	ck_assert_uint_lt(zlen, 1u << 20);
+	expect(cmd, z, zlen, MDC_DEFAULT_MAX,
+	       _i == 2 && !MDC_HAVE_ZSTD ? -EOPNOTSUPP : -EFBIG, NULL, 0);
+	free(z);
+}
+END_TEST
+
+/* An xz stream whose dictionary needs more decoder memory than cap + 16 MiB. */
+START_TEST(xz_memlimit)
+{
+	size_t len = 1000, zlen;
+	uint8_t *data = make_text(len);
+	uint8_t *z = tool("xz -9 < $IN | cat", data, len, &zlen);    /* stdin: 64 MiB dict kept */
+
+	expect("xz -9 with a 1 MiB cap", z, zlen, 1u << 20, -EFBIG, NULL, 0);
+	expect("xz -9 with the default cap", z, zlen, MDC_DEFAULT_MAX, 0, data, len);
+	free(z);
+	free(data);
+}
+END_TEST
+
+static Suite *decompress_suite(void)
+{
+	Suite *s = suite_create(MDC_HAVE_ZSTD ? "decompress" : "decompress-nozstd");
+	TCase *tc = tcase_create("core");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, methods_listed);
+	tcase_add_test(tc, magic_detected);
+	tcase_add_test(tc, unknown_magic_einval);
+	tcase_add_loop_test(tc, roundtrip, 0, (int)(sizeof(rt_cases) / sizeof(rt_cases[0])));
+	tcase_add_test(tc, concatenated);
+	tcase_add_loop_test(tc, corrupt, 0, 3);
+	tcase_add_loop_test(tc, cap_boundary, 0, 3);
+	tcase_add_loop_test(tc, bomb_default_cap, 0, 3);
+	tcase_add_test(tc, xz_memlimit);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr;
+	int failed;
+	char rm[128];
+
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	sr = srunner_create(decompress_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	snprintf(rm, sizeof(rm), "rm -rf %s", tmpdir);
+	if (system(rm) != 0)
+		fprintf(stderr, "test_decompress: could not remove %s\n", tmpdir);
+	return failed ? 1 : 0;
+}
