@@ -10,7 +10,7 @@ trap 'rm -rf "$OUT"' EXIT
 boot() {
 	local name=$1
 	shift
-	$MV run --accel=kvm --initrd none "$@" >"$OUT/$name.out" 2>"$OUT/$name.err"
+	$MV run --accel=kvm --initrd none --log "$OUT/$name.log" "$@" >"$OUT/$name.out" 2>"$OUT/$name.err"
 	st=$?
 }
 

@@ -6,11 +6,11 @@ cd "$(dirname "$0")/../.."
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 
-# run NAME ARGS...: modvisor run ARGS; $st, output in $OUT/NAME.{out,err}.
+# run NAME ARGS...: modvisor run ARGS (own measurement log); $st, output in $OUT/NAME.{out,err}.
 run() {
 	local name=$1
 	shift
-	$MV run --accel=kvm "$@" >"$OUT/$name.out" 2>"$OUT/$name.err"
+	$MV run --accel=kvm --log "$OUT/$name.log" "$@" >"$OUT/$name.out" 2>"$OUT/$name.err"
 	st=$?
 }
 
