@@ -38,6 +38,13 @@ static int log_verify(int argc, char **argv)
 		return 2;
 	}
 	ret = mlog_verify_file(argv[optind], &v);
+	if (ret == -EBADMSG && (v.unended || v.torn)) {
+		/* What a crash leaves: a valid prefix; only anchors tell it from a cut. */
+		measure_hex(v.agg, MLOG_AGG_LEN, hex);
+		printf("%s: PREFIX: %llu entries verify, aggregate %s; then %s\n", argv[optind],
+		       (unsigned long long)v.entries, hex, v.why);
+		return 3;
+	}
 	if (ret == -EBADMSG) {
 		printf("%s: FAILED: %s\n", argv[optind], v.why);
 		return 1;
@@ -97,6 +104,9 @@ COMMAND(log, "log", LOG_USAGE,
 	"verify: replay the hash chain of a measurement log (JSON Lines, IMA ascii or\n"
 	"        binary) and print `ok, N entries, aggregate HEX`, or name the first\n"
 	"        entry that was altered, reordered, removed or cut (exit status 1).\n"
+	"        A log that a crash or kill left behind (no end entry, or a final\n"
+	"        entry without its newline) prints `PREFIX: N entries verify,\n"
+	"        aggregate HEX; then ...` and exits 3: the N entries are sound.\n"
 	"        --aggregate HEX  also require this final aggregate (as modvisor run\n"
 	"                         printed it): catches cut or re-chained tails\n"
 	"        --entries N      also require N entries\n"

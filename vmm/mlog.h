@@ -95,6 +95,9 @@ struct mlog_verify {
 	                                 *      without having their end entry */
 	bool unended;                   /* OUT: the only fault: no end entry (a run
 	                                 *      that was killed, or a cut tail) */
+	bool torn;                      /* OUT: the only fault: the final line is the
+	                                 *      next entry cut short, without its
+	                                 *      newline (a crash while writing) */
 	uint64_t bad_entry;             /* OUT: index of the first bad entry */
 	uint64_t bad_line;              /* OUT: its line (JSONL) or byte offset */
 	char why[256];                  /* OUT: what is wrong with it */

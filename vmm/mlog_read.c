@@ -140,6 +140,20 @@ static int mlog_verify_json_line(struct mlog_verify *v, const char *p, size_t le
 	return 0;
 }
 
+/*
+ * A final line without its newline is the next entry cut short by a crash
+ * (power lost, a write cut at a page boundary) when it starts the way that
+ * entry must: {"seq":N, with N the count so far.  Anything else is tampering.
+ */
+static bool mlog_json_torn(const struct mlog_verify *v, const char *p, size_t len)
+{
+	char want[48];
+	size_t n = (size_t)snprintf(want, sizeof(want), "{\"seq\":%llu,",
+				    (unsigned long long)v->entries);
+
+	return memcmp(p, want, len < n ? len : n) == 0;
+}
+
 static int mlog_verify_jsonl(struct mlog_verify *v, const char *p, size_t len)
 {
 	bool after_end = false;
@@ -148,6 +162,12 @@ static int mlog_verify_jsonl(struct mlog_verify *v, const char *p, size_t len)
 
 	for (size_t off = 0; off < len; lineno++) {
 		const char *nl = memchr(p + off, '\n', len - off);
+		if (!nl && mlog_json_torn(v, p + off, len - off)) {
+			v->torn = true;
+			return mlog_bad(v, lineno, "truncated final entry (crash?): entry %llu "
+					"(line %llu) is cut: no newline", (unsigned long long)v->entries,
+					(unsigned long long)lineno);
+		}
 		if (!nl)
 			return mlog_bad(v, lineno, "entry %llu (line %llu) is cut: no newline at the "
 					"end of the file", (unsigned long long)v->entries,

@@ -190,6 +190,41 @@ START_TEST(test_truncation_detected)
 }
 END_TEST
 
+/* A crash leaves a valid prefix: a final entry cut anywhere is "torn"; garbage is not. */
+START_TEST(test_torn_final_entry_is_prefix)
+{
+	struct mlog_verify v;
+	size_t len, off, n;
+	char *buf, *out;
+
+	write_run(POLICY_LOG_JSONL);
+	buf = slurp(&len);
+	line_span(buf, 4, &off, &n);
+	for (size_t cut = 1; cut < n; cut++) {
+		spit(buf, off + cut);
+		ck_assert_int_eq(mlog_verify_file(path, &v), -EBADMSG);
+		ck_assert_msg(v.torn, "cut at %zu: %s", cut, v.why);
+		ck_assert_uint_eq(v.entries, 4);
+		ck_assert_ptr_nonnull(strstr(v.why, "truncated final entry (crash?)"));
+	}
+	/* A fragment that is not the next entry, or a cut inside an earlier line. */
+	out = malloc(len + 8);
+	memcpy(out, buf, len);
+	memcpy(out + len, "{\"seq\":9,", 9);
+	spit(out, len + 9);
+	ck_assert_int_eq(mlog_verify_file(path, &v), -EBADMSG);
+	ck_assert(!v.torn && !v.unended);
+	line_span(buf, 2, &off, &n);
+	memcpy(out, buf, off + 20);
+	memcpy(out + off + 20, buf + off + n, len - off - n);
+	spit(out, len - n + 20);
+	ck_assert_int_eq(mlog_verify_file(path, &v), -EBADMSG);
+	ck_assert(!v.torn && !v.unended);
+	free(out);
+	free(buf);
+}
+END_TEST
+
 START_TEST(test_appended_forgery_detected)
 {
 	struct mlog_verify v, good;
@@ -385,6 +420,7 @@ static Suite *mlog_suite(void)
 	tcase_add_test(tc, test_reorder_detected);
 	tcase_add_test(tc, test_removal_detected);
 	tcase_add_test(tc, test_truncation_detected);
+	tcase_add_test(tc, test_torn_final_entry_is_prefix);
 	tcase_add_test(tc, test_appended_forgery_detected);
 	tcase_add_test(tc, test_resume_continues_chain);
 	tcase_add_test(tc, test_resume_after_killed_run);
