@@ -8,9 +8,10 @@ trap 'rm -rf "$out"' EXIT
 M=/lib/modules
 
 # run NAME ARGS...: boot once with ARGS, keep stdout+stderr in $out/NAME and status in $st.
+# Each run has its own measurement log, so parallel runs never share one.
 run() {
 	local name=$1; shift
-	"$MV" run "$@" >"$out/$name" 2>&1
+	"$MV" run --log "$out/$name.mlog" "$@" >"$out/$name" 2>&1
 	st=$?
 }
 
