@@ -206,6 +206,46 @@ static void namespace_ops(void)
 	       read(n, buf, sizeof(buf)) == 2 && !memcmp(buf, "0\n", 2), 0);
 }
 
+/* More fd calls: getdents64 with small buffers, readv, pwrite, dup2/dup3, ESPIPE. */
+static void fd_edges(void)
+{
+	char buf[64], a[4] = { 0 }, b[8] = { 0 };
+	long n;
+	int fd, entries = 0;
+
+	fd = open("/etc", O_RDONLY | O_DIRECTORY);
+	expect_err("getdents64 into 10 bytes: EINVAL", syscall(SYS_getdents64, fd, buf, 10), EINVAL);
+	while ((n = syscall(SYS_getdents64, fd, buf, 40)) > 0)
+		entries++;
+	expect("getdents64 one 40-byte record at a time: ., .., group, hostname, passwd",
+	       n == 0 && entries == 5, entries);
+	expect_err("getdents64 on a file: ENOTDIR",
+		   syscall(SYS_getdents64, open("/etc/passwd", O_RDONLY), buf, sizeof(buf)), ENOTDIR);
+	expect_err("getdents64 into a bad buffer: EFAULT",
+		   syscall(SYS_getdents64, open("/etc", O_RDONLY), bad_ptr(), 4096), EFAULT);
+	close(fd);
+	expect_err("lseek on the console: ESPIPE", lseek(1, 0, SEEK_SET), ESPIPE);
+	expect_err("pread on the console: ESPIPE", pread(0, buf, 1, 0), ESPIPE);
+	fd = open("/tmp/v", O_RDWR | O_CREAT | O_TRUNC, 0644);
+	expect("pwrite at 4 leaves the offset", pwrite(fd, "wxyz", 4, 4) == 4 && lseek(fd, 0, SEEK_CUR) == 0, 0);
+	expect("pwrite at 0", pwrite(fd, "abcd", 4, 0) == 4, 0);
+	struct iovec iov[2] = { { a, sizeof(a) }, { b, sizeof(b) } };
+	expect("readv splits 8 bytes over two buffers",
+	       readv(fd, iov, 2) == 8 && !memcmp(a, "abcd", 4) && !memcmp(b, "wxyz", 4), 0);
+	expect_err("readv with -1 buffers: EINVAL", syscall(SYS_readv, fd, iov, -1), EINVAL);
+	expect_err("writev from a bad iovec: EFAULT", writev(fd, bad_ptr(), 1), EFAULT);
+	expect("dup2 to 20", dup2(fd, 20) == 20 && lseek(20, 0, SEEK_CUR) == 8, 0);
+	expect("dup2 onto itself", dup2(20, 20) == 20, 0);
+	expect_err("dup3 onto itself: EINVAL", dup3(20, 20, 0), EINVAL);
+	expect_err("dup2 from a closed fd: EBADF", dup2(99, 21), EBADF);
+	expect("F_SETFL O_APPEND", fcntl(fd, F_SETFL, O_APPEND) == 0 && (fcntl(fd, F_GETFL) & O_APPEND), 0);
+	expect("appends after F_SETFL", write(fd, "!", 1) == 1 && lseek(fd, 0, SEEK_CUR) == 9, 0);
+	expect_err("ftruncate a read-only fd: EINVAL", ftruncate(open("/tmp/v", O_RDONLY), 0), EINVAL);
+	close(20);
+	close(fd);
+	unlink("/tmp/v");
+}
+
 static int write_file(const char *path, const char *s)
 {
 	int fd = open(path, O_WRONLY);
@@ -270,6 +310,7 @@ int main(int argc, char **argv)
 		errno_names();
 		file_io();
 		namespace_ops();
+		fd_edges();
 	}
 	return failures > 100 ? 100 : failures;
 }

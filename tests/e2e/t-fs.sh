@@ -57,17 +57,25 @@ t_expect_status "fs: modules_disabled 1 -> 0 fails" 1 "$st"
 t_expect_contains "fs: modules_disabled reads 1 after writing 1" "$out/sysctl" "1"
 t_expect_contains "fs: writing 0 says EINVAL" "$out/sysctl" "Invalid argument"
 
+# run_out NAME ARGS...: like run, with stderr apart so the kernel's messages
+# cannot split the program's "ok - " lines.
+run_out() {
+	local name=$1; shift
+	"$MV" run --log "$out/modvisor.log" "$@" >"$out/$name" 2>"$out/$name.err"
+	st=$?
+}
+
 # The errno checkers, glibc and musl builds, and the sysctl checker.
 for prog in mv-fs-errno mv-fs-errno-musl; do
 	[ -x "build/images/progs/$prog" ] || continue
-	run "$prog" -- "$prog"
+	run_out "$prog" -- "$prog"
 	sed -e "s/^ok - /ok - $prog: /" -e "s/^not ok - /not ok - $prog: /" "$out/$prog" | grep -E '^(not )?ok - '
 	t_expect_status "fs: $prog exit status" 0 "$st"
 done
-run cloexec -- mv-fs-errno cloexec
+run_out cloexec -- mv-fs-errno cloexec
 sed -e 's/^ok - /ok - cloexec: /' -e 's/^not ok - /not ok - cloexec: /' "$out/cloexec" | grep -E '^(not )?ok - '
 t_expect_status "fs: mv-fs-errno cloexec exit status" 0 "$st"
-run errsys -- mv-fs-errno sysctl
+run_out errsys -- mv-fs-errno sysctl
 sed -e 's/^ok - /ok - sysctl: /' -e 's/^not ok - /not ok - sysctl: /' "$out/errsys" | grep -E '^(not )?ok - '
 t_expect_status "fs: mv-fs-errno sysctl exit status" 0 "$st"
 
