@@ -181,6 +181,7 @@ int policy_set(struct policy *p, const char *key, const char *value, char *err, 
 
 struct policy_ini {
 	struct policy *p;
+	const char *path;       /* the INI file: relative paths in it are relative to its directory */
 	FILE *f;
 	char *line;             /* getline's buffer */
 	size_t cap;
@@ -221,6 +222,15 @@ static int policy_ini_handler(void *user, const char *section, const char *key, 
 	struct policy_ini *ctx = user;
 	char msg[400];
 
+	char joined[PATH_MAX];
+	const char *slash = strrchr(ctx->path, '/');
+
+	/* keyring = certs/ in /etc/modvisor/enforce.ini means /etc/modvisor/certs/. */
+	if ((strcmp(key, "keyring") == 0 || strcmp(key, "log") == 0) && value[0] &&
+	    value[0] != '/' && slash &&
+	    snprintf(joined, sizeof(joined), "%.*s/%s", (int)(slash - ctx->path), ctx->path,
+		     value) < (int)sizeof(joined))
+		value = joined;
 	if (section[0] != '\0' && strcmp(section, "policy") != 0) {
 		snprintf(msg, sizeof(msg), "unknown section [%s] (keys go at the top or under [policy])",
 			 section);
@@ -233,7 +243,7 @@ static int policy_ini_handler(void *user, const char *section, const char *key, 
 
 int policy_load(struct policy *p, const char *path, char *err, size_t errlen)
 {
-	struct policy_ini ctx = { .p = p };
+	struct policy_ini ctx = { .p = p, .path = path };
 	int line;
 
 	ctx.f = fopen(path, "r");

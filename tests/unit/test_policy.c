@@ -140,6 +140,22 @@ START_TEST(test_bad_values)
 }
 END_TEST
 
+START_TEST(test_relative_paths_follow_the_file)
+{
+	struct policy p;
+	int ret;
+
+	policy_init(&p);
+	load(&p, "keyring = certs\nlog = logs/run.log\n", &ret);
+	ck_assert_int_eq(ret, 0);
+	ck_assert_str_eq(p.keyring, "/tmp/certs");
+	ck_assert_str_eq(p.log, "/tmp/logs/run.log");
+	load(&p, "keyring = /etc/certs\n", &ret);
+	ck_assert_str_eq(p.keyring, "/etc/certs");
+	policy_free(&p);
+}
+END_TEST
+
 START_TEST(test_xxh3_needs_opt_in)
 {
 	struct policy p;
@@ -270,6 +286,7 @@ static Suite *policy_suite(void)
 	tcase_add_test(tc, test_full_file);
 	tcase_add_test(tc, test_unknown_key_names_file_and_line);
 	tcase_add_test(tc, test_bad_values);
+	tcase_add_test(tc, test_relative_paths_follow_the_file);
 	tcase_add_test(tc, test_xxh3_needs_opt_in);
 	tcase_add_test(tc, test_missing_file);
 	tcase_add_test(tc, test_cli_flags);
