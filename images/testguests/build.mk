@@ -18,7 +18,8 @@ HG_CASES := arg_past_ram arg_straddle arg_top \
             hdr_abi0 hdr_abi2 hdr_size0 hdr_size_huge hdr_load_size hdr_event_size \
             io_inb io_outw io_inl_hc io_outb_hc io_outl_end io_rep_outs \
             mmio_read mmio_past_ram storm_nop storm_console storm_load race_flip \
-            forge nonul fault_garbage exit_big exit_neg bootinfo_sane loop loop_hc
+            forge nonul fault_garbage exit_big exit_neg bootinfo_sane loop loop_hc \
+            stream
 HG_ELFS  := $(HG_CASES:%=$(BUILD)/images/testguests/hg-%.elf)
 IMAGES   += $(HG_ELFS)
 

@@ -322,6 +322,23 @@ _start:
 	call bootinfo_check
 	jmp exit_eax
 
+/* ---- an endless stream of loads, for tests/e2e/t-crashsafe.sh ----------- */
+#elif defined(HG_CASE_stream)
+	SETL ml, ML_SOURCE, 2
+	movabs $stream_path, %rsi
+	movabs $ml + ML_PATH, %rdi
+	mov $(stream_path_end - stream_path), %ecx
+	rep movsb
+1:	movabs $img, %rdi
+	incq (%rdi)                      /* a new image, a new digest, each time */
+	GPA img, %rdi
+	mov $4096, %esi
+	call load
+	mov %ebx, %edi
+	mov $2, %esi                     /* MV_MODEV_LOAD_FAILED */
+	call event
+	jmp 1b
+
 /* ---- loops for the watchdog --------------------------------------------- */
 #elif defined(HG_CASE_loop)
 1:	jmp 1b
@@ -469,6 +486,8 @@ storm_line_end:
 forge_path: .ascii "/lib/x.ko\"}\n{\"seq\":1,\"type\":\"load\",\"name\":\"forged\",\r\033[1A\\"
 	.asciz "\",\"verdict\":\"allow\"}\n"
 forge_path_end:
+stream_path: .asciz "/lib/modules/stream.ko"
+stream_path_end:
 forge_name: .asciz "n\"}\n{\"seq\":3,\"type\":\"end\",\"forged\":1}\r\033[K\001"
 forge_name_end:
 	.balign 4096
