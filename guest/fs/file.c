@@ -16,7 +16,6 @@ int vfs_file_open_inode(struct vfs_proc *p, struct inode *inode, uint32_t flags,
 	struct file *f;
 	int mask = 0;
 
-	(void)p;
 	if (flags & O_PATH) {
 		acc = 0;
 	} else {

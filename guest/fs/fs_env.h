@@ -30,19 +30,28 @@ static inline void kfree(void *p) { free(p); }
 /* ---- internal interfaces between guest/fs files --------------------- */
 
 /* ramfs.c */
+/* (mode): a fresh inode with no name and no reference; NULL if out of memory. */
 struct inode *ramfs_new_inode(uint32_t mode);
+/* (dir, name, len, inode): add a name (the caller checked it is free); Linux link counts. */
 int ramfs_dir_add(struct inode *dir, const char *name, size_t len, struct inode *inode);
+/* (dir, name, len): the entry called name, or NULL. */
 struct vfs_dirent *ramfs_dir_find(struct inode *dir, const char *name, size_t len);
+/* (dir, de): remove an entry; frees its inode when nothing else holds it. */
 void ramfs_dir_remove(struct inode *dir, struct vfs_dirent *de);
+/* (dir): no entries besides "." and ".."? */
 bool ramfs_dir_empty(const struct inode *dir);
+/* (olddir, de, newdir, name, len): rename's move of one entry. */
 int ramfs_dir_move(struct inode *olddir, struct vfs_dirent *de, struct inode *newdir,
 		   const char *name, size_t len);
+/* (inode, size): room for size bytes of data; -EFBIG, -ENOSPC. */
 int ramfs_reserve(struct inode *inode, uint64_t size);
+/* (inode, target, len): store a symlink's target. */
 int ramfs_set_symlink(struct inode *inode, const char *target, size_t len);
+/* (inode, data): update ctime, and mtime too when data changed. */
 void ramfs_touch(struct inode *inode, bool data);
 extern const struct file_ops ramfs_reg_ops, ramfs_dir_ops;
 
-/* iobuf.c: copies between file data and a struct vfs_iobuf. */
+/* iobuf.c: (b, at, src/dst, n): copy to or from a kernel or user buffer; 0 or -EFAULT. */
 int iobuf_copy_out(struct vfs_iobuf *b, size_t at, const void *src, size_t n);
 int iobuf_copy_in(void *dst, struct vfs_iobuf *b, size_t at, size_t n);
 
@@ -54,38 +63,56 @@ struct nameidata {
 	bool trailing_slash;
 	bool last_dot;              /* final component is "." or ".." */
 };
+/* (p, dirfd, path, nd): the parent directory and final component of path. */
 int namei_parent(struct vfs_proc *p, int dirfd, const char *path, struct nameidata *nd);
+/* (p, start, path, depth, nd): namei_parent from a given directory, sharing a symlink count. */
 int namei_parent_at(struct vfs_proc *p, struct inode *start, const char *path, int *depth,
 		    struct nameidata *nd);
+/* (p, dir, name, len, follow, depth, out): look one name up in dir (referenced result). */
 int namei_step(struct vfs_proc *p, struct inode *dir, const char *name, size_t len,
 	       bool follow, int *depth, struct inode **out);
+/* (link, target, allocated): a symlink's text; *allocated if the caller must kfree it. */
 int namei_symlink_target(struct inode *link, char **target, bool *allocated);
-int namei_follow(struct vfs_proc *p, struct inode *dir, struct inode *inode,
+/* (p, dir, link, out, depth): resolve symlink link found in dir; ELOOP past 40. */
+int namei_follow(struct vfs_proc *p, struct inode *dir, struct inode *link,
 		 struct inode **out, int *depth);
+/* (p, dirfd, path, out): the directory a walk starts from (referenced). */
 int namei_start(struct vfs_proc *p, int dirfd, const char *path, struct inode **out);
+/* (p, inode, mask): may p access inode for R_OK/W_OK/X_OK?  0 or -EACCES. */
 int vfs_permission(struct vfs_proc *p, const struct inode *inode, int mask);
+/* (dir, name, len, buf, size): "<path of dir>/name"; length or -errno. */
 long vfs_inode_path(struct inode *dir, const char *name, size_t len, char *buf, size_t size);
 
-/* file.c */
+/* file.c: (p, inode, flags, path, out): a new open file description on inode. */
 int vfs_file_open_inode(struct vfs_proc *p, struct inode *inode, uint32_t flags,
 			const char *path, struct file **out);
 
 /* fdtable.c */
+/* (p, f, min, cloexec): install f at the lowest free fd >= min; the fd or -EMFILE/-EINVAL. */
 int fdt_install(struct vfs_proc *p, struct file *f, int min, bool cloexec);
+/* (p, fd): the file at fd (no new reference), or NULL. */
 struct file *fdt_get(struct vfs_proc *p, int fd);
+/* (p, fd): close fd; -EBADF if it is not open. */
 int fdt_close(struct vfs_proc *p, int fd);
+/* (p, f, fd, cloexec): dup2/dup3: install f at exactly fd, closing what was there. */
 int fdt_dup_to(struct vfs_proc *p, struct file *f, int fd, bool cloexec);
 
-/* pseudofs.c: ops for pseudo files, and the /proc/self/exe link. */
+/* pseudofs.c, procfs.c */
 extern const struct file_ops pseudo_file_ops;
+/* (inode, buf, size): a pseudo symlink's generated target; bytes or -errno. */
 long pseudo_readlink(struct inode *inode, char *buf, size_t size);
+/* (boot_flags): create /proc and /sys under the root. */
 void procfs_init(uint32_t boot_flags);
+/* (s, len): the kernel command line shown by /proc/cmdline. */
 void procfs_set_cmdline(const char *s, size_t len);
+/* (bytes): guest RAM for /proc/meminfo. */
 void procfs_set_mem_total(uint64_t bytes);
 
-/* console.c: the character device behind fds 0, 1, 2. */
+/* devices.c: the console (fds 0-2), /dev/null, /dev/zero. */
 extern const struct file_ops console_ops;
+/* (rdev): the driver of a character device number, or NULL. */
 const struct file_ops *devices_ops(uint32_t rdev);
+/* (f): make a console file write to the host's stderr. */
 void devices_console_stderr(struct file *f);
 
 #endif

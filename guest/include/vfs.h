@@ -23,7 +23,7 @@
  *
  * Functions return 0 / a count, or -errno with Linux's numbers.
  * "kernel" buffers below are kernel pointers; user pointers are only
- * touched by the sys_* handlers (fs_syscalls.h) through uaccess.
+ * touched by the sys_* handlers (guest/fs/sys_*.c) through uaccess.h.
  */
 
 #define VFS_PATH_MAX     4096   /* PATH_MAX, including the NUL */
