@@ -275,8 +275,12 @@ int authority_load(struct authority *a, const struct authority_request *req,
 		auth_decide(a, req, v);
 	if (!v->allow)
 		v->taints = 0;
+	uint8_t file_sha256[32];
+	if (req->file)
+		measure_sha256(req->file, req->file_len, file_sha256);
 	mlog_taint_string(v->taints, taints);
 	struct mlog_load e = {
+		.file_size = req->file ? req->file_len : 0, .file_sha256 = file_sha256,
 		.load_id = v->load_id, .name = v->name, .source = req->source, .path = req->path,
 		.flags = req->flags, .size = req->len, .m = req->image ? &v->m : NULL,
 		.sig = v->sig_checked ? &v->sig : NULL, .allow = v->allow,

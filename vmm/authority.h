@@ -30,7 +30,9 @@ struct authority_request {
 	uint32_t source;                /* MV_MODSRC_* */
 	uint32_t flags;                 /* finit_module flags */
 	const char *path;               /* finit_module's path, or NULL */
-	uint64_t file_len;              /* compressed file length, or 0 */
+	const uint8_t *file;            /* the compressed file as read, or NULL; only
+	                                 * measured for the log, never decided on */
+	uint64_t file_len;
 };
 
 /* The verdict and everything that explains it. */

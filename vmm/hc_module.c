@@ -53,8 +53,12 @@ static int hc_module_load(struct vm *vm, struct mv_hc_module_load *a)
 	if (a->flags & ~MV_MODULE_INIT_FLAGS_ALL)
 		return vm_fail(vm, MV_EXIT_HC_BAD_ARG, "MV_HC_MODULE_LOAD: flags 0x%x outside "
 			       "MODULE_INIT_* (the guest must fail these with EINVAL)", a->flags);
-	if (a->file && !mem_gpa(&vm->mem, a->file, a->file_len))
-		return hc_bad_gpa(vm, "MV_HC_MODULE_LOAD: file", a->file, a->file_len);
+	if (a->file) {
+		/* Read in place: the vCPU is stopped, and these bytes are only logged. */
+		req.file = mem_gpa(&vm->mem, a->file, a->file_len);
+		if (!req.file)
+			return hc_bad_gpa(vm, "MV_HC_MODULE_LOAD: file", a->file, a->file_len);
+	}
 	if (a->image_len <= MV_MODLOAD_IMAGE_MAX) {
 		p = mem_gpa(&vm->mem, a->image, a->image_len);
 		if (!p)

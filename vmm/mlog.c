@@ -275,6 +275,13 @@ int mlog_load(struct mlog *l, const struct mlog_load *e, char *err, size_t errle
 		mlog_buf_json_str(&b, "path", e->path);
 	mlog_buf_printf(&b, ",\"flags\":%u,\"size\":%llu", e->flags, (unsigned long long)e->size);
 	mlog_json_digests(&b, e->m);
+	if (e->file_size) {
+		char hex[65] = "";
+		if (e->file_sha256)
+			measure_hex(e->file_sha256, 32, hex);
+		mlog_buf_printf(&b, ",\"file_size\":%llu,\"file_sha256\":\"%s\"",
+				(unsigned long long)e->file_size, hex);
+	}
 	mlog_json_sig(&b, e->sig);
 	mlog_buf_printf(&b, ",\"verdict\":\"%s\",\"errno\":%d,\"errno_name\":\"%s\",\"taints\":\"%s\"",
 			e->allow ? "allow" : "deny", e->err, policy_errno_name(e->err), taints);

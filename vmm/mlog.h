@@ -24,6 +24,8 @@ struct mlog_load {
 	uint32_t flags;
 	uint64_t size;
 	const struct measurement *m;    /* NULL: not measured */
+	uint64_t file_size;             /* compressed file as read, or 0 */
+	const uint8_t *file_sha256;     /* its SHA-256, or NULL */
 	const struct sig_result *sig;   /* NULL: signature not considered */
 	bool allow;
 	int err;                        /* positive errno when denied */

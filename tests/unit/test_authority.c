@@ -316,6 +316,28 @@ START_TEST(test_log_records_loads_and_events)
 }
 END_TEST
 
+START_TEST(test_compressed_file_is_logged)
+{
+	struct authority *a = open_auth(NULL);
+	struct blob b = slurp(MODS "hello.ko");
+	struct authority_request req = { .image = b.p, .len = b.len, .source = MV_MODSRC_FINIT_MODULE,
+					 .flags = MV_MODULE_INIT_COMPRESSED_FILE, .path = "/x.ko.xz",
+					 .file = (const uint8_t *)"abc", .file_len = 3 };
+	struct authority_verdict v;
+	char err[256];
+
+	ck_assert_int_eq(authority_load(a, &req, &v, err, sizeof(err)), 0);
+	ck_assert(v.allow);
+	close_auth(a);
+	struct blob log = slurp(logfile);
+	log.p[log.len] = '\0';
+	ck_assert_ptr_nonnull(strstr((char *)log.p, "\"file_size\":3,\"file_sha256\":"
+				     "\"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\""));
+	free(log.p);
+	free(b.p);
+}
+END_TEST
+
 START_TEST(test_unwritable_log_stops_before_boot)
 {
 	struct policy p;
@@ -352,6 +374,7 @@ static Suite *authority_suite(void)
 	tcase_add_test(tc, test_lists_and_disabled);
 	tcase_add_test(tc, test_short_and_oversized_images);
 	tcase_add_test(tc, test_log_records_loads_and_events);
+	tcase_add_test(tc, test_compressed_file_is_logged);
 	tcase_add_test(tc, test_unwritable_log_stops_before_boot);
 	suite_add_tcase(s, tc);
 	return s;
