@@ -51,7 +51,7 @@ int ramfs_set_symlink(struct inode *inode, const char *target, size_t len);
 void ramfs_touch(struct inode *inode, bool data);
 extern const struct file_ops ramfs_reg_ops, ramfs_dir_ops;
 
-/* iobuf.c: (b, at, src/dst, n): copy to or from a kernel or user buffer; 0 or -EFAULT. */
+/* file.c: (b, at, src/dst, n): copy to or from a kernel or user buffer; 0 or -EFAULT. */
 int iobuf_copy_out(struct vfs_iobuf *b, size_t at, const void *src, size_t n);
 int iobuf_copy_in(void *dst, struct vfs_iobuf *b, size_t at, size_t n);
 
