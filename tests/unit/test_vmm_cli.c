@@ -125,6 +125,23 @@ START_TEST(mem_bounds)
 }
 END_TEST
 
+START_TEST(timeout_bounds)
+{
+	struct run_opts o;
+
+	ck_assert_int_eq(parse(&o, "--timeout", "30"), 0);
+	ck_assert_uint_eq(o.timeout_s, 30);
+	ck_assert_int_eq(parse(&o, "--timeout=0"), 0);
+	ck_assert_uint_eq(o.timeout_s, 0);
+	ck_assert_int_eq(parse(&o, "--timeout", "1.5"), -1);
+	ck_assert_ptr_nonnull(strstr(err, "--timeout '1.5': want whole seconds"));
+	ck_assert_int_eq(parse(&o, "--timeout", "-1"), -1);
+	ck_assert_int_eq(parse(&o, "--timeout", ""), -1);
+	ck_assert_int_eq(parse(&o, "--timeout", "604801"), -1);    /* over a week */
+	ck_assert_int_eq(parse(&o, "--timeout", "99999999999999999999999"), -1);
+}
+END_TEST
+
 START_TEST(accel_values)
 {
 	struct run_opts o;
@@ -262,6 +279,7 @@ int main(void)
 	tcase_add_test(tc, commands_in_order);
 	tcase_add_test(tc, command_without_dashdash);
 	tcase_add_test(tc, mem_bounds);
+	tcase_add_test(tc, timeout_bounds);
 	tcase_add_test(tc, accel_values);
 	tcase_add_test(tc, add_parsing);
 	tcase_add_test(tc, unknown_and_flags);
