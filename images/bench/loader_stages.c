@@ -1,0 +1,142 @@
+/* loader_stages.c: mv-bench-stages, the guest loader's stages timed one by one on the host (dry run). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <modvisor/modsig.h>
+#include "../../tests/hosted/loader_env_hosted.h"
+#include "../../guest/module/internal.h"
+
+/*
+ * usage: mv-bench-stages REPS FILE.ko...
+ *
+ * For each module and repetition, runs the steps of mod_load() in its dry-run
+ * mode (as mv-reloc-corpus does: made-up addresses for undefined symbols,
+ * Linux's struct module size and versions not checked) and prints one line
+ * per stage: "NAME STAGE NANOSECONDS BYTES", stages elf_check, layout
+ * (layout + allocation + copy), symbols, relocation.  `modvisor bench`
+ * reads these lines.  Exit status 0, or 1 when a module was refused.
+ */
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint8_t *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf = NULL;
+	long n;
+
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
+		buf = malloc(n ? (size_t)n : 1);
+		if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+			free(buf);
+			buf = NULL;
+		}
+		*len = (size_t)n;
+	}
+	fclose(f);
+	return buf;
+}
+
+/* The checks of load_check(), without reserving the name (dry run). */
+static int stage_check(struct load_info *info)
+{
+	int err = mod_elf_check(info);
+
+	if (!err)
+		err = mod_setup_name(info);
+	if (!err) {
+		memcpy(info->mod->name, info->name, strlen(info->name) + 1);
+		info->name = info->mod->name;
+		err = mod_check_modstruct(info);
+	}
+	if (!err)
+		err = mod_check_modinfo(info);
+	if (!err) {
+		info->secs = modenv_malloc((size_t)info->shnum * sizeof(*info->secs));
+		info->symval = modenv_malloc((size_t)info->nsyms * sizeof(*info->symval));
+		if (!info->secs || !info->symval)
+			err = -ENOMEM;
+	}
+	return err;
+}
+
+static int stage_layout(struct load_info *info)
+{
+	int err = mod_layout_sections(info);
+
+	return err ? err : mod_alloc_and_copy(info);
+}
+
+/* one_run(name, img, len): one dry run, every stage timed; 0 or -errno. */
+static int one_run(const char *name, const uint8_t *img, size_t len)
+{
+	static const char *const stage[] = { "elf_check", "layout", "symbols", "relocation" };
+	int (*const fn[])(struct load_info *) = { stage_check, stage_layout,
+						  mod_resolve_symbols, mod_apply_relocations };
+	struct mod_load_args a = { .image = img, .len = len,
+		.mode = MOD_LOAD_DRY_RUN | MOD_LOAD_ANY_THIS_MODULE | MOD_LOAD_NO_VERSIONS };
+	struct load_info info = { .args = &a, .name = "module", .image = img, .len = len };
+	struct modsig sig;
+	int err = 0;
+
+	if (modsig_parse(img, len, &sig) == 0)
+		info.len = sig.content_len;
+	info.mod = modenv_malloc(sizeof(*info.mod));
+	if (!info.mod)
+		return -ENOMEM;
+	for (unsigned i = 0; i < 4 && !err; i++) {
+		uint64_t t = now_ns();
+
+		err = fn[i](&info);
+		t = now_ns() - t;
+		if (!err)
+			printf("%s %s %llu %zu\n", name, stage[i], (unsigned long long)t, len);
+	}
+	mod_free_layouts(info.mod);
+	modenv_free(info.mod);
+	modenv_free(info.secs);
+	modenv_free(info.symval);
+	return err;
+}
+
+int main(int argc, char **argv)
+{
+	int reps = argc > 1 ? atoi(argv[1]) : 0, bad = 0;
+
+	if (argc < 3 || reps < 1) {
+		fprintf(stderr, "usage: %s REPS FILE.ko...\n", argv[0]);
+		return 2;
+	}
+	for (int i = 2; i < argc; i++) {
+		size_t len;
+		uint8_t *img = read_file(argv[i], &len);
+		const char *base = strrchr(argv[i], '/');
+
+		if (!img) {
+			fprintf(stderr, "%s: %s: %s\n", argv[0], argv[i], strerror(errno));
+			return 2;
+		}
+		for (int r = 0; r < reps; r++) {
+			hosted_env_reset();
+			henv.quiet = true;
+			int err = one_run(base ? base + 1 : argv[i], img, len);
+			if (err) {
+				fprintf(stderr, "%s: %s refused: %s\n", argv[0], argv[i], strerror(-err));
+				bad = 1;
+				break;
+			}
+		}
+		free(img);
+	}
+	return bad;
+}

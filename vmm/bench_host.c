@@ -1,0 +1,195 @@
+/* bench_host.c: host-only sections of `modvisor bench`: measurement throughput and footprint. */
+#include <elf.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+#include <openssl/evp.h>
+#include <xxhash.h>
+#include "bench_suite.h"
+#include "kernel_load.h"
+#include "measure.h"
+
+/* bench_fill(buf, len): deterministic pseudo-random bytes (xorshift). */
+static void bench_fill(uint8_t *buf, size_t len)
+{
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+
+	for (size_t i = 0; i < len; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		buf[i] = (uint8_t)x;
+	}
+}
+
+/* Keeps the compiler from dropping a digest nobody reads. */
+static volatile uint8_t bench_sink;
+
+static uint64_t bench_time_xxh3(const uint8_t *buf, size_t len)
+{
+	uint64_t t = bench_tsc();
+	XXH128_hash_t h = XXH3_128bits(buf, len);
+
+	t = bench_tsc() - t;
+	bench_sink ^= (uint8_t)h.low64;
+	return t;
+}
+
+static uint64_t bench_time_sha256(const uint8_t *buf, size_t len)
+{
+	uint8_t md[EVP_MAX_MD_SIZE];
+	unsigned mdlen;
+	uint64_t t = bench_tsc();
+
+	EVP_Digest(buf, len, md, &mdlen, EVP_sha256(), NULL);
+	t = bench_tsc() - t;
+	bench_sink ^= md[0];
+	return t;
+}
+
+static uint64_t bench_time_measure(const uint8_t *buf, size_t len)
+{
+	struct measurement m;
+	uint64_t t = bench_tsc();
+
+	measure_buf(buf, len, MEASURE_DEFAULT_SET, &m);
+	t = bench_tsc() - t;
+	bench_sink ^= m.xxh3[0];
+	return t;
+}
+
+/* bench_mbps(len, ticks): throughput in MB/s (10^6 bytes). */
+static double bench_mbps(size_t len, uint64_t ticks)
+{
+	return (double)len / bench_ticks_us((double)(ticks ? ticks : 1));
+}
+
+/* bench_measure_size(o, r, len, buf): one buffer size, interleaved repetitions. */
+static void bench_measure_size(const struct bench_opts *o, struct bench_report *r,
+			       size_t len, const uint8_t *buf)
+{
+	double x[64], s[64], m[64], ratio[64];
+	char param[32];
+	int reps = o->reps * 3 > 64 ? 64 : o->reps * 3;
+
+	snprintf(param, sizeof(param), "%zuKiB", len >> 10);
+	bench_time_measure(buf, len);   /* warm the cache and OpenSSL */
+	for (int i = 0; i < reps; i++) {
+		uint64_t tx = bench_time_xxh3(buf, len), ts = bench_time_sha256(buf, len);
+		uint64_t tm = bench_time_measure(buf, len);
+
+		x[i] = bench_mbps(len, tx);
+		s[i] = bench_mbps(len, ts);
+		m[i] = bench_mbps(len, tm);
+		ratio[i] = (double)(tx + ts) / (double)(tm ? tm : 1);
+	}
+	bench_add(r, "measure", "plain_xxh3", param, "MB/s", x, reps);
+	bench_add(r, "measure", "plain_sha256", param, "MB/s", s, reps);
+	bench_add(r, "measure", "measure_path", param, "MB/s", m, reps);
+	bench_add(r, "measure", "plain_over_path", param, "ratio", ratio, reps);
+}
+
+int bench_section_measure(const struct bench_opts *o, struct bench_report *r)
+{
+	static const size_t full[] = { 64 << 10, 1 << 20, 16 << 20 }, quick[] = { 64 << 10 };
+	const size_t *sizes = o->quick ? quick : full;
+	int n = o->quick ? 1 : 3;
+	uint8_t *buf = malloc(sizes[n - 1]);
+
+	if (!buf)
+		return fprintf(stderr, "modvisor bench: measure: out of memory\n"), -1;
+	bench_fill(buf, sizes[n - 1]);
+	for (int i = 0; i < n; i++) {
+		bench_progress("measure: %zu KiB", sizes[i] >> 10);
+		bench_measure_size(o, r, sizes[i], buf);
+	}
+	free(buf);
+	return 0;
+}
+
+/* bench_kernel_sizes(path, r): text/rodata/data/bss of the guest kernel ELF. */
+static int bench_kernel_sizes(const char *path, struct bench_report *r)
+{
+	uint8_t *img;
+	size_t len;
+	uint64_t text = 0, ro = 0, data = 0, bss = 0;
+	const Elf64_Ehdr *eh;
+
+	if (read_whole_file(path, &img, &len))
+		return fprintf(stderr, "modvisor bench: %s: cannot read it\n", path), -1;
+	eh = (const void *)img;
+	if (len < sizeof(*eh) || eh->e_shoff > len || eh->e_shentsize != sizeof(Elf64_Shdr) ||
+	    eh->e_shnum > (len - eh->e_shoff) / sizeof(Elf64_Shdr)) {
+		free(img);
+		return fprintf(stderr, "modvisor bench: %s: bad section headers\n", path), -1;
+	}
+	for (unsigned i = 0; i < eh->e_shnum; i++) {
+		const Elf64_Shdr *s = (const void *)(img + eh->e_shoff + i * sizeof(*s));
+
+		if (!(s->sh_flags & SHF_ALLOC))
+			continue;
+		if (s->sh_type == SHT_NOBITS)
+			bss += s->sh_size;
+		else if (s->sh_flags & SHF_EXECINSTR)
+			text += s->sh_size;
+		else if (s->sh_flags & SHF_WRITE)
+			data += s->sh_size;
+		else
+			ro += s->sh_size;
+	}
+	free(img);
+	bench_add1(r, "footprint", "kernel_text", "", "KiB", text / 1024.0);
+	bench_add1(r, "footprint", "kernel_rodata", "", "KiB", ro / 1024.0);
+	bench_add1(r, "footprint", "kernel_data", "", "KiB", data / 1024.0);
+	bench_add1(r, "footprint", "kernel_bss", "", "KiB", bss / 1024.0);
+	return 0;
+}
+
+/* bench_footprint_child(o, fd): boot the default guest running `true`; write the trace to fd. */
+static void bench_footprint_child(const struct bench_opts *o, int fd)
+{
+	char *argv[] = { "/bin/true", NULL };
+	struct boot_cmd cmd = { 1, argv };
+	struct bench_guest_spec s = { .kernel = o->kernel, .initrd = o->initrd, .cmdline = "quiet",
+				      .cmds = &cmd, .ncmds = 1, .mem_mib = 128,
+				      .console_log = o->guest_log };
+	struct bench_guest_trace t;
+	int ok = bench_guest_run(&s, &t) == 0 && t.status == 0;
+
+	if (!ok)
+		memset(&t, 0, sizeof(t));
+	_exit(write(fd, &t, sizeof(t)) == (ssize_t)sizeof(t) && ok ? 0 : 1);
+}
+
+int bench_section_footprint(const struct bench_opts *o, struct bench_report *r)
+{
+	struct bench_guest_trace t;
+	int p[2], st = 0;
+	ssize_t n = 0;
+	pid_t pid;
+
+	bench_progress("footprint: one boot in a child process");
+	if (pipe(p) < 0 || (pid = fork()) < 0)
+		return fprintf(stderr, "modvisor bench: footprint: %s\n", strerror(errno)), -1;
+	if (pid == 0) {
+		close(p[0]);
+		bench_footprint_child(o, p[1]);
+	}
+	close(p[1]);
+	for (size_t got = 0; got < sizeof(t); got += (size_t)n) {
+		n = read(p[0], (uint8_t *)&t + got, sizeof(t) - got);
+		if (n <= 0)
+			break;
+	}
+	close(p[0]);
+	waitpid(pid, &st, 0);
+	if (n <= 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+		return fprintf(stderr, "modvisor bench: footprint: the guest run failed\n"), -1;
+	bench_add1(r, "footprint", "vmm_rss_beyond_guest", "", "KiB",
+		   (double)(t.rss_kib - t.guest_resident_kib));
+	bench_add1(r, "footprint", "vmm_hwm", "", "KiB", (double)t.hwm_kib);
+	bench_add1(r, "footprint", "guest_ram_touched", "128MiB", "KiB",
+		   (double)t.guest_resident_kib);
+	return bench_kernel_sizes(o->kernel, r);
+}

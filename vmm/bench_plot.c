@@ -1,0 +1,144 @@
+/* bench_plot.c: the data files and gnuplot scripts behind the benchmark's PNG plots. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "bench_suite.h"
+
+/* bench_open(o, leaf): a file under o->out for writing, or NULL after a message. */
+static FILE *bench_open(const struct bench_opts *o, const char *leaf)
+{
+	char path[4096];
+	FILE *f = fopen(bench_path(o, leaf, path, sizeof(path)), "w");
+
+	if (!f)
+		fprintf(stderr, "modvisor bench: %s: %s\n", path, strerror(errno));
+	return f;
+}
+
+/* The stages drawn against module size: section, metric, legend. */
+static const char *const bench_plot_stages[][3] = {
+	{ "load", "h_copy", "host copy" },
+	{ "load", "h_measure_path", "XXH3+SHA-256 (measure)" },
+	{ "load", "h_signature", "signature" },
+	{ "load", "h_authority_total", "host verdict (all, log+fsync)" },
+	{ "hostedload", "elf_check", "ELF validation" },
+	{ "hostedload", "layout", "layout+copy" },
+	{ "hostedload", "symbols", "symbols" },
+	{ "hostedload", "relocation", "relocation" },
+	{ "guestload", "guest_after_verdict", "guest after verdict (in VM)" },
+};
+#define BENCH_NPLOT_STAGES (int)(sizeof(bench_plot_stages) / sizeof(bench_plot_stages[0]))
+
+/* bench_dat_stages(o, r): load_stages.dat: file size, then one median per stage. */
+static int bench_dat_stages(const struct bench_opts *o, const struct bench_report *r)
+{
+	FILE *f = bench_open(o, "load_stages.dat");
+
+	if (!f)
+		return -1;
+	fprintf(f, "size_kib");
+	for (int s = 0; s < BENCH_NPLOT_STAGES; s++)
+		fprintf(f, " \"%s\"", bench_plot_stages[s][2]);
+	fputc('\n', f);
+	for (int i = 0; i < r->nrows; i++) {
+		const struct bench_row *w = &r->rows[i];
+
+		if (strcmp(w->section, "load") || strcmp(w->metric, "file_size"))
+			continue;
+		fprintf(f, "%.1f", w->median);
+		for (int s = 0; s < BENCH_NPLOT_STAGES; s++) {
+			const struct bench_row *x = bench_find(r, bench_plot_stages[s][0],
+							       bench_plot_stages[s][1], w->param);
+			fprintf(f, x ? " %.3f" : " NaN", x ? x->median : 0.0);
+		}
+		fputc('\n', f);
+	}
+	return fclose(f) ? -1 : 0;
+}
+
+/* bench_dat_rows(o, leaf, r, section, metrics, n): one line per metric: median min max. */
+static int bench_dat_rows(const struct bench_opts *o, const char *leaf,
+			  const struct bench_report *r, const char *section,
+			  const char *const *metrics, int n)
+{
+	FILE *f = bench_open(o, leaf);
+
+	if (!f)
+		return -1;
+	for (int m = 0; m < n; m++) {
+		const struct bench_row *w = bench_find(r, section, metrics[m], "");
+
+		if (w)
+			fprintf(f, "\"%s\" %.4f %.4f %.4f\n", metrics[m], w->median, w->min, w->max);
+	}
+	return fclose(f) ? -1 : 0;
+}
+
+/* bench_dat_scale(o, r): scale.dat: VMs, loads/s with and after boot. */
+static int bench_dat_scale(const struct bench_opts *o, const struct bench_report *r)
+{
+	FILE *f = bench_open(o, "scale.dat");
+
+	if (!f)
+		return -1;
+	for (int v = 1; v <= 64; v *= 2) {
+		char p[16];
+
+		snprintf(p, sizeof(p), "%dvm", v);
+		const struct bench_row *a = bench_find(r, "scale", "loads_per_s_with_boot", p);
+		const struct bench_row *b = bench_find(r, "scale", "loads_per_s_after_boot", p);
+		if (a)
+			fprintf(f, "%d %.4f %.4f\n", v, a->median, b ? b->median : 0.0);
+	}
+	return fclose(f) ? -1 : 0;
+}
+
+/* bench_gnuplot_script(o, r, f): the three plots. */
+static void bench_gnuplot_script(const struct bench_opts *o, const struct bench_report *r, FILE *f)
+{
+	const struct bench_row *ratio = bench_find(r, "hypercall", "null_over_raw", "");
+
+	fprintf(f, "set terminal pngcairo size 900,560 font ',10'\nset grid\nset key top left\n"
+		"cd '%s'\n", o->out);
+	fprintf(f, "set output 'load_stages.png'\nset logscale xy\n"
+		"set title 'Module load: time by stage vs module size (median; %s)'\n"
+		"set xlabel 'module file size (KiB)'\nset ylabel 'microseconds'\n"
+		"plot for [i=2:%d] 'load_stages.dat' using 1:i with linespoints title columnhead(i)\n"
+		"unset logscale\n", r->accel, BENCH_NPLOT_STAGES + 1);
+	fprintf(f, "set output 'hypercall.png'\nset style fill solid 0.5\nset boxwidth 0.5\n"
+		"set yrange [0:*]\nset title 'Null hypercall vs raw port-I/O exit (median, min-max; "
+		"ratio %.2fx; %s)'\nset xlabel ''\nset ylabel 'microseconds per round trip'\n"
+		"plot 'hypercall.dat' using 0:2:xtic(1) with boxes notitle, "
+		"'' using 0:2:3:4 with yerrorbars lc rgb 'black' notitle\n",
+		ratio ? ratio->median : 0.0, r->accel);
+	fprintf(f, "set output 'scale.png'\nset xlabel 'VMs in parallel (one process each)'\n"
+		"set ylabel 'module loads per second (all VMs)'\nset logscale x 2\nset xtics (1,2,4,8)\n"
+		"set title 'Scale: loads per second vs VMs (%s)'\n"
+		"plot 'scale.dat' using 1:2 with linespoints title 'including boot', "
+		"'' using 1:3 with linespoints title 'after boot (first load to last)'\n", r->accel);
+}
+
+int bench_plots(const struct bench_opts *o, const struct bench_report *r)
+{
+	static const char *const hc[] = { "raw_exit", "null_hypercall" };
+	char cmd[4200], script[4096];
+	FILE *f;
+	int st;
+
+	if (bench_dat_stages(o, r) || bench_dat_rows(o, "hypercall.dat", r, "hypercall", hc, 2) ||
+	    bench_dat_scale(o, r) || !(f = bench_open(o, "plots.gp")))
+		return -1;
+	bench_gnuplot_script(o, r, f);
+	if (fclose(f))
+		return -1;
+	snprintf(cmd, sizeof(cmd), "gnuplot '%s' 2>'%s/gnuplot.log'",
+		 bench_path(o, "plots.gp", script, sizeof(script)), o->out);
+	st = system(cmd);
+	if (st != 0) {
+		fprintf(stderr, "modvisor bench: gnuplot failed (status %d; see %s/gnuplot.log; "
+			"scripts/deps.sh installs gnuplot-nox)\n", st, o->out);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,192 @@
+/* bench_suite.c: the hypercall, boot and footprint sections of `modvisor bench`, and their shared helpers. */
+#include <errno.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "authority.h"
+#include "bench_hc.h"
+#include "bench_suite.h"
+#include "cpio_write.h"
+#include "hypercall.h"
+#include "modvisor/abi/bootinfo.h"
+
+int bench_auth_open(const struct bench_opts *o, const char *logname, struct authority **out)
+{
+	struct policy p;
+	char path[4096], err[1024];
+
+	policy_init(&p);
+	unlink(bench_path(o, logname, path, sizeof(path)));     /* each run starts a new log */
+	if (policy_set(&p, "log", path, err, sizeof(err)) ||
+	    authority_open(out, &p, o->kernel, err, sizeof(err))) {
+		fprintf(stderr, "modvisor bench: authority: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+void bench_auth_close(struct authority *a)
+{
+	char msg[512];
+
+	if (a && authority_close(a, msg, sizeof(msg)) < 0)
+		fprintf(stderr, "modvisor bench: %s\n", msg);
+}
+
+int bench_mod_extra(const char *const *paths, int n, const char *guestdir, struct cpio_out *out)
+{
+	char guest[512], err[4096 + 256], *copy;
+	int rc = 0;
+
+	for (int i = 0; i < n && !rc; i++) {
+		copy = strdup(paths[i]);
+		if (!copy)
+			return -1;
+		snprintf(guest, sizeof(guest), "%s/%s", guestdir, basename(copy));
+		free(copy);
+		rc = cpio_add_host(out, paths[i], guest, err, sizeof(err));
+		if (rc)
+			fprintf(stderr, "modvisor bench: %s\n", err);
+	}
+	if (!rc && cpio_finish(out))
+		rc = -1;
+	return rc ? -1 : 0;
+}
+
+void bench_report_fail(const char *what, const struct bench_guest_trace *t)
+{
+	fprintf(stderr, "modvisor bench: %s: the guest stopped with status %d%s%s\n", what,
+		t->status, t->why[0] ? ": " : "", t->why);
+}
+
+/* bench_nop_once(o, n, ticks): one run of the null-hypercall guest. */
+static int bench_nop_once(const struct bench_opts *o, uint64_t n, double *ticks)
+{
+	char kernel[4096];
+	struct bench_guest_spec s = { .kernel = kernel, .mem_mib = 16, .nop_stop = n,
+				      .console_log = o->guest_log };
+	struct bench_guest_trace t;
+
+	snprintf(kernel, sizeof(kernel), "%s/bench/nop.elf", o->images);
+	if (bench_guest_run(&s, &t))
+		return -1;
+	if (t.nops < n || t.status != 0) {
+		bench_report_fail("null hypercall guest", &t);
+		return -1;
+	}
+	*ticks = (double)(t.nop_last - t.nop_first) / (double)(t.nops - 1);
+	return 0;
+}
+
+int bench_section_hypercall(const struct bench_opts *o, struct bench_report *r)
+{
+	uint64_t n = o->quick ? 500 : 20000;
+	double raw[64], nop[64], ratio[64], tr, tn;
+	int reps = o->reps > 64 ? 64 : o->reps, i;
+
+	for (i = 0; i < reps; i++) {
+		bench_progress("hypercall: rep %d/%d: %llu raw exits, %llu null hypercalls", i + 1,
+			       reps, (unsigned long long)n, (unsigned long long)n);
+		/* Interleaved, so both see the same machine state. */
+		if (bench_raw_exits(n, &tr) || bench_nop_once(o, n, &tn))
+			return -1;
+		raw[i] = bench_ticks_us(tr);
+		nop[i] = bench_ticks_us(tn);
+		ratio[i] = tn / tr;
+	}
+	bench_add(r, "hypercall", "raw_exit", "", "us", raw, reps);
+	bench_add(r, "hypercall", "null_hypercall", "", "us", nop, reps);
+	bench_add(r, "hypercall", "null_over_raw", "", "ratio", ratio, reps);
+	return 0;
+}
+
+/* bench_boot_spec(o, cmds, extra, auth, s): the default guest running first-user, then insmod. */
+static int bench_boot_once(const struct bench_opts *o, const char *mod, struct bench_guest_trace *t)
+{
+	char user[4096], log[64];
+	const char *files[2] = { user, mod };
+	char *argv_user[] = { "/bench/first-user", NULL };
+	char *argv_ins[] = { "/sbin/insmod", "/bench/bm4k.ko", NULL };
+	struct boot_cmd cmds[2] = { { 1, argv_user }, { 2, argv_ins } };
+	struct cpio_out extra = { 0 };
+	struct authority *auth = NULL;
+	static int run;
+	int rc = -1;
+
+	snprintf(user, sizeof(user), "%s/bench/first-user", o->images);
+	snprintf(log, sizeof(log), "logs/boot-%d.log", ++run);
+	if (bench_mod_extra(files, 2, "/bench", &extra) || bench_auth_open(o, log, &auth))
+		goto out;
+	struct bench_guest_spec s = { .kernel = o->kernel, .initrd = o->initrd,
+				      .cmdline = "quiet", .cmds = cmds, .ncmds = 2,
+				      .extra = extra.data, .extra_len = extra.len,
+				      .mem_mib = 128, .auth = auth,
+				      .console_log = o->guest_log };
+	rc = bench_guest_run(&s, t);
+	if (!rc && (t->status != 0 || !t->user.hit)) {
+		bench_report_fail("boot", t);
+		rc = -1;
+	}
+out:
+	bench_auth_close(auth);
+	cpio_free(&extra);
+	return rc;
+}
+
+/* bench_boot_exits(r, tag, m): the exact exit counts of mark m, by reason and hypercall. */
+static void bench_boot_exits(struct bench_report *r, const char *tag, const struct bench_mark *m)
+{
+	char metric[48];
+
+	snprintf(metric, sizeof(metric), "exits_to_%s", tag);
+	bench_add1(r, "boot", metric, "", "count", (double)m->exits);
+	for (int i = 0; i < BENCH_NEXITS; i++) {
+		if (!m->by_exit[i])
+			continue;
+		snprintf(metric, sizeof(metric), "exits_to_%s:%s", tag, vm_exit_name(i) + 9);
+		bench_add1(r, "boot", metric, "", "count", (double)m->by_exit[i]);
+	}
+	for (int i = 0; i < MV_HC_COUNT; i++) {
+		const struct hypercall *h = hc_lookup(i);
+
+		if (!m->by_hc[i] || !h)
+			continue;
+		snprintf(metric, sizeof(metric), "exits_to_%s:%s", tag, h->name + 6);
+		bench_add1(r, "boot", metric, "", "count", (double)m->by_hc[i]);
+	}
+}
+
+int bench_section_boot(const struct bench_opts *o, struct bench_report *r)
+{
+	double user[64], mod[64];
+	int reps = o->reps > 64 ? 64 : o->reps, nmod = 0, i;
+	struct bench_guest_trace t, first;
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/bench/quick/bm4k.ko", o->images);
+	for (i = 0; i < reps; i++) {
+		bench_progress("boot: rep %d/%d", i + 1, reps);
+		if (bench_boot_once(o, path, &t))
+			return -1;
+		if (i == 0)
+			first = t;
+		else if (t.user.exits != first.user.exits)
+			fprintf(stderr, "modvisor bench: boot: exits to the first user instruction "
+				"differ between runs (%llu, %llu)\n", (unsigned long long)first.user.exits,
+				(unsigned long long)t.user.exits);
+		user[i] = bench_ticks_us(t.user.tsc - t.t0) / 1000.0;
+		if (t.loaded.hit)
+			mod[nmod++] = bench_ticks_us(t.loaded.tsc - t.t0) / 1000.0;
+	}
+	bench_add(r, "boot", "to_first_user", "", "ms", user, reps);
+	bench_add(r, "boot", "to_first_module", "bm4k", "ms", mod, nmod);
+	bench_boot_exits(r, "user", &first.user);
+	if (first.loaded.hit)
+		bench_boot_exits(r, "module", &first.loaded);
+	else
+		fprintf(stderr, "modvisor bench: boot: the module was not loaded (see %s)\n",
+			o->guest_log);
+	return 0;
+}

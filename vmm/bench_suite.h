@@ -1,0 +1,47 @@
+/* bench_suite.h: the sections of `modvisor bench`, each adding rows to the report. */
+#ifndef MODVISOR_VMM_BENCH_SUITE_H
+#define MODVISOR_VMM_BENCH_SUITE_H
+
+#include "bench_core.h"
+#include "bench_vm.h"
+
+struct authority;
+
+/*
+ * Each section runs its measurements and appends rows to r; it returns 0,
+ * or -1 when it could not run at all (after a message): the suite goes on
+ * with the next section and exits non-zero at the end.
+ */
+int bench_section_hypercall(const struct bench_opts *o, struct bench_report *r);
+int bench_section_boot(const struct bench_opts *o, struct bench_report *r);
+int bench_section_footprint(const struct bench_opts *o, struct bench_report *r);
+int bench_section_measure(const struct bench_opts *o, struct bench_report *r);
+int bench_section_load(const struct bench_opts *o, struct bench_report *r);
+int bench_section_hoststages(const struct bench_opts *o, struct bench_report *r);
+int bench_section_corpus(const struct bench_opts *o, struct bench_report *r);
+int bench_section_scale(const struct bench_opts *o, struct bench_report *r);
+
+/* bench_plots(o, r): the .dat files and PNG plots (gnuplot); 0 or -1. */
+int bench_plots(const struct bench_opts *o, const struct bench_report *r);
+
+/*
+ * bench_auth_open(o, logname, out): a module authority with the default
+ * policy and its log at o->out/logname (JSON Lines, fsync per entry).
+ * 0 or -1 after a message.
+ */
+int bench_auth_open(const struct bench_opts *o, const char *logname, struct authority **out);
+
+/* bench_auth_close(a): write the log's end entry and free a. */
+void bench_auth_close(struct authority *a);
+
+/*
+ * bench_mod_extra(paths, n, guestdir, out): a newc archive putting each
+ * host file paths[i] at guestdir/basename.  0 or -1 after a message.
+ */
+struct cpio_out;
+int bench_mod_extra(const char *const *paths, int n, const char *guestdir, struct cpio_out *out);
+
+/* bench_report_fail(what, t): print why a guest run went wrong. */
+void bench_report_fail(const char *what, const struct bench_guest_trace *t);
+
+#endif

@@ -1,0 +1,325 @@
+/* bench_vm.c: boot a guest with an instrumented vCPU loop (exits, markers, handler times) and the raw-exit VM. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <linux/kvm.h>
+#include "bench_core.h"
+#include "bench_vm.h"
+#include "hypercall.h"
+#include "kernel_load.h"
+#include "kvm.h"
+#include "vm.h"
+
+uint64_t bench_exit_total(const struct bench_mark *m)
+{
+	uint64_t n = 0;
+
+	for (int i = 0; i < BENCH_NEXITS; i++)
+		n += m->by_exit[i];
+	return n;
+}
+
+/* bench_mark_take(m, vm, now): note the state of the run, the current exit excluded. */
+static void bench_mark_take(struct bench_mark *m, const struct vm *vm, uint32_t reason,
+			    int hc, uint64_t now)
+{
+	m->hit = true;
+	m->tsc = now;
+	memcpy(m->by_exit, vm->exits, sizeof(m->by_exit));
+	memcpy(m->by_hc, vm->hypercalls, sizeof(m->by_hc));
+	if (reason < BENCH_NEXITS && m->by_exit[reason])
+		m->by_exit[reason]--;
+	if (hc >= 0 && hc < MV_HC_COUNT && m->by_hc[hc])
+		m->by_hc[hc]--;
+	m->exits = bench_exit_total(m);
+}
+
+/* bench_hc_arg(vm, gpa, len): the guest's argument struct, read-only, or NULL. */
+static const void *bench_hc_arg(const struct vm *vm, uint64_t gpa, uint64_t len)
+{
+	return mem_gpa(&vm->mem, gpa, len);
+}
+
+/* bench_on_hypercall(vm, t, s, nr, gpa, now): note events before the handler runs. */
+static void bench_on_hypercall(struct vm *vm, struct bench_guest_trace *t,
+			       const struct bench_guest_spec *s, uint32_t nr, uint64_t gpa,
+			       uint64_t now)
+{
+	const struct mv_hc_console *c;
+	const struct mv_hc_module_event *e;
+
+	switch (nr) {
+	case MV_HC_CONSOLE:
+		c = bench_hc_arg(vm, gpa, sizeof(*c));
+		if (c && c->stream == MV_CONSOLE_STDOUT && !t->user.hit)
+			bench_mark_take(&t->user, vm, KVM_EXIT_IO, (int)nr, now);
+		break;
+	case MV_HC_NOP:
+		if (!t->nops++)
+			t->nop_first = now;
+		t->nop_last = now;
+		if (s->nop_stop && t->nops >= s->nop_stop)
+			vm_stop(vm, 0);
+		break;
+	case MV_HC_MODULE_EVENT:
+		e = bench_hc_arg(vm, gpa, sizeof(*e));
+		if (!e || e->event != MV_MODEV_LOADED)
+			break;
+		if (!t->loaded.hit)
+			bench_mark_take(&t->loaded, vm, KVM_EXIT_IO, (int)nr, now);
+		t->nloads++;
+		t->loaded_last = now;
+		break;
+	}
+}
+
+/* bench_loop(vm, s, t): vm_run() with a stopwatch around the module verdicts. */
+static void bench_loop(struct vm *vm, const struct bench_guest_spec *s, struct bench_guest_trace *t)
+{
+	struct kvm_run *run = vm->vcpu[0].run;
+	uint64_t verdict_done = 0;
+
+	while (!vm->stopped) {
+		if (ioctl(vm->vcpu[0].fd, KVM_RUN, 0) < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			vm_fail(vm, MV_EXIT_SETUP, "KVM_RUN: %s", strerror(errno));
+			break;
+		}
+		uint64_t now = bench_tsc();
+		uint32_t reason = run->exit_reason;
+		uint32_t nr = 0, gpa = 0;
+		bool hc = reason == KVM_EXIT_IO && run->io.direction == KVM_EXIT_IO_OUT &&
+			  run->io.port >= MV_HC_PIO_BASE && run->io.port < MV_HC_PIO_END &&
+			  run->io.size == 4;
+
+		if (reason < BENCH_NEXITS)
+			vm->exits[reason]++;
+		if (hc) {
+			nr = run->io.port - MV_HC_PIO_BASE;
+			memcpy(&gpa, (uint8_t *)run + run->io.data_offset, sizeof(gpa));
+			if (nr == MV_HC_MODULE_EVENT && t->nloads < BENCH_MAX_LOADS && verdict_done) {
+				t->load_guest[t->nloads] = now - verdict_done;
+				verdict_done = 0;
+			}
+			bench_on_hypercall(vm, t, s, nr, gpa, now);
+		}
+		if (vm->stopped)
+			break;
+		vm_handle_exit(vm, run);
+		if (hc && nr == MV_HC_MODULE_LOAD && !t->load_first)
+			t->load_first = now;
+		if (hc && nr == MV_HC_MODULE_LOAD && t->nloads < BENCH_MAX_LOADS) {
+			verdict_done = bench_tsc();
+			t->load_host[t->nloads] = verdict_done - now;
+		}
+	}
+	bench_mark_take(&t->end, vm, BENCH_NEXITS, -1, bench_tsc());
+}
+
+/* bench_status_kib(key): a "Key:   N kB" line of /proc/self/status. */
+static uint64_t bench_status_kib(const char *key)
+{
+	char line[256];
+	size_t n = strlen(key);
+	unsigned long long v = 0;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, n) && line[n] == ':' &&
+		    sscanf(line + n + 1, "%llu", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+/* bench_resident_kib(m): guest RAM pages the host has touched (mincore). */
+static uint64_t bench_resident_kib(const struct guest_mem *m)
+{
+	size_t pages = m->size / 4096, n = 0;
+	unsigned char *vec = malloc(pages);
+
+	if (!vec)
+		return 0;
+	if (mincore(m->host, m->size, vec) == 0)
+		for (size_t i = 0; i < pages; i++)
+			n += vec[i] & 1;
+	free(vec);
+	return n * 4;
+}
+
+/* bench_redirect(path, saved): send fds 1 and 2 to path; saved gets the old ones. */
+static void bench_redirect(const char *path, int saved[2])
+{
+	int fd = open(path ? path : "/dev/null", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+
+	fflush(stdout);
+	fflush(stderr);
+	saved[0] = dup(1);
+	saved[1] = dup(2);
+	if (fd >= 0) {
+		dup2(fd, 1);
+		dup2(fd, 2);
+		close(fd);
+	}
+}
+
+static void bench_restore(int saved[2])
+{
+	fflush(stdout);
+	fflush(stderr);
+	for (int i = 0; i < 2; i++) {
+		if (saved[i] >= 0) {
+			dup2(saved[i], i + 1);
+			close(saved[i]);
+		}
+	}
+}
+
+/* bench_boot(vm, s, err, errlen): load the kernel and lay out the boot. */
+static int bench_boot(struct vm *vm, const struct bench_guest_spec *s, uint8_t *initrd,
+		      size_t initrd_len, char *err, size_t errlen)
+{
+	struct boot_spec bs = { .cmdline = s->cmdline ? s->cmdline : "", .cmds = s->cmds,
+				.ncmds = s->ncmds, .initrd = initrd, .initrd_len = initrd_len,
+				.extra = s->extra, .extra_len = s->extra_len };
+	struct kernel_info ki;
+
+	vm->boot_flags = s->boot_flags;
+	vm->auth = s->auth;
+	if (kernel_load_file(s->kernel, &vm->mem, &ki, err, errlen) ||
+	    boot_prepare(vm, &ki, &bs, err, errlen))
+		return -1;
+	return 0;
+}
+
+int bench_guest_run(const struct bench_guest_spec *s, struct bench_guest_trace *t)
+{
+	char err[4096 + 256];
+	uint8_t *initrd = NULL;
+	size_t initrd_len = 0;
+	struct vm vm;
+	int saved[2], rc = -1;
+
+	memset(t, 0, sizeof(*t));
+	t->t0 = bench_tsc();
+	if (s->initrd && read_whole_file(s->initrd, &initrd, &initrd_len)) {
+		fprintf(stderr, "modvisor bench: initrd %s: cannot read it\n", s->initrd);
+		return -1;
+	}
+	if (vm_create(&vm, s->mem_mib << 20))
+		goto out;
+	if (bench_boot(&vm, s, initrd, initrd_len, err, sizeof(err))) {
+		fprintf(stderr, "modvisor bench: %s\n", err);
+		goto out_vm;
+	}
+	bench_redirect(s->console_log, saved);
+	bench_loop(&vm, s, t);
+	bench_restore(saved);
+	t->status = vm.status;
+	snprintf(t->why, sizeof(t->why), "%s", vm.why);
+	t->rss_kib = bench_status_kib("VmRSS");
+	t->hwm_kib = bench_status_kib("VmHWM");
+	t->guest_resident_kib = bench_resident_kib(&vm.mem);
+	rc = 0;
+out_vm:
+	vm_destroy(&vm);
+out:
+	free(initrd);
+	return rc;
+}
+
+/* The raw VM: real mode at 0x1000: mov $0xf0,%dx; 1: outl %eax,(%dx); jmp 1b. */
+static const uint8_t bench_raw_code[] = { 0xba, 0xf0, 0x00, 0x66, 0xef, 0xeb, 0xfc };
+
+#define BENCH_RAW_MEM   0x10000
+#define BENCH_RAW_ENTRY 0x1000
+#define BENCH_RAW_PORT  0xf0
+
+/* bench_raw_setup(kvm, vm, vcpu, run, mem): the VM, its 64 KiB and its vCPU in real mode. */
+static int bench_raw_setup(int *kvm, int *vmfd, int *vcpu, struct kvm_run **run,
+			   size_t *run_size, uint8_t **mem)
+{
+	char why[256];
+	struct kvm_sregs sr;
+	struct kvm_regs regs = { .rip = BENCH_RAW_ENTRY, .rflags = 2 };
+	struct kvm_userspace_memory_region reg = { .slot = 0, .guest_phys_addr = 0,
+						   .memory_size = BENCH_RAW_MEM };
+	void *r;
+
+	*kvm = kvm_open(why, sizeof(why));
+	if (*kvm < 0 || (*vmfd = ioctl(*kvm, KVM_CREATE_VM, 0)) < 0)
+		return -1;
+	*mem = mmap(NULL, BENCH_RAW_MEM, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (*mem == MAP_FAILED)
+		return -1;
+	memcpy(*mem + BENCH_RAW_ENTRY, bench_raw_code, sizeof(bench_raw_code));
+	reg.userspace_addr = (uint64_t)*mem;
+	if (ioctl(*vmfd, KVM_SET_USER_MEMORY_REGION, &reg) < 0)
+		return -1;
+	*vcpu = kvm_create_vcpu(*kvm, *vmfd, 0, &r, run_size, why, sizeof(why));
+	if (*vcpu < 0)
+		return -1;
+	*run = r;
+	if (ioctl(*vcpu, KVM_GET_SREGS, &sr) < 0)
+		return -1;
+	sr.cs.base = 0;
+	sr.cs.selector = 0;
+	if (ioctl(*vcpu, KVM_SET_SREGS, &sr) < 0 || ioctl(*vcpu, KVM_SET_REGS, &regs) < 0)
+		return -1;
+	return 0;
+}
+
+int bench_raw_exits(uint64_t n, double *ticks)
+{
+	int kvm = -1, vmfd = -1, vcpu = -1, rc = -1;
+	struct kvm_run *run = NULL;
+	size_t run_size = 0;
+	uint8_t *mem = MAP_FAILED;
+	uint64_t first = 0, last = 0, i;
+
+	if (bench_raw_setup(&kvm, &vmfd, &vcpu, &run, &run_size, &mem)) {
+		fprintf(stderr, "modvisor bench: raw-exit VM: setup failed: %s\n", strerror(errno));
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if (ioctl(vcpu, KVM_RUN, 0) < 0) {
+			if (errno == EINTR) {
+				i--;
+				continue;
+			}
+			break;
+		}
+		last = bench_tsc();
+		if (run->exit_reason != KVM_EXIT_IO || run->io.port != BENCH_RAW_PORT)
+			break;
+		if (i == 0)
+			first = last;
+	}
+	if (i < n || n < 2) {
+		fprintf(stderr, "modvisor bench: raw-exit VM: exit %s after %llu exits\n",
+			vm_exit_name(run ? run->exit_reason : 0), (unsigned long long)i);
+		goto out;
+	}
+	*ticks = (double)(last - first) / (double)(n - 1);
+	rc = 0;
+out:
+	if (run)
+		munmap(run, run_size);
+	if (vcpu >= 0)
+		close(vcpu);
+	if (mem != MAP_FAILED)
+		munmap(mem, BENCH_RAW_MEM);
+	if (vmfd >= 0)
+		close(vmfd);
+	if (kvm >= 0)
+		close(kvm);
+	return rc;
+}

@@ -1,0 +1,80 @@
+/* bench_vm.h: boot a guest in this process with an instrumented vCPU loop, and the raw-exit VM. */
+#ifndef MODVISOR_VMM_BENCH_VM_H
+#define MODVISOR_VMM_BENCH_VM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "boot.h"
+#include "modvisor/abi/hypercall.h"
+
+#define BENCH_MAX_LOADS  256
+#define BENCH_NEXITS     64
+
+struct authority;
+
+/* What to boot. */
+struct bench_guest_spec {
+	const char *kernel;
+	const char *initrd;             /* NULL: no initrd */
+	const char *cmdline;
+	const struct boot_cmd *cmds;
+	int ncmds;
+	const uint8_t *extra;           /* an extra newc archive (like --add), or NULL */
+	size_t extra_len;
+	uint64_t mem_mib;
+	uint32_t boot_flags;            /* MV_BOOT_F_* */
+	struct authority *auth;         /* module authority, or NULL */
+	uint64_t nop_stop;              /* stop after this many MV_HC_NOP (0: never) */
+	const char *console_log;        /* the guest's stdout+stderr go here; NULL: /dev/null */
+};
+
+/* The state of the run when something happened: host TSC and exits so far. */
+struct bench_mark {
+	bool hit;
+	uint64_t tsc;
+	uint64_t exits;                 /* all exits so far, this one excluded */
+	uint64_t by_exit[BENCH_NEXITS]; /* by KVM exit reason, this one excluded */
+	uint64_t by_hc[MV_HC_COUNT];    /* hypercalls by number, this one excluded */
+};
+
+struct bench_guest_trace {
+	uint64_t t0;                    /* host TSC before the VM was created */
+	struct bench_mark user;         /* first stdout write: the first user program's
+	                                 * first instruction is that write(2) */
+	struct bench_mark loaded;       /* first MV_MODEV_LOADED event */
+	struct bench_mark end;          /* the VM stopped */
+	uint64_t nops, nop_first, nop_last;   /* MV_HC_NOP exits and their TSCs */
+	int nloads;                     /* MV_MODEV_LOADED events */
+	uint64_t load_host[BENCH_MAX_LOADS];  /* ticks in the MODULE_LOAD handler */
+	uint64_t load_guest[BENCH_MAX_LOADS]; /* ticks from its verdict to LOADED */
+	uint64_t load_first;            /* TSC of the first MODULE_LOAD exit */
+	uint64_t loaded_last;           /* TSC of the last LOADED event */
+	uint64_t rss_kib, hwm_kib;      /* the process's VmRSS/VmHWM at the end */
+	uint64_t guest_resident_kib;    /* guest RAM pages resident (mincore) */
+	int status;                     /* the VM's exit status */
+	char why[512];                  /* the VM's diagnostic, if failed */
+};
+
+/*
+ * bench_guest_run(s, t): create a VM, load s->kernel, boot it with s's
+ * initrd/commands/flags and run it to the end with a vCPU loop that counts
+ * exits and notes the events of struct bench_guest_trace before each is
+ * handled (the handling itself is modvisor's own, vm_handle_exit()).
+ * Returns 0 when the VM ran (t->status is its status), -1 when it could not
+ * be set up (after a message).
+ */
+int bench_guest_run(const struct bench_guest_spec *s, struct bench_guest_trace *t);
+
+/*
+ * bench_raw_exits(n, ticks): the physical limit: a minimal VM (real mode,
+ * `outl` to one port in a loop) whose vCPU loop handles only KVM_EXIT_IO
+ * with no dispatch.  *ticks = host TSC ticks per exit between the first and
+ * the last of n exits.  Returns 0 or -1 after a message.
+ */
+int bench_raw_exits(uint64_t n, double *ticks);
+
+/* bench_exit_total(m): the exits in m. */
+uint64_t bench_exit_total(const struct bench_mark *m);
+
+#endif
