@@ -21,6 +21,14 @@
 uint64_t *pt_walk(uint64_t pml4_pa, uint64_t va, bool alloc);
 
 /*
+ * pt_lookup(pml4_pa, va, span): like pt_walk without allocating; when an
+ * intermediate table is missing returns NULL and sets *span to the size of
+ * the unmapped block around va (2 MiB, 1 GiB or 512 GiB), so range loops
+ * can skip it.  *span is PAGE_SIZE when a PTE pointer is returned.
+ */
+uint64_t *pt_lookup(uint64_t pml4_pa, uint64_t va, uint64_t *span);
+
+/*
  * pt_prot(prot): PTE bits for VM_READ/WRITE/EXEC/USER (always present).  A
  * user page without VM_USER is PROT_NONE: present but only for the kernel
  * (and uaccess refuses it), so mprotect can make it accessible again.

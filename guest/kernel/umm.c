@@ -79,10 +79,41 @@ int umm_map_anon(struct mm *mm, uint64_t va, uint64_t len, unsigned prot)
 	return 0;
 }
 
+/*
+ * The next address at or after va in [va, end) that may hold a page: skips
+ * whole unmapped 2 MiB / 1 GiB / 512 GiB blocks, so that a huge munmap or
+ * range check costs what is mapped, not what is asked for.  Returns end
+ * when nothing is left; *pte is the entry at the returned address.
+ */
+static uint64_t umm_next(struct mm *mm, uint64_t va, uint64_t end, uint64_t **pte)
+{
+	while (va < end) {
+		uint64_t span, next;
+
+		*pte = pt_lookup(mm->pml4_pa, va, &span);
+		if (*pte)
+			return va;
+		next = ALIGN_DOWN(va, span) + span;
+		if (next <= va)
+			break;          /* wrapped at the top of the address space */
+		va = next;
+	}
+	return end;
+}
+
 void umm_unmap(struct mm *mm, uint64_t va, uint64_t len)
 {
-	for (uint64_t off = 0; off < len; off += PAGE_SIZE)
-		umm_drop_page(mm, va + off);
+	uint64_t end = va + len, *pte;
+
+	for (va = umm_next(mm, va, end, &pte); va < end;
+	     va = umm_next(mm, va + PAGE_SIZE, end, &pte)) {
+		if (!(*pte & PTE_P))
+			continue;
+		page_free(*pte & PTE_ADDR, 1);
+		*pte = 0;
+		mm->pages--;
+		tlb_flush_page(va);
+	}
 }
 
 int umm_protect(struct mm *mm, uint64_t va, uint64_t len, unsigned prot)
@@ -108,12 +139,12 @@ int umm_protect(struct mm *mm, uint64_t va, uint64_t len, unsigned prot)
 
 bool umm_range_free(struct mm *mm, uint64_t va, uint64_t len)
 {
-	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
-		uint64_t *pte = pt_walk(mm->pml4_pa, va + off, false);
+	uint64_t end = va + len, *pte;
 
-		if (pte && (*pte & PTE_P))
+	for (va = umm_next(mm, va, end, &pte); va < end;
+	     va = umm_next(mm, va + PAGE_SIZE, end, &pte))
+		if (*pte & PTE_P)
 			return false;
-	}
 	return true;
 }
 

@@ -81,6 +81,12 @@ static void test_memory(void)
 	check_errno(syscall(SYS_munmap, 4097, 4096), EINVAL, "munmap of an unaligned address");
 	check_errno(syscall(SYS_mprotect, 0x10000000000UL, 4096, PROT_READ), ENOMEM,
 		    "mprotect of unmapped memory");
+	check_errno(syscall(SYS_mmap, 0, 1UL << 46, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+		    ENOMEM, "mmap of 64 TiB");
+	check(syscall(SYS_munmap, 0x100000000000UL, 0x100000000000UL) == 0,
+	      "munmap of 16 TiB of nothing returns at once");
+	check(syscall(SYS_brk, (char *)brk0 + (1UL << 39)) == (long)brk0,
+	      "brk of 512 GiB fails, keeps the break");
 	check(sbrk(1 << 20) == brk0 && sbrk(0) == (char *)brk0 + (1 << 20), "brk grows by 1 MiB");
 	memset(brk0, 7, 1 << 20);
 	check(sbrk(-(1 << 20)) != (void *)-1 && sbrk(0) == brk0, "brk shrinks back");

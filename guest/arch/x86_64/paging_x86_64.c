@@ -73,6 +73,23 @@ uint64_t *pt_walk(uint64_t pml4_pa, uint64_t va, bool alloc)
 	return &t[(va >> 12) & 511];
 }
 
+uint64_t *pt_lookup(uint64_t pml4_pa, uint64_t va, uint64_t *span)
+{
+	uint64_t *t = phys_to_virt(pml4_pa);
+
+	for (int shift = 39; shift > 12; shift -= 9) {
+		uint64_t e = t[(va >> shift) & 511];
+
+		if (!(e & PTE_P) || (e & PTE_PS)) {
+			*span = 1ULL << shift;
+			return NULL;
+		}
+		t = table_of(e);
+	}
+	*span = PAGE_SIZE;
+	return &t[(va >> 12) & 511];
+}
+
 void tlb_flush_page(uint64_t va)
 {
 	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
