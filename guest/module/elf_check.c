@@ -160,7 +160,8 @@ static int elf_check_symtab(struct load_info *info)
 		return elf_bad(info, "no symbol table", 0);
 	sym = &info->sechdrs[info->index.sym];
 	if (sym->sh_entsize != sizeof(Elf64_Sym) || sym->sh_size % sizeof(Elf64_Sym) ||
-	    sym->sh_offset % 8 != 0 || sym->sh_size / sizeof(Elf64_Sym) > UINT32_MAX)
+	    sym->sh_size == 0 || sym->sh_type == SHT_NOBITS || sym->sh_offset % 8 != 0 ||
+	    sym->sh_size / sizeof(Elf64_Sym) > UINT32_MAX)
 		return elf_bad(info, "symbol table with a bad entry size", info->index.sym);
 	if (sym->sh_link == 0 || sym->sh_link >= info->shnum ||
 	    info->sechdrs[sym->sh_link].sh_type != SHT_STRTAB)

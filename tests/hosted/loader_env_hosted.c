@@ -28,7 +28,8 @@ static bool alloc_fails(void)
 
 int modenv_region_alloc(uint64_t size, struct mod_region *r)
 {
-	if (size == 0 || size % MOD_PAGE_SIZE || size > (1ull << 32) || alloc_fails())
+	/* The guest's module area holds 256 MiB (env_kernel.c): no more here either. */
+	if (size == 0 || size % MOD_PAGE_SIZE || size > (256ull << 20) || alloc_fails())
 		return -ENOMEM;
 	r->buf = aligned_alloc(MOD_PAGE_SIZE, size);
 	if (!r->buf)

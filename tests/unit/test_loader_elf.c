@@ -82,6 +82,7 @@ MUTATION_TEST(no_symtab, SH(".symtab")->sh_type = SHT_PROGBITS, -ENOEXEC, "no sy
 MUTATION_TEST(two_symtabs, SH(".shstrtab")->sh_type = SHT_SYMTAB, -ENOEXEC,
 	      "more than one symbol table")
 MUTATION_TEST(symtab_entsize, SH(".symtab")->sh_entsize = 16, -ENOEXEC, "bad entry size")
+MUTATION_TEST(symtab_empty, SH(".symtab")->sh_size = 0, -ENOEXEC, "bad entry size")
 MUTATION_TEST(symtab_link_range, SH(".symtab")->sh_link = 200, -ENOEXEC, "not a string table")
 MUTATION_TEST(symtab_link_not_strtab, SH(".symtab")->sh_link = 1, -ENOEXEC, "not a string table")
 MUTATION_TEST(strtab_first_not_nul, img[SH(".strtab")->sh_offset] = 'x', -ENOEXEC,
@@ -190,6 +191,7 @@ int main(void)
 	tcase_add_test(tc, no_symtab);
 	tcase_add_test(tc, two_symtabs);
 	tcase_add_test(tc, symtab_entsize);
+	tcase_add_test(tc, symtab_empty);
 	tcase_add_test(tc, symtab_link_range);
 	tcase_add_test(tc, symtab_link_not_strtab);
 	tcase_add_test(tc, strtab_first_not_nul);
