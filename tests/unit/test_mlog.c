@@ -208,7 +208,7 @@ START_TEST(test_torn_final_entry_is_prefix)
 		ck_assert_ptr_nonnull(strstr(v.why, "truncated final entry (crash?)"));
 	}
 	/* A fragment that is not the next entry, or a cut inside an earlier line. */
-	out = malloc(len + 8);
+	out = malloc(len + 9);
 	memcpy(out, buf, len);
 	memcpy(out + len, "{\"seq\":9,", 9);
 	spit(out, len + 9);
