@@ -61,7 +61,20 @@ struct load_info {
 	struct mod_verdict verdict;
 	bool              has_versions; /* __versions present and not ignored */
 	bool              init_faulted; /* init was stopped by a CPU fault */
+	uint64_t          stamp;        /* modenv_now() at the last stage mark */
 };
+
+/* mod_stage_done(info, stage): charge the time since the last mark to stage. */
+static inline void mod_stage_done(struct load_info *info, enum mod_stage stage)
+{
+	uint64_t now;
+
+	if (!info->args->timings)
+		return;
+	now = modenv_now();
+	info->args->timings->ticks[stage] += now - info->stamp;
+	info->stamp = now;
+}
 
 /* The name of section i (the ELF step proved it is in bounds). */
 static inline const char *mod_secname(const struct load_info *info, uint32_t i)

@@ -60,6 +60,7 @@ static int load_ask_host(struct load_info *info)
 	if (a->mode & MOD_LOAD_DRY_RUN)
 		return 0;
 	err = modenv_host_verdict(&req, &info->verdict);
+	mod_stage_done(info, MOD_STAGE_HOST);
 	if (err)
 		return err;
 	if (!info->verdict.allow) {
@@ -146,8 +147,10 @@ static int load_run_init(struct load_info *info)
 
 	mod->state = MOD_STATE_COMING;
 	mod_protect(mod, false);
+	mod_stage_done(info, MOD_STAGE_PROTECT);
 	if (mod->init_fn)
 		ret = modenv_call_init(mod->init_fn, &info->init_faulted);
+	mod_stage_done(info, MOD_STAGE_INIT);
 	if (ret < 0)
 		return ret;
 	if (ret > 0)
@@ -159,6 +162,7 @@ static int load_run_init(struct load_info *info)
 		modenv_region_free(&mod->init.mem);
 	mod->init.mem.buf = NULL;
 	mod->init.size = 0;
+	mod_stage_done(info, MOD_STAGE_PROTECT);
 	return 0;
 }
 
@@ -202,6 +206,7 @@ static int load_check(struct load_info *info)
 		err = load_alloc_arrays(info);
 	if (!err && !(info->args->mode & MOD_LOAD_DRY_RUN))
 		err = add_unformed_module(info->mod);
+	mod_stage_done(info, MOD_STAGE_ELF);
 	return err;
 }
 
@@ -212,10 +217,13 @@ static int load_place(struct load_info *info)
 
 	if (!err)
 		err = mod_alloc_and_copy(info);
+	mod_stage_done(info, MOD_STAGE_LAYOUT);
 	if (!err)
 		err = mod_resolve_symbols(info);
+	mod_stage_done(info, MOD_STAGE_SYMBOLS);
 	if (!err)
 		err = mod_apply_relocations(info);
+	mod_stage_done(info, MOD_STAGE_RELOC);
 	return err;
 }
 
@@ -255,6 +263,7 @@ static int load_finish(struct load_info *info, bool *init_ran)
 		if (err)
 			return err;
 	}
+	mod_stage_done(info, MOD_STAGE_PARAMS);
 	*init_ran = true;
 	return load_run_init(info);
 }
@@ -269,6 +278,8 @@ int mod_load(const struct mod_load_args *args, struct module **out)
 
 	if (out)
 		*out = NULL;
+	if (args->timings)
+		info.stamp = modenv_now();
 	err = load_ask_host(&info);
 	if (err)
 		return err;

@@ -67,6 +67,24 @@ struct mod_reloc_stats {
 	uint64_t total;
 };
 
+/* Stages of one load, for benchmarks (issue 7). */
+enum mod_stage {
+	MOD_STAGE_HOST,         /* MV_HC_MODULE_LOAD round trip */
+	MOD_STAGE_ELF,          /* trailer, ELF, name, versions, modinfo, name reservation */
+	MOD_STAGE_LAYOUT,       /* layout, allocation, copy */
+	MOD_STAGE_SYMBOLS,      /* symbol resolution */
+	MOD_STAGE_RELOC,        /* relocations */
+	MOD_STAGE_PARAMS,       /* exports check and parameters */
+	MOD_STAGE_INIT,         /* the module's init */
+	MOD_STAGE_PROTECT,      /* page protections, sealing, freeing init */
+	MOD_STAGE_COUNT,
+};
+
+/* Time spent per stage, in modenv_now() ticks; stages not reached stay 0. */
+struct mod_timings {
+	uint64_t ticks[MOD_STAGE_COUNT];
+};
+
 struct mod_load_args {
 	const void *image;      /* the image in kernel memory (not modified) */
 	uint64_t    len;
@@ -78,6 +96,7 @@ struct mod_load_args {
 	uint64_t    file_len;   /*   from it (COMPRESSED_FILE), else NULL / 0 */
 	uint32_t    mode;       /* MOD_LOAD_* */
 	struct mod_reloc_stats *stats;  /* dry run only; may be NULL */
+	struct mod_timings *timings;    /* OUT, may be NULL */
 };
 
 /* Kernel settings that change how loads behave. */

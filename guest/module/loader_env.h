@@ -120,7 +120,7 @@ int modenv_call_init(uint64_t fn, bool *faulted);
 /* modenv_call_exit(fn): run a module's void (*)(void) exit at address fn. */
 void modenv_call_exit(uint64_t fn);
 
-/* modenv_now(): a time stamp in arbitrary monotonic ticks (TSC). */
+/* modenv_now(): a monotonic time stamp: TSC ticks in the guest, nanoseconds on the host. */
 uint64_t modenv_now(void);
 
 #endif

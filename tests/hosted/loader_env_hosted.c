@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "loader_env_hosted.h"
 
 struct hosted_env henv;
@@ -152,5 +153,8 @@ void modenv_call_exit(uint64_t fn)
 
 uint64_t modenv_now(void)
 {
-	return 0;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
