@@ -71,6 +71,12 @@ check: deps
 	@$(MAKE) --no-print-directory all tests
 	@tests/run.sh
 
+# The benchmark suite (docs/benchmarks.md): VM sections in one emulated KVM host
+# when /dev/kvm cannot run the guest; BENCH_FLAGS e.g. --quick, --only boot.
+bench: deps
+	@$(MAKE) --no-print-directory all bench-modules $(BENCH_STAGES)
+	$(BUILD)/modvisor bench $(BENCH_FLAGS)
+
 # ---- generic rules ---------------------------------------------------------
 $(BUILD)/host/%.o: %.c
 	$(call msg,HOSTCC,$<)mkdir -p $(@D) && $(HOSTCC) $(HOST_CFLAGS) $(CHECK_CFLAGS) -c $< -o $@

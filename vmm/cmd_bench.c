@@ -140,6 +140,26 @@ static int bench_emulated(const struct bench_opts *o, const char *kvm_only)
 	return emuhost_exec(v);
 }
 
+/* bench_check_only(only): every word of --only names a section; 0 or -1 after a message. */
+static int bench_check_only(const char *only)
+{
+	for (const char *p = only; ; p++) {
+		size_t n = strcspn(p, ",");
+		int i;
+
+		for (i = 0; i < BENCH_NSECTIONS; i++)
+			if (strlen(bench_sections[i].name) == n && !strncmp(p, bench_sections[i].name, n))
+				break;
+		if (i == BENCH_NSECTIONS) {
+			fprintf(stderr, "modvisor bench: --only: unknown section '%.*s'\n", (int)n, p);
+			return -1;
+		}
+		p += n;
+		if (!*p)
+			return 0;
+	}
+}
+
 /* bench_parse(argc, argv, o, only, mode): 0, 1 for --help, or -1 after a message. */
 static int bench_parse(int argc, char **argv, struct bench_opts *o, const char **only,
 		       enum accel_mode *mode)
@@ -181,7 +201,7 @@ static int bench_parse(int argc, char **argv, struct bench_opts *o, const char *
 	}
 	if (optind < argc)
 		return fprintf(stderr, "modvisor bench: unexpected argument '%s'\n", argv[optind]), -1;
-	return 0;
+	return *only ? bench_check_only(*only) : 0;
 }
 
 /*
