@@ -26,6 +26,32 @@ static int reloc_overflow(const struct load_info *info, uint32_t relsec, uint64_
 	return reloc_bad(info, relsec, i, "value does not fit", type);
 }
 
+/*
+ * Store val's low 4 (8) bytes at loc when the bytes there are still zero.
+ * Fixed sizes, so each copy is one unaligned load and one store.
+ */
+static inline bool reloc_put32(uint8_t *loc, uint64_t val)
+{
+	uint32_t old, v = (uint32_t)val;
+
+	memcpy(&old, loc, 4);
+	if (old != 0)
+		return false;
+	memcpy(loc, &v, 4);
+	return true;
+}
+
+static inline bool reloc_put64(uint8_t *loc, uint64_t val)
+{
+	uint64_t old;
+
+	memcpy(&old, loc, 8);
+	if (old != 0)
+		return false;
+	memcpy(loc, &val, 8);
+	return true;
+}
+
 int mod_reloc_apply_rela(const struct load_info *info, uint32_t relsec)
 {
 	const Elf64_Shdr *rs = &info->sechdrs[relsec];
@@ -40,7 +66,8 @@ int mod_reloc_apply_rela(const struct load_info *info, uint32_t relsec)
 		const uint64_t off = rel[i].r_offset;
 		const uint32_t type = (uint32_t)ELF64_R_TYPE(rel[i].r_info);
 		const uint64_t symi = ELF64_R_SYM(rel[i].r_info);
-		uint64_t val, size, old = 0;
+		uint64_t val, size;
+		bool wide, ok;
 
 		if (symi >= nsyms)
 			return reloc_bad(info, relsec, i, "symbol index out of range", type);
@@ -49,40 +76,40 @@ int mod_reloc_apply_rela(const struct load_info *info, uint32_t relsec)
 		case R_X86_64_NONE:
 			continue;
 		case R_X86_64_64:
-			size = 8;
+			wide = true;
 			break;
 		case R_X86_64_32:
 			if (val != (uint32_t)val)
 				return reloc_overflow(info, relsec, i, type, val);
-			size = 4;
+			wide = false;
 			break;
 		case R_X86_64_32S:
 			if ((int64_t)val != (int32_t)val)
 				return reloc_overflow(info, relsec, i, type, val);
-			size = 4;
+			wide = false;
 			break;
 		case R_X86_64_PC32:
 		case R_X86_64_PLT32:
 			val -= t->va + off;
 			if ((int64_t)val != (int32_t)val)
 				return reloc_overflow(info, relsec, i, type, val);
-			size = 4;
+			wide = false;
 			break;
 		case R_X86_64_PC64:
 			val -= t->va + off;
-			size = 8;
+			wide = true;
 			break;
 		default:
 			return reloc_bad(info, relsec, i, "unknown relocation type", type);
 		}
+		size = wide ? 8 : 4;
 		if (tsize < size || off > tsize - size)
 			return reloc_bad(info, relsec, i, "target outside its section", type);
-		memcpy(&old, t->buf + off, size);
-		if (old != 0)
+		ok = wide ? reloc_put64(t->buf + off, val) : reloc_put32(t->buf + off, val);
+		if (!ok)
 			return reloc_bad(info, relsec, i,
 					 "invalid relocation target, existing value is nonzero",
 					 type);
-		memcpy(t->buf + off, &val, size);   /* little-endian: low bytes */
 	}
 	return 0;
 }
