@@ -25,8 +25,12 @@ enum {
 	AT_EXECFN = 31,
 };
 
+#define EXEC_SCRIPT     1               /* exec_load: a #! script, see script */
+#define EXEC_LINE_MAX   256             /* BINPRM_BUF_SIZE */
+
 /* What exec builds before it commits to the new image. */
 struct exec_image {
+	char script[EXEC_LINE_MAX];     /* a #! script's interpreter line */
 	struct mm *mm;
 	struct file *file;      /* for /proc/self/exe */
 	struct elf_exec_info elf;
@@ -93,6 +97,26 @@ int exec_args_from_user(struct exec_args *a, uaddr_t argv, uaddr_t envp)
 	int err = exec_args_vec(a, argv, false);
 
 	return err ? err : exec_args_vec(a, envp, true);
+}
+
+/* Length of the leading run of non-blank characters of s. */
+static size_t strcspn_blank(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n] && s[n] != ' ' && s[n] != '\t')
+		n++;
+	return n;
+}
+
+/* Length of s without trailing blanks (and a carriage return). */
+static size_t strcspn_trailing(const char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		n--;
+	return n;
 }
 
 /* Open path as an executable and read all of it. */
@@ -238,6 +262,16 @@ static int exec_load(struct process *p, const char *path, const struct exec_args
 	err = exec_read(p, path, img, &data, &len);
 	if (err)
 		return err;
+	if (len >= 2 && !memcmp(data, "#!", 2)) {
+		size_t n = strnlen((const char *)data + 2, MIN(len - 2, EXEC_LINE_MAX - 1));
+		const char *nl = memchr((const char *)data + 2, '\n', n);
+
+		n = nl ? (size_t)(nl - (const char *)data - 2) : n;
+		memcpy(img->script, (const char *)data + 2, n);
+		img->script[n] = '\0';
+		err = EXEC_SCRIPT;
+		goto out;
+	}
 	err = elf_exec_parse(data, len, UMM_MMAP_TOP, &img->elf);
 	if (err) {
 		printk("exec %s: %s\n", path, img->elf.why);
@@ -259,7 +293,10 @@ static int exec_load(struct process *p, const char *path, const struct exec_args
 		err = exec_build_stack(p, img, a, path);
 out:
 	kfree(data);
-	if (err) {
+	if (err == EXEC_SCRIPT && img->file) {
+		vfs_file_put(img->file);
+		img->file = NULL;
+	} else if (err) {
 		umm_destroy(img->mm);
 		img->mm = NULL;
 		if (img->file)
@@ -323,15 +360,66 @@ static __noreturn void exec_commit(struct process *p, struct exec_image *img,
 	user_enter(img->elf.entry + img->bias, img->sp);
 }
 
+/*
+ * A "#!interpreter [arg]" script runs as interpreter [arg] path args...,
+ * as on Linux (one level: the interpreter must be a binary).
+ */
+static int exec_script_args(const char *line, const char *path,
+			    const struct exec_args *a, struct exec_args *out, char **interp)
+{
+	const char *s = a->buf;
+	char *arg;
+	int err;
+
+	while (*line == ' ' || *line == '\t')
+		line++;
+	*interp = kmalloc(EXEC_LINE_MAX);
+	if (!*interp)
+		return -ENOMEM;
+	strscpy(*interp, line, EXEC_LINE_MAX);
+	arg = *interp + strcspn_blank(*interp);
+	if (*arg) {
+		*arg++ = '\0';
+		while (*arg == ' ' || *arg == '\t')
+			arg++;
+		arg[strcspn_trailing(arg)] = '\0';
+	}
+	if (!**interp)
+		return -ENOEXEC;
+	if ((err = exec_args_init(out)))
+		return err;
+	err = exec_args_add(out, *interp, false);
+	if (!err && *arg)
+		err = exec_args_add(out, arg, false);
+	if (!err)
+		err = exec_args_add(out, path, false);
+	for (uint32_t i = 0; !err && i < a->argc + a->envc; i++) {
+		if (i > 0)
+			err = exec_args_add(out, s, i >= a->argc);
+		s += strlen(s) + 1;
+	}
+	return err;
+}
+
 int exec_run(struct process *p, const char *path, const struct exec_args *a, bool search)
 {
 	struct exec_image img;
-	char *found = kmalloc(PROC_PATH_MAX);
+	struct exec_args sargs = { 0 };
+	char *found = kmalloc(PROC_PATH_MAX), *interp = NULL;
 	int err;
 
 	if (!found)
 		return -ENOMEM;
 	err = exec_search(p, path, a, search, &img, found);
+	if (err == EXEC_SCRIPT) {
+		err = exec_script_args(img.script, found, a, &sargs, &interp);
+		if (!err)
+			err = exec_search(p, interp, &sargs, false, &img, found);
+		if (err == EXEC_SCRIPT)
+			err = -ENOEXEC;         /* a script as interpreter */
+	}
+	exec_args_free(&sargs);
+	kfree(interp);
 	if (!err)
 		exec_commit(p, &img, found);
 	kfree(found);

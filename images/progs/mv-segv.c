@@ -3,8 +3,9 @@
 #include <string.h>
 
 /*
- * mv-segv [null|kernel|ud|div|gp|stack]: null (the default) reads address
- * 0; kernel writes to a kernel address; ud executes ud2; div divides by
+ * mv-segv [null|kernel|ud|int3|div|gp|stack]: null (the default) reads
+ * address 0; kernel writes to a kernel address; ud executes ud2; int3 is a
+ * breakpoint (SIGTRAP, 133); div divides by
  * zero; gp loads from a non-canonical address; stack recurses past the
  * 8 MiB stack limit.  Each should end the process with 139, 132 or 136.
  */
@@ -32,6 +33,8 @@ int main(int argc, char **argv)
 		*(volatile int *)0xffffffff80200000UL = 1;
 	if (!strcmp(how, "ud"))
 		__asm__ volatile("ud2");
+	if (!strcmp(how, "int3"))
+		__asm__ volatile("int3");
 	if (!strcmp(how, "div")) {
 		int q = 0;
 

@@ -57,6 +57,8 @@ t_expect_contains "write to a kernel address: reported" "$OUT/kaddr.err" "Segmen
 run ud -- mv-segv ud
 t_expect_status "invalid opcode: SIGILL 132" 132 "$st"
 t_expect_contains "invalid opcode: reported" "$OUT/ud.err" "Illegal instruction"
+run int3 -- mv-segv int3
+t_expect_status "breakpoint: SIGTRAP 133" 133 "$st"
 run div -- mv-segv div
 t_expect_status "divide by zero: SIGFPE 136" 136 "$st"
 run gp -- mv-segv gp
@@ -75,6 +77,15 @@ run pie -- mv-user-pie
 t_expect_status "mv-user-pie (static-PIE): exit status" 0 "$st"
 t_expect_contains "mv-user-pie: ran to the end after execve" "$OUT/pie.out" "mv-user: all passed"
 t_expect_absent "mv-user-pie: no failed check" "$OUT/pie.out" "not ok"
+
+# A #! script runs through its interpreter, with the optional argument.
+printf '#!/bin/sh\necho "script $0 $1"\n' >"$OUT/script"
+printf '#!/bin/echo  -n  \n' >"$OUT/script2"
+chmod 755 "$OUT/script" "$OUT/script2"
+run script --add "$OUT/script:/bin/myscript" --add "$OUT/script2:/bin/s2" \
+	-c 'myscript one' -c 's2 x'
+t_expect_status "#! scripts: exit status" 0 "$st"
+same script "$(printf 'script /bin/myscript one\n/bin/s2 x')"
 
 run exe -- readlink /proc/self/exe
 same exe /bin/busybox

@@ -93,7 +93,8 @@ static void idt_load(void)
 			.off_lo = off & 0xffff, .sel = GDT_KERNEL_CS,
 			/* #DF always gets a known-good stack (IST1). */
 			.ist = v == X86_DF ? 1 : 0,
-			.type_attr = 0x8e,      /* P, DPL0, 64-bit interrupt gate */
+			/* P, 64-bit interrupt gate; DPL3 for int3 and into from ring 3. */
+			.type_attr = v == X86_BP || v == X86_OF ? 0xee : 0x8e,
 			.off_mid = (off >> 16) & 0xffff, .off_hi = off >> 32,
 		};
 	}
