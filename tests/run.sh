@@ -6,6 +6,7 @@
 #   host   tests/host/*.sh         host-only suites (corpus, signing, CLI)
 #   e2e    tests/e2e/*.sh          boot real guests; run where KVM is usable,
 #                                  i.e. directly or inside the emulated KVM host
+#   sanitize, fuzz-smoke           tests/fuzz/sanitize.sh, tests/fuzz/smoke.sh
 # Each shell suite prints "ok - ..." / "not ok - ..." lines.
 set -u
 cd "$(dirname "$0")/.."
@@ -61,6 +62,15 @@ for s in tests/host/*.sh; do
 	[ -f "$s" ] || continue
 	run_suite "host-$(basename "$s" .sh)" bash "$s"
 done
+
+# ---- sanitizers and fuzz smoke (tests/fuzz/) ----
+# The unit and corpus tests again in an ASan+UBSan build of the host code
+# (build/asan), then each libFuzzer harness for MV_FUZZ_SMOKE_TIME seconds
+# (default 20).  MV_SANITIZE=0 skips both.
+if [ "${MV_SANITIZE:-1}" != 0 ]; then
+	run_suite sanitize bash tests/fuzz/sanitize.sh
+	run_suite fuzz-smoke bash tests/fuzz/smoke.sh
+fi
 
 # All boot tests share one KVM host: with-kvm runs the command directly when
 # /dev/kvm is usable and otherwise inside one boot of the emulated host.
