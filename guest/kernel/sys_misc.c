@@ -1,5 +1,8 @@
 /* sys_misc.c: identity, limits, thread setup, uname, getrandom, capabilities, signals (accepted). */
 #include "arch.h"
+#include "boot.h"
+#include "ktime.h"
+#include "mm.h"
 #include "proc.h"
 #include "random.h"
 #include "syscalls.h"
@@ -244,3 +247,28 @@ SYSCALL_REGISTER(62, kill, sys_kill);
 
 static long sys_sched_yield(void) { return 0; }
 SYSCALL_REGISTER(24, sched_yield, sys_sched_yield);
+
+/* struct sysinfo of x86-64 (free, uptime). */
+struct linux_sysinfo {
+	int64_t uptime;
+	uint64_t loads[3];
+	uint64_t totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+	uint16_t procs, pad;
+	uint64_t totalhigh, freehigh;
+	uint32_t mem_unit;
+};
+_Static_assert(sizeof(struct linux_sysinfo) == 112, "struct sysinfo size");
+
+static long sys_sysinfo(uaddr_t info)
+{
+	struct linux_sysinfo si = {
+		.uptime = (int64_t)(ktime_mono_ns() / 1000000000),
+		.totalram = boot_info.mem_size,
+		.freeram = page_free_count() * PAGE_SIZE,
+		.procs = 1,
+		.mem_unit = 1,
+	};
+
+	return copy_to_user(info, &si, sizeof(si));
+}
+SYSCALL_REGISTER(99, sysinfo, sys_sysinfo);

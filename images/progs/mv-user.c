@@ -7,6 +7,7 @@
 #include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/sysinfo.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -41,6 +42,9 @@ static void test_identity(void)
 	check(uname(&u) == 0 && !strcmp(u.release, "6.1.0-modvisor") &&
 	      !strcmp(u.machine, "x86_64") && !strcmp(u.sysname, "Linux"), "uname");
 	check_errno(syscall(SYS_uname, (void *)8), EFAULT, "uname into a bad buffer");
+	struct sysinfo si;
+	check(sysinfo(&si) == 0 && si.totalram * si.mem_unit >= (16UL << 20) &&
+	      si.freeram > 0 && si.freeram < si.totalram && si.procs == 1, "sysinfo");
 }
 
 static void test_auxv(char **argv)
