@@ -411,6 +411,36 @@ static CMS_ContentInfo *sig_parse_cms(const uint8_t *der, uint64_t len, struct s
 	return NULL;
 }
 
+/*
+ * The signature proper: OpenSSL checks the content digest and the signature
+ * with cert alone (CMS_NOINTERN: certificates inside the message are not
+ * considered; no chain: the keyring is trusted as Linux trusts its keys).
+ */
+static int sig_check_content(CMS_ContentInfo *cms, X509 *cert, const uint8_t *content,
+			     uint64_t len, struct sig_result *out)
+{
+	STACK_OF(X509) *one;
+	BIO *bio;
+
+	if (len > INT32_MAX)
+		return sig_set(out, SIG_MALFORMED, EBADMSG, "module larger than 2 GiB"), 0;
+	bio = BIO_new_mem_buf(content, (int)len);
+	one = sk_X509_new_null();
+	if (!bio || !one || !sk_X509_push(one, cert)) {
+		BIO_free(bio);
+		sk_X509_free(one);
+		return -ENOMEM;
+	}
+	if (CMS_verify(cms, one, NULL, bio, NULL,
+		       CMS_BINARY | CMS_NOINTERN | CMS_NO_SIGNER_CERT_VERIFY) == 1)
+		sig_set(out, SIG_GOOD, 0, NULL);
+	else
+		sig_set(out, SIG_BAD, EKEYREJECTED, "signature does not match the module");
+	sk_X509_free(one);
+	BIO_free(bio);
+	return 0;
+}
+
 int sig_verify(const struct sig_keyring *kr, const void *image, uint64_t len,
 	       struct sig_result *out)
 {
@@ -419,7 +449,6 @@ int sig_verify(const struct sig_keyring *kr, const void *image, uint64_t len,
 	CMS_SignerInfo *si = NULL;
 	struct modsig ms;
 	X509 *cert;
-	BIO *content;
 	int ret;
 
 	memset(out, 0, sizeof(*out));
@@ -436,31 +465,14 @@ int sig_verify(const struct sig_keyring *kr, const void *image, uint64_t len,
 	sig_describe_signer_id(si, out);
 	cert = kr ? sig_find_cert(kr, si) : NULL;
 	sig_describe_algs(si, cert, out);
+	ret = 0;
 	if (!cert) {
 		sig_set(out, SIG_UNKNOWN_KEY, ENOKEY, "no certificate in the keyring matches the signer");
-		goto done;
+	} else {
+		sig_name_cn(X509_get_subject_name(cert), out->signer, sizeof(out->signer));
+		ret = sig_check_content(cms, cert, img, ms.content_len, out);
 	}
-	sig_name_cn(X509_get_subject_name(cert), out->signer, sizeof(out->signer));
-	if (ms.content_len > INT32_MAX) {
-		sig_set(out, SIG_MALFORMED, EBADMSG, "module larger than 2 GiB");
-		goto done;
-	}
-	content = BIO_new_mem_buf(img, (int)ms.content_len);
-	if (!content) {
-		CMS_ContentInfo_free(cms);
-		return -ENOMEM;
-	}
-	STACK_OF(X509) *one = sk_X509_new_null();
-	if (one && sk_X509_push(one, cert) &&
-	    CMS_verify(cms, one, NULL, content, NULL,
-		       CMS_BINARY | CMS_NOINTERN | CMS_NO_SIGNER_CERT_VERIFY) == 1)
-		sig_set(out, SIG_GOOD, 0, NULL);
-	else
-		sig_set(out, SIG_BAD, EKEYREJECTED, "signature does not match the module");
-	sk_X509_free(one);
-	BIO_free(content);
-done:
 	ERR_clear_error();
 	CMS_ContentInfo_free(cms);
-	return 0;
+	return ret;
 }
