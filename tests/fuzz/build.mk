@@ -13,7 +13,7 @@ FUZZ_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer -Wall -Wextra -Werror \
                -fsanitize=fuzzer-no-link
 FUZZ_LDFLAGS := $(FUZZ_SAN) -fsanitize=fuzzer
 
-FUZZ_NAMES := loader params modinfo sig cpio policy kernel mlog elf_exec
+FUZZ_NAMES := loader params modinfo sig cpio policy kernel mlog elf_exec decompress
 FUZZ_BINS  := $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
 FUZZ_OBJS   = $(patsubst %,$(BUILD)/fuzz/obj/%.o,$(1))
 
@@ -30,6 +30,7 @@ FUZZ_DEPS_kernel   := vmm/kernel_load
 FUZZ_DEPS_mlog     := vmm/mlog_read vmm/mlog_fmt vmm/mlog vmm/measure vmm/policy vmm/sig \
                       shared/lib/modsig
 FUZZ_DEPS_elf_exec := shared/lib/elf_exec
+FUZZ_DEPS_decompress := guest/module/decompress
 
 $(BUILD)/fuzz/obj/%.o: %.c
 	$(call msg,FUZZCC,$<)mkdir -p $(@D) && $(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
@@ -50,7 +51,8 @@ fuzz-build: $(FUZZ_BINS) $(BUILD)/fuzz/mv-mlog-seeds
 fuzz-seeds: fuzz-build
 	@tests/fuzz/seeds.sh $(BUILD)
 
-# make fuzz [FUZZ_TIME=60] [FUZZ_ONLY="loader sig"]: every harness in turn, then a table.
+# make fuzz [FUZZ_TIME=60] [FUZZ_RUNS=1000000] [FUZZ_ONLY="loader sig"]: every harness
+# in turn (FUZZ_TIME seconds each, or until FUZZ_RUNS executions), then a table.
 fuzz: deps fuzz-seeds
 	@FUZZ_TIME=$(or $(FUZZ_TIME),60) tests/fuzz/run.sh $(or $(FUZZ_ONLY),$(FUZZ_NAMES))
 

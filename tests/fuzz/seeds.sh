@@ -9,7 +9,7 @@
 # package cannot be fetched), modules signed here with fresh RSA and ECDSA
 # keys (BUILD/fuzz/keys holds their certificates: fuzz_sig's keyring), small
 # newc archives cut from the initrd's tree, the guest kernel and test
-# guests, the guest's static test programs, measurement logs written by
+# guests, the guest's static test programs, compressed modules, measurement logs written by
 # the real log writer (BUILD/fuzz/mv-mlog-seeds), and the hand-made seeds
 # committed in tests/fuzz/seeds/<harness>/.  Quiet unless something is
 # missing.  Safe to rerun: each harness's directory is rebuilt.
@@ -21,7 +21,7 @@ IMG=$BUILD/images
 SIGN_FILE=/usr/lib/linux-kbuild-6.1/scripts/sign-file
 note() { echo "fuzz seeds: $*" >&2; }
 
-for h in loader params modinfo sig cpio policy kernel mlog elf_exec; do
+for h in loader params modinfo sig cpio policy kernel mlog elf_exec decompress; do
 	rm -rf "${S:?}/$h"
 	mkdir -p "$S/$h"
 done
@@ -111,11 +111,21 @@ for f in "$IMG"/progs/*; do
 done
 for f in "$IMG"/testguests/*.elf; do [ -f "$f" ] && cp "$f" "$S/elf_exec/"; done
 
+# ---- compressed modules (kbuild's gzip, xz and zstd forms, and a corrupt one)
+for f in "$IMG"/modules/*.ko.gz "$IMG"/modules/*.ko.xz "$IMG"/modules/*.ko.zst; do
+	[ -f "$f" ] && cp "$f" "$S/decompress/"
+done
+if [ -f "$IMG/modules/hello.ko" ]; then
+	gzip -9nc "$IMG/modules/hello.ko" | head -c 3000 >"$S/decompress/hello-cut.ko.gz"
+	xz --check=crc32 --lzma2=dict=64KiB -c "$IMG/modules/hello.ko" >"$S/decompress/hello-crc32.ko.xz"
+	zstd -q -19 -c "$IMG/modules/hello.ko" "$IMG/modules/hello.ko" >"$S/decompress/hello-two-frames.ko.zst" 2>/dev/null || true
+fi
+
 # ---- measurement logs ------------------------------------------------------
 "$BUILD/fuzz/mv-mlog-seeds" "$S/mlog"
 
 # ---- hand-made seeds and regression inputs --------------------------------
-for h in loader params modinfo sig cpio policy kernel mlog elf_exec; do
+for h in loader params modinfo sig cpio policy kernel mlog elf_exec decompress; do
 	for d in tests/fuzz/seeds/$h tests/fuzz/crashes/$h; do
 		[ -d "$d" ] && cp "$d"/* "$S/$h/" 2>/dev/null || true
 	done
