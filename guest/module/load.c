@@ -132,11 +132,12 @@ int mod_apply_relocations(struct load_info *info)
 /* The addresses of init and exit, as relocated into this_module. */
 static void load_this_module(struct load_info *info)
 {
-	const struct mv_this_module *tm =
-		(const void *)info->secs[info->index.mod].buf;
+	struct mv_this_module tm;
 
-	info->mod->init_fn = tm->init;
-	info->mod->exit_fn = tm->exit;
+	/* Copied out: sh_addralign may leave the section unaligned. */
+	memcpy(&tm, info->secs[info->index.mod].buf, sizeof(tm));
+	info->mod->init_fn = tm.init;
+	info->mod->exit_fn = tm.exit;
 }
 
 /* Steps 9-10 for a module whose memory and symbols are final. */

@@ -114,6 +114,25 @@ START_TEST(modinfo_not_loaded)
 }
 END_TEST
 
+/* A this_module with sh_addralign 1 after a 17-byte section: read unaligned (UBSan). */
+START_TEST(unaligned_this_module)
+{
+	size_t len;
+	uint8_t *img = lt_default(&len);
+	Elf64_Shdr *text = eg_shdr(img, eg_find(img, ".text"));
+	Elf64_Shdr *tm = eg_shdr(img, eg_find(img, ".gnu.linkonce.this_module"));
+	struct module *mod;
+
+	text->sh_flags = SHF_ALLOC | SHF_WRITE;     /* same group, before it */
+	text->sh_size = 17;
+	tm->sh_addralign = 1;
+	ck_assert_int_eq(lt_load(img, len, 0, NULL, &mod), 0);
+	ck_assert_uint_eq(mod->init_fn, mod->core.mem.va + mod->core.ro_after_init_end);
+	ck_assert_uint_eq(mod->exit_fn, mod->core.mem.va + mod->core.ro_after_init_end + 8);
+	free(img);
+}
+END_TEST
+
 /* ---- parameters (module memory at real host addresses) ---------------- */
 
 static struct hosted_export param_exports[1];
@@ -213,6 +232,7 @@ int main(void)
 	tcase_add_test(tc, alignment_and_contents);
 	tcase_add_test(tc, init_memory_freed);
 	tcase_add_test(tc, modinfo_not_loaded);
+	tcase_add_test(tc, unaligned_this_module);
 	tc = lt_tcase(s, "params");
 	tcase_add_test(tc, param_set);
 	tcase_add_test(tc, param_default_kept);
