@@ -203,6 +203,10 @@ static int load_check(struct load_info *info)
 	}
 	if (!err)
 		err = mod_check_modinfo(info);
+	/* As Linux's add_taint_module(): the kernel stays tainted even if
+	 * the load fails later. */
+	if (!err && !(info->args->mode & MOD_LOAD_DRY_RUN))
+		kernel_taints |= info->mod->taints;
 	if (!err)
 		err = load_alloc_arrays(info);
 	if (!err && !(info->args->mode & MOD_LOAD_DRY_RUN))
@@ -304,7 +308,6 @@ int mod_load(const struct mod_load_args *args, struct module **out)
 	err = load_finish(&info, &init_ran);
 	if (err)
 		goto free_memory;
-	kernel_taints |= mod->taints;
 	load_report(&info, MV_MODEV_LOADED, 0, 0);
 	modenv_free(info.secs);
 	modenv_free(info.symval);

@@ -131,7 +131,11 @@ struct module *mod_find(const char *name);
 /* mod_first(): the list of modules, newest first (walk with ->next). */
 struct module *mod_first(void);
 
-/* mod_kernel_taints(): the kernel's taint mask (1u << MV_TAINT_*) so far. */
+/*
+ * mod_kernel_taints(): the taints (1u << MV_TAINT_*) modules have brought
+ * into the kernel so far, including those of loads that failed after their
+ * taints were known, as in Linux.
+ */
 uint32_t mod_kernel_taints(void);
 
 /* mod_uses(a, b): true when module a uses an export of module b. */

@@ -66,11 +66,11 @@ static long load_image(const void *image, uint64_t len, const void *file, uint64
 	a.params = args;
 	err = mod_load(&a, &mod);
 	kfree(args);
+	for (unsigned bit = 0; bit < 32; bit++)
+		if (mod_kernel_taints() & (1u << bit))
+			kernel_add_taint(bit);
 	if (err)
 		return err;
-	for (unsigned bit = 0; bit < 32; bit++)
-		if (mod->taints & (1u << bit))
-			kernel_add_taint(bit);
 	sysfs_module_add(mod);
 	return 0;
 }

@@ -295,6 +295,18 @@ START_TEST(taint_proprietary)
 }
 END_TEST
 
+/* As in Linux, the kernel keeps a failed load's taints. */
+START_TEST(taint_kept_after_failure)
+{
+	struct eg *g = MODULE_WITH("test", "license=Proprietary");
+
+	import(g, "no_such_fn", STB_GLOBAL);
+	ck_assert_int_eq(lt_load_eg(g, NULL), -ENOENT);
+	ck_assert(mod_kernel_taints() & (1u << MV_TAINT_PROPRIETARY_MODULE));
+	ck_assert(mod_kernel_taints() & (1u << MV_TAINT_OOT_MODULE));
+}
+END_TEST
+
 START_TEST(taint_gpl_intree_clean)
 {
 	struct module *mod;
@@ -639,6 +651,7 @@ int main(void)
 	tcase_add_test(tc, ignore_modversions_needs_force);
 	tcase_add_test(tc, host_permits_forced_load);
 	tcase_add_test(tc, taint_proprietary);
+	tcase_add_test(tc, taint_kept_after_failure);
 	tcase_add_test(tc, taint_gpl_intree_clean);
 	tcase_add_test(tc, taint_out_of_tree);
 	tc = lt_tcase(s, "host");
