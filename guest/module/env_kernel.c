@@ -196,9 +196,19 @@ int modenv_call_init(uint64_t fn, bool *faulted)
 	return -EFAULT;
 }
 
+/* A fault in exit is contained too: the module is unloaded anyway. */
 void modenv_call_exit(uint64_t fn)
 {
-	((void (*)(void))fn)();
+	static struct fault_recovery rec;
+
+	if (fault_recovery_arm(&rec) == 0) {
+		((void (*)(void))fn)();
+		fault_recovery_disarm(&rec);
+		return;
+	}
+	printk("module: exit at %#llx faulted (vector %llu, rip %#llx, cr2 %#llx)\n",
+	       (unsigned long long)fn, (unsigned long long)rec.frame.vector,
+	       (unsigned long long)rec.frame.rip, (unsigned long long)rec.cr2);
 }
 
 uint64_t modenv_now(void)
