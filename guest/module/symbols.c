@@ -219,6 +219,13 @@ int mod_find_exports(struct load_info *info)
 	mod->syms = t;
 	mod->gpl_syms = g;
 	mod->kp = p;
+	/* params.c and sysfs use each name as a C string. */
+	for (uint32_t i = 0; !err && i < mod->num_kp; i++) {
+		if (!mod_va_str(mod, mod->kp[i].name)) {
+			modenv_log("%s: parameter %u has a name outside the module", info->name, i);
+			err = -ENOEXEC;
+		}
+	}
 	return err;
 }
 

@@ -214,6 +214,17 @@ START_TEST(param_unknown_only_warns)
 }
 END_TEST
 
+START_TEST(param_name_outside)
+{
+	struct eg *g = eg_module("test", NULL, 0, NULL);
+	struct mv_kernel_param kp = { .name = 0x1000, .perm = 0444, .level = -1 };
+
+	eg_section(g, "__param", SHT_PROGBITS, SHF_ALLOC, &kp, sizeof(kp), 8);
+	ck_assert_int_eq(lt_load_eg(g, NULL), -ENOEXEC);
+	ck_assert(hosted_log_has("parameter 0 has a name outside the module"));
+}
+END_TEST
+
 START_TEST(param_bad_table_size)
 {
 	struct eg *g = eg_module("test", NULL, 0, NULL);
@@ -239,5 +250,6 @@ int main(void)
 	tcase_add_test(tc, param_bad_value_fails_load);
 	tcase_add_test(tc, param_unknown_only_warns);
 	tcase_add_test(tc, param_bad_table_size);
+	tcase_add_test(tc, param_name_outside);
 	return lt_run(s);
 }
