@@ -137,13 +137,23 @@ const char *mdc_methods(void)
 /* ---- the output buffer ------------------------------------------------- */
 
 /*
- * The output grows by doubling up to limit = cap + 1 bytes: a stream that
- * fills limit bytes is over the cap (EFBIG), without ever needing more
- * than cap + one page.
+ * The output goes into one buffer of the exact size, allocated once: the
+ * size comes from the stream (gzip ISIZE, the xz index, the zstd frame
+ * header) when it gives one no larger than the cap.  Otherwise, or when
+ * the stream turns out larger than it said, a counting pass decodes into a
+ * small scratch buffer first, so a bomb ends in EFBIG after using 64 KiB,
+ * and memory never holds more than one output buffer of at most cap bytes.
  */
+#define MDC_SCRATCH     (64u * 1024u)
+#define SINK_FULL       1               /* decoder return: exact buffer too small */
+
 struct mdc_sink {
-	struct mdc_image img;
-	size_t limit;
+	uint8_t *buf;
+	size_t alloc;           /* bytes at buf */
+	size_t pos;             /* next write at buf + pos */
+	size_t total;           /* bytes produced so far */
+	size_t limit;           /* cap + 1: producing this many is over the cap */
+	bool counting;          /* buf is scratch: output is counted, then dropped */
 };
 
 static size_t round_page(size_t n)
@@ -151,72 +161,79 @@ static size_t round_page(size_t n)
 	return (n + MDC_PAGE - 1) & ~(size_t)(MDC_PAGE - 1);
 }
 
-/* Size the first buffer from a size hint (0 if none), else from the input. */
-static int sink_init(struct mdc_sink *s, size_t cap, size_t in_len, uint64_t hint)
+/* An exact-size output buffer for size bytes (+1: room to see the end). */
+static int sink_exact(struct mdc_sink *s, size_t cap, size_t size)
 {
-	size_t want;
+	size_t want = round_page(size + 1);
 
-	s->limit = cap + 1;
-	if (hint && hint < s->limit)
-		want = (size_t)hint + 1;        /* + 1: room to see the end */
-	else if (in_len < s->limit / 4)
-		want = in_len * 4;
-	else
-		want = s->limit;
-	want = round_page(want < MDC_MIN_ALLOC ? MDC_MIN_ALLOC : want);
-	if (want > round_page(s->limit))
-		want = round_page(s->limit);
-	s->img.data = out_alloc(want);
-	if (!s->img.data) {
+	*s = (struct mdc_sink){ .limit = cap + 1 };
+	s->buf = out_alloc(want);
+	if (!s->buf) {
 		set_error("no memory for a %zu-byte output buffer", want);
 		return -ENOMEM;
 	}
-	s->img.alloc = want;
-	s->img.len = 0;
+	s->alloc = want;
 	return 0;
+}
+
+/* A scratch buffer for the counting pass. */
+static int sink_counting(struct mdc_sink *s, size_t cap)
+{
+	*s = (struct mdc_sink){ .limit = cap + 1, .counting = true };
+	s->buf = heap_alloc(MDC_SCRATCH);
+	if (!s->buf) {
+		set_error("no memory for the scratch buffer");
+		return -ENOMEM;
+	}
+	s->alloc = MDC_SCRATCH;
+	return 0;
+}
+
+static void sink_free(struct mdc_sink *s)
+{
+	if (s->buf && s->counting)
+		heap_free(s->buf);
+	else if (s->buf)
+		out_free(s->buf, s->alloc);
+	s->buf = NULL;
 }
 
 /* Where the decoder writes next, and how much room it has. */
 static uint8_t *sink_pos(const struct mdc_sink *s)
 {
-	return (uint8_t *)s->img.data + s->img.len;
+	return s->buf + s->pos;
 }
 
 static size_t sink_room(const struct mdc_sink *s)
 {
-	size_t end = s->img.alloc < s->limit ? s->img.alloc : s->limit;
+	size_t room = s->alloc - s->pos, left = s->limit - s->total;
 
-	return end - s->img.len;
+	return room < left ? room : left;
 }
 
-/* The buffer is full: double it, or -EFBIG when the cap is passed. */
-static int sink_grow(struct mdc_sink *s, size_t cap)
+/* The decoder wrote n bytes at sink_pos(). */
+static void sink_advance(struct mdc_sink *s, size_t n)
 {
-	size_t want;
-	void *p;
+	s->pos += n;
+	s->total += n;
+}
 
-	if (s->img.len >= s->limit) {
+/*
+ * Before each decoder call: make room.  Over the cap -> -EFBIG; an exact
+ * buffer that is full -> SINK_FULL (count, then retry); scratch is reused.
+ */
+static int sink_need_room(struct mdc_sink *s, size_t cap)
+{
+	if (sink_room(s))
+		return 0;
+	if (s->total >= s->limit) {
 		set_error("decompressed image larger than the cap of %zu bytes", cap);
 		return -EFBIG;
 	}
-	want = s->img.alloc * 2;
-	if (want < s->img.alloc || want > round_page(s->limit))
-		want = round_page(s->limit);
-	p = out_alloc(want);
-	if (!p) {
-		set_error("no memory for a %zu-byte output buffer", want);
-		return -ENOMEM;
-	}
-	memcpy(p, s->img.data, s->img.len);
-	out_free(s->img.data, s->img.alloc);
-	s->img.data = p;
-	s->img.alloc = want;
+	if (!s->counting)
+		return SINK_FULL;
+	s->pos = 0;
 	return 0;
-}
-
-static void sink_drop(struct mdc_sink *s)
-{
-	module_decompress_free(&s->img);
 }
 
 void module_decompress_free(struct mdc_image *img)
@@ -225,12 +242,6 @@ void module_decompress_free(struct mdc_image *img)
 		out_free(img->data, img->alloc);
 	img->data = NULL;
 	img->len = img->alloc = 0;
-}
-
-/* Before each decoder call: grow the buffer when it is full. */
-static int sink_need_room(struct mdc_sink *s, size_t cap)
-{
-	return sink_room(s) ? 0 : sink_grow(s, cap);
 }
 
 /* ---- gzip (zlib) ------------------------------------------------------- */
@@ -290,7 +301,7 @@ static int gz_decode(const uint8_t *in, size_t len, size_t cap, struct mdc_sink 
 		room = z.avail_out;
 		ret = inflate(&z, Z_NO_FLUSH);
 		used += chunk - z.avail_in;
-		s->img.len += room - z.avail_out;
+		sink_advance(s, room - z.avail_out);
 		if (ret == Z_STREAM_END) {
 			if (used == len)
 				break;
@@ -390,7 +401,7 @@ static int xz_decode(const uint8_t *in, size_t len, size_t cap, struct mdc_sink 
 		st.next_out = sink_pos(s);
 		st.avail_out = room;
 		ret = lzma_code(&st, LZMA_FINISH);
-		s->img.len += room - st.avail_out;
+		sink_advance(s, room - st.avail_out);
 		if (ret == LZMA_STREAM_END)
 			break;
 		if (ret != LZMA_OK) {
@@ -400,6 +411,35 @@ static int xz_decode(const uint8_t *in, size_t len, size_t cap, struct mdc_sink 
 	}
 	lzma_end(&st);
 	return err;
+}
+
+/*
+ * The uncompressed size the (last) stream's index records: footer, then
+ * the index it points back to.  0 when there is no readable index; a bad
+ * one is left for the decoder to report.
+ */
+static uint64_t xz_hint(const uint8_t *in, size_t len)
+{
+	static const uint8_t zero4[4];
+	lzma_allocator al = { .alloc = xz_alloc, .free = xz_free };
+	lzma_stream_flags footer;
+	lzma_index *idx = NULL;
+	uint64_t memlimit = 1u << 20, n = 0;
+	size_t end = len, pos = 0;
+
+	while (end >= 2 * LZMA_STREAM_HEADER_SIZE && !memcmp(in + end - 4, zero4, 4))
+		end -= 4;               /* stream padding */
+	if (end < 2 * LZMA_STREAM_HEADER_SIZE ||
+	    lzma_stream_footer_decode(&footer, in + end - LZMA_STREAM_HEADER_SIZE) != LZMA_OK ||
+	    footer.backward_size > end - 2 * LZMA_STREAM_HEADER_SIZE)
+		return 0;
+	end -= LZMA_STREAM_HEADER_SIZE;
+	if (lzma_index_buffer_decode(&idx, &memlimit, &al, in + end - footer.backward_size,
+				     &pos, (size_t)footer.backward_size) != LZMA_OK)
+		return 0;
+	n = lzma_index_uncompressed_size(idx);
+	lzma_index_end(idx, &al);
+	return n;
 }
 #endif
 
@@ -453,7 +493,7 @@ static int zs_decode(const uint8_t *in, size_t len, size_t cap, struct mdc_sink 
 			break;
 		ob = (ZSTD_outBuffer){ .dst = sink_pos(s), .size = sink_room(s), .pos = 0 };
 		r = ZSTD_decompressStream(d, &ob, &ib);
-		s->img.len += ob.pos;
+		sink_advance(s, ob.pos);
 		if (ZSTD_isError(r)) {
 			err = zs_error(r);
 			break;
@@ -480,26 +520,32 @@ static uint64_t zs_hint(const uint8_t *in, size_t len)
 
 /* ---- the entry point --------------------------------------------------- */
 
-/* Run the decoder of method m (built in) on the whole input. */
-static int run_decoder(enum mdc_method m, const uint8_t *in, size_t len, size_t cap,
-		       struct mdc_sink *s)
+/* The size the stream declares (0: none). */
+static uint64_t stream_hint(enum mdc_method m, const uint8_t *in, size_t len)
 {
-	uint64_t hint = 0;
-	int err;
-
-	LIB_ENTER();
+	(void)in, (void)len;
 #if MDC_HAVE_GZIP
 	if (m == MDC_GZIP)
-		hint = gz_hint(in, len);
+		return gz_hint(in, len);
+#endif
+#if MDC_HAVE_XZ
+	if (m == MDC_XZ)
+		return xz_hint(in, len);
 #endif
 #if MDC_HAVE_ZSTD
 	if (m == MDC_ZSTD)
-		hint = zs_hint(in, len);
+		return zs_hint(in, len);
 #endif
-	err = sink_init(s, cap, len, hint);
-	if (err)
-		goto out;
-	err = -EOPNOTSUPP;
+	return 0;
+}
+
+/* One pass of method m's decoder (built in) over the whole input into s. */
+static int decode(enum mdc_method m, const uint8_t *in, size_t len, size_t cap,
+		  struct mdc_sink *s)
+{
+	int err = -EOPNOTSUPP;
+
+	(void)in, (void)len;
 #if MDC_HAVE_GZIP
 	if (m == MDC_GZIP)
 		err = gz_decode(in, len, cap, s);
@@ -512,6 +558,61 @@ static int run_decoder(enum mdc_method m, const uint8_t *in, size_t len, size_t 
 	if (m == MDC_ZSTD)
 		err = zs_decode(in, len, cap, s);
 #endif
+	if (!err && s->total > cap) {   /* ended right at cap + 1 */
+		set_error("decompressed image larger than the cap of %zu bytes", cap);
+		err = -EFBIG;
+	}
+	return err;
+}
+
+/*
+ * Decode into an exact buffer: sized from the stream's own size when it
+ * has a usable one, else (or when it lied) from a counting pass.
+ */
+static int run_decoder(enum mdc_method m, const uint8_t *in, size_t len, size_t cap,
+		       struct mdc_sink *s)
+{
+	uint64_t hint;
+	int err;
+
+	LIB_ENTER();
+	hint = stream_hint(m, in, len);
+	if (hint > cap && m != MDC_GZIP) {
+		/*
+		 * The stream says so in a checked header (zstd) or index (xz):
+		 * refuse before allocating anything.  gzip's ISIZE is only a
+		 * hint: any truncation makes it garbage.
+		 */
+		set_error("%s: the stream declares %llu bytes, more than the cap of %zu",
+			  mdc_method_name(m), (unsigned long long)hint, cap);
+		err = -EFBIG;
+		goto out;
+	}
+	err = SINK_FULL;
+	if (hint && hint <= cap) {
+		err = sink_exact(s, cap, (size_t)hint);
+		if (!err)
+			err = decode(m, in, len, cap, s);
+		if (err)
+			sink_free(s);
+	}
+	if (err == SINK_FULL) {
+		err = sink_counting(s, cap);
+		if (!err)
+			err = decode(m, in, len, cap, s);
+		hint = s->total;
+		sink_free(s);
+		if (!err)
+			err = sink_exact(s, cap, (size_t)hint);
+		if (!err)
+			err = decode(m, in, len, cap, s);
+		if (err == SINK_FULL) {         /* cannot happen: decoding is deterministic */
+			set_error("%s: the second pass produced more than the first", mdc_method_name(m));
+			err = -EIO;
+		}
+		if (err)
+			sink_free(s);
+	}
 out:
 	LIB_EXIT();
 	return err;
@@ -520,7 +621,7 @@ out:
 int module_decompress(const void *in, size_t len, size_t cap, struct mdc_image *out)
 {
 	enum mdc_method m = mdc_detect(in, len);
-	struct mdc_sink s = { { NULL, 0, 0 }, 0 };
+	struct mdc_sink s = { .buf = NULL };
 	int err;
 
 	last_error[0] = '\0';
@@ -536,14 +637,8 @@ int module_decompress(const void *in, size_t len, size_t cap, struct mdc_image *
 	if (cap > (1ull << 40))
 		cap = 1ull << 40;       /* keeps every size computation far from overflow */
 	err = run_decoder(m, in, len, cap, &s);
-	if (!err && s.img.len > cap) {
-		set_error("decompressed image larger than the cap of %zu bytes", cap);
-		err = -EFBIG;
-	}
-	if (err) {
-		sink_drop(&s);
+	if (err)
 		return err;
-	}
-	*out = s.img;
+	*out = (struct mdc_image){ .data = s.buf, .len = s.total, .alloc = s.alloc };
 	return 0;
 }

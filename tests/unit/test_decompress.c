@@ -259,10 +259,10 @@ START_TEST(corrupt)
 	snprintf(what, sizeof(what), "%s, byte %zu flipped", cmd, zlen / 2);
 	expect(what, bad, zlen, MDC_DEFAULT_MAX, want, NULL, 0);
 	bad[zlen / 2] ^= 0x01;
-	bad[zlen - 1] ^= 0x80;                  /* the check/size trailer */
-	snprintf(what, sizeof(what), "%s, last byte flipped", cmd);
+	bad[zlen - 5] ^= 0x80;  /* gzip CRC-32, xz stream footer, zstd last block */
+	snprintf(what, sizeof(what), "%s, byte %zu flipped", cmd, zlen - 5);
 	expect(what, bad, zlen, MDC_DEFAULT_MAX, want, NULL, 0);
-	bad[zlen - 1] ^= 0x80;
+	bad[zlen - 5] ^= 0x80;
 	memcpy(bad + zlen, "xyz", 3);
 	snprintf(what, sizeof(what), "%s, trailing garbage", cmd);
 	expect(what, bad, zlen + 3, MDC_DEFAULT_MAX, want, NULL, 0);
@@ -287,6 +287,35 @@ START_TEST(cap_boundary)
 	expect(cmd, z, zlen, len, off ? -EOPNOTSUPP : 0, data, len);
 	expect(cmd, z, zlen, len - 1, off ? -EOPNOTSUPP : -EFBIG, NULL, 0);
 	expect(cmd, z, zlen, 4096, off ? -EOPNOTSUPP : -EFBIG, NULL, 0);
+	free(z);
+	free(data);
+}
+END_TEST
+
+/*
+ * A stream whose own size field (xz index, zstd frame content size)
+ * exceeds the cap is refused before any output is allocated.  gzip's ISIZE
+ * is only an allocation hint: a lying one is corrupt data (EINVAL).
+ */
+START_TEST(declared_size_over_cap)
+{
+	static const char *const cmds[] = { "gzip -c $IN", "xz -c $IN", "zstd -q -c $IN" };
+	size_t len = 2u << 20, zlen;
+	uint8_t *data = calloc(1, len), *z = tool(cmds[_i], data, len, &zlen);
+
+	if (_i == 2 && !MDC_HAVE_ZSTD) {
+		expect(cmds[_i], z, zlen, 1u << 20, -EOPNOTSUPP, NULL, 0);
+	} else {
+		expect(cmds[_i], z, zlen, 1u << 20, -EFBIG, NULL, 0);
+		ck_assert_msg(!strstr(mdc_last_error(), "declares") == (_i == 0), "%s: %s",
+			      cmds[_i], mdc_last_error());
+	}
+	if (_i == 0) {          /* ISIZE says 2 GiB, then 16: the length check fails */
+		z[zlen - 1] = 0x7f;
+		expect("gzip, ISIZE 2 GiB", z, zlen, MDC_DEFAULT_MAX, -EINVAL, NULL, 0);
+		memcpy(z + zlen - 4, "\x10\0\0\0", 4);
+		expect("gzip, ISIZE 16", z, zlen, MDC_DEFAULT_MAX, -EINVAL, NULL, 0);
+	}
 	free(z);
 	free(data);
 }
@@ -339,6 +368,7 @@ static Suite *decompress_suite(void)
 	tcase_add_loop_test(tc, corrupt, 0, 3);
 	tcase_add_loop_test(tc, cap_boundary, 0, 3);
 	tcase_add_loop_test(tc, bomb_default_cap, 0, 3);
+	tcase_add_loop_test(tc, declared_size_over_cap, 0, 3);
 	tcase_add_test(tc, xz_memlimit);
 	suite_add_tcase(s, tc);
 	return s;
