@@ -5,17 +5,22 @@
 #include "proc.h"
 #include "umm.h"
 
-static const char *const vector_names[32] = {
-	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint",
-	"#OF overflow", "#BR bound range", "#UD invalid opcode",
-	"#NM device not available", "#DF double fault", "coprocessor overrun",
-	"#TS invalid TSS", "#NP segment not present", "#SS stack fault",
-	"#GP general protection", "#PF page fault", "reserved 15",
-	"#MF x87 error", "#AC alignment check", "#MC machine check",
-	"#XM SIMD error", "#VE virtualization", "#CP control protection",
-	"reserved 22", "reserved 23", "reserved 24", "reserved 25",
-	"reserved 26", "reserved 27", "#HV hypervisor injection",
-	"#VC VMM communication", "#SX security", "reserved 31",
+/* Mnemonic and name of each exception vector, for messages. */
+static const char *const vector_names[32][2] = {
+	{ "#DE", "divide error" }, { "#DB", "debug" }, { "NMI", "NMI" },
+	{ "#BP", "breakpoint" }, { "#OF", "overflow" }, { "#BR", "bound range" },
+	{ "#UD", "invalid opcode" }, { "#NM", "device not available" },
+	{ "#DF", "double fault" }, { "#CSO", "coprocessor overrun" },
+	{ "#TS", "invalid TSS" }, { "#NP", "segment not present" },
+	{ "#SS", "stack fault" }, { "#GP", "general protection" },
+	{ "#PF", "page fault" }, { "#15", "reserved" }, { "#MF", "x87 error" },
+	{ "#AC", "alignment check" }, { "#MC", "machine check" },
+	{ "#XM", "SIMD error" }, { "#VE", "virtualization" },
+	{ "#CP", "control protection" }, { "#22", "reserved" },
+	{ "#23", "reserved" }, { "#24", "reserved" }, { "#25", "reserved" },
+	{ "#26", "reserved" }, { "#27", "reserved" },
+	{ "#HV", "hypervisor injection" }, { "#VC", "VMM communication" },
+	{ "#SX", "security" }, { "#31", "reserved" },
 };
 
 static struct fault_recovery *recovery_top;
@@ -32,9 +37,10 @@ void fault_recovery_disarm(struct fault_recovery *r)
 	recovery_top = r->prev;
 }
 
-static const char *vector_name(uint64_t v)
+/* vector_name(v, part): 0 = mnemonic ("#PF"), 1 = name ("page fault"). */
+static const char *vector_name(uint64_t v, int part)
 {
-	return v < 32 ? vector_names[v] : "unknown vector";
+	return v < 32 ? vector_names[v][part] : "unknown vector";
 }
 
 __noreturn void fault_report(const struct trap_frame *f, uint64_t cr2, const char *msg)
@@ -46,8 +52,9 @@ __noreturn void fault_report(const struct trap_frame *f, uint64_t cr2, const cha
 		.rsi = f->rsi, .rdi = f->rdi, .rbp = f->rbp,
 	};
 
-	printk("kernel fault: %s (vector %lu, error %#lx) at rip %#lx, cr2 %#lx, rsp %#lx\n",
-	       vector_name(f->vector), f->vector, f->error_code, f->rip, cr2, f->rsp);
+	printk("kernel fault: %s %s (vector %lu, error %#lx) at rip %#lx, cr2 %#lx, rsp %#lx\n",
+	       vector_name(f->vector, 0), vector_name(f->vector, 1), f->vector,
+	       f->error_code, f->rip, cr2, f->rsp);
 	console_flush();
 	strscpy(hc.msg, msg, sizeof(hc.msg));
 	hcall(MV_HC_FAULT, &hc, sizeof(hc));
@@ -84,13 +91,13 @@ static __noreturn void user_fault(const struct trap_frame *f, uint64_t cr2)
 	else if (sig == SIGSEGV)
 		n = snprintf(line, sizeof(line),
 			     "Segmentation fault (%s, rip %#lx)\n",
-			     vector_name(f->vector) + 4, f->rip);
+			     vector_name(f->vector, 1), f->rip);
 	else
-		n = snprintf(line, sizeof(line), "%s (%s, rip %#lx)\n",
+		n = snprintf(line, sizeof(line), "%s (%s %s, rip %#lx)\n",
 			     sig == SIGILL ? "Illegal instruction" :
 			     sig == SIGFPE ? "Floating point exception" :
 			     sig == SIGTRAP ? "Trace/breakpoint trap" : "Bus error",
-			     vector_name(f->vector), f->rip);
+			     vector_name(f->vector, 0), vector_name(f->vector, 1), f->rip);
 	console_write(MV_CONSOLE_STDERR, line, MIN((size_t)n, sizeof(line) - 1));
 	proc_exit(128 + sig);
 }
