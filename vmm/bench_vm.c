@@ -24,10 +24,18 @@ uint64_t bench_exit_total(const struct bench_mark *m)
 	return n;
 }
 
+/* The vCPU's KVM statistics during a bench_guest_run() (one VM per process). */
+static struct bench_kstats bench_ks = { .fd = -1 };
+
 /* bench_mark_take(m, vm, now): note the state of the run, the current exit excluded. */
 static void bench_mark_take(struct bench_mark *m, const struct vm *vm, uint32_t reason,
 			    int hc, uint64_t now)
 {
+	m->kvalid = bench_kstats_read(&bench_ks, m->kstat);
+	if (m->kvalid && reason < BENCH_NEXITS) {
+		m->kstat[0] -= m->kstat[0] > 0;         /* exits */
+		m->kstat[1] -= m->kstat[1] > 0 && reason == KVM_EXIT_IO;  /* io_exits */
+	}
 	m->hit = true;
 	m->tsc = now;
 	memcpy(m->by_exit, vm->exits, sizeof(m->by_exit));
@@ -43,6 +51,31 @@ static void bench_mark_take(struct bench_mark *m, const struct vm *vm, uint32_t 
 static const void *bench_hc_arg(const struct vm *vm, uint64_t gpa, uint64_t len)
 {
 	return mem_gpa(&vm->mem, gpa, len);
+}
+
+/*
+ * bench_nop_block(vm, t, s, now): at the end of a block of null hypercalls,
+ * time the block, then run as many raw exits: both see the same machine
+ * state, block after block.
+ */
+static void bench_nop_block(struct vm *vm, struct bench_guest_trace *t,
+			    const struct bench_guest_spec *s, uint64_t now)
+{
+	double raw;
+
+	if (t->blk_count++ == 0)
+		t->blk_first = now;
+	if (t->blk_count < s->nop_block)
+		return;
+	t->blk_count = 0;
+	if (t->nblocks >= BENCH_MAX_BLOCKS)
+		return;
+	if (bench_raw_run(s->raw, s->nop_block, &raw)) {
+		vm_fail(vm, MV_EXIT_SETUP, "the raw-exit VM failed");
+		return;
+	}
+	t->blk_nop[t->nblocks] = (double)(now - t->blk_first) / (double)(s->nop_block - 1);
+	t->blk_raw[t->nblocks++] = raw;
 }
 
 /* bench_on_hypercall(vm, t, s, nr, gpa, now): note events before the handler runs. */
@@ -63,6 +96,8 @@ static void bench_on_hypercall(struct vm *vm, struct bench_guest_trace *t,
 		if (!t->nops++)
 			t->nop_first = now;
 		t->nop_last = now;
+		if (s->raw && s->nop_block > 1)
+			bench_nop_block(vm, t, s, now);
 		if (s->nop_stop && t->nops >= s->nop_stop)
 			vm_stop(vm, 0);
 		break;
@@ -220,9 +255,11 @@ int bench_guest_run(const struct bench_guest_spec *s, struct bench_guest_trace *
 		fprintf(stderr, "modvisor bench: %s\n", err);
 		goto out_vm;
 	}
+	bench_kstats_open(vm.vcpu[0].fd, &bench_ks);
 	bench_redirect(s->console_log, saved);
 	bench_loop(&vm, s, t);
 	bench_restore(saved);
+	bench_kstats_close(&bench_ks);
 	t->status = vm.status;
 	snprintf(t->why, sizeof(t->why), "%s", vm.why);
 	t->rss_kib = bench_status_kib("VmRSS");
@@ -277,20 +314,35 @@ static int bench_raw_setup(int *kvm, int *vmfd, int *vcpu, struct kvm_run **run,
 	return 0;
 }
 
-int bench_raw_exits(uint64_t n, double *ticks)
+struct bench_raw {
+	int kvm, vm, vcpu;
+	struct kvm_run *run;
+	size_t run_size;
+	uint8_t *mem;
+};
+
+struct bench_raw *bench_raw_open(void)
 {
-	int kvm = -1, vmfd = -1, vcpu = -1, rc = -1;
-	struct kvm_run *run = NULL;
-	size_t run_size = 0;
-	uint8_t *mem = MAP_FAILED;
+	struct bench_raw *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->kvm = r->vm = r->vcpu = -1;
+	r->mem = MAP_FAILED;
+	if (bench_raw_setup(&r->kvm, &r->vm, &r->vcpu, &r->run, &r->run_size, &r->mem)) {
+		fprintf(stderr, "modvisor bench: raw-exit VM: setup failed: %s\n", strerror(errno));
+		bench_raw_close(r);
+		return NULL;
+	}
+	return r;
+}
+
+int bench_raw_run(struct bench_raw *r, uint64_t n, double *ticks)
+{
 	uint64_t first = 0, last = 0, i;
 
-	if (bench_raw_setup(&kvm, &vmfd, &vcpu, &run, &run_size, &mem)) {
-		fprintf(stderr, "modvisor bench: raw-exit VM: setup failed: %s\n", strerror(errno));
-		goto out;
-	}
 	for (i = 0; i < n; i++) {
-		if (ioctl(vcpu, KVM_RUN, 0) < 0) {
+		if (ioctl(r->vcpu, KVM_RUN, 0) < 0) {
 			if (errno == EINTR) {
 				i--;
 				continue;
@@ -298,28 +350,33 @@ int bench_raw_exits(uint64_t n, double *ticks)
 			break;
 		}
 		last = bench_tsc();
-		if (run->exit_reason != KVM_EXIT_IO || run->io.port != BENCH_RAW_PORT)
+		if (r->run->exit_reason != KVM_EXIT_IO || r->run->io.port != BENCH_RAW_PORT)
 			break;
 		if (i == 0)
 			first = last;
 	}
 	if (i < n || n < 2) {
 		fprintf(stderr, "modvisor bench: raw-exit VM: exit %s after %llu exits\n",
-			vm_exit_name(run ? run->exit_reason : 0), (unsigned long long)i);
-		goto out;
+			vm_exit_name(r->run->exit_reason), (unsigned long long)i);
+		return -1;
 	}
 	*ticks = (double)(last - first) / (double)(n - 1);
-	rc = 0;
-out:
-	if (run)
-		munmap(run, run_size);
-	if (vcpu >= 0)
-		close(vcpu);
-	if (mem != MAP_FAILED)
-		munmap(mem, BENCH_RAW_MEM);
-	if (vmfd >= 0)
-		close(vmfd);
-	if (kvm >= 0)
-		close(kvm);
-	return rc;
+	return 0;
+}
+
+void bench_raw_close(struct bench_raw *r)
+{
+	if (!r)
+		return;
+	if (r->run)
+		munmap(r->run, r->run_size);
+	if (r->vcpu >= 0)
+		close(r->vcpu);
+	if (r->mem != MAP_FAILED)
+		munmap(r->mem, BENCH_RAW_MEM);
+	if (r->vm >= 0)
+		close(r->vm);
+	if (r->kvm >= 0)
+		close(r->kvm);
+	free(r);
 }

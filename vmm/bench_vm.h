@@ -5,11 +5,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "bench_kstats.h"
 #include "boot.h"
 #include "modvisor/abi/hypercall.h"
 
 #define BENCH_MAX_LOADS  256
 #define BENCH_NEXITS     64
+#define BENCH_MAX_BLOCKS 256
 
 struct authority;
 
@@ -26,6 +28,8 @@ struct bench_guest_spec {
 	uint32_t boot_flags;            /* MV_BOOT_F_* */
 	struct authority *auth;         /* module authority, or NULL */
 	uint64_t nop_stop;              /* stop after this many MV_HC_NOP (0: never) */
+	struct bench_raw *raw;          /* if set: after every nop_block MV_HC_NOP, */
+	uint32_t nop_block;             /* run nop_block exits of this raw VM */
 	const char *console_log;        /* the guest's stdout+stderr go here; NULL: /dev/null */
 };
 
@@ -36,6 +40,9 @@ struct bench_mark {
 	uint64_t exits;                 /* all exits so far, this one excluded */
 	uint64_t by_exit[BENCH_NEXITS]; /* by KVM exit reason, this one excluded */
 	uint64_t by_hc[MV_HC_COUNT];    /* hypercalls by number, this one excluded */
+	bool kvalid;                    /* kstat[] read from KVM's vCPU statistics */
+	uint64_t kstat[BENCH_KSTATS];   /* bench_kstat_names[]: every exit, also the
+	                                 * ones KVM handles itself (this one excluded) */
 };
 
 struct bench_guest_trace {
@@ -45,6 +52,10 @@ struct bench_guest_trace {
 	struct bench_mark loaded;       /* first MV_MODEV_LOADED event */
 	struct bench_mark end;          /* the VM stopped */
 	uint64_t nops, nop_first, nop_last;   /* MV_HC_NOP exits and their TSCs */
+	int nblocks;                    /* interleaved blocks (spec raw, nop_block) */
+	uint64_t blk_first, blk_count;  /* the block being timed */
+	double blk_nop[BENCH_MAX_BLOCKS];     /* ticks per null hypercall in block i */
+	double blk_raw[BENCH_MAX_BLOCKS];     /* ticks per raw exit right after it */
 	int nloads;                     /* MV_MODEV_LOADED events */
 	uint64_t load_host[BENCH_MAX_LOADS];  /* ticks in the MODULE_LOAD handler */
 	uint64_t load_guest[BENCH_MAX_LOADS]; /* ticks from its verdict to LOADED */
@@ -67,12 +78,16 @@ struct bench_guest_trace {
 int bench_guest_run(const struct bench_guest_spec *s, struct bench_guest_trace *t);
 
 /*
- * bench_raw_exits(n, ticks): the physical limit: a minimal VM (real mode,
- * `outl` to one port in a loop) whose vCPU loop handles only KVM_EXIT_IO
- * with no dispatch.  *ticks = host TSC ticks per exit between the first and
- * the last of n exits.  Returns 0 or -1 after a message.
+ * The physical limit: a minimal VM (real mode, `outl` to one port in a
+ * loop) whose vCPU loop handles only KVM_EXIT_IO, with no dispatch.
+ * bench_raw_open() makes one (NULL after a message); bench_raw_run(raw, n,
+ * ticks) runs n exits, *ticks = host TSC ticks per exit between the first
+ * and the last (0 or -1 after a message); bench_raw_close() frees it.
  */
-int bench_raw_exits(uint64_t n, double *ticks);
+struct bench_raw;
+struct bench_raw *bench_raw_open(void);
+int bench_raw_run(struct bench_raw *raw, uint64_t n, double *ticks);
+void bench_raw_close(struct bench_raw *raw);
 
 /* bench_exit_total(m): the exits in m. */
 uint64_t bench_exit_total(const struct bench_mark *m);
