@@ -119,3 +119,16 @@ st=$?
 [ $st -ne 0 ] && grep -q "cannot open the measurement log" "$TMP/out" &&
 	! grep -q "modvisor guest" "$TMP/out" && t_pass "policy: unwritable log stops the run before boot" ||
 	t_fail "policy: unwritable log stops the run before boot" "exit $st"
+# A log that fills up mid-run stops the VM at that load: no measurement is dropped.
+# (RLIMIT_FSIZE of 1 KiB: the start entry fits, the first load entry does not.)
+(ulimit -f 1; trap '' XFSZ; exec "$MV" run --log "$TMP/full.log" --fsync=none \
+	-c "mv-modcall finit /policy/hello-good.ko 0" -c "echo after-the-load" \
+	--add "$M:/policy") 2>&1 | cat >"$TMP/out"
+st=${PIPESTATUS[0]}
+if [ "$st" -ne 0 ] && grep -q "measurement log: .*write failed" "$TMP/out" &&
+   ! grep -q "after-the-load" "$TMP/out" && ! grep -q "hello-good.ko 0: ok" "$TMP/out"; then
+	t_pass "policy: a log write failure stops the VM at the load"
+else
+	t_fail "policy: a log write failure stops the VM at the load" "exit $st"
+	sed 's/^/    | /' "$TMP/out" | tail -n 5
+fi
