@@ -66,6 +66,9 @@ for e in $ERRS; do
 done
 args+=(-c "insmod /lib/modules/hello.ko.xz count=7" -c "cat /sys/module/hello/parameters/count"
        -c "rmmod hello" -c "insmod /lib/modules/hello.ko.gz" -c "lsmod" -c "rmmod hello")
+for e in gz xz zst; do   # the caller's SSE state, MXCSR and FS base survive the libraries
+	args+=(-c "mv-compress-fpu /lib/modules/hello.ko.$e" -c "mv-modcall delete hello")
+done
 OUT=$TMP/out ERR=$TMP/err        # programs' output; the kernel's log (and modvisor's)
 "$MV" run "${args[@]}" >"$OUT" 2>"$ERR"
 if ! grep -q '^finit /' "$OUT"; then
@@ -92,6 +95,10 @@ else
 	else t_fail "compress: busybox insmod hello.ko.xz count=7" "no '7' from its count"; fi
 	t_expect_absent "compress: busybox insmod prints no error" "$ERR" "insmod: can't insert"
 	t_expect_contains "compress: lsmod after insmod hello.ko.gz" "$OUT" "hello "
+	for e in gz xz zst; do
+		t_expect_contains "compress: hello.ko.$e keeps xmm0-15, MXCSR, FS base" "$OUT" \
+			"fpu /lib/modules/hello.ko.$e: ok (xmm0-15, mxcsr, fs kept)"
+	done
 fi
 
 # The log: signature judged on the decompressed image; its digest is the image's.
