@@ -6,6 +6,7 @@
 #include <syscalls.h>
 #include <uaccess.h>
 #include <vfs.h>
+#include "bench_stage.h"
 #include "decompress.h"
 #include "elf64.h"
 #include "loader.h"
@@ -56,6 +57,7 @@ static long load_image(const void *image, uint64_t len, const void *file, uint64
 		.image = image, .len = len, .flags = flags, .source = source, .path = path,
 		.file = file, .file_len = file_len,
 	};
+	struct mod_timings tm = { { 0 } };
 	struct module *mod;
 	char *args = NULL;
 	int err;
@@ -64,7 +66,9 @@ static long load_image(const void *image, uint64_t len, const void *file, uint64
 	if (err)
 		return err;
 	a.params = args;
+	a.timings = &tm;
 	err = mod_load(&a, &mod);
+	bench_load_timings(&tm, len);
 	kfree(args);
 	for (unsigned bit = 0; bit < 32; bit++)
 		if (mod_kernel_taints() & (1u << bit))
@@ -93,10 +97,13 @@ static long sys_init_module(uaddr_t umod, uint64_t len, uaddr_t uargs)
 	if (!pa)
 		return -ENOMEM;
 	image = phys_to_virt(pa);
+	uint64_t t0 = bench_t0();
 	err = copy_from_user(image, umod, len);
+	BENCH_STAGE(MV_BENCH_COPY_IN, t0, len);
 	if (!err)
 		err = load_image(image, len, NULL, 0, uargs, 0, MV_MODSRC_INIT_MODULE, NULL);
 	page_free(pa, pages);
+	BENCH_STAGE(MV_BENCH_LOAD_TOTAL, t0, len);
 	return err;
 }
 SYSCALL_REGISTER(175, init_module, sys_init_module);
@@ -142,9 +149,11 @@ static long load_compressed(const void *file, size_t len, uaddr_t uargs, uint32_
 			    const char *path)
 {
 	struct mdc_image img;
+	uint64_t t0 = bench_t0();
 	long err;
 
 	err = module_decompress(file, len, mdc_max(), &img);
+	BENCH_STAGE(MV_BENCH_DECOMPRESS, t0, len);
 	if (err) {
 		printk("%s: decompression failed: %s\n", path ? path : "finit_module",
 		       mdc_last_error());
@@ -170,9 +179,11 @@ static long sys_finit_module(uint64_t fd, uaddr_t uargs, uint64_t flags)
 		return -EINVAL;
 	if (fd > INT32_MAX)
 		return -EBADF;
+	uint64_t t0 = bench_t0();
 	err = read_module_file((int)fd, &f, &image, &len);
 	if (err)
 		return err;
+	BENCH_STAGE(MV_BENCH_COPY_IN, t0, len);
 	if (flags & MV_MODULE_INIT_COMPRESSED_FILE)
 		err = load_compressed(image, len, uargs, (uint32_t)flags, f->path);
 	else
@@ -181,6 +192,7 @@ static long sys_finit_module(uint64_t fd, uaddr_t uargs, uint64_t flags)
 	kfree(image);
 	vfs_allow_write(f->inode);
 	vfs_file_put(f);
+	BENCH_STAGE(MV_BENCH_LOAD_TOTAL, t0, len);
 	return err;
 }
 SYSCALL_REGISTER(313, finit_module, sys_finit_module);
