@@ -17,6 +17,20 @@ static FILE *bench_open(const struct bench_opts *o, const char *leaf)
 }
 
 /* The stages drawn against module size: section, metric, legend. */
+static const char *const bench_plot_guest[][3] = {
+	{ "guestload", "g_copy_in", "copy-in (finit_module read)" },
+	{ "guestload", "g_verdict", "host verdict round trip" },
+	{ "guestload", "g_elf_check", "ELF validation" },
+	{ "guestload", "g_layout", "layout+copy" },
+	{ "guestload", "g_symbols", "symbols" },
+	{ "guestload", "g_relocation", "relocation" },
+	{ "guestload", "g_params", "parameters" },
+	{ "guestload", "g_init", "init" },
+	{ "guestload", "g_protect", "page protections" },
+	{ "guestload", "g_total", "whole syscall" },
+};
+#define BENCH_NPLOT_GUEST (int)(sizeof(bench_plot_guest) / sizeof(bench_plot_guest[0]))
+
 static const char *const bench_plot_stages[][3] = {
 	{ "load", "h_copy", "host copy" },
 	{ "load", "h_measure_path", "XXH3+SHA-256 (measure)" },
@@ -30,16 +44,17 @@ static const char *const bench_plot_stages[][3] = {
 };
 #define BENCH_NPLOT_STAGES (int)(sizeof(bench_plot_stages) / sizeof(bench_plot_stages[0]))
 
-/* bench_dat_stages(o, r): load_stages.dat: file size, then one median per stage. */
-static int bench_dat_stages(const struct bench_opts *o, const struct bench_report *r)
+/* bench_dat_stages(o, r, leaf, st, n): file size, then one median per stage st[0..n). */
+static int bench_dat_stages(const struct bench_opts *o, const struct bench_report *r,
+			    const char *leaf, const char *const (*st)[3], int n)
 {
-	FILE *f = bench_open(o, "load_stages.dat");
+	FILE *f = bench_open(o, leaf);
 
 	if (!f)
 		return -1;
 	fprintf(f, "size_kib");
-	for (int s = 0; s < BENCH_NPLOT_STAGES; s++)
-		fprintf(f, " \"%s\"", bench_plot_stages[s][2]);
+	for (int s = 0; s < n; s++)
+		fprintf(f, " \"%s\"", st[s][2]);
 	fputc('\n', f);
 	for (int i = 0; i < r->nrows; i++) {
 		const struct bench_row *w = &r->rows[i];
@@ -47,9 +62,8 @@ static int bench_dat_stages(const struct bench_opts *o, const struct bench_repor
 		if (strcmp(w->section, "load") || strcmp(w->metric, "file_size"))
 			continue;
 		fprintf(f, "%.1f", w->median);
-		for (int s = 0; s < BENCH_NPLOT_STAGES; s++) {
-			const struct bench_row *x = bench_find(r, bench_plot_stages[s][0],
-							       bench_plot_stages[s][1], w->param);
+		for (int s = 0; s < n; s++) {
+			const struct bench_row *x = bench_find(r, st[s][0], st[s][1], w->param);
 			fprintf(f, x ? " %.3f" : " NaN", x ? x->median : 0.0);
 		}
 		fputc('\n', f);
@@ -111,6 +125,13 @@ static void bench_gnuplot_script(const struct bench_opts *o, const struct bench_
 		"set xlabel 'module file size (KiB)'\nset ylabel 'microseconds'\n"
 		"plot for [i=2:%d] 'load_stages.dat' using 1:i with linespoints title columnhead(i)\n"
 		"unset logscale\n", g ? g->accel : "not run", BENCH_NPLOT_STAGES + 1);
+	if (g && bench_find(r, "guestload", "g_total", "bm4k"))
+		fprintf(f, "set output 'guest_stages.png'\nset logscale xy\n"
+			"set title 'Module load inside the VM: finit_module by stage vs module size "
+			"(guest TSC via MV_HC_BENCH, median; %s)'\n"
+			"set xlabel 'module file size (KiB)'\nset ylabel 'microseconds'\n"
+			"plot for [i=2:%d] 'guest_stages.dat' using 1:i with linespoints "
+			"title columnhead(i)\nunset logscale\n", g->accel, BENCH_NPLOT_GUEST + 1);
 	if (ratio)
 		fprintf(f, "set output 'hypercall.png'\nset style fill solid 0.5\nset boxwidth 0.5\n"
 		"set yrange [0:*]\nset title 'Null hypercall vs raw port-I/O exit (median, min-max; "
@@ -133,7 +154,9 @@ int bench_plots(const struct bench_opts *o, const struct bench_report *r)
 	FILE *f;
 	int st;
 
-	if (bench_dat_stages(o, r) || bench_dat_rows(o, "hypercall.dat", r, "hypercall", hc, 2) ||
+	if (bench_dat_stages(o, r, "load_stages.dat", bench_plot_stages, BENCH_NPLOT_STAGES) ||
+	    bench_dat_stages(o, r, "guest_stages.dat", bench_plot_guest, BENCH_NPLOT_GUEST) ||
+	    bench_dat_rows(o, "hypercall.dat", r, "hypercall", hc, 2) ||
 	    bench_dat_scale(o, r) || !(f = bench_open(o, "plots.gp")))
 		return -1;
 	bench_gnuplot_script(o, r, f);

@@ -14,12 +14,19 @@
 
 int bench_auth_open(const struct bench_opts *o, const char *logname, struct authority **out)
 {
+	return bench_auth_open_fsync(o, logname, "per-entry", out);
+}
+
+int bench_auth_open_fsync(const struct bench_opts *o, const char *logname, const char *fsync,
+			  struct authority **out)
+{
 	struct policy p;
 	char path[4096], err[1024];
 
 	policy_init(&p);
 	unlink(bench_path(o, logname, path, sizeof(path)));     /* each run starts a new log */
 	if (policy_set(&p, "log", path, err, sizeof(err)) ||
+	    policy_set(&p, "fsync", fsync, err, sizeof(err)) ||
 	    authority_open(out, &p, o->kernel, err, sizeof(err))) {
 		fprintf(stderr, "modvisor bench: authority: %s\n", err);
 		return -1;

@@ -31,6 +31,10 @@ int bench_plots(const struct bench_opts *o, const struct bench_report *r);
  */
 int bench_auth_open(const struct bench_opts *o, const char *logname, struct authority **out);
 
+/* bench_auth_open_fsync(o, logname, fsync, out): the same with policy fsync= per-entry|close|none. */
+int bench_auth_open_fsync(const struct bench_opts *o, const char *logname, const char *fsync,
+			  struct authority **out);
+
 /* bench_auth_close(a): write the log's end entry and free a. */
 void bench_auth_close(struct authority *a);
 

@@ -25,8 +25,10 @@ for s in hypercall boot footprint load scale measure hoststages; do
 	if grep -q "^$want," "$csv" 2>/dev/null; then t_pass "bench: section $s has rows"
 	else t_fail "bench: section $s has rows" "no '$want' row in results.csv"; fi
 done
+# guestload,g_*: the guest's loader reported its stages through MV_HC_BENCH.
 for m in boot,exits_to_user boot,exits_to_module hypercall,raw_exit hypercall,null_hypercall \
-	 scale,logs_verified footprint,kernel_text; do
+	 scale,logs_verified footprint,kernel_text guestload,g_copy_in guestload,g_relocation \
+	 guestload,g_total load,h_authority_fsync_close; do
 	if grep -q "^$m," "$csv" 2>/dev/null; then t_pass "bench: row $m"
 	else t_fail "bench: row $m" "absent"; fi
 done
@@ -39,7 +41,7 @@ if jq -e '.results | length > 10' "$out/b/results.json" >/dev/null 2>&1; then
 	t_pass "bench: results.json parses and holds the results"
 else t_fail "bench: results.json" "does not parse (jq)"; fi
 
-for p in load_stages hypercall scale; do
+for p in load_stages guest_stages hypercall scale; do
 	if [ "$(head -c 8 "$out/b/$p.png" 2>/dev/null | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; then
 		t_pass "bench: $p.png is a PNG"
 	else t_fail "bench: $p.png is a PNG" "missing or not a PNG"; fi
