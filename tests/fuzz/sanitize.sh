@@ -7,7 +7,8 @@
 # with -fsanitize=address,undefined -fno-sanitize-recover=all, then runs
 # every build/asan/tests/unit/* binary (one "ok"/"not ok" line each: all of
 # its Check tests pass and no sanitizer spoke) and tests/host/t-corpus.sh
-# with the sanitized mv-reloc-corpus over Debian's modules.  Any sanitizer
+# with the sanitized mv-reloc-corpus over Debian's modules, then
+# tests/host/t-run-cli.sh with the sanitized modvisor.  Any sanitizer
 # report fails the binary that printed it.  Logs: build/tests/log/asan/.
 # Env: SAN_CC (default gcc), MV_SANITIZE_CORPUS_MAX (limit the corpus run).
 set -u
@@ -57,5 +58,18 @@ sed -E 's/^(not )?ok - /&asan /' "$LOG/corpus.out"
 if grep -qE "$SAN_RE" build/tests/log/corpus/*.txt 2>/dev/null; then
 	t_fail "asan: corpus" "sanitizer report in build/tests/log/corpus/"
 	grep -hE "$SAN_RE" build/tests/log/corpus/*.txt | head -n 5 | sed 's/^/    | /'
+fi
+
+# The CLI suite with the sanitized modvisor.  Reports go to files, since
+# the suite looks only at exit statuses and output; leaks at exit of a
+# command-line run are not findings.
+rm -f "$LOG"/cli-san.*
+MV=$A/modvisor ASAN_OPTIONS=detect_leaks=0:log_path=$PWD/$LOG/cli-san \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$PWD/$LOG/cli-san \
+	bash tests/host/t-run-cli.sh >"$LOG/cli.out" 2>&1
+sed -E 's/^(not )?ok - /&asan cli: /' "$LOG/cli.out"
+if ls "$LOG"/cli-san.* >/dev/null 2>&1; then
+	t_fail "asan: cli" "sanitizer report in $LOG/cli-san.*"
+	grep -hE "$SAN_RE" "$LOG"/cli-san.* | head -n 5 | sed 's/^/    | /'
 fi
 exit 0
