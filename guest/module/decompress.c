@@ -199,12 +199,12 @@ static void sink_free(struct mdc_sink *s)
 }
 
 /* Where the decoder writes next, and how much room it has. */
-static uint8_t *sink_pos(const struct mdc_sink *s)
+static inline uint8_t *sink_pos(const struct mdc_sink *s)
 {
 	return s->buf + s->pos;
 }
 
-static size_t sink_room(const struct mdc_sink *s)
+static inline size_t sink_room(const struct mdc_sink *s)
 {
 	size_t room = s->alloc - s->pos, left = s->limit - s->total;
 
@@ -212,7 +212,7 @@ static size_t sink_room(const struct mdc_sink *s)
 }
 
 /* The decoder wrote n bytes at sink_pos(). */
-static void sink_advance(struct mdc_sink *s, size_t n)
+static inline void sink_advance(struct mdc_sink *s, size_t n)
 {
 	s->pos += n;
 	s->total += n;
@@ -222,7 +222,7 @@ static void sink_advance(struct mdc_sink *s, size_t n)
  * Before each decoder call: make room.  Over the cap -> -EFBIG; an exact
  * buffer that is full -> SINK_FULL (count, then retry); scratch is reused.
  */
-static int sink_need_room(struct mdc_sink *s, size_t cap)
+static inline int sink_need_room(struct mdc_sink *s, size_t cap)
 {
 	if (sink_room(s))
 		return 0;
@@ -523,7 +523,7 @@ static uint64_t zs_hint(const uint8_t *in, size_t len)
 /* The size the stream declares (0: none). */
 static uint64_t stream_hint(enum mdc_method m, const uint8_t *in, size_t len)
 {
-	(void)in, (void)len;
+	(void)m, (void)in, (void)len;
 #if MDC_HAVE_GZIP
 	if (m == MDC_GZIP)
 		return gz_hint(in, len);
@@ -545,7 +545,7 @@ static int decode(enum mdc_method m, const uint8_t *in, size_t len, size_t cap,
 {
 	int err = -EOPNOTSUPP;
 
-	(void)in, (void)len;
+	(void)m, (void)in, (void)len;
 #if MDC_HAVE_GZIP
 	if (m == MDC_GZIP)
 		err = gz_decode(in, len, cap, s);

@@ -40,10 +40,11 @@ $(MDC_INC_STAMP):
 # $(call mdc_libobj,OUT,DECOMPRESS_O,METHODS): the archive members DECOMPRESS_O
 # uses, as one object.  Their constructors (liblzma picks its CRC64 routine in
 # one) move to section mdc_init_array, which decompress_kernel.c runs.
+# No method at all: an empty object.
 define mdc_libobj
 	$(call msg,LD,$(1))mkdir -p $(dir $(1)) && \
-		$(GUEST_LD) -r -o $(1) $$(nm -u $(2) | awk '{ print "-u", $$2 }') \
-		$(call mdc_libs,$(3)) && \
+	$(if $(strip $(3)),$(GUEST_LD) -r -o $(1) $$(nm -u $(2) | awk '{ print "-u", $$2 }') \
+		$(call mdc_libs,$(3)),$(GUEST_CC) -c -x c /dev/null -o $(1)) && \
 		objcopy --rename-section .init_array=mdc_init_array $(1)
 endef
 
