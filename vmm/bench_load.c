@@ -37,6 +37,18 @@ static const char *bench_mod_name(const struct bench_opts *o, int i)
 	return (o->quick ? bench_quick_mods : bench_full_mods)[i];
 }
 
+/* The compressed module, loaded after the others with MODULE_INIT_COMPRESSED_FILE. */
+static const char *bench_xz_name(const struct bench_opts *o)
+{
+	return o->quick ? "bmxz64k" : "bmxz1024k";
+}
+
+/* bench_load_name(o, n, i): module i of a load run of n plain ones and the compressed one. */
+static const char *bench_load_name(const struct bench_opts *o, int n, int i)
+{
+	return i < n ? bench_mod_name(o, i) : bench_xz_name(o);
+}
+
 static const char *const bench_stage_names[MV_BENCH_STAGE_COUNT] = {
 	[MV_BENCH_COPY_IN] = "g_copy_in", [MV_BENCH_DECOMPRESS] = "g_decompress",
 	[MV_BENCH_VERDICT] = "g_verdict", [MV_BENCH_ELF_CHECK] = "g_elf_check",
@@ -81,7 +93,7 @@ static int bench_guest_loads_once(const struct bench_opts *o, char paths[][4096]
 				  int rep, struct bench_grid *g)
 {
 	const char *files[BENCH_MAXMODS];
-	char *argv[BENCH_MAXMODS][3], guest[BENCH_MAXMODS][64], log[64];
+	char *argv[BENCH_MAXMODS][5], guest[BENCH_MAXMODS][64], log[64], xz[4096];
 	struct boot_cmd cmds[BENCH_MAXMODS];
 	struct cpio_out extra = { 0 };
 	struct authority *auth = NULL;
@@ -94,28 +106,36 @@ static int bench_guest_loads_once(const struct bench_opts *o, char paths[][4096]
 		argv[i][0] = "/sbin/insmod", argv[i][1] = guest[i], argv[i][2] = NULL;
 		cmds[i] = (struct boot_cmd){ 2, argv[i] };
 	}
+	/* finit_module(fd, "", MODULE_INIT_COMPRESSED_FILE): the decompression stage. */
+	snprintf(xz, sizeof(xz), "%s/bench/%s/%s.ko.xz", o->images, o->quick ? "quick" : "full",
+		 bench_xz_name(o));
+	files[n] = xz;
+	snprintf(guest[n], sizeof(guest[n]), "/bench/%s.ko.xz", bench_xz_name(o));
+	argv[n][0] = "/bin/mv-modcall", argv[n][1] = "finit", argv[n][2] = guest[n];
+	argv[n][3] = "4", argv[n][4] = NULL;
+	cmds[n] = (struct boot_cmd){ 4, argv[n] };
 	snprintf(log, sizeof(log), "logs/load-%d.log", rep);
-	if (bench_mod_extra(files, n, "/bench", &extra) || bench_auth_open(o, log, &auth))
+	if (bench_mod_extra(files, n + 1, "/bench", &extra) || bench_auth_open(o, log, &auth))
 		goto out;
 	struct bench_guest_spec s = { .kernel = o->kernel, .initrd = o->initrd, .cmdline = "quiet",
-				      .cmds = cmds, .ncmds = n, .extra = extra.data,
+				      .cmds = cmds, .ncmds = n + 1, .extra = extra.data,
 				      .extra_len = extra.len, .mem_mib = o->quick ? 128 : 512,
 				      .boot_flags = MV_BOOT_F_BENCH, .auth = auth,
 				      .console_log = o->guest_log };
 	bench_hc_reset();
 	rc = bench_guest_run(&s, &t);
-	if (!rc && (t.status != 0 || t.nloads != n)) {
+	if (!rc && (t.status != 0 || t.nloads != n + 1)) {
 		bench_report_fail("module loads", &t);
-		fprintf(stderr, "modvisor bench: %d of %d modules loaded (see %s)\n", t.nloads, n,
-			o->guest_log);
+		fprintf(stderr, "modvisor bench: %d of %d modules loaded (see %s)\n", t.nloads,
+			n + 1, o->guest_log);
 		rc = -1;
 	}
-	for (int i = 0; !rc && i < n; i++) {
+	for (int i = 0; !rc && i <= n; i++) {
 		bench_grid_put(g, GRID_HOST, i, bench_ticks_us((double)t.load_host[i]));
 		bench_grid_put(g, GRID_GUEST, i, bench_ticks_us((double)t.load_guest[i]));
 	}
 	if (!rc)
-		bench_guest_stages(g, n);
+		bench_guest_stages(g, n + 1);
 out:
 	bench_auth_close(auth);
 	cpio_free(&extra);
@@ -130,9 +150,9 @@ static void bench_grid_rows(const struct bench_opts *o, struct bench_report *r,
 		const char *name = s == GRID_HOST ? "host_verdict" : s == GRID_GUEST ?
 				   "guest_after_verdict" : bench_stage_names[s];
 
-		for (int m = 0; m < n; m++)
+		for (int m = 0; m <= n; m++)
 			if (name && g->n[s][m])
-				bench_add(r, "guestload", name, bench_mod_name(o, m), "us",
+				bench_add(r, "guestload", name, bench_load_name(o, n, m), "us",
 					  g->v[s][m], g->n[s][m]);
 	}
 }

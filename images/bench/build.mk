@@ -9,8 +9,8 @@
 BENCH_IMG        := $(BUILD)/images/bench
 BENCH_QUICK_KIB  := 4 64
 BENCH_FULL_KIB   := 4 64 256 1024 4096 16384
-BENCH_QUICK_KOS  := $(BENCH_QUICK_KIB:%=$(BENCH_IMG)/quick/bm%k.ko)
-BENCH_FULL_KOS   := $(BENCH_FULL_KIB:%=$(BENCH_IMG)/full/bm%k.ko)
+BENCH_QUICK_KOS  := $(BENCH_QUICK_KIB:%=$(BENCH_IMG)/quick/bm%k.ko) $(BENCH_IMG)/quick/bmxz64k.ko
+BENCH_FULL_KOS   := $(BENCH_FULL_KIB:%=$(BENCH_IMG)/full/bm%k.ko) $(BENCH_IMG)/full/bmxz1024k.ko
 IMAGES           += $(BENCH_IMG)/nop.elf $(BENCH_IMG)/first-user $(BENCH_QUICK_KOS)
 
 $(BENCH_IMG)/nop.elf: images/bench/nop.S images/testguests/tg.ld
@@ -25,7 +25,9 @@ $(BENCH_IMG)/first-user: images/bench/first-user.S
 $(BENCH_IMG)/%/src.stamp: images/bench/genmod.sh images/bench/build.mk
 	$(call msg,GENMOD,$(@D))mkdir -p $(@D)/src && rm -f $(@D)/src/*.c && \
 	for k in $(if $(filter quick,$*),$(BENCH_QUICK_KIB),$(BENCH_FULL_KIB)); do \
-		images/bench/genmod.sh bm$${k}k $$k > $(@D)/src/bm$${k}k.c || exit 1; done && touch $@
+		images/bench/genmod.sh bm$${k}k $$k > $(@D)/src/bm$${k}k.c || exit 1; done && \
+	k=$(if $(filter quick,$*),64,1024) && \
+	images/bench/genmod.sh bmxz$${k}k $$k > $(@D)/src/bmxz$${k}k.c && touch $@
 
 # One SDK run per directory (grouped target), so parallel makes never race on modpost.
 $(BENCH_QUICK_KOS) &: $(BENCH_IMG)/quick/src.stamp $$(MODPOST) $$(KERNEL_SYMVERS)
@@ -47,3 +49,13 @@ TEST_BINS    += $(BENCH_STAGES)
 
 $(BENCH_STAGES): $(BUILD)/host/images/bench/loader_stages.o $$(LOADER_HOST_OBJS)
 	$(call msg,LINK,$@)mkdir -p $(@D) && $(HOSTCC) $(HOST_LDFLAGS) $^ -o $@
+
+# One compressed module per kind, loaded with finit_module(MODULE_INIT_COMPRESSED_FILE)
+# so the guest's decompression stage is measured; xz as Debian's kbuild does.
+BENCH_QUICK_XZ := $(BENCH_IMG)/quick/bmxz64k.ko.xz
+BENCH_FULL_XZ  := $(BENCH_IMG)/full/bmxz1024k.ko.xz
+IMAGES         += $(BENCH_QUICK_XZ)
+bench-modules: $(BENCH_FULL_XZ)
+
+$(BENCH_IMG)/%.ko.xz: $(BENCH_IMG)/%.ko
+	$(call msg,XZ,$@)xz --check=crc32 --lzma2=dict=1MiB -c $< > $@
