@@ -118,14 +118,16 @@ static void bench_gnuplot_script(const struct bench_opts *o, const struct bench_
 
 	fprintf(f, "set terminal pngcairo size 900,560 font ',10' noenhanced\nset grid\n"
 		"set key top left\ncd '%s'\n", o->out);
-	if (bench_find(r, "load", "file_size", "bm4k"))
+	if (bench_find(r, "load", "file_size", "bm4k") &&
+	    bench_find(r, "hostedload", "relocation", "bm4k"))
 		fprintf(f, "set output 'load_stages.png'\nset logscale xy\n"
 		"set title 'Module load: time by stage vs module size (median; VMM stages and "
 		"loader stages on the host, guest line: %s)'\n"
 		"set xlabel 'module file size (KiB)'\nset ylabel 'microseconds'\n"
 		"plot for [i=2:%d] 'load_stages.dat' using 1:i with linespoints title columnhead(i)\n"
 		"unset logscale\n", g ? g->accel : "not run", BENCH_NPLOT_STAGES + 1);
-	if (g && bench_find(r, "guestload", "g_total", "bm4k"))
+	if (g && bench_find(r, "guestload", "g_total", "bm4k") &&
+	    bench_find(r, "load", "file_size", "bm4k"))
 		fprintf(f, "set output 'guest_stages.png'\nset logscale xy\n"
 			"set title 'Module load inside the VM: finit_module by stage vs module size "
 			"(guest TSC via MV_HC_BENCH, median; %s)'\n"
