@@ -20,6 +20,8 @@ const void *boot_phys(uint64_t gpa, uint64_t len);
 
 /* page_alloc_init(bi, kernel_end_pa): seed the page allocator from the memory map. */
 void page_alloc_init(const struct mv_bootinfo *bi, uint64_t kernel_end_pa);
+/* page_alloc_remap(): reach the allocator's bitmap through the direct map (after paging_init). */
+void page_alloc_remap(void);
 
 /* time_init(), random_init(), heap checks: called once from kmain. */
 void time_init(void);

@@ -96,6 +96,7 @@ __noreturn void kmain(uint64_t bootinfo_gpa)
 	kernel_quiet = cmdline_has("quiet");
 	page_alloc_init(&boot_info, (uint64_t)__kernel_end - MV_KERNEL_VBASE);
 	paging_init(boot_info.mem_size);
+	page_alloc_remap();
 	time_init();
 	random_init();
 	if (!kernel_quiet)

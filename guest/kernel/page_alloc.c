@@ -2,11 +2,17 @@
 #include "boot.h"
 #include "mm.h"
 
-#define MAX_PAGES   (MV_DIRECT_MAP_MAX / PAGE_SIZE)
 #define WORD_BITS   64
+#define EARLY_LIMIT (2ULL << 30)        /* reachable before paging_init */
 
-/* One bit per 4 KiB page of RAM: 1 = in use (or not RAM). */
-static uint64_t page_bitmap[MAX_PAGES / WORD_BITS];
+/*
+ * One bit per 4 KiB page of RAM: 1 = in use (or not RAM).  The bitmap
+ * lives in the first free RAM after the kernel, sized for the RAM there is
+ * (32 KiB per GiB), and is itself marked in use.
+ */
+static uint64_t *page_bitmap;
+static phys_addr_t bitmap_pa;
+static size_t bitmap_bytes;
 static size_t page_count;      /* pages covered by RAM */
 static size_t pages_free;
 static size_t single_hint;      /* where a one-page search starts */
@@ -45,24 +51,57 @@ static void page_mark_range(uint64_t base, uint64_t len, bool used)
 		page_mark(first, end - first, used);
 }
 
+/* Does [a, a+len) overlap [b, b+blen)? */
+static bool ranges_overlap(uint64_t a, uint64_t len, uint64_t b, uint64_t blen)
+{
+	return a < b + blen && b < a + len;
+}
+
+/* Where the bitmap goes: usable, after the kernel, clear of the initrd. */
+static phys_addr_t bitmap_place(const struct mv_bootinfo *bi, uint64_t kernel_end_pa)
+{
+	for (uint32_t i = 0; i < bi->memmap_count && i < MV_MEMMAP_MAX; i++) {
+		const struct mv_memmap_entry *e = &bi->memmap[i];
+		uint64_t at = ALIGN_UP(MAX(e->base, kernel_end_pa), PAGE_SIZE);
+
+		if (e->type != MV_MEM_USABLE || e->base + e->len < e->base)
+			continue;
+		if (bi->initrd_len && ranges_overlap(at, bitmap_bytes, bi->initrd, bi->initrd_len))
+			at = ALIGN_UP(bi->initrd + bi->initrd_len, PAGE_SIZE);
+		if (at >= e->base && at + bitmap_bytes <= e->base + e->len &&
+		    at + bitmap_bytes <= EARLY_LIMIT)
+			return at;
+	}
+	panic("mm: no room for the page bitmap (%zu bytes) after the kernel", bitmap_bytes);
+}
+
 void page_alloc_init(const struct mv_bootinfo *bi, uint64_t kernel_end_pa)
 {
 	page_count = MIN(bi->mem_size, MV_DIRECT_MAP_MAX) / PAGE_SIZE;
-	memset(page_bitmap, 0xff, ALIGN_UP(page_count, WORD_BITS) / 8);
 	if (bi->mem_size > MV_DIRECT_MAP_MAX)
 		printk("mm: only the first %llu MiB of RAM are used\n",
 		       (unsigned long long)(MV_DIRECT_MAP_MAX >> 20));
+	bitmap_bytes = ALIGN_UP(ALIGN_UP(page_count, WORD_BITS) / 8, PAGE_SIZE);
+	bitmap_pa = bitmap_place(bi, kernel_end_pa);
+	page_bitmap = (uint64_t *)(MV_KERNEL_VBASE + bitmap_pa);
+	memset(page_bitmap, 0xff, bitmap_bytes);
 	for (uint32_t i = 0; i < bi->memmap_count && i < MV_MEMMAP_MAX; i++) {
 		const struct mv_memmap_entry *e = &bi->memmap[i];
 
 		if (e->type == MV_MEM_USABLE && e->base + e->len >= e->base)
 			page_mark_range(e->base, e->len, false);
 	}
-	/* Whatever the map says: the boot area, the image, the initrd. */
+	/* Whatever the map says: the boot area, the image, the initrd, the bitmap. */
 	page_mark_range(0, kernel_end_pa, true);
 	if (bi->initrd_len)
 		page_mark_range(bi->initrd, bi->initrd_len, true);
+	page_mark_range(bitmap_pa, bitmap_bytes, true);
 	single_hint = 0;
+}
+
+void page_alloc_remap(void)
+{
+	page_bitmap = phys_to_virt(bitmap_pa);
 }
 
 /* First index >= from that starts n free pages; page_count if none. */
