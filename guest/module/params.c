@@ -470,15 +470,20 @@ static int param_array_get(char *buffer, const struct mv_kernel_param *kp)
 	return (int)o.len;
 }
 
+/*
+ * Every element up to max, not only the *num in use (Linux stops at *num):
+ * a shorter second write ("names=a,b" then "names=c") leaves copies past
+ * *num.  Only our own copies are freed (param_free_charp), so slots that
+ * hold the module's values or NULL are left alone.
+ */
 static void param_array_free(void *arg)
 {
 	const struct mv_kparam_array *arr = arg;
 	const struct kernel_param_ops *eops = KP_PTR(arr->ops);
-	unsigned int n = arr->num ? *(unsigned int *)KP_PTR(arr->num) : arr->max;
 
 	if (!eops || !eops->free)
 		return;
-	for (unsigned int i = 0; i < n; i++)
+	for (unsigned int i = 0; i < arr->max; i++)
 		eops->free(KP_PTR(arr->elem + (uint64_t)arr->elemsize * i));
 }
 
