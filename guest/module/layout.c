@@ -136,11 +136,13 @@ int mod_alloc_and_copy(struct load_info *info)
 		if (sec->where == MOD_WHERE_NONE)
 			continue;
 		r = sec->where == MOD_WHERE_CORE ? &mod->core.mem : &mod->init.mem;
-		sec->buf = r->buf + sec->off;
+		/* Empty .init* sections alone give an init layout of size 0,
+		 * which has no memory. */
+		sec->buf = r->buf ? r->buf + sec->off : NULL;
 		sec->va = r->va + sec->off;
 		/* As NOBITS, an SHT_NULL section has no bytes in the file
 		 * (elf_check_section() does not bound its offset): zeroes. */
-		if (s->sh_type != SHT_NOBITS && s->sh_type != SHT_NULL)
+		if (s->sh_type != SHT_NOBITS && s->sh_type != SHT_NULL && s->sh_size)
 			memcpy(sec->buf, info->image + s->sh_offset, s->sh_size);
 	}
 	return 0;
