@@ -330,6 +330,19 @@ static uint64_t gz_hint(const uint8_t *in, size_t len)
 	return len >= 18 ? (uint64_t)in[len - 4] | (uint64_t)in[len - 3] << 8 |
 			   (uint64_t)in[len - 2] << 16 | (uint64_t)in[len - 1] << 24 : 0;
 }
+#else
+/* gzip is not built in: module_decompress() stops at mdc_built_in() first. */
+static inline int gz_decode(const uint8_t *in, size_t len, size_t cap, struct mdc_sink *s)
+{
+	(void)in, (void)len, (void)cap, (void)s;
+	return -EOPNOTSUPP;
+}
+
+static inline uint64_t gz_hint(const uint8_t *in, size_t len)
+{
+	(void)in, (void)len;
+	return 0;
+}
 #endif
 
 /* ---- xz (liblzma) ------------------------------------------------------ */
@@ -441,6 +454,19 @@ static uint64_t xz_hint(const uint8_t *in, size_t len)
 	lzma_index_end(idx, &al);
 	return n;
 }
+#else
+/* xz is not built in: module_decompress() stops at mdc_built_in() first. */
+static inline int xz_decode(const uint8_t *in, size_t len, size_t cap, struct mdc_sink *s)
+{
+	(void)in, (void)len, (void)cap, (void)s;
+	return -EOPNOTSUPP;
+}
+
+static inline uint64_t xz_hint(const uint8_t *in, size_t len)
+{
+	(void)in, (void)len;
+	return 0;
+}
 #endif
 
 /* ---- zstd (libzstd) ---------------------------------------------------- */
@@ -516,6 +542,19 @@ static uint64_t zs_hint(const uint8_t *in, size_t len)
 
 	return n == ZSTD_CONTENTSIZE_UNKNOWN || n == ZSTD_CONTENTSIZE_ERROR ? 0 : n;
 }
+#else
+/* zstd is not built in: module_decompress() stops at mdc_built_in() first. */
+static inline int zs_decode(const uint8_t *in, size_t len, size_t cap, struct mdc_sink *s)
+{
+	(void)in, (void)len, (void)cap, (void)s;
+	return -EOPNOTSUPP;
+}
+
+static inline uint64_t zs_hint(const uint8_t *in, size_t len)
+{
+	(void)in, (void)len;
+	return 0;
+}
 #endif
 
 /* ---- the entry point --------------------------------------------------- */
@@ -523,44 +562,63 @@ static uint64_t zs_hint(const uint8_t *in, size_t len)
 /* The size the stream declares (0: none). */
 static uint64_t stream_hint(enum mdc_method m, const uint8_t *in, size_t len)
 {
-	(void)m, (void)in, (void)len;
-#if MDC_HAVE_GZIP
-	if (m == MDC_GZIP)
-		return gz_hint(in, len);
-#endif
-#if MDC_HAVE_XZ
-	if (m == MDC_XZ)
-		return xz_hint(in, len);
-#endif
-#if MDC_HAVE_ZSTD
-	if (m == MDC_ZSTD)
-		return zs_hint(in, len);
-#endif
-	return 0;
+	switch (m) {
+	case MDC_GZIP: return gz_hint(in, len);
+	case MDC_XZ:   return xz_hint(in, len);
+	case MDC_ZSTD: return zs_hint(in, len);
+	default:       return 0;
+	}
 }
 
-/* One pass of method m's decoder (built in) over the whole input into s. */
+/* One pass of method m's decoder over the whole input into s. */
 static int decode(enum mdc_method m, const uint8_t *in, size_t len, size_t cap,
 		  struct mdc_sink *s)
 {
-	int err = -EOPNOTSUPP;
+	int err;
 
-	(void)m, (void)in, (void)len;
-#if MDC_HAVE_GZIP
-	if (m == MDC_GZIP)
-		err = gz_decode(in, len, cap, s);
-#endif
-#if MDC_HAVE_XZ
-	if (m == MDC_XZ)
-		err = xz_decode(in, len, cap, s);
-#endif
-#if MDC_HAVE_ZSTD
-	if (m == MDC_ZSTD)
-		err = zs_decode(in, len, cap, s);
-#endif
+	switch (m) {
+	case MDC_GZIP: err = gz_decode(in, len, cap, s); break;
+	case MDC_XZ:   err = xz_decode(in, len, cap, s); break;
+	case MDC_ZSTD: err = zs_decode(in, len, cap, s); break;
+	default:       err = -EOPNOTSUPP; break;
+	}
 	if (!err && s->total > cap) {   /* ended right at cap + 1 */
 		set_error("decompressed image larger than the cap of %zu bytes", cap);
 		err = -EFBIG;
+	}
+	return err;
+}
+
+/* Decode into an exact buffer of size bytes; SINK_FULL if the stream is longer. */
+static int decode_exact(enum mdc_method m, const uint8_t *in, size_t len, size_t cap,
+			size_t size, struct mdc_sink *s)
+{
+	int err = sink_exact(s, cap, size);
+
+	if (!err)
+		err = decode(m, in, len, cap, s);
+	if (err)
+		sink_free(s);
+	return err;
+}
+
+/* Count the output in scratch memory (EFBIG past the cap), then decode exactly. */
+static int decode_counted(enum mdc_method m, const uint8_t *in, size_t len, size_t cap,
+			  struct mdc_sink *s)
+{
+	size_t size;
+	int err;
+
+	err = sink_counting(s, cap);
+	if (!err)
+		err = decode(m, in, len, cap, s);
+	size = s->total;
+	sink_free(s);
+	if (!err)
+		err = decode_exact(m, in, len, cap, size, s);
+	if (err == SINK_FULL) {         /* cannot happen: decoding is deterministic */
+		set_error("%s: the second pass produced more than the first", mdc_method_name(m));
+		err = -EIO;
 	}
 	return err;
 }
@@ -573,7 +631,7 @@ static int run_decoder(enum mdc_method m, const uint8_t *in, size_t len, size_t 
 		       struct mdc_sink *s)
 {
 	uint64_t hint;
-	int err;
+	int err = SINK_FULL;
 
 	LIB_ENTER();
 	hint = stream_hint(m, in, len);
@@ -586,34 +644,11 @@ static int run_decoder(enum mdc_method m, const uint8_t *in, size_t len, size_t 
 		set_error("%s: the stream declares %llu bytes, more than the cap of %zu",
 			  mdc_method_name(m), (unsigned long long)hint, cap);
 		err = -EFBIG;
-		goto out;
+	} else if (hint && hint <= cap) {
+		err = decode_exact(m, in, len, cap, (size_t)hint, s);
 	}
-	err = SINK_FULL;
-	if (hint && hint <= cap) {
-		err = sink_exact(s, cap, (size_t)hint);
-		if (!err)
-			err = decode(m, in, len, cap, s);
-		if (err)
-			sink_free(s);
-	}
-	if (err == SINK_FULL) {
-		err = sink_counting(s, cap);
-		if (!err)
-			err = decode(m, in, len, cap, s);
-		hint = s->total;
-		sink_free(s);
-		if (!err)
-			err = sink_exact(s, cap, (size_t)hint);
-		if (!err)
-			err = decode(m, in, len, cap, s);
-		if (err == SINK_FULL) {         /* cannot happen: decoding is deterministic */
-			set_error("%s: the second pass produced more than the first", mdc_method_name(m));
-			err = -EIO;
-		}
-		if (err)
-			sink_free(s);
-	}
-out:
+	if (err == SINK_FULL)
+		err = decode_counted(m, in, len, cap, s);
 	LIB_EXIT();
 	return err;
 }
