@@ -197,3 +197,12 @@ reject_flips "tampered $(basename "$large")" "$TMP/debian.der" "$large" 16 29
 st=$?
 [ $st -ne 0 ] && t_pass "Debian module with the wrong keyring rejected" ||
 	t_fail "Debian module with the wrong keyring rejected" "exit 0"
+# kmod's modinfo reads the same signer and key id out of Debian's trailer.
+MODINFO=$(command -v modinfo || echo /sbin/modinfo)
+if [ -x "$MODINFO" ]; then
+	want_key=$("$MODINFO" -F sig_key "$mid" | tr -d ':' | tr A-F a-f)
+	want_signer=$("$MODINFO" -F signer "$mid")
+	"$MVX" verify --keyring "$TMP/debian.der" "$mid" >"$TMP/out" 2>&1
+	t_expect_contains "key id as kmod's sig_key" "$TMP/out" "key id $want_key)"
+	t_expect_contains "signer as kmod's signer" "$TMP/out" "signer \"$want_signer\""
+fi
