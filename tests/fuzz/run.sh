@@ -11,7 +11,8 @@
 # BUILD/fuzz/corpus/NAME, seeded from BUILD/fuzz/seeds/NAME (tests/fuzz/seeds.sh),
 # ASan+UBSan+LeakSanitizer on, a 10 s per-input timeout.  A crashing input
 # is saved in BUILD/fuzz/artifacts/NAME/ (copy it to tests/fuzz/crashes/NAME/
-# to keep it as a regression seed); the full log is BUILD/fuzz/logs/NAME.log.
+# to keep it as a regression seed); the full logs are in
+# BUILD/fuzz/logs/<time>-<pid>/NAME.log (BUILD/fuzz/logs/latest: the last run).
 # Prints a table (executions, exec/s, coverage "cov" = edges, "ft" =
 # features, corpus size, crashes), or with --tap one "ok - fuzz NAME ..."
 # / "not ok - ..." line per harness.  Every run is appended to
@@ -34,12 +35,15 @@ max_len() {
 	esac
 }
 
-mkdir -p "$BUILD/fuzz/logs"
+# Logs of this run in their own directory (a make check may fuzz meanwhile).
+LOGS=$BUILD/fuzz/logs/$(date -u +%Y%m%dT%H%M%SZ)-$$
+mkdir -p "$LOGS"
+ln -sfn "$(basename "$LOGS")" "$BUILD/fuzz/logs/latest"
 failed=0
 rows=()
 for h in "$@"; do
 	bin=$BUILD/fuzz/fuzz_$h
-	log=$BUILD/fuzz/logs/$h.log
+	log=$LOGS/$h.log
 	art=$BUILD/fuzz/artifacts/$h
 	corpus=$BUILD/fuzz/corpus/$h
 	if [ ! -x "$bin" ]; then
@@ -87,6 +91,6 @@ done
 if [ $TAP = 0 ]; then
 	printf '%-9s %-7s %11s %8s %6s %7s %7s %8s %6s\n' harness result executions exec/s cov ft corpus crashes secs
 	printf '%s\n' "${rows[@]}"
-	[ $failed = 0 ] || echo "crashes: see $BUILD/fuzz/logs/ and $BUILD/fuzz/artifacts/"
+	[ $failed = 0 ] || echo "crashes: see $LOGS/ and $BUILD/fuzz/artifacts/"
 fi
 exit $failed

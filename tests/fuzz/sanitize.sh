@@ -19,8 +19,11 @@ LOG=build/tests/log/asan
 mkdir -p "$LOG"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 
-if make --no-print-directory -j2 BUILD=$A HOSTCC="${SAN_CC:-gcc}" EXTRA_HOST_CFLAGS="$SAN -O1" \
-	EXTRA_HOST_LDFLAGS="-fsanitize=address,undefined" $A/modvisor tests >"$LOG/build.out" 2>&1; then
+# Two make checks at once must not build the same tree together.
+mkdir -p $A
+if flock $A/.build-lock make --no-print-directory -j2 BUILD=$A HOSTCC="${SAN_CC:-gcc}" \
+	EXTRA_HOST_CFLAGS="$SAN -O1" EXTRA_HOST_LDFLAGS="-fsanitize=address,undefined" \
+	$A/modvisor tests >"$LOG/build.out" 2>&1; then
 	t_pass "asan: build host code and tests with ASan+UBSan into $A"
 else
 	t_fail "asan: build" "make BUILD=$A failed"; tail -n 20 "$LOG/build.out" | sed 's/^/    | /'

@@ -10,7 +10,10 @@ cd "$(dirname "$0")/../.."
 LOG=build/tests/log
 mkdir -p "$LOG"
 
-if make --no-print-directory -j2 fuzz-build fuzz-seeds >"$LOG/fuzz-build.out" 2>&1; then
+# One build and seed gathering at a time (seeds.sh rebuilds the seed directories).
+mkdir -p build/fuzz
+if flock build/fuzz/.build-lock make --no-print-directory -j2 fuzz-build fuzz-seeds \
+	>"$LOG/fuzz-build.out" 2>&1; then
 	t_pass "fuzz: build the harnesses (clang 14, libFuzzer + ASan + UBSan) and their seeds"
 else
 	t_fail "fuzz: build" "make fuzz-build fuzz-seeds failed"; tail -n 20 "$LOG/fuzz-build.out" | sed 's/^/    | /'
