@@ -9,12 +9,10 @@
 
 /* The file system may be missing in a test kernel: these are weak. */
 #pragma weak vfs_open_exec
-#pragma weak vfs_read_whole
+#pragma weak vfs_kernel_read
 #pragma weak vfs_file_put
 #pragma weak vfs_proc_set_exe
 #pragma weak vfs_proc_exec
-
-#define EXEC_FILE_MAX   (256u << 20)
 
 /* Linux auxiliary vector tags. */
 enum {
@@ -31,6 +29,7 @@ enum {
 /* What exec builds before it commits to the new image. */
 struct exec_image {
 	char script[EXEC_LINE_MAX];     /* a #! script's interpreter line */
+	uint64_t file_size;
 	struct mm *mm;
 	struct file *file;      /* for /proc/self/exe */
 	struct elf_exec_info elf;
@@ -119,29 +118,53 @@ static size_t strcspn_trailing(const char *s)
 	return n;
 }
 
-/* Open path as an executable and read all of it. */
+/*
+ * Open path as an executable and read its first ELF_EXEC_HDR_MAX bytes
+ * (headers; the segments are read straight into their pages later).
+ */
 static int exec_read(struct process *p, const char *path, struct exec_image *img,
-		     void **data, size_t *len)
+		     void *hdr, size_t *len)
 {
+	long n;
 	int err;
 
-	if (!vfs_open_exec || !vfs_read_whole)
+	if (!vfs_open_exec || !vfs_kernel_read)
 		return -ENOENT;
 	err = vfs_open_exec(p->fs, path, &img->file);
 	if (err)
 		return err;
-	err = vfs_read_whole(img->file, EXEC_FILE_MAX, data, len);
-	if (err == -EINVAL)
-		err = -ENOEXEC;         /* an empty file */
-	if (err) {
+	img->file_size = img->file->inode->size;
+	n = vfs_kernel_read(img->file, hdr, MIN(img->file_size, (uint64_t)ELF_EXEC_HDR_MAX), 0);
+	if (n < 0) {
 		vfs_file_put(img->file);
 		img->file = NULL;
+		return (int)n;
 	}
-	return err;
+	*len = (size_t)n;
+	return 0;
+}
+
+/* Copy [off, off+n) of the file to user address va of img->mm through buf. */
+static int exec_copy_file(struct exec_image *img, uint64_t va, uint64_t off,
+			  uint64_t n, void *buf)
+{
+	while (n) {
+		size_t k = MIN(n, (uint64_t)ELF_EXEC_HDR_MAX);
+		long got = vfs_kernel_read(img->file, buf, k, off);
+
+		if (got != (long)k)
+			return got < 0 ? (int)got : -EIO;
+		if (umm_write(img->mm, va, buf, k))
+			return -EFAULT;
+		va += k;
+		off += k;
+		n -= k;
+	}
+	return 0;
 }
 
 /* Map every PT_LOAD segment of the parsed file into img->mm. */
-static int exec_map_segments(struct exec_image *img, const uint8_t *data)
+static int exec_map_segments(struct exec_image *img, void *buf)
 {
 	const struct elf_exec_info *e = &img->elf;
 	int err;
@@ -153,7 +176,7 @@ static int exec_map_segments(struct exec_image *img, const uint8_t *data)
 	for (uint32_t i = 0; i < e->nseg; i++) {
 		const struct elf_exec_seg *s = &e->seg[i];
 
-		err = umm_write(img->mm, s->vaddr + img->bias, data + s->offset, s->filesz);
+		err = exec_copy_file(img, s->vaddr + img->bias, s->offset, s->filesz, buf);
 		if (err)
 			return err;
 	}
@@ -254,25 +277,27 @@ static int exec_build_stack(struct process *p, struct exec_image *img,
 static int exec_load(struct process *p, const char *path, const struct exec_args *a,
 		     struct exec_image *img)
 {
-	void *data = NULL;
+	char *hdr = kmalloc(ELF_EXEC_HDR_MAX);
 	size_t len = 0;
 	int err;
 
 	*img = (struct exec_image){ 0 };
-	err = exec_read(p, path, img, &data, &len);
+	if (!hdr)
+		return -ENOMEM;
+	err = exec_read(p, path, img, hdr, &len);
 	if (err)
-		return err;
-	if (len >= 2 && !memcmp(data, "#!", 2)) {
-		size_t n = strnlen((const char *)data + 2, MIN(len - 2, EXEC_LINE_MAX - 1));
-		const char *nl = memchr((const char *)data + 2, '\n', n);
+		goto out;
+	if (len >= 2 && !memcmp(hdr, "#!", 2)) {
+		size_t n = strnlen(hdr + 2, MIN(len - 2, EXEC_LINE_MAX - 1));
+		const char *nl = memchr(hdr + 2, '\n', n);
 
-		n = nl ? (size_t)(nl - (const char *)data - 2) : n;
-		memcpy(img->script, (const char *)data + 2, n);
+		n = nl ? (size_t)(nl - hdr - 2) : n;
+		memcpy(img->script, hdr + 2, n);
 		img->script[n] = '\0';
 		err = EXEC_SCRIPT;
 		goto out;
 	}
-	err = elf_exec_parse(data, len, UMM_MMAP_TOP, &img->elf);
+	err = elf_exec_parse(hdr, len, img->file_size, UMM_MMAP_TOP, &img->elf);
 	if (err) {
 		printk("exec %s: %s\n", path, img->elf.why);
 		goto out;
@@ -282,7 +307,7 @@ static int exec_load(struct process *p, const char *path, const struct exec_args
 	img->mm = umm_create();
 	if (!img->mm)
 		goto out;
-	err = exec_map_segments(img, data);
+	err = exec_map_segments(img, hdr);
 	if (err)
 		goto out;
 	img->mm->image_end = img->elf.hi + img->bias;
@@ -292,7 +317,7 @@ static int exec_load(struct process *p, const char *path, const struct exec_args
 	if (!err)
 		err = exec_build_stack(p, img, a, path);
 out:
-	kfree(data);
+	kfree(hdr);
 	if (err == EXEC_SCRIPT && img->file) {
 		vfs_file_put(img->file);
 		img->file = NULL;

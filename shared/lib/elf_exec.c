@@ -36,7 +36,7 @@ static int ee_fail(struct elf_exec_info *out, const char *why)
 }
 
 /* The ELF header: identity, type, machine, and the program header table. */
-static int ee_check_ehdr(const struct ee_ehdr *eh, uint64_t size,
+static int ee_check_ehdr(const struct ee_ehdr *eh, uint64_t size, uint64_t hdr_len,
 			 struct elf_exec_info *out)
 {
 	uint64_t tab_len, tab_end;
@@ -61,6 +61,8 @@ static int ee_check_ehdr(const struct ee_ehdr *eh, uint64_t size,
 	tab_len = (uint64_t)eh->phnum * sizeof(struct ee_phdr);
 	if (__builtin_add_overflow(eh->phoff, tab_len, &tab_end) || tab_end > size)
 		return ee_fail(out, "e_phoff: program headers extend past the end of the file");
+	if (tab_end > hdr_len)
+		return ee_fail(out, "e_phoff: program headers are not within the first 64 KiB");
 	if (eh->phoff % 8)
 		return ee_fail(out, "e_phoff: program headers are not 8-byte aligned");
 	return 0;
@@ -141,24 +143,26 @@ static int ee_check_span(struct elf_exec_info *out, uint64_t user_end)
 	return 0;
 }
 
-int elf_exec_parse(const void *image, uint64_t size, uint64_t user_end,
-		   struct elf_exec_info *out)
+int elf_exec_parse(const void *hdr, uint64_t hdr_len, uint64_t size,
+		   uint64_t user_end, struct elf_exec_info *out)
 {
-	const struct ee_ehdr *eh = image;
+	const struct ee_ehdr *eh = hdr;
 	const struct ee_phdr *ph;
 	int err;
 
 	*out = (struct elf_exec_info){ 0 };
-	if (size < sizeof(*eh))
+	if (hdr_len > size)
+		hdr_len = size;
+	if (hdr_len < sizeof(*eh))
 		return ee_fail(out, "file is shorter than an ELF header");
-	err = ee_check_ehdr(eh, size, out);
+	err = ee_check_ehdr(eh, size, hdr_len, out);
 	if (err)
 		return err;
 	out->pie = eh->type == EE_ET_DYN;
 	out->entry = eh->entry;
 	out->phnum = eh->phnum;
 	out->phentsize = eh->phentsize;
-	ph = (const struct ee_phdr *)((const uint8_t *)image + eh->phoff);
+	ph = (const struct ee_phdr *)((const uint8_t *)hdr + eh->phoff);
 	for (uint16_t i = 0; i < eh->phnum; i++) {
 		if (ph[i].type == EE_PT_INTERP)
 			out->has_interp = 1;

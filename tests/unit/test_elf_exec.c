@@ -47,7 +47,7 @@ static void make_image(void)
 /* Parse img (size bytes of it) and expect -ENOEXEC with why containing needle. */
 static void expect_bad(uint64_t size, const char *needle)
 {
-	int err = elf_exec_parse(&img, size, USER_END, &info);
+	int err = elf_exec_parse(&img, size, size, USER_END, &info);
 
 	ck_assert_int_eq(err, -ENOEXEC);
 	ck_assert_ptr_nonnull(info.why);
@@ -57,7 +57,7 @@ static void expect_bad(uint64_t size, const char *needle)
 START_TEST(valid_exec)
 {
 	make_image();
-	ck_assert_int_eq(elf_exec_parse(&img, sizeof(img), USER_END, &info), 0);
+	ck_assert_int_eq(elf_exec_parse(&img, sizeof(img), sizeof(img), USER_END, &info), 0);
 	ck_assert_int_eq(info.nseg, 3);
 	ck_assert_int_eq(info.pie, 0);
 	ck_assert_uint_eq(info.entry, 0x401000);
@@ -77,7 +77,7 @@ START_TEST(valid_pie_without_pt_phdr)
 	img.ph[0].p_type = PT_NOTE;     /* AT_PHDR is found in the first PT_LOAD */
 	for (int i = 1; i < 4; i++)
 		img.ph[i].p_vaddr -= 0x400000;
-	ck_assert_int_eq(elf_exec_parse(&img, sizeof(img), USER_END, &info), 0);
+	ck_assert_int_eq(elf_exec_parse(&img, sizeof(img), sizeof(img), USER_END, &info), 0);
 	ck_assert_int_eq(info.pie, 1);
 	ck_assert_uint_eq(info.lo, 0);
 	ck_assert_uint_eq(info.phdr_vaddr, 64);
@@ -148,6 +148,16 @@ START_TEST(bad_phdr_table)
 }
 END_TEST
 
+START_TEST(phdrs_beyond_header_buffer)
+{
+	make_image();
+	/* The whole file is valid, but the loader read only 200 bytes of it. */
+	ck_assert_int_eq(elf_exec_parse(&img, 200, sizeof(img), USER_END, &info), -ENOEXEC);
+	ck_assert_ptr_nonnull(strstr(info.why, "not within the first 64 KiB"));
+	ck_assert_int_eq(elf_exec_parse(&img, 64 + 4 * 56, sizeof(img), USER_END, &info), 0);
+}
+END_TEST
+
 START_TEST(bad_load_sizes)
 {
 	make_image();
@@ -215,7 +225,7 @@ START_TEST(too_many_loads)
 		ph[i] = (Elf64_Phdr){ .p_type = PT_LOAD, .p_flags = PF_R, .p_offset = 0,
 				      .p_vaddr = 0x400000 + 0x1000ULL * i, .p_filesz = 0x100,
 				      .p_memsz = 0x100 };
-	ck_assert_int_eq(elf_exec_parse(buf, 0x20000, USER_END, &info), -ENOEXEC);
+	ck_assert_int_eq(elf_exec_parse(buf, 0x20000, 0x20000, USER_END, &info), -ENOEXEC);
 	ck_assert_ptr_nonnull(strstr(info.why, "more than 16"));
 	free(buf);
 }
@@ -243,6 +253,7 @@ int main(void)
 	tcase_add_test(tc, bad_ident);
 	tcase_add_test(tc, bad_type_machine);
 	tcase_add_test(tc, bad_phdr_table);
+	tcase_add_test(tc, phdrs_beyond_header_buffer);
 	tcase_add_test(tc, bad_load_sizes);
 	tcase_add_test(tc, bad_load_layout);
 	tcase_add_test(tc, no_load_or_interp);

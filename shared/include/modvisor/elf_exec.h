@@ -47,15 +47,19 @@ struct elf_exec_info {
 };
 
 /*
- * elf_exec_parse(image, size, user_end, out): check the ELF header and
- * program headers of the executable image[size] and fill out.  user_end is
- * the first address above the user half: every segment of an ET_EXEC, and
- * the span of an ET_DYN, must fit below it.  Returns 0, or -ENOEXEC (not an
- * ELF x86-64 executable we can run: bad magic, class, machine, type,
- * headers outside the file, overlapping or unaligned segments, a dynamic
- * interpreter, ...), with out->why set to a one-line reason.
+ * elf_exec_parse(hdr, hdr_len, file_size, user_end, out): check the ELF
+ * header and program headers of an executable of file_size bytes whose
+ * first hdr_len bytes are at hdr (the loader reads the first
+ * ELF_EXEC_HDR_MAX bytes, not the whole file; the program header table
+ * must lie within them), and fill out.  user_end is the first address above
+ * the user half: every segment of an ET_EXEC, and the span of an ET_DYN,
+ * must fit below it.  Returns 0, or -ENOEXEC (not an ELF x86-64 executable
+ * we can run: bad magic, class, machine, type, headers outside the file,
+ * overlapping or unaligned segments, a dynamic interpreter, ...), with
+ * out->why set to a one-line reason.
  */
-int elf_exec_parse(const void *image, uint64_t size, uint64_t user_end,
-		   struct elf_exec_info *out);
+#define ELF_EXEC_HDR_MAX    (64u << 10)
+int elf_exec_parse(const void *hdr, uint64_t hdr_len, uint64_t file_size,
+		   uint64_t user_end, struct elf_exec_info *out);
 
 #endif
