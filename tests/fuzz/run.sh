@@ -66,11 +66,13 @@ for h in "$@"; do
 	cov=$(grep -oE 'cov: [0-9]+' <<<"$last" | cut -d' ' -f2)
 	ft=$(grep -oE 'ft: [0-9]+' <<<"$last" | cut -d' ' -f2)
 	corp=$(grep -oE 'corp: [0-9]+' <<<"$last" | cut -d' ' -f2)
-	crashes=$(grep -cE '^==[0-9]+==ERROR|^SUMMARY: (Address|Undefined|Leak)|deadly signal|ALARM: working on the last Unit' "$log")
+	# libFuzzer stops at its first finding: 0 or 1 per run.
+	crashes=0
+	grep -qE '^==[0-9]+== ?ERROR|^SUMMARY: (Address|Undefined|Leak)|deadly signal|ALARM: working on the last Unit' \
+		"$log" && crashes=1
 	verdict=ok
-	if [ $st -ne 0 ] || [ "$crashes" -gt 0 ]; then
-		verdict="not ok"; failed=1
-		[ "$crashes" -gt 0 ] || crashes=1
+	if [ $st -ne 0 ] || [ $crashes = 1 ]; then
+		verdict="not ok"; failed=1; crashes=1
 	fi
 	eps=$(( ${execs:-0} / (secs > 0 ? secs : 1) ))
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$h" "$secs" "${execs:-0}" \
@@ -80,7 +82,7 @@ for h in "$@"; do
 			echo "ok - fuzz $h: ${execs:-0} executions in ${secs}s, cov ${cov:-?}, ft ${ft:-?}, no crash"
 		else
 			echo "not ok - fuzz $h: exit $st after ${execs:-0} executions; see $log, input in $art/"
-			grep -E '^==[0-9]+==ERROR|^SUMMARY:|^    #[0-9] |runtime error|deadly signal|Test unit written' "$log" |
+			grep -E '^==[0-9]+== ?ERROR|^SUMMARY:|^    #[0-9] |runtime error|deadly signal|Test unit written' "$log" |
 				head -n 12 | sed 's/^/    | /'
 		fi
 	fi
