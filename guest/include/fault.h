@@ -7,7 +7,8 @@
 /*
  * An exception in ring 3 kills the process with the matching signal
  * (#PF/#GP/#SS -> SIGSEGV 139, #UD -> SIGILL 132, #DE -> SIGFPE 136,
- * #BP/#DB -> SIGTRAP 133, others SIGBUS 135); the kernel prints
+ * #BP/#DB -> SIGTRAP 133, NMI -> SIGKILL 137, others SIGBUS 135); the
+ * kernel prints
  * "Segmentation fault (address 0x..., rip 0x...)" to stderr and runs the
  * next command.
  *
@@ -32,8 +33,13 @@
  * arming frame is unwound, so the caller must not hold anything that the
  * faulting code may have half-changed (the loader owns its module's
  * memory only).  Arming nests: the previous recovery point is restored at
- * disarm.  A double fault (#DF) or a fault with the stack pointer outside
- * the kernel stacks is never recovered.
+ * disarm.  A double fault (#DF) is never recovered.
+ *
+ * Watchdogs: the kernel runs with interrupts off, but an NMI is always
+ * delivered.  A host-side deadline can inject one (KVM_NMI, no irqchip
+ * needed): taken in ring 0 with a recovery point armed it is recovered like
+ * any exception (frame.vector == 2), so a looping module init is stopped;
+ * taken in ring 3 it kills the process as SIGKILL (137, "Killed").
  */
 struct fault_recovery {
 	uint64_t ctx[8];                /* ctx_save() state */
@@ -65,6 +71,7 @@ __noreturn void fault_report(const struct trap_frame *f, uint64_t cr2,
 #define SIGTRAP  5
 #define SIGBUS   7
 #define SIGFPE   8
+#define SIGKILL  9
 #define SIGSEGV 11
 
 #endif

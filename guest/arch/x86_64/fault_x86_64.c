@@ -73,6 +73,8 @@ static int user_signal(uint64_t vector)
 		return SIGFPE;
 	case X86_BP: case X86_DB:
 		return SIGTRAP;
+	case X86_NMI:
+		return SIGKILL;         /* a watchdog (fault.h) */
 	default:
 		return SIGBUS;
 	}
@@ -96,7 +98,8 @@ static __noreturn void user_fault(const struct trap_frame *f, uint64_t cr2)
 		n = snprintf(line, sizeof(line), "%s (%s %s, rip %#lx)\n",
 			     sig == SIGILL ? "Illegal instruction" :
 			     sig == SIGFPE ? "Floating point exception" :
-			     sig == SIGTRAP ? "Trace/breakpoint trap" : "Bus error",
+			     sig == SIGTRAP ? "Trace/breakpoint trap" :
+			     sig == SIGKILL ? "Killed" : "Bus error",
 			     vector_name(f->vector, 0), vector_name(f->vector, 1), f->rip);
 	console_write(MV_CONSOLE_STDERR, line, MIN((size_t)n, sizeof(line) - 1));
 	proc_exit(128 + sig);
