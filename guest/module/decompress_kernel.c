@@ -88,6 +88,11 @@ void mdc_lib_enter(void)
 {
 	static const uint32_t mxcsr_default = 0x1f80;   /* all exceptions masked */
 
+	uint64_t rflags;
+
+	/* The red-zone argument (docs/compression.md) needs interrupts off. */
+	__asm__ volatile("pushfq\n\tpopq %0" : "=r"(rflags));
+	BUG_ON(rflags & (1u << 9));
 	BUG_ON(in_library);
 	in_library = true;
 	__asm__ volatile("fxsave64 %0" : "=m"(user_fpu) : : "memory");
