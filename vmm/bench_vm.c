@@ -255,6 +255,9 @@ int bench_guest_run(const struct bench_guest_spec *s, struct bench_guest_trace *
 		fprintf(stderr, "modvisor bench: %s\n", err);
 		goto out_vm;
 	}
+	/* boot_prepare() copied it into guest RAM, as cmd_run.c's run_boot() does. */
+	free(initrd);
+	initrd = NULL;
 	bench_kstats_open(vm.vcpu[0].fd, &bench_ks);
 	bench_redirect(s->console_log, saved);
 	bench_loop(&vm, s, t);

@@ -532,6 +532,10 @@ static int run_boot(const struct run_opts *o)
 	}
 	if (authority_run_open(&vm, kernel))    /* policy, keys, log: before the guest runs */
 		goto out_vm;
+	/* boot_prepare() copied both into guest RAM: 7 MiB less resident (docs/benchmarks.md). */
+	free((void *)bs.initrd);
+	bs.initrd = NULL;
+	cpio_free(&extra);
 	st = vm_run(&vm);
 	st = authority_run_close(&vm, st);      /* the log's end entry and aggregate */
 out_vm:
