@@ -57,6 +57,9 @@ void paging_switch(uint64_t pml4_pa);
  */
 __noreturn void user_enter(uint64_t rip, uint64_t rsp);
 
+/* nmi_unblock(): end the CPU's NMI blocking with an iretq to the caller. */
+void nmi_unblock(void);
+
 /* ctx_save(c) returns 0; a later ctx_restore(c, v) returns v != 0 there. */
 int ctx_save(void *c) __attribute__((returns_twice));
 __noreturn void ctx_restore(void *c, int v);

@@ -7,6 +7,8 @@
  *   mv.selftest=pagefault  read from an unmapped kernel address (#PF)
  *   mv.selftest=ud         execute ud2 (#UD)
  *   mv.selftest=recover    take a #PF under fault_recovery_arm() and go on
+ *   mv.selftest=nmi        the same with vector 2 (`int $2` runs the NMI
+ *                          path a watchdog NMI would take, on its IST stack)
  * Each is reported to the host like any kernel fault (MV_HC_FAULT), except
  * recover, which prints "selftest: recovered from vector 14" and boots on.
  */
@@ -33,14 +35,17 @@ static const char *selftest_arg(void)
 	return NULL;
 }
 
-static void selftest_recover(void)
+static void selftest_recover(bool nmi)
 {
 	static struct fault_recovery rec;
 
 	if (fault_recovery_arm(&rec) == 0) {
-		(void)*(volatile uint64_t *)SELFTEST_BAD_ADDR;
+		if (nmi)
+			__asm__ volatile("int $2");
+		else
+			(void)*(volatile uint64_t *)SELFTEST_BAD_ADDR;
 		fault_recovery_disarm(&rec);
-		panic("selftest: the bad read did not fault");
+		panic("selftest: no exception was taken");
 	}
 	printk("selftest: recovered from vector %lu at rip %#lx, cr2 %#lx\n",
 	       rec.frame.vector, rec.frame.rip, rec.cr2);
@@ -57,7 +62,9 @@ void selftest_run(void)
 	else if (!strcmp(t, "ud"))
 		__asm__ volatile("ud2");
 	else if (!strcmp(t, "recover"))
-		selftest_recover();
+		selftest_recover(false);
+	else if (!strcmp(t, "nmi"))
+		selftest_recover(true);
 	else
 		printk("selftest: unknown test '%s'\n", t);
 }

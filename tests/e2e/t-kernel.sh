@@ -34,6 +34,11 @@ t_expect_status "fault recovery hook: boot goes on" 0 "$st"
 t_expect_contains "fault recovery hook: saw the #PF" "$OUT/recover.err" \
 	"selftest: recovered from vector 14"
 
+boot nmi --cmdline "quiet mv.selftest=nmi"
+t_expect_status "NMI path under the recovery hook: boot goes on" 0 "$st"
+t_expect_contains "NMI path: recovered as vector 2" "$OUT/nmi.err" \
+	"selftest: recovered from vector 2"
+
 # No file system in the image: a command cannot be found, status 127.
 boot nofs -- echo hi
 t_expect_status "no initrd: command not found" 127 "$st"

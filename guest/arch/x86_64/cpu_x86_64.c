@@ -42,6 +42,7 @@ static uint64_t gdt[7] __attribute__((aligned(16))) = {
 static struct tss tss __attribute__((aligned(16)));
 static struct idt_gate idt[32] __attribute__((aligned(16)));
 static uint8_t df_stack[8192] __attribute__((aligned(16)));
+static uint8_t nmi_stack[8192] __attribute__((aligned(16)));
 /* Clean FPU/SSE state for a new program: FCW 0x37f, MXCSR 0x1f80. */
 static uint8_t fpu_clean[512] __attribute__((aligned(16)));
 
@@ -91,8 +92,12 @@ static void idt_load(void)
 
 		idt[v] = (struct idt_gate){
 			.off_lo = off & 0xffff, .sel = GDT_KERNEL_CS,
-			/* #DF always gets a known-good stack (IST1). */
-			.ist = v == X86_DF ? 1 : 0,
+			/*
+			 * #DF and NMI always get known-good stacks (IST1,
+			 * IST2): an NMI can arrive on the first instruction
+			 * of syscall_entry, still on the user's stack.
+			 */
+			.ist = v == X86_DF ? 1 : v == X86_NMI ? 2 : 0,
 			/* P, 64-bit interrupt gate; DPL3 for int3 and into from ring 3. */
 			.type_attr = v == X86_BP || v == X86_OF ? 0xee : 0x8e,
 			.off_mid = (off >> 16) & 0xffff, .off_hi = off >> 32,
@@ -138,6 +143,7 @@ void cpu_init(void)
 {
 	cpu_set_control();
 	tss.ist[0] = (uint64_t)df_stack + sizeof(df_stack);
+	tss.ist[1] = (uint64_t)nmi_stack + sizeof(nmi_stack);
 	tss.iomap_base = sizeof(tss);   /* no I/O bitmap: ring 3 has no ports */
 	gdt_set_tss();
 	gdt_load();

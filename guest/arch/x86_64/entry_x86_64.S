@@ -176,6 +176,23 @@ user_enter:
 	xorl %r15d, %r15d
 	iretq
 
+/*
+ * nmi_unblock(): the CPU blocks NMIs until the next iretq; a handler that
+ * leaves an NMI without one (fault recovery) executes one here, to the
+ * instruction after it on the same stack.
+ */
+	.globl nmi_unblock
+nmi_unblock:
+	movq %rsp, %rax
+	pushq $0x10
+	pushq %rax
+	pushfq
+	pushq $0x08
+	leaq 1f(%rip), %rax
+	pushq %rax
+	iretq
+1:	ret
+
 /* ctx_save(c): save callee-saved state; returns 0 (and later ctx_restore's v). */
 	.globl ctx_save
 ctx_save:

@@ -122,6 +122,8 @@ void trap_dispatch(struct trap_frame *f)
 		recovery_top = r->prev;
 		r->frame = *f;
 		r->cr2 = cr2;
+		if (f->vector == X86_NMI)
+			nmi_unblock();
 		ctx_restore(r->ctx, 1);
 	}
 	fault_report(f, cr2, current ? "kernel (in a syscall)" : "kernel");
