@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/file.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <openssl/sha.h>
 
@@ -16,14 +17,23 @@
 #include "mlog.h"
 #include "mlog_fmt.h"
 
+/*
+ * A JSON Lines log in a regular file may be shared by runs that overlap:
+ * each append takes the file lock, reads the last entry's seq and agg from
+ * the file's tail and chains onto it, so entries of concurrent runs
+ * interleave in one chain; "run" says which run wrote each.
+ */
 struct mlog {
 	int fd;
 	enum policy_log_format format;
+	bool shared;                    /* lock and read the tail per append */
 	bool fsync;                     /* fsync after each entry */
 	bool fsync_close;               /* fsync at close */
 	uint64_t seq;                   /* index of the next entry */
 	uint8_t agg[MLOG_AGG_LEN];
+	uint64_t run_entries;           /* entries this run wrote */
 	bool ended;                     /* the end entry is written */
+	char run[2 * 8 + 1];            /* this run's id, random hex */
 	char path[256];
 };
 
@@ -75,6 +85,20 @@ static int mlog_resume(struct mlog *l, const char *path, char *err, size_t errle
 	return 0;
 }
 
+/* A random id that tells this run's entries from those of runs it overlaps. */
+static void mlog_run_id(char out[17])
+{
+	uint8_t r[8] = { 0 };
+	struct timespec ts;
+
+	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r)) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		uint64_t v = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^ (uint64_t)getpid() << 40;
+		memcpy(r, &v, sizeof(r));
+	}
+	measure_hex(r, sizeof(r), out);
+}
+
 int mlog_open(const char *path, enum policy_log_format format, enum policy_fsync fsync,
 	      struct mlog **out, char *err, size_t errlen)
 {
@@ -95,19 +119,24 @@ int mlog_open(const char *path, enum policy_log_format format, enum policy_fsync
 		free(l);
 		return ret;
 	}
-	/* Pipes and terminals cannot be fsync'ed; only regular files are. */
+	/* Pipes and terminals cannot be fsync'ed or locked; only regular files are. */
 	bool regular = fstat(l->fd, &st) == 0 && S_ISREG(st.st_mode);
-	/* One writer per log: a second run sharing it waits for the first. */
-	if (regular && flock(l->fd, LOCK_EX) < 0) {
-		ret = -errno;
-		snprintf(err, errlen, "%s: cannot lock the measurement log: %s", path, strerror(errno));
+	l->shared = regular && format == POLICY_LOG_JSONL;
+	l->fsync = regular && fsync == POLICY_FSYNC_ENTRY;
+	l->fsync_close = regular && fsync != POLICY_FSYNC_NONE;
+	mlog_run_id(l->run);
+	/* An IMA list has one writer; a JSON Lines log is locked per append. */
+	if (regular && flock(l->fd, LOCK_EX | (l->shared ? 0 : LOCK_NB)) < 0) {
+		ret = errno == EWOULDBLOCK ? -EBUSY : -errno;
+		snprintf(err, errlen, "%s: cannot lock the measurement log: %s", path,
+			 ret == -EBUSY ? "another run is writing it" : strerror(-ret));
 		close(l->fd);
 		free(l);
 		return ret;
 	}
-	l->fsync = regular && fsync == POLICY_FSYNC_ENTRY;
-	l->fsync_close = regular && fsync != POLICY_FSYNC_NONE;
 	ret = mlog_resume(l, path, err, errlen);
+	if (l->shared)
+		flock(l->fd, LOCK_UN);
 	if (ret < 0) {
 		close(l->fd);
 		free(l);
@@ -140,6 +169,40 @@ static int mlog_commit(struct mlog *l, const struct mlog_buf *b, const uint8_t n
 	}
 	memcpy(l->agg, new_agg, MLOG_AGG_LEN);
 	l->seq++;
+	l->run_entries++;
+	return 0;
+}
+
+/* The last entry of a shared log: l->seq and l->agg continue from it. */
+static int mlog_read_tail(struct mlog *l, char *err, size_t errlen)
+{
+	char buf[16384], seq[32], agg[160];
+	struct stat st;
+	size_t n, start;
+	ssize_t got;
+
+	if (fstat(l->fd, &st) < 0)
+		return snprintf(err, errlen, "%s: %s", l->path, strerror(errno)), -errno;
+	if (st.st_size == 0) {
+		l->seq = 0;
+		memset(l->agg, 0, MLOG_AGG_LEN);
+		return 0;
+	}
+	n = st.st_size < (off_t)sizeof(buf) ? (size_t)st.st_size : sizeof(buf);
+	int rfd = open(l->path, O_RDONLY | O_CLOEXEC);
+	got = rfd < 0 ? -1 : pread(rfd, buf, n, st.st_size - (off_t)n);
+	if (rfd >= 0)
+		close(rfd);
+	if (got != (ssize_t)n || buf[n - 1] != '\n')
+		return snprintf(err, errlen, "%s: the last entry is unreadable or cut", l->path), -EIO;
+	for (start = n - 1; start > 0 && buf[start - 1] != '\n'; start--)
+		;
+	if ((start == 0 && n < (size_t)st.st_size) ||
+	    mlog_json_field(buf + start, n - 1 - start, "seq", seq, sizeof(seq)) != 1 ||
+	    mlog_json_field(buf + start, n - 1 - start, "agg", agg, sizeof(agg)) != 1 ||
+	    measure_unhex(agg, l->agg, MLOG_AGG_LEN) < 0)
+		return snprintf(err, errlen, "%s: the last entry is not a log entry", l->path), -EIO;
+	l->seq = strtoull(seq, NULL, 10) + 1;
 	return 0;
 }
 
@@ -154,29 +217,47 @@ static void mlog_now(char *out, size_t len)
 		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (long)(ts.tv_nsec / 1000) % 1000000);
 }
 
-/* Open a JSON entry: seq, time, type. */
+/* Start a JSON entry's fields after seq: time, type, run. */
 static void mlog_json_begin(struct mlog *l, struct mlog_buf *b, const char *type)
 {
 	char now[96];
 
 	mlog_now(now, sizeof(now));
-	mlog_buf_printf(b, "{\"seq\":%llu,\"time\":\"%s\",\"type\":\"%s\"",
-			(unsigned long long)l->seq, now, type);
+	mlog_buf_printf(b, ",\"time\":\"%s\",\"type\":\"%s\",\"run\":\"%s\"", now, type, l->run);
 }
 
-/* Close a JSON entry: prev, then agg = SHA-256(prev || SHA-256(text so far)). */
-static int mlog_json_end(struct mlog *l, struct mlog_buf *b, char *err, size_t errlen)
+/*
+ * Finish and append a JSON entry: seq first, the fields, prev, then
+ * agg = SHA-256(prev || SHA-256(everything before ,"agg")).  For a shared
+ * log this happens under the file lock, after reading the current tail.
+ */
+static int mlog_json_end(struct mlog *l, const struct mlog_buf *fields, char *err, size_t errlen)
 {
+	struct mlog_buf b = { 0 };
 	uint8_t agg[MLOG_AGG_LEN];
 	char hex[2 * MLOG_AGG_LEN + 1];
+	int ret;
 
-	measure_hex(l->agg, MLOG_AGG_LEN, hex);
-	mlog_buf_printf(b, ",\"prev\":\"%s\"", hex);
-	if (!b->oom)
-		mlog_chain_extend(l->agg, b->p, b->len, agg);
-	measure_hex(agg, MLOG_AGG_LEN, hex);
-	mlog_buf_printf(b, ",\"agg\":\"%s\"}\n", hex);
-	return mlog_commit(l, b, agg, err, errlen);
+	if (l->shared && flock(l->fd, LOCK_EX) < 0)
+		return snprintf(err, errlen, "%s: cannot lock: %s", l->path, strerror(errno)), -errno;
+	ret = l->shared ? mlog_read_tail(l, err, errlen) : 0;
+	if (ret == 0) {
+		measure_hex(l->agg, MLOG_AGG_LEN, hex);
+		mlog_buf_printf(&b, "{\"seq\":%llu", (unsigned long long)l->seq);
+		if (!fields->oom)
+			mlog_buf_put(&b, fields->p, fields->len);
+		mlog_buf_printf(&b, ",\"prev\":\"%s\"", hex);
+		b.oom |= fields->oom;
+		if (!b.oom)
+			mlog_chain_extend(l->agg, b.p, b.len, agg);
+		measure_hex(agg, MLOG_AGG_LEN, hex);
+		mlog_buf_printf(&b, ",\"agg\":\"%s\"}\n", hex);
+		ret = mlog_commit(l, &b, agg, err, errlen);
+	}
+	if (l->shared)
+		flock(l->fd, LOCK_UN);
+	free(b.p);
+	return ret;
 }
 
 /* An IMA entry: ima-ng template data, then the ascii line or binary record. */
@@ -373,7 +454,7 @@ int mlog_end(struct mlog *l, char *err, size_t errlen)
 	l->ended = true;
 	if (l->format == POLICY_LOG_JSONL) {
 		mlog_json_begin(l, &b, "end");
-		mlog_buf_printf(&b, ",\"entries\":%llu", (unsigned long long)l->seq + 1);
+		mlog_buf_printf(&b, ",\"run_entries\":%llu", (unsigned long long)l->run_entries + 1);
 		ret = mlog_json_end(l, &b, err, errlen);
 		free(b.p);
 	}

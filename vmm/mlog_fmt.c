@@ -142,3 +142,54 @@ void mlog_ima_extend(const uint8_t agg[32], const struct mlog_buf *td, uint8_t o
 {
 	mlog_chain_extend(agg, td->p, td->len, out);
 }
+
+int mlog_json_field(const char *p, size_t len, const char *key, char *out, size_t outlen)
+{
+	size_t i = 0, klen = strlen(key);
+	int found = 0;
+
+	if (len < 2 || p[0] != '{')
+		return -1;
+	for (i = 1; i < len && p[i] != '}';) {
+		size_t ks, ke, vs, ve;
+		if (p[i] != '"')
+			return -1;
+		ks = ++i;
+		while (i < len && p[i] != '"')
+			i++;
+		ke = i++;
+		if (i >= len || p[i++] != ':')
+			return -1;
+		vs = i;
+		if (i < len && p[i] == '"') {
+			for (i++; i < len && p[i] != '"'; i++)
+				if (p[i] == '\\')
+					i++;
+			ve = ++i;
+		} else {
+			int depth = 0;
+			for (; i < len && (depth > 0 || (p[i] != ',' && p[i] != '}')); i++) {
+				if (p[i] == '"')
+					for (i++; i < len && p[i] != '"'; i++)
+						if (p[i] == '\\')
+							i++;
+				depth += p[i] == '[' ? 1 : p[i] == ']' ? -1 : 0;
+			}
+			ve = i;
+		}
+		if (i > len || ve <= vs)
+			return -1;
+		if (!found && ke - ks == klen && memcmp(p + ks, key, klen) == 0) {
+			size_t s = vs, e = ve;
+			if (p[s] == '"')
+				s++, e--;
+			snprintf(out, outlen, "%.*s", (int)(e - s), p + s);
+			found = 1;
+		}
+		if (i < len && p[i] == ',')
+			i++;
+	}
+	if (i + 1 != len)
+		return -1;
+	return found;
+}

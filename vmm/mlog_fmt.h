@@ -50,4 +50,12 @@ void mlog_ima_extend(const uint8_t agg[32], const struct mlog_buf *td, uint8_t o
 
 #define MLOG_IMA_PCR  10u
 
+/*
+ * mlog_json_field(line, len, key, out, outlen): the raw text of a
+ * top-level field's value in a flat JSON object (a string without its
+ * quotes, escapes kept).  Returns 1 if found, 0 if not, -1 when the line
+ * is not such an object.
+ */
+int mlog_json_field(const char *p, size_t len, const char *key, char *out, size_t outlen);
+
 #endif

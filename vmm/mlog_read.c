@@ -40,73 +40,69 @@ static int mlog_bad(struct mlog_verify *v, uint64_t line, const char *fmt, ...)
 	return -EBADMSG;
 }
 
-/*
- * mlog_json_field(line, len, key, out, outlen): the raw text of a top-level
- * field's value (a string without its quotes, escapes kept).  The line is
- * scanned as a flat JSON object; returns 1 if found, 0 if not, -1 when the
- * line is not such an object.
- */
-static int mlog_json_field(const char *p, size_t len, const char *key, char *out, size_t outlen)
-{
-	size_t i = 0, klen = strlen(key);
-	int found = 0;
+/* The runs a JSON Lines log holds: which have started, which have ended. */
+struct mlog_runs {
+	struct mlog_run { char id[40]; bool ended; uint64_t last; } *v;
+	size_t n;
+	uint64_t last_entry_run;        /* index in v of the file's last entry's run */
+};
 
-	if (len < 2 || p[0] != '{')
-		return -1;
-	for (i = 1; i < len && p[i] != '}';) {
-		size_t ks, ke, vs, ve;
-		if (p[i] != '"')
-			return -1;
-		ks = ++i;
-		while (i < len && p[i] != '"')
-			i++;
-		ke = i++;
-		if (i >= len || p[i++] != ':')
-			return -1;
-		vs = i;
-		if (i < len && p[i] == '"') {
-			for (i++; i < len && p[i] != '"'; i++)
-				if (p[i] == '\\')
-					i++;
-			ve = ++i;
-		} else {
-			int depth = 0;
-			for (; i < len && (depth > 0 || (p[i] != ',' && p[i] != '}')); i++) {
-				if (p[i] == '"')
-					for (i++; i < len && p[i] != '"'; i++)
-						if (p[i] == '\\')
-							i++;
-				depth += p[i] == '[' ? 1 : p[i] == ']' ? -1 : 0;
-			}
-			ve = i;
-		}
-		if (i > len || ve <= vs)
-			return -1;
-		if (!found && ke - ks == klen && memcmp(p + ks, key, klen) == 0) {
-			size_t s = vs, e = ve;
-			if (p[s] == '"')
-				s++, e--;
-			snprintf(out, outlen, "%.*s", (int)(e - s), p + s);
-			found = 1;
-		}
-		if (i < len && p[i] == ',')
-			i++;
+static struct mlog_run *mlog_run_find(struct mlog_runs *r, const char *id)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (strcmp(r->v[i].id, id) == 0)
+			return &r->v[i];
+	return NULL;
+}
+
+/*
+ * Each run's entries: a start first, an end last, nothing after its end.
+ * Entries of overlapping runs may interleave (a shared log).
+ */
+static int mlog_check_run(struct mlog_verify *v, struct mlog_runs *r, const char *type,
+			  const char *id, uint64_t lineno)
+{
+	struct mlog_run *run = mlog_run_find(r, id);
+
+	if (strcmp(type, "start") == 0) {
+		if (run)
+			return mlog_bad(v, lineno, "entry %llu (line %llu) starts run %s again: "
+					"inserted or replayed", (unsigned long long)v->entries,
+					(unsigned long long)lineno, id);
+		struct mlog_run *nv = realloc(r->v, (r->n + 1) * sizeof(*nv));
+		if (!nv)
+			return -ENOMEM;
+		r->v = nv;
+		run = &r->v[r->n++];
+		snprintf(run->id, sizeof(run->id), "%s", id);
+		run->ended = false;
+	} else if (!run) {
+		return mlog_bad(v, lineno, "entry %llu (line %llu) belongs to run %s, which has no "
+				"start entry: appended or forged", (unsigned long long)v->entries,
+				(unsigned long long)lineno, id);
+	} else if (run->ended) {
+		return mlog_bad(v, lineno, "entry %llu (line %llu) follows the end entry of its run "
+				"%s: appended after the run", (unsigned long long)v->entries,
+				(unsigned long long)lineno, id);
 	}
-	if (i + 1 != len)
-		return -1;
-	return found;
+	run->ended = strcmp(type, "end") == 0;
+	run->last = v->entries;
+	r->last_entry_run = (uint64_t)(run - r->v);
+	return 0;
 }
 
 /* Check one JSON Lines entry (without its newline) against the running chain. */
-static int mlog_verify_json_line(struct mlog_verify *v, const char *p, size_t len, uint64_t lineno,
-				 bool *after_end)
+static int mlog_verify_json_line(struct mlog_verify *v, struct mlog_runs *runs, const char *p,
+				 size_t len, uint64_t lineno)
 {
-	char seq[32], prev[160], agg[160], type[16];
+	char seq[32], prev[160], agg[160], type[16], run[40];
 	uint8_t want[MLOG_AGG_LEN], got[MLOG_AGG_LEN];
 	char hex[2 * MLOG_AGG_LEN + 1];
+	int ret;
 
 	if (mlog_json_field(p, len, "seq", seq, sizeof(seq)) != 1 ||
 	    mlog_json_field(p, len, "type", type, sizeof(type)) != 1 ||
+	    mlog_json_field(p, len, "run", run, sizeof(run)) != 1 ||
 	    mlog_json_field(p, len, "prev", prev, sizeof(prev)) != 1 ||
 	    mlog_json_field(p, len, "agg", agg, sizeof(agg)) != 1 || len < MLOG_AGG_SUFFIX ||
 	    memcmp(p + len - MLOG_AGG_SUFFIX, MLOG_AGG_KEY, sizeof(MLOG_AGG_KEY) - 1) != 0)
@@ -122,22 +118,38 @@ static int mlog_verify_json_line(struct mlog_verify *v, const char *p, size_t le
 		return mlog_bad(v, lineno, "entry %llu (line %llu) does not continue the chain "
 				"(prev differs): entries reordered, removed or inserted",
 				(unsigned long long)v->entries, (unsigned long long)lineno);
-	if (*after_end && strcmp(type, "start") != 0)
-		return mlog_bad(v, lineno, "entry %llu (line %llu) follows an end entry but is "
-				"no start entry: appended after the run", (unsigned long long)v->entries,
-				(unsigned long long)lineno);
 	mlog_chain_extend(v->agg, p, len - MLOG_AGG_SUFFIX, got);
 	if (measure_unhex(agg, want, MLOG_AGG_LEN) < 0 || memcmp(want, got, MLOG_AGG_LEN) != 0)
 		return mlog_bad(v, lineno, "entry %llu (line %llu) was altered (its hash does not "
 				"give its agg)", (unsigned long long)v->entries,
 				(unsigned long long)lineno);
+	ret = mlog_check_run(v, runs, type, run, lineno);
+	if (ret < 0)
+		return ret;
 	memcpy(v->agg, got, MLOG_AGG_LEN);
-	if (strcmp(type, "start") == 0 && v->entries > 0 && !*after_end)
-		v->killed++;
-	*after_end = strcmp(type, "end") == 0;
-	v->ended = *after_end;
 	v->entries++;
 	return 0;
+}
+
+/*
+ * At the end of the file: a run without its end entry is a run that was
+ * killed (if later entries follow it, a note) or, when it wrote the file's
+ * last entry, a cut tail, a run still going or a crash.
+ */
+static int mlog_check_ends(struct mlog_verify *v, struct mlog_runs *r, uint64_t lineno)
+{
+	struct mlog_run *last = r->n ? &r->v[r->last_entry_run] : NULL;
+
+	for (size_t i = 0; i < r->n; i++)
+		if (!r->v[i].ended && &r->v[i] != last)
+			v->killed++;
+	v->ended = !last || last->ended;
+	if (v->ended)
+		return 0;
+	v->unended = true;
+	return mlog_bad(v, lineno, "the log stops after entry %llu without an end entry for its "
+			"run %s: cut (or the VM was killed)", (unsigned long long)v->entries - 1,
+			last->id);
 }
 
 /*
@@ -156,33 +168,30 @@ static bool mlog_json_torn(const struct mlog_verify *v, const char *p, size_t le
 
 static int mlog_verify_jsonl(struct mlog_verify *v, const char *p, size_t len)
 {
-	bool after_end = false;
+	struct mlog_runs runs = { 0 };
 	uint64_t lineno = 1;
-	int ret;
+	int ret = 0;
 
-	for (size_t off = 0; off < len; lineno++) {
+	for (size_t off = 0; off < len && ret == 0; lineno++) {
 		const char *nl = memchr(p + off, '\n', len - off);
 		if (!nl && mlog_json_torn(v, p + off, len - off)) {
 			v->torn = true;
-			return mlog_bad(v, lineno, "truncated final entry (crash?): entry %llu "
-					"(line %llu) is cut: no newline", (unsigned long long)v->entries,
-					(unsigned long long)lineno);
+			ret = mlog_bad(v, lineno, "truncated final entry (crash?): entry %llu "
+				       "(line %llu) is cut: no newline", (unsigned long long)v->entries,
+				       (unsigned long long)lineno);
+		} else if (!nl) {
+			ret = mlog_bad(v, lineno, "entry %llu (line %llu) is cut: no newline at the "
+				       "end of the file", (unsigned long long)v->entries,
+				       (unsigned long long)lineno);
+		} else {
+			ret = mlog_verify_json_line(v, &runs, p + off, (size_t)(nl - (p + off)), lineno);
+			off = (size_t)(nl - p) + 1;
 		}
-		if (!nl)
-			return mlog_bad(v, lineno, "entry %llu (line %llu) is cut: no newline at the "
-					"end of the file", (unsigned long long)v->entries,
-					(unsigned long long)lineno);
-		ret = mlog_verify_json_line(v, p + off, (size_t)(nl - (p + off)), lineno, &after_end);
-		if (ret < 0)
-			return ret;
-		off = (size_t)(nl - p) + 1;
 	}
-	if (v->entries > 0 && !v->ended) {
-		v->unended = true;
-		return mlog_bad(v, lineno, "the log stops after entry %llu without an end entry: "
-				"cut (or the VM was killed)", (unsigned long long)v->entries - 1);
-	}
-	return 0;
+	if (ret == 0)
+		ret = mlog_check_ends(v, &runs, lineno);
+	free(runs.v);
+	return ret;
 }
 
 /* Check an IMA entry's template hash against its data and extend the PCR. */

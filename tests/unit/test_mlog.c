@@ -294,6 +294,34 @@ START_TEST(test_resume_after_killed_run)
 }
 END_TEST
 
+/* Two runs sharing one log at the same time: their entries interleave in one chain. */
+START_TEST(test_overlapping_runs_share_a_log)
+{
+	struct mlog *a, *b;
+	struct measurement m;
+	struct mlog_verify v;
+	char err[256];
+
+	measure_buf("m", 1, 1u << MEASURE_SHA256, &m);
+	ck_assert_int_eq(mlog_open(path, POLICY_LOG_JSONL, POLICY_FSYNC_NONE, &a, err, sizeof(err)), 0);
+	ck_assert_int_eq(mlog_start(a, &(struct mlog_start){ .kernel = "k" }, err, sizeof(err)), 0);
+	ck_assert_int_eq(mlog_open(path, POLICY_LOG_JSONL, POLICY_FSYNC_NONE, &b, err, sizeof(err)), 0);
+	ck_assert_int_eq(mlog_start(b, &(struct mlog_start){ .kernel = "k" }, err, sizeof(err)), 0);
+	ck_assert_int_eq(mlog_load(a, &(struct mlog_load){ .name = "a", .m = &m, .allow = true },
+				   err, sizeof(err)), 0);
+	ck_assert_int_eq(mlog_load(b, &(struct mlog_load){ .name = "b", .m = &m, .allow = true },
+				   err, sizeof(err)), 0);
+	/* While b is still running its entries are sound; b has no end yet. */
+	ck_assert_int_eq(mlog_close(a, err, sizeof(err)), 0);
+	ck_assert_int_eq(mlog_verify_file(path, &v), 0);
+	ck_assert_uint_eq(v.killed, 1);
+	ck_assert_int_eq(mlog_close(b, err, sizeof(err)), 0);
+	ck_assert_int_eq(mlog_verify_file(path, &v), 0);
+	ck_assert_uint_eq(v.entries, 6);
+	ck_assert_uint_eq(v.killed, 0);
+}
+END_TEST
+
 START_TEST(test_resume_refuses_tampered_log)
 {
 	struct mlog *l;
@@ -424,6 +452,7 @@ static Suite *mlog_suite(void)
 	tcase_add_test(tc, test_appended_forgery_detected);
 	tcase_add_test(tc, test_resume_continues_chain);
 	tcase_add_test(tc, test_resume_after_killed_run);
+	tcase_add_test(tc, test_overlapping_runs_share_a_log);
 	tcase_add_test(tc, test_resume_refuses_tampered_log);
 	tcase_add_test(tc, test_unwritable_log);
 	tcase_add_test(tc, test_ima_formats_verify);
