@@ -3,8 +3,12 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "../../vmm/bench_core.h"
+#include "../../vmm/bench_hc.h"
+#include "../../vmm/hypercall.h"
 #include "../../vmm/mem.h"
+#include "modvisor/abi/bootinfo.h"
 
 /*
  * Guest RAM must start on 2 MiB so KVM can map it with 2 MiB pages (boot exits).
@@ -87,6 +91,38 @@ START_TEST(csv_round_trip)
 }
 END_TEST
 
+/* MV_HC_BENCH keeps a record only when the boot info asked for them. */
+START_TEST(hc_bench_records_only_when_asked)
+{
+	struct vm vm;
+	struct mv_hc_bench a = { { MV_ABI_VERSION, sizeof(a), 7, 0 }, MV_BENCH_RELOC, 0,
+				 1000, 1600, 4096 };
+	const struct bench_stage_rec *rec;
+	unsigned n;
+
+	memset(&vm, 0, sizeof(vm));
+	vm.mem.size = 1u << 20;
+	vm.mem.host = calloc(1, vm.mem.size);
+	ck_assert_int_eq(hc_init(), 0);
+	bench_hc_reset();
+	memcpy(vm.mem.host + 0x1000, &a, sizeof(a));
+	ck_assert_int_eq(hc_dispatch(&vm, MV_HC_BENCH, 0x1000), HC_CONTINUE);
+	bench_hc_records(&n);
+	ck_assert_uint_eq(n, 0);
+	vm.boot_flags = MV_BOOT_F_BENCH;
+	ck_assert_int_eq(hc_dispatch(&vm, MV_HC_BENCH, 0x1000), HC_CONTINUE);
+	rec = bench_hc_records(&n);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(rec[0].stage, MV_BENCH_RELOC);
+	ck_assert_uint_eq(rec[0].ticks, 600);
+	ck_assert_uint_eq(rec[0].bytes, 4096);
+	memcpy(&a, vm.mem.host + 0x1000, sizeof(a));
+	ck_assert_int_eq(a.hdr.ret, 0);
+	ck_assert(!vm.stopped);
+	free(vm.mem.host);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("vmm_bench");
@@ -98,6 +134,7 @@ int main(void)
 	tcase_add_test(tc, stats_median_quartiles);
 	tcase_add_test(tc, stats_even_count_interpolates);
 	tcase_add_test(tc, csv_round_trip);
+	tcase_add_test(tc, hc_bench_records_only_when_asked);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
