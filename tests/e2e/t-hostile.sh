@@ -165,6 +165,15 @@ if LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f]' "$OUT/forge.show" "$OUT/forge.log"; 
 else
 	t_pass "hostile-forge: no raw control characters in log or show"
 fi
+# The IMA ascii list is line-based and '|' splits a name from its verdict:
+# the same names stay on their line and add no field.
+hboot forge --log-format=ima-ascii
+t_expect_status "hostile-forge-ima: exit status" 0 "$st"
+host_ok forge
+t_expect_status "hostile-forge-ima: one line per entry" "$(log_entries forge)" \
+	"$(wc -l <"$OUT/forge.log")"
+t_expect_status "hostile-forge-ima: no forged '|' field" 0 \
+	"$(awk -F'|' 'NF > 2' "$OUT/forge.log" | wc -l)"
 hcase nonul 0
 t_expect_status "hostile-nonul: unterminated path[256] cut at 255 bytes" 255 \
 	"$(grep -oE '"path":"A+"' "$OUT/nonul.log" | tr -cd A | wc -c)"
