@@ -339,6 +339,41 @@ int bench_section_hoststages(const struct bench_opts *o, struct bench_report *r)
 	return rc;
 }
 
+/*
+ * bench_density(o, r, dir): bytes of text per relocation against text, over
+ * every .ko under dir (mv-bench-stages -d): the density genmod.sh copies.
+ */
+static int bench_density(const struct bench_opts *o, struct bench_report *r, const char *dir)
+{
+	char cmd[8600], name[256];
+	unsigned long long text, relocs;
+	size_t n = 0, cap = 0;
+	double *v = NULL, *nv;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "find '%s' -name '*.ko' | '%s/mv-bench-stages' -d", dir, o->tests);
+	p = popen(cmd, "r");
+	if (!p)
+		return fprintf(stderr, "modvisor bench: %s: %s\n", cmd, strerror(errno)), -1;
+	while (fscanf(p, "%255s %llu %llu", name, &text, &relocs) == 3) {
+		if (!relocs)
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 1024;
+			nv = realloc(v, cap * sizeof(*v));
+			if (!nv)
+				break;
+			v = nv;
+		}
+		v[n++] = (double)text / (double)relocs;
+	}
+	pclose(p);
+	bench_add(r, "corpus", "text_bytes_per_reloc", "debian", "bytes", v, (int)n);
+	bench_add1(r, "corpus", "modules_with_text_relocs", "debian", "count", (double)n);
+	free(v);
+	return n ? 0 : -1;
+}
+
 int bench_section_corpus(const struct bench_opts *o, struct bench_report *r)
 {
 	char pkg[1024], path[1200], file[1][4096];
@@ -369,7 +404,11 @@ int bench_section_corpus(const struct bench_opts *o, struct bench_report *r)
 		return 0;
 	}
 	bench_progress("corpus: amdgpu.ko, validate and relocate on the host");
-	return bench_hosted_stages(o, r, "corpus", file, 1);
+	if (bench_hosted_stages(o, r, "corpus", file, 1))
+		return -1;
+	bench_progress("corpus: relocation density of every Debian module");
+	*strstr(file[0], "/kernel/drivers/") = '\0';
+	return bench_density(o, r, file[0]);
 }
 
 /* bench_scale_child(o, v, k, fd): one VM loading and unloading bm64k k times; the trace to fd. */

@@ -10,6 +10,7 @@
 
 /*
  * usage: mv-bench-stages REPS FILE.ko...
+ *        mv-bench-stages -d        (file names on stdin)
  *
  * For each module and repetition, runs the steps of mod_load() in its dry-run
  * mode (as mv-reloc-corpus does: made-up addresses for undefined symbols,
@@ -17,6 +18,10 @@
  * per stage: "NAME STAGE NANOSECONDS BYTES", stages elf_check, layout
  * (layout + allocation + copy), symbols, relocation.  `modvisor bench`
  * reads these lines.  Exit status 0, or 1 when a module was refused.
+ *
+ * With -d, prints "NAME TEXT RELOCS" per module named on stdin: the bytes of
+ * its executable sections and the relocations that apply to them, for the
+ * relocation density the generated modules copy (docs/benchmarks.md).
  */
 
 static uint64_t now_ns(void)
@@ -109,8 +114,52 @@ static int one_run(const char *name, const uint8_t *img, size_t len)
 	return err;
 }
 
+/* density(path): text bytes and relocations against text, from the section headers. */
+static int density(const char *path)
+{
+	size_t len;
+	uint8_t *img = read_file(path, &len);
+	const Elf64_Ehdr *eh = (const void *)img;
+	uint64_t text = 0, relocs = 0;
+	const char *base = strrchr(path, '/');
+
+	if (!img || len < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
+	    eh->e_shentsize != sizeof(Elf64_Shdr) || eh->e_shoff > len ||
+	    eh->e_shnum > (len - eh->e_shoff) / sizeof(Elf64_Shdr)) {
+		free(img);
+		return -1;
+	}
+	const Elf64_Shdr *sh = (const void *)(img + eh->e_shoff);
+	for (unsigned i = 0; i < eh->e_shnum; i++) {
+		if (sh[i].sh_type == SHT_PROGBITS && (sh[i].sh_flags & SHF_EXECINSTR))
+			text += sh[i].sh_size;
+		if (sh[i].sh_type == SHT_RELA && sh[i].sh_info < eh->e_shnum &&
+		    (sh[sh[i].sh_info].sh_flags & SHF_EXECINSTR))
+			relocs += sh[i].sh_size / sizeof(Elf64_Rela);
+	}
+	printf("%s %llu %llu\n", base ? base + 1 : path, (unsigned long long)text,
+	       (unsigned long long)relocs);
+	free(img);
+	return 0;
+}
+
+static int density_stdin(void)
+{
+	char line[4096];
+	int bad = 0;
+
+	while (fgets(line, sizeof(line), stdin)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] && density(line))
+			bad = 1;
+	}
+	return bad;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 2 && strcmp(argv[1], "-d") == 0)
+		return density_stdin();
 	int reps = argc > 1 ? atoi(argv[1]) : 0, bad = 0;
 
 	if (argc < 3 || reps < 1) {
