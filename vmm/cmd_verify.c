@@ -2,12 +2,15 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <modvisor/abi/hypercall.h>
 #include <modvisor/modinfo.h>
 #include "commands.h"
 #include "measure.h"
 #include "sig.h"
+#include "unpack.h"
 
 #define VERIFY_USAGE "verify [--keyring PATH] [--digests LIST] FILE.ko..."
 
@@ -77,33 +80,61 @@ static void verify_print_modinfo(const void *image, uint64_t len)
 	printf("  versions:  %llu __versions entries\n", (unsigned long long)mv.count);
 }
 
-/* verify_one(kr, set, path): print one module's report; 0 when its signature is good. */
-static int verify_one(const struct sig_keyring *kr, measure_set set, const char *path)
+/* verify_image(kr, set, img, len): the report for one (decompressed) image; 0 when good. */
+static int verify_image(const struct sig_keyring *kr, measure_set set, const uint8_t *img,
+			size_t len)
 {
 	struct measurement m;
 	struct sig_result s;
+	int ret = measure_buf(img, len, set, &m);
+
+	if (ret == 0)
+		ret = sig_verify(kr, img, len, &s);
+	if (ret < 0) {
+		printf("  error:     %s\n", strerror(-ret));
+		return 1;
+	}
+	verify_print_digests(&m);
+	verify_print_sig(&s, len);
+	verify_print_modinfo(img, s.content_len);
+	return s.status == SIG_GOOD ? 0 : 1;
+}
+
+/*
+ * verify_one(kr, set, path): print one module's report; 0 when its signature
+ * is good.  A .ko.gz/.xz/.zst is decompressed first, as finit_module(2)
+ * with MODULE_INIT_COMPRESSED_FILE does: the signature is inside.
+ */
+static int verify_one(const struct sig_keyring *kr, measure_set set, const char *path)
+{
+	char err[256], hex[65];
+	uint8_t *plain = NULL, sha[32];
+	const char *method;
+	size_t len, plen;
 	void *buf;
-	size_t len;
 	int ret = measure_map_file(path, &buf, &len);
 
 	if (ret < 0) {
 		fprintf(stderr, "modvisor verify: %s: %s\n", path, strerror(-ret));
 		return 1;
 	}
-	ret = measure_buf(buf, len, set, &m);
-	if (ret == 0)
-		ret = sig_verify(kr, buf, len, &s);
-	if (ret < 0) {
-		fprintf(stderr, "modvisor verify: %s: %s\n", path, strerror(-ret));
-		measure_unmap_file(buf, len);
-		return 1;
-	}
 	printf("%s:\n", path);
-	verify_print_digests(&m);
-	verify_print_sig(&s, len);
-	verify_print_modinfo(buf, s.content_len);
+	method = unpack_method(buf, len);
+	if (!method) {
+		ret = verify_image(kr, set, buf, len);
+	} else if (unpack(buf, len, MV_MODLOAD_IMAGE_MAX, &plain, &plen, err, sizeof(err)) < 0) {
+		printf("  compressed: %s\n", err);
+		ret = 1;
+	} else {
+		measure_sha256(buf, len, sha);
+		measure_hex(sha, sizeof(sha), hex);
+		printf("  file:      %s, %zu bytes, sha256 %s\n", method, len, hex);
+		printf("  image:     %zu bytes decompressed\n", plen);
+		ret = verify_image(kr, set, plain, plen);
+		free(plain);
+	}
 	measure_unmap_file(buf, len);
-	return s.status == SIG_GOOD ? 0 : 1;
+	return ret;
 }
 
 static int cmd_verify(int argc, char **argv)
@@ -151,7 +182,8 @@ static int cmd_verify(int argc, char **argv)
 COMMAND(verify, "verify", VERIFY_USAGE,
 	"Check modules as the host would, without a VM: print each one's digests,\n"
 	"its appended signature (status, hash and key algorithm, signer CN, key id)\n"
-	"and its .modinfo.  Exit status 0 only when every signature is good.\n"
+	"and its .modinfo.  A .ko.gz, .ko.xz or .ko.zst is decompressed first, as\n"
+	"finit_module(2) does.  Exit status 0 only when every signature is good.\n"
 	"  --keyring PATH   X.509 certificates (DER or PEM): a file or a directory\n"
 	"  --digests LIST   sha256 (default), sha384, sha512, or none\n",
 	cmd_verify);

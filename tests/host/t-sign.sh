@@ -104,6 +104,21 @@ for m in "${MODS[@]}"; do
 	t_expect_status "verify $(basename "$m") with a PEM-file keyring" 0 $?
 done
 
+# Compressed after signing, as kbuild does: verify decompresses first.
+for z in "xz -kf" "gzip -kf" "zstd -qf"; do
+	ext=$(case ${z%% *} in xz) echo xz ;; gzip) echo gz ;; zstd) echo zst ;; esac)
+	$z "$TMP/rsa-sha256.ko"
+	"$MVX" verify --keyring "$TMP/ring" "$TMP/rsa-sha256.ko.$ext" >"$TMP/out" 2>&1
+	st=$?
+	[ $st -eq 0 ] && grep -q "signature: good (sha256 " "$TMP/out" && t_pass "verify a .ko.$ext" ||
+		t_fail "verify a .ko.$ext" "exit $st: $(head -n 3 "$TMP/out")"
+done
+head -c 200 "$TMP/rsa-sha256.ko.xz" >"$TMP/cut.ko.xz"
+"$MVX" verify --keyring "$TMP/ring" "$TMP/cut.ko.xz" >"$TMP/out" 2>&1
+st=$?
+[ $st -ne 0 ] && grep -q "corrupt stream" "$TMP/out" && t_pass "a cut .ko.xz is refused" ||
+	t_fail "a cut .ko.xz is refused" "exit $st"
+
 # Key ids: issuer+serial gives the serial, -k the subjectKeyIdentifier.
 skid=$(openssl x509 -in "$TMP/ec.pem" -noout -ext subjectKeyIdentifier | tail -n 1 | tr -d ' :' |
 	tr A-F a-f)
