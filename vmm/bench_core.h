@@ -12,6 +12,7 @@ struct bench_opts {
 	const char *out;        /* output directory */
 	bool quick;             /* smoke run: few repetitions, small sizes */
 	bool part;              /* inner run: write results-part.csv only */
+	bool footprint_child;   /* the footprint section's fresh process */
 	int reps;               /* repetitions per measured point */
 	const char *kernel;     /* guest kernel ELF */
 	const char *initrd;     /* guest initrd */

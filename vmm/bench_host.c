@@ -146,8 +146,7 @@ static int bench_kernel_sizes(const char *path, struct bench_report *r)
 	return 0;
 }
 
-/* bench_footprint_child(o, fd): boot the default guest running `true`; write the trace to fd. */
-static void bench_footprint_child(const struct bench_opts *o, int fd)
+int bench_footprint_child(const struct bench_opts *o)
 {
 	char *argv[] = { "/bin/true", NULL };
 	struct boot_cmd cmd = { 1, argv };
@@ -155,41 +154,39 @@ static void bench_footprint_child(const struct bench_opts *o, int fd)
 				      .cmds = &cmd, .ncmds = 1, .mem_mib = 128,
 				      .console_log = o->guest_log };
 	struct bench_guest_trace t;
-	int ok = bench_guest_run(&s, &t) == 0 && t.status == 0;
 
-	if (!ok)
-		memset(&t, 0, sizeof(t));
-	_exit(write(fd, &t, sizeof(t)) == (ssize_t)sizeof(t) && ok ? 0 : 1);
+	if (bench_guest_run(&s, &t) || t.status != 0)
+		return 1;
+	printf("%llu %llu %llu\n", (unsigned long long)t.rss_kib, (unsigned long long)t.hwm_kib,
+	       (unsigned long long)t.guest_resident_kib);
+	return 0;
 }
 
+/*
+ * A fresh process, as `modvisor run` is: a forked child would count the
+ * bench's own pages and inherit its allocator's state.
+ */
 int bench_section_footprint(const struct bench_opts *o, struct bench_report *r)
 {
-	struct bench_guest_trace t;
-	int p[2], st = 0;
-	ssize_t n = 0;
-	pid_t pid;
+	char exe[4096], cmd[8400];
+	unsigned long long rss = 0, hwm = 0, guest = 0;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	FILE *p;
+	int ok;
 
-	bench_progress("footprint: one boot in a child process");
-	if (pipe(p) < 0 || (pid = fork()) < 0)
+	bench_progress("footprint: one boot in a fresh modvisor process");
+	if (n <= 0)
+		return -1;
+	exe[n] = '\0';
+	snprintf(cmd, sizeof(cmd), "'%s' bench --footprint-child --accel=kvm --out '%s'", exe, o->out);
+	p = popen(cmd, "r");
+	if (!p)
 		return fprintf(stderr, "modvisor bench: footprint: %s\n", strerror(errno)), -1;
-	if (pid == 0) {
-		close(p[0]);
-		bench_footprint_child(o, p[1]);
-	}
-	close(p[1]);
-	for (size_t got = 0; got < sizeof(t); got += (size_t)n) {
-		n = read(p[0], (uint8_t *)&t + got, sizeof(t) - got);
-		if (n <= 0)
-			break;
-	}
-	close(p[0]);
-	waitpid(pid, &st, 0);
-	if (n <= 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+	ok = fscanf(p, "%llu %llu %llu", &rss, &hwm, &guest) == 3;
+	if (pclose(p) != 0 || !ok)
 		return fprintf(stderr, "modvisor bench: footprint: the guest run failed\n"), -1;
-	bench_add1(r, "footprint", "vmm_rss_beyond_guest", "", "KiB",
-		   (double)(t.rss_kib - t.guest_resident_kib));
-	bench_add1(r, "footprint", "vmm_hwm", "", "KiB", (double)t.hwm_kib);
-	bench_add1(r, "footprint", "guest_ram_touched", "128MiB", "KiB",
-		   (double)t.guest_resident_kib);
+	bench_add1(r, "footprint", "vmm_rss_beyond_guest", "", "KiB", (double)(rss - guest));
+	bench_add1(r, "footprint", "vmm_hwm", "", "KiB", (double)hwm);
+	bench_add1(r, "footprint", "guest_ram_touched", "128MiB", "KiB", (double)guest);
 	return bench_kernel_sizes(o->kernel, r);
 }

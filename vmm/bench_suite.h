@@ -21,6 +21,13 @@ int bench_section_hoststages(const struct bench_opts *o, struct bench_report *r)
 int bench_section_corpus(const struct bench_opts *o, struct bench_report *r);
 int bench_section_scale(const struct bench_opts *o, struct bench_report *r);
 
+/*
+ * bench_footprint_child(o): `bench --footprint-child`: boot the default
+ * guest running /bin/true, print "VmRSS VmHWM guest-resident" (KiB) on
+ * stdout; the exit status.
+ */
+int bench_footprint_child(const struct bench_opts *o);
+
 /* bench_plots(o, r): the .dat files and PNG plots (gnuplot); 0 or -1. */
 int bench_plots(const struct bench_opts *o, const struct bench_report *r);
 

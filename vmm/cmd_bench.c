@@ -168,7 +168,7 @@ static int bench_parse(int argc, char **argv, struct bench_opts *o, const char *
 		{ "out", required_argument, 0, 'o' }, { "quick", no_argument, 0, 'q' },
 		{ "reps", required_argument, 0, 'r' }, { "only", required_argument, 0, 's' },
 		{ "accel", required_argument, 0, 'a' }, { "help", no_argument, 0, 'h' },
-		{ "part", no_argument, 0, 'p' },
+		{ "part", no_argument, 0, 'p' }, { "footprint-child", no_argument, 0, 'f' },
 		{ 0, 0, 0, 0 },
 	};
 	char *end;
@@ -183,6 +183,7 @@ static int bench_parse(int argc, char **argv, struct bench_opts *o, const char *
 		case 's': *only = optarg; break;
 		case 'h': return 1;
 		case 'p': o->part = true; break;
+		case 'f': o->footprint_child = true; break;
 		case 'r':
 			o->reps = (int)strtol(optarg, &end, 10);
 			if (*end || o->reps < 1 || o->reps > 64)
@@ -303,6 +304,8 @@ static int bench_main(int argc, char **argv)
 			      : MV_EXIT_USAGE;
 	if (!o.reps)
 		o.reps = o.quick ? 2 : 5;
+	if (o.footprint_child)          /* no probe VM: it would count in the footprint */
+		return bench_setup(&o, &p) ? MV_EXIT_SETUP : bench_footprint_child(&o);
 	bench_kvm_list(only, kvm_only, sizeof(kvm_only));
 	where = kvm_only[0] ? bench_where(mode) : BENCH_HERE;
 	if (where == BENCH_REFUSED)
