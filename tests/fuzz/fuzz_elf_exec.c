@@ -15,7 +15,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct elf_exec_info info;
 
-	if (elf_exec_parse(data, size, FUZZ_USER_END, &info) != 0) {
+	uint64_t hdr_len = size < ELF_EXEC_HDR_MAX ? size : ELF_EXEC_HDR_MAX;
+
+	/* The guest reads the first ELF_EXEC_HDR_MAX bytes of the file. */
+	if (elf_exec_parse(data, hdr_len, size, FUZZ_USER_END, &info) != 0) {
 		if (!info.why)
 			abort();
 		return 0;
