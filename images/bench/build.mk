@@ -59,3 +59,5 @@ bench-modules: $(BENCH_FULL_XZ)
 
 $(BENCH_IMG)/%.ko.xz: $(BENCH_IMG)/%.ko
 	$(call msg,XZ,$@)xz --check=crc32 --lzma2=dict=1MiB -c $< > $@
+
+CLEAN_EXTRA += $(BUILD)/bench
