@@ -173,6 +173,8 @@ int mlog_json_field(const char *p, size_t len, const char *key, char *out, size_
 					for (i++; i < len && p[i] != '"'; i++)
 						if (p[i] == '\\')
 							i++;
+				if (i >= len)
+					break;
 				depth += p[i] == '[' ? 1 : p[i] == ']' ? -1 : 0;
 			}
 			ve = i;
