@@ -11,11 +11,12 @@
 #include "authority.h"
 
 /*
- * A __versions CRC that disagrees with the kernel's.  Issue 5 says "a
- * mismatch is ENOEXEC"; Linux itself fails such a load with EINVAL (the
- * symbol does not resolve).  See docs/policy.md.
+ * A __versions CRC that disagrees with the kernel's: Linux fails the
+ * symbol's resolution ("disagrees about version of symbol") and the call
+ * returns EINVAL, so the host's verdict says the same.  Issue 5's "a
+ * mismatch is ENOEXEC" is about vermagic.  See docs/policy.md.
  */
-#define AUTH_CRC_MISMATCH_ERRNO  ENOEXEC
+#define AUTH_CRC_MISMATCH_ERRNO  EINVAL
 
 #define AUTH_IGNORE_FLAGS  (MV_MODULE_INIT_IGNORE_MODVERSIONS | MV_MODULE_INIT_IGNORE_VERMAGIC)
 

@@ -227,8 +227,8 @@ START_TEST(test_vermagic_and_versions)
 	expect(MODS "bad-no-vermagic.ko", force, 0, E_TAINT | F_TAINT);
 	expect(MODS "bad-no-versions.ko", NULL, ENOEXEC, 0);
 	expect(MODS "bad-no-versions.ko", force, 0, E_TAINT | F_TAINT);
-	expect(MODS "bad-crc.ko", NULL, ENOEXEC, 0);
-	expect(MODS "bad-crc.ko", force, ENOEXEC, 0);
+	expect(MODS "bad-crc.ko", NULL, EINVAL, 0);
+	expect(MODS "bad-crc.ko", force, EINVAL, 0);
 	expect(MODS "bad-magic.ko", NULL, ENOEXEC, 0);
 }
 END_TEST
