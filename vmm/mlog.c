@@ -238,8 +238,11 @@ static int mlog_json_end(struct mlog *l, const struct mlog_buf *fields, char *er
 	char hex[2 * MLOG_AGG_LEN + 1];
 	int ret;
 
-	if (l->shared && flock(l->fd, LOCK_EX) < 0)
-		return snprintf(err, errlen, "%s: cannot lock: %s", l->path, strerror(errno)), -errno;
+	/* The --timeout watchdog's SIGALRM may interrupt the wait: wait again. */
+	while (l->shared && flock(l->fd, LOCK_EX) < 0)
+		if (errno != EINTR)
+			return snprintf(err, errlen, "%s: cannot lock: %s", l->path, strerror(errno)),
+			       -errno;
 	ret = l->shared ? mlog_read_tail(l, err, errlen) : 0;
 	if (ret == 0) {
 		measure_hex(l->agg, MLOG_AGG_LEN, hex);
