@@ -113,3 +113,11 @@ t_expect_contains "modules: init_module loads" "$out/calls" "init $M/hello.ko: o
 n=$(grep -c "finit $M/exporter.ko: EPERM" "$out/calls")
 [ "$n" -ge 1 ] && t_pass "modules: EPERM with modules_disabled=1" ||
 	t_fail "modules: EPERM with modules_disabled=1" "$(tail -n 3 "$out/calls")"
+
+# Forced loads are the host's call: with --force-load an IGNORE_VERMAGIC load
+# goes through and taints F (without it: ENOEXEC, checked above).
+run forced --force-load -c "mv-modcall finit $M/hello.ko 2" -c 'cat /sys/module/hello/taint'
+t_expect_contains "modules: IGNORE_VERMAGIC loads when the host permits forcing" "$out/forced" \
+	"finit $M/hello.ko 2: ok"
+grep -qxE 'P?FO?E?' "$out/forced" && t_pass "modules: a forced load taints F" ||
+	t_fail "modules: a forced load taints F" "no taint line with F"
