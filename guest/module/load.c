@@ -88,8 +88,11 @@ static int load_strip_signature(struct load_info *info)
 		modenv_log("%s: bad signature trailer: %s", info->name, sig.why);
 		return -EBADMSG;
 	}
-	if (err == 0)
+	if (err == 0) {
 		info->len = sig.content_len;
+		if (info->args->stats)
+			info->args->stats->signed_images++;
+	}
 	else if (err == -MODSIG_ENOPKG)
 		info->len -= MV_MODSIG_MARKER_LEN;
 	return 0;

@@ -65,6 +65,7 @@ struct mod_reloc_stats {
 	uint64_t by_type[25];   /* R_X86_64_* up to PC64 */
 	uint64_t sections;
 	uint64_t total;
+	uint64_t signed_images;  /* images whose signature trailer was split off */
 };
 
 /* Stages of one load, for benchmarks (issue 7). */

@@ -40,6 +40,7 @@ t_expect_status "corpus: every module relocated (none refused, no crash)" 0 "$st
 grep '^refused ' "$OUT/result.txt" | head -n 5 | sed 's/^/    | /'
 t_expect_contains "corpus: largest module ($(basename "$largest")) relocated" "$OUT/result.txt" "ok $largest "
 t_expect_contains "corpus: summary line" "$OUT/result.txt" "modules: $n relocated: $n refused: 0"
+t_expect_contains "corpus: every signature trailer split off (all are signed)" "$OUT/result.txt" "signed: $n"
 for type in 64 PC32 PLT32 32S PC64; do
 	t_expect_contains "corpus: R_X86_64_$type relocations applied" "$OUT/result.txt" "R_X86_64_$type: "
 done

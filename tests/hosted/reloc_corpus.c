@@ -16,7 +16,7 @@
  * symbols, and every relocation applied.  Linux's struct module size and
  * vermagic are not ours, so those two checks are relaxed.  Prints one line
  * per module ("ok NAME N relocs" or "refused NAME: errno: reason"), then
- * counts per relocation type; -t adds the time per loader stage (median
+ * how many carried a signature trailer and counts per relocation type; -t adds the time per loader stage (median
  * of 5 runs of each module, summed).  Exit status: 0 when every module was
  * relocated, 1 when any was refused, 2 on a usage or I/O error.
  */
@@ -126,6 +126,7 @@ static int one_module(const char *path, struct mod_reloc_stats *total, bool verb
 	for (size_t t = 0; t < 25; t++)
 		total->by_type[t] += st.by_type[t];
 	total->sections += st.sections;
+	total->signed_images += st.signed_images;
 	total->total += st.total;
 	free(img);
 	return err ? 1 : 0;
@@ -177,7 +178,8 @@ int main(int argc, char **argv)
 			bad += r;
 		}
 	}
-	printf("modules: %ld relocated: %ld refused: %ld\n", n, n - bad, bad);
+	printf("modules: %ld relocated: %ld refused: %ld signed: %llu\n", n, n - bad, bad,
+	       (unsigned long long)total.signed_images);
 	printf("rela sections: %llu relocations: %llu\n",
 	       (unsigned long long)total.sections, (unsigned long long)total.total);
 	for (size_t t = 0; t < 25; t++)
