@@ -260,6 +260,33 @@ static void auth_decide(struct authority *a, const struct authority_request *req
 	auth_modinfo(a, req, v);
 }
 
+/* Remember that load_id was allowed (the bitmap doubles as it fills); 0 or -ENOMEM. */
+static int auth_mark_allowed(struct authority *a, uint32_t load_id)
+{
+	uint32_t bits = a->allowed_bits ? a->allowed_bits : 1024;
+	uint8_t *p;
+
+	while (load_id >= bits && bits < UINT32_MAX / 2)
+		bits *= 2;
+	if (load_id >= bits)
+		return -ENOMEM;
+	if (bits != a->allowed_bits) {
+		p = realloc(a->allowed, bits / 8);
+		if (!p)
+			return -ENOMEM;
+		memset(p + a->allowed_bits / 8, 0, (bits - a->allowed_bits) / 8);
+		a->allowed = p;
+		a->allowed_bits = bits;
+	}
+	a->allowed[load_id / 8] |= (uint8_t)(1u << (load_id % 8));
+	return 0;
+}
+
+bool authority_load_allowed(const struct authority *a, uint32_t load_id)
+{
+	return load_id < a->allowed_bits && (a->allowed[load_id / 8] & (1u << (load_id % 8)));
+}
+
 int authority_load(struct authority *a, const struct authority_request *req,
 		   struct authority_verdict *v, char *err, size_t errlen)
 {
@@ -274,6 +301,8 @@ int authority_load(struct authority *a, const struct authority_request *req,
 		auth_deny(v, ENOMEM, "cannot measure the image%s", NULL);
 	else
 		auth_decide(a, req, v);
+	if (v->allow && auth_mark_allowed(a, v->load_id) < 0)
+		auth_deny(v, ENOMEM, "cannot record the verdict%s", NULL);
 	if (!v->allow)
 		v->taints = 0;
 	uint8_t file_sha256[32];
@@ -319,6 +348,7 @@ int authority_close(struct authority *a, char *msg, size_t msglen)
 				 a->policy.log, (unsigned long long)n, hex);
 		}
 	}
+	free(a->allowed);
 	sig_keyring_free(a->keyring);
 	kernel_syms_free(&a->kernel);
 	policy_free(&a->policy);

@@ -20,6 +20,8 @@ struct authority {
 	struct mlog *log;
 	measure_set set;                /* digests to compute per image */
 	uint32_t next_load_id;
+	uint8_t *allowed;               /* a bit per load_id: the verdict was allow */
+	uint32_t allowed_bits;          /* bits allocated in allowed */
 };
 
 /* One load request, as the guest described it (host copies only). */
@@ -99,6 +101,12 @@ int authority_load(struct authority *a, const struct authority_request *req,
  * unload).  0, or -errno when the log could not be written.
  */
 int authority_event(struct authority *a, const struct mlog_event *e, char *err, size_t errlen);
+
+/*
+ * authority_load_allowed(a, load_id): true when load_id was issued and
+ * allowed; events may only follow such a load (or be an unload, id 0).
+ */
+bool authority_load_allowed(const struct authority *a, uint32_t load_id);
 
 /*
  * authority_close(a, msg, msglen): write the log's end entry and free a.

@@ -96,10 +96,16 @@ static int hc_module_event(struct vm *vm, struct mv_hc_module_event *a)
 	if (a->event < MV_MODEV_LOADED || a->event > MV_MODEV_INIT_FAULT)
 		return vm_fail(vm, MV_EXIT_HC_BAD_ARG, "MV_HC_MODULE_EVENT: unknown event %u",
 			       a->event);
-	/* Only ids the host issued (0: an unload); a guest cannot invent loads. */
+	/*
+	 * Only loads the host allowed have an outcome (0: an unload); a guest
+	 * cannot invent a load, nor report one the host denied as loaded.
+	 */
 	if (vm->auth && a->load_id >= vm->auth->next_load_id)
 		return vm_fail(vm, MV_EXIT_HC_BAD_ARG, "MV_HC_MODULE_EVENT: load_id %u was never "
 			       "issued (the last was %u)", a->load_id, vm->auth->next_load_id - 1);
+	if (vm->auth && a->load_id && !authority_load_allowed(vm->auth, a->load_id))
+		return vm_fail(vm, MV_EXIT_HC_BAD_ARG, "MV_HC_MODULE_EVENT: load_id %u was denied; "
+			       "no event can follow it", a->load_id);
 	hc_module_strcpy(name, a->name, sizeof(name));
 	if (vm->auth && authority_event(vm->auth, &e, err, sizeof(err)) < 0)
 		return vm_fail(vm, MV_EXIT_SETUP, "measurement log: %s (no measurement is dropped: "

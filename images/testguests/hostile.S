@@ -157,6 +157,13 @@ _start:
 	HC HC_EVENT, ev
 	mov $0, %eax
 	jmp exit_eax
+#elif defined(HG_CASE_event_denied_id)
+	call load_img                    /* load_id 1, denied (not an ELF) */
+	mov %ebx, %edi
+	mov $1, %esi                     /* ...then claim it loaded */
+	call event
+	mov $0, %eax
+	jmp exit_eax
 #elif defined(HG_CASE_event_bad_kind)
 	SETL ev, EV_KIND, 99
 	HC HC_EVENT, ev
@@ -248,8 +255,8 @@ _start:
 1:	GPA img, %rdi
 	mov $64, %esi
 	call load
-	mov %ebx, %edi
-	mov $2, %esi                     /* MV_MODEV_LOAD_FAILED */
+	xor %edi, %edi                   /* denied: only an unload event */
+	mov $4, %esi                     /* (MV_MODEV_UNLOADED, id 0) may follow */
 	call event
 	dec %r12d
 	jnz 1b
@@ -283,8 +290,8 @@ _start:
 	movabs $ev + EV_NAME, %rdi
 	mov $(forge_name_end - forge_name), %ecx
 	rep movsb
-	mov %ebx, %edi
-	mov $1, %esi                     /* MV_MODEV_LOADED */
+	xor %edi, %edi                   /* the load was denied: report an */
+	mov $4, %esi                     /* unload (MV_MODEV_UNLOADED, id 0) */
 	call event
 	xor %eax, %eax
 	jmp exit_eax
@@ -301,8 +308,8 @@ _start:
 	GPA img, %rdi
 	mov $64, %esi
 	call load
-	mov %ebx, %edi
-	mov $1, %esi
+	xor %edi, %edi
+	mov $4, %esi                     /* MV_MODEV_UNLOADED */
 	call event
 	xor %eax, %eax
 	jmp exit_eax
@@ -334,8 +341,8 @@ _start:
 	GPA img, %rdi
 	mov $4096, %esi
 	call load
-	mov %ebx, %edi
-	mov $2, %esi                     /* MV_MODEV_LOAD_FAILED */
+	xor %edi, %edi                   /* denied: only an unload event */
+	mov $4, %esi                     /* (MV_MODEV_UNLOADED, id 0) may follow */
 	call event
 	jmp 1b
 

@@ -94,6 +94,9 @@ hcase load_bad_flags 115 "MV_HC_MODULE_LOAD: flags 0x80 outside MODULE_INIT_*"
 hcase event_unknown_id 115 "MV_HC_MODULE_EVENT: load_id 3735928559 was never issued"
 t_expect_absent "hostile-event_unknown_id: no event logged for it" \
 	"$OUT/event_unknown_id.log" '"type":"event"'
+hcase event_denied_id 115 "MV_HC_MODULE_EVENT: load_id 1 was denied; no event can follow it"
+t_expect_absent "hostile-event_denied_id: no 'loaded' logged for a denied load" \
+	"$OUT/event_denied_id.log" '"type":"event"'
 hcase event_bad_kind 115 "MV_HC_MODULE_EVENT: unknown event 99"
 
 # ---- unknown numbers, wrong struct versions and sizes ---------------------
@@ -226,7 +229,8 @@ if [ -x "$ASAN_MV" ] && ! [ "$MV" -nt "$ASAN_MV" ]; then
 	export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 	MV=$ASAN_MV HPFX=asan-
 	for spec in con_buf_wrap:113 con_max_ok:0 load_img_wrap:113 load_file_wrap:113 \
-		load_len0:8 load_too_big:27 event_unknown_id:115 hdr_size_huge:114 \
+		load_len0:8 load_too_big:27 event_unknown_id:115 event_denied_id:115 \
+		hdr_size_huge:114 \
 		io_rep_outs:116,7 mmio_past_ram:117 race_flip:0 forge:0 nonul:0 \
 		fault_garbage:122 storm_console:0 loop_hc:110; do
 		c=${spec%%:*} want=${spec#*:}

@@ -316,6 +316,35 @@ START_TEST(test_log_records_loads_and_events)
 }
 END_TEST
 
+/* Events may follow only allowed loads: the host remembers each verdict. */
+START_TEST(test_allowed_load_ids)
+{
+	struct authority *a = open_auth(NULL);
+	struct blob b = variant(MODS "hello.ko", S_GOOD);
+	struct authority_request bad = { .image = (const uint8_t *)"\177ELF", .len = 4,
+					 .source = MV_MODSRC_INIT_MODULE };
+	struct authority_verdict v;
+	char err[256];
+	uint32_t good = 0;
+
+	ck_assert(!authority_load_allowed(a, 0));
+	for (int i = 0; i < 3000; i++) {        /* past the bitmap's first size */
+		ck_assert_int_eq(authority_load(a, &bad, &v, err, sizeof(err)), 0);
+		ck_assert(!authority_load_allowed(a, v.load_id));
+	}
+	v = verdict(a, b, 0);
+	good = v.load_id;
+	ck_assert(v.allow);
+	ck_assert_uint_gt(good, 3000);
+	ck_assert(authority_load_allowed(a, good));
+	ck_assert(!authority_load_allowed(a, good - 1));
+	ck_assert(!authority_load_allowed(a, good + 1));
+	ck_assert(!authority_load_allowed(a, UINT32_MAX));
+	close_auth(a);
+	free(b.p);
+}
+END_TEST
+
 START_TEST(test_compressed_file_is_logged)
 {
 	struct authority *a = open_auth(NULL);
@@ -375,6 +404,7 @@ static Suite *authority_suite(void)
 	tcase_add_test(tc, test_short_and_oversized_images);
 	tcase_add_test(tc, test_log_records_loads_and_events);
 	tcase_add_test(tc, test_compressed_file_is_logged);
+	tcase_add_test(tc, test_allowed_load_ids);
 	tcase_add_test(tc, test_unwritable_log_stops_before_boot);
 	suite_add_tcase(s, tc);
 	return s;
