@@ -1,9 +1,13 @@
-/* sys_console.c: stand-ins for write/writev/ioctl on fds 1 and 2 until guest/fs provides them. */
+/* sys_console.c: ioctl (always ENOTTY), and write/writev stand-ins for kernels without guest/fs. */
 #include "console.h"
 #include "fs_abi.h"
 #include "proc.h"
 #include "syscalls.h"
 #include "uaccess.h"
+#include "vfs.h"
+
+#pragma weak vfs_fd_get
+#pragma weak vfs_file_put
 
 /*
  * Registered with SYSCALL_FALLBACK: the file system's real handlers (same
@@ -40,11 +44,22 @@ static long fallback_writev(int fd, uaddr_t iov, int iovcnt)
 }
 SYSCALL_FALLBACK(20, writev, fallback_writev);
 
-/* ioctl: the console is not a terminal, so TCGETS and TIOCGWINSZ give ENOTTY. */
-static long fallback_ioctl(int fd, unsigned cmd, uaddr_t arg)
+/*
+ * ioctl: no file here is a terminal or a device with ioctls (the console is
+ * a plain character stream), so every request on an open fd is ENOTTY, as
+ * Linux answers TCGETS and TIOCGWINSZ on a pipe.
+ */
+static long sys_ioctl(int fd, unsigned cmd, uaddr_t arg)
 {
+	struct file *f;
+
 	(void)cmd;
 	(void)arg;
-	return fd >= 0 && fd <= 2 ? -ENOTTY : -EBADF;
+	if (!vfs_fd_get)
+		return fd >= 0 && fd <= 2 ? -ENOTTY : -EBADF;
+	if (vfs_fd_get(current->fs, fd, &f))
+		return -EBADF;
+	vfs_file_put(f);
+	return -ENOTTY;
 }
-SYSCALL_FALLBACK(16, ioctl, fallback_ioctl);
+SYSCALL_REGISTER(16, ioctl, sys_ioctl);

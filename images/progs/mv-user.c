@@ -148,6 +148,7 @@ static void test_misc(void)
 	check_errno(syscall(SYS_rseq, 0, 0, 0, 0), ENOSYS, "rseq is not offered");
 	check_errno(syscall(SYS_ioctl, 1, 0x5401, &fs), ENOTTY, "ioctl TCGETS on stdout");
 	check_errno(syscall(SYS_ioctl, 1, 0x5413, &fs), ENOTTY, "ioctl TIOCGWINSZ on stdout");
+	check_errno(syscall(SYS_ioctl, 99, 0x5401, &fs), EBADF, "ioctl on a closed fd");
 	check_errno(syscall(SYS_swapoff, "/x"), ENOSYS, "unimplemented syscall (swapoff)");
 	check(syscall(SYS_capget, &h, d) == 0 && (d[0].eff >> 16 & 1), "CAP_SYS_MODULE at start");
 	d[0].eff &= ~(1u << 16);
