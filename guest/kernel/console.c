@@ -85,6 +85,21 @@ static void kmsg_putc(char c)
 		console_flush();
 }
 
+/*
+ * Length of the KERN_SOH level prefixes ("\0016" for KERN_INFO, "\001c" for
+ * KERN_CONT, ...) at the start of s, as Linux's printk_get_level() reads
+ * them: a module's pr_info() must not print its level byte.
+ */
+static int printk_level_len(const char *s, int n)
+{
+	int i = 0;
+
+	while (i + 1 < n && s[i] == '\001' &&
+	       ((s[i + 1] >= '0' && s[i + 1] <= '7') || s[i + 1] == 'c' || s[i + 1] == 'd'))
+		i += 2;
+	return i;
+}
+
 void vprintk(const char *fmt, va_list ap)
 {
 	char line[512];
@@ -92,7 +107,7 @@ void vprintk(const char *fmt, va_list ap)
 
 	if (n >= (int)sizeof(line))
 		n = sizeof(line) - 1;
-	for (int i = 0; i < n; i++)
+	for (int i = printk_level_len(line, n); i < n; i++)
 		kmsg_putc(line[i]);
 }
 
