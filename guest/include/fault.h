@@ -40,10 +40,19 @@
  * needed): taken in ring 0 with a recovery point armed it is recovered like
  * any exception (frame.vector == 2), so a looping module init is stopped;
  * taken in ring 3 it kills the process as SIGKILL (137, "Killed").
+ *
+ * A point may limit the NMIs it takes to those that interrupted code in
+ * [nmi_lo, nmi_hi) (set both before arming; 0, 0 takes any NMI): the
+ * module loader names the module area, so a watchdog NMI that lands in a
+ * kernel function the module called (in the middle of a heap update, say)
+ * is not recovered there; it is ignored and the host sends another.  An
+ * NMI in ring 0 that no point takes is ignored, as Linux ignores an
+ * unknown NMI: a watchdog's NMI may arrive just after the init returned.
  */
 struct fault_recovery {
 	uint64_t ctx[8];                /* ctx_save() state */
 	struct fault_recovery *prev;
+	uint64_t nmi_lo, nmi_hi;        /* IN: RIPs where an NMI is taken */
 	struct trap_frame frame;        /* OUT: the exception */
 	uint64_t cr2;                   /* OUT */
 };

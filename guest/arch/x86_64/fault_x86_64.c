@@ -105,6 +105,12 @@ static __noreturn void user_fault(const struct trap_frame *f, uint64_t cr2)
 	proc_exit(128 + sig);
 }
 
+/* Whether recovery point r takes an NMI that interrupted rip (fault.h). */
+static bool nmi_taken(const struct fault_recovery *r, uint64_t rip)
+{
+	return r && (r->nmi_hi == 0 || (rip >= r->nmi_lo && rip < r->nmi_hi));
+}
+
 void trap_dispatch(struct trap_frame *f)
 {
 	uint64_t cr2 = f->vector == X86_PF ? read_cr2() : 0;
@@ -115,6 +121,11 @@ void trap_dispatch(struct trap_frame *f)
 		    current && umm_fault_in(current->mm, cr2))
 			return;
 		user_fault(f, cr2);
+	}
+	if (f->vector == X86_NMI && !nmi_taken(recovery_top, f->rip)) {
+		if (!recovery_top)
+			printk("NMI received in the kernel at rip %#lx: ignored\n", f->rip);
+		return;
 	}
 	if (recovery_top && f->vector != X86_DF) {
 		struct fault_recovery *r = recovery_top;
