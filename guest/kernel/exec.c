@@ -95,6 +95,9 @@ int exec_args_from_user(struct exec_args *a, uaddr_t argv, uaddr_t envp)
 {
 	int err = exec_args_vec(a, argv, false);
 
+	/* An empty argv gets one empty string, as Linux does since 5.18. */
+	if (!err && a->argc == 0)
+		err = exec_args_add(a, "", false);
 	return err ? err : exec_args_vec(a, envp, true);
 }
 
@@ -229,14 +232,11 @@ static int exec_build_stack(struct process *p, struct exec_image *img,
 		return -ENOMEM;
 	get_random_bytes(random, sizeof(random));
 	*v++ = a->argc;
-	for (uint32_t i = 0; i < a->argc + a->envc; i++) {
+	for (uint32_t i = 0; i < a->argc; i++, s += strlen(s) + 1)
 		*v++ = strings + (uint64_t)(s - a->buf);
-		s += strlen(s) + 1;
-		if (i + 1 == a->argc)
-			*v++ = 0;               /* end of argv */
-	}
-	if (a->argc == 0)
-		*v++ = 0;
+	*v++ = 0;                               /* end of argv */
+	for (uint32_t i = 0; i < a->envc; i++, s += strlen(s) + 1)
+		*v++ = strings + (uint64_t)(s - a->buf);
 	*v++ = 0;                               /* end of envp */
 #define AUX(t, val) do { v[vi++] = (t); v[vi++] = (val); } while (0)
 	AUX(AT_PHDR, img->elf.phdr_vaddr ? img->elf.phdr_vaddr + img->bias : 0);

@@ -69,6 +69,8 @@ t_expect_status "stack overflow past 8 MiB: 139" 139 "$st"
 run user -- mv-user
 t_expect_status "mv-user: exit status" 0 "$st"
 t_expect_contains "mv-user: ran to the end after execve" "$OUT/user.out" "mv-user: all passed"
+t_expect_contains "mv-user: execve with an empty argv" "$OUT/user.out" \
+	"mv-user: empty argv became one empty string"
 t_expect_contains "mv-user: ENOSYS is logged by name" "$OUT/user.err" "syscall swapoff (168) is not implemented"
 grep -E '^(not )?ok - ' "$OUT/user.out" | sed 's/^\(not \)\?ok - /&mv-user: /'
 
