@@ -1,5 +1,6 @@
 /* sys_misc.c: identity, limits, thread setup, uname, getrandom, capabilities, signals (accepted). */
 #include "arch.h"
+#include "fault.h"
 #include "boot.h"
 #include "ktime.h"
 #include "mm.h"
@@ -203,20 +204,26 @@ static long sys_prctl(int op, uint64_t a2)
 SYSCALL_REGISTER(157, prctl, sys_prctl);
 
 /* Signals: handlers and masks are accepted and recorded nowhere. */
+#define SIGSTOP 19
+
 static long sys_rt_sigaction(int sig, uaddr_t act, uaddr_t oldact, uint64_t setsize)
 {
-	(void)act;
 	if (sig < 1 || sig > 64 || setsize != 8)
 		return -EINVAL;
-	return oldact ? clear_user(oldact, 32) : 0;   /* sizeof(struct sigaction) */
+	if (act && (sig == SIGKILL || sig == SIGSTOP))
+		return -EINVAL;
+	if (act && !access_ok_user(act, 32, false))    /* sizeof(struct sigaction) */
+		return -EFAULT;
+	return oldact ? clear_user(oldact, 32) : 0;
 }
 SYSCALL_REGISTER(13, rt_sigaction, sys_rt_sigaction);
 
 static long sys_rt_sigprocmask(int how, uaddr_t set, uaddr_t oldset, uint64_t setsize)
 {
-	(void)set;
 	if (setsize != 8 || how < 0 || how > 2)
 		return -EINVAL;
+	if (set && !access_ok_user(set, 8, false))
+		return -EFAULT;
 	return oldset ? clear_user(oldset, 8) : 0;
 }
 SYSCALL_REGISTER(14, rt_sigprocmask, sys_rt_sigprocmask);

@@ -150,6 +150,14 @@ static void test_misc(void)
 	check_errno(syscall(SYS_ioctl, 1, 0x5413, &fs), ENOTTY, "ioctl TIOCGWINSZ on stdout");
 	check_errno(syscall(SYS_ioctl, 99, 0x5401, &fs), EBADF, "ioctl on a closed fd");
 	check_errno(syscall(SYS_swapoff, "/x"), ENOSYS, "unimplemented syscall (swapoff)");
+	unsigned long old_action[4];
+	check(syscall(SYS_rt_sigaction, 2, NULL, old_action, 8) == 0,
+	      "rt_sigaction query is accepted");
+	check_errno(syscall(SYS_rt_sigaction, 9, &h, NULL, 8), EINVAL, "rt_sigaction on SIGKILL");
+	check_errno(syscall(SYS_rt_sigaction, 2, (void *)8, NULL, 8), EFAULT,
+		    "rt_sigaction with a bad action");
+	check_errno(syscall(SYS_rt_sigprocmask, 0, (void *)8, NULL, 8), EFAULT,
+		    "rt_sigprocmask with a bad set");
 	check(syscall(SYS_capget, &h, d) == 0 && (d[0].eff >> 16 & 1), "CAP_SYS_MODULE at start");
 	d[0].eff &= ~(1u << 16);
 	check(syscall(SYS_capset, &h, d) == 0, "capset drops CAP_SYS_MODULE from effective");
@@ -166,7 +174,8 @@ static void test_misc(void)
 static void test_exec(char **argv)
 {
 	char *bad_argv[] = { "mv-user", (char *)8, NULL };
-	char *args[] = { "mv-user", "--execed", "two words", NULL };
+	char count[16];
+	char *args[] = { "mv-user", "--execed", "two words", count, NULL };
 	char *env[] = { "MV_EXEC=1", NULL };
 
 	check_errno(syscall(SYS_execve, "/no/such/file", args, env), ENOENT, "execve of a missing file");
@@ -177,6 +186,7 @@ static void test_exec(char **argv)
 	fflush(stdout);
 	check_errno(syscall(SYS_execve, argv[0], args, env), ENOENT,
 		    "execve does not search PATH (argv[0] is a bare name)");
+	snprintf(count, sizeof(count), "%d", failures);  /* carried across exec */
 	fflush(stdout);
 	execve("/proc/self/exe", args, env);
 	check(0, "execve of /proc/self/exe");
@@ -188,7 +198,8 @@ int main(int argc, char **argv)
 		printf("mv-user: empty argv became one empty string\n");
 		return 0;
 	}
-	if (argc == 3 && !strcmp(argv[1], "--execed")) {
+	if (argc == 4 && !strcmp(argv[1], "--execed")) {
+		failures = atoi(argv[3]);
 		check(!strcmp(argv[2], "two words") && getenv("MV_EXEC") &&
 		      !getenv("PATH"), "execve passed argv and envp");
 		printf("mv-user: %s\n", failures ? "FAILED" : "all passed");
