@@ -38,6 +38,14 @@ int umm_map_anon(struct mm *mm, uint64_t va, uint64_t len, unsigned prot);
 void umm_unmap(struct mm *mm, uint64_t va, uint64_t len);
 /* umm_protect(mm, va, len, prot): -ENOMEM if a page in the range is unmapped. */
 int umm_protect(struct mm *mm, uint64_t va, uint64_t len, unsigned prot);
+/* umm_prot_at(mm, va): the VM_* protection of the page at va, or -1 if unmapped. */
+int umm_prot_at(struct mm *mm, uint64_t va);
+/*
+ * umm_move(mm, from, to, len): move the pages of [from, from+len) to the
+ * free range at to, keeping their frames and protections (mremap).
+ * -ENOMEM if a page table cannot be allocated (nothing moved then).
+ */
+int umm_move(struct mm *mm, uint64_t from, uint64_t to, uint64_t len);
 /* umm_range_free(mm, va, len): is no page of the range mapped? */
 bool umm_range_free(struct mm *mm, uint64_t va, uint64_t len);
 /* umm_find_free(mm, len): a free range of len bytes for mmap, or 0. */

@@ -180,3 +180,51 @@ static long sys_madvise(uint64_t addr, uint64_t len, int advice)
 	return 0;
 }
 SYSCALL_REGISTER(28, madvise, sys_madvise);
+
+#define MREMAP_MAYMOVE  1
+#define MREMAP_FIXED    2
+
+/*
+ * mremap: shrink in place, grow in place when the pages after are free, or
+ * (MREMAP_MAYMOVE) move the pages elsewhere; glibc's realloc of big blocks
+ * uses it.  MREMAP_FIXED and MREMAP_DONTUNMAP are not offered (EINVAL).
+ */
+static long sys_mremap(uint64_t old, uint64_t old_len, uint64_t new_len, uint64_t flags)
+{
+	struct mm *mm = current->mm;
+	uint64_t end, extra, to;
+	int prot;
+
+	if (old % PAGE_SIZE || !new_len || (flags & ~(uint64_t)MREMAP_MAYMOVE) ||
+	    new_len > UMM_STACK_TOP)
+		return -EINVAL;
+	old_len = ALIGN_UP(old_len, PAGE_SIZE);
+	new_len = ALIGN_UP(new_len, PAGE_SIZE);
+	if (!old_len || __builtin_add_overflow(old, old_len, &end) || end > UMM_STACK_TOP)
+		return -EINVAL;
+	for (uint64_t va = old; va < end; va += PAGE_SIZE)
+		if (umm_prot_at(mm, va) < 0)
+			return -EFAULT;
+	if (new_len <= old_len) {
+		umm_unmap(mm, old + new_len, old_len - new_len);
+		return (long)old;
+	}
+	extra = new_len - old_len;
+	prot = umm_prot_at(mm, end - PAGE_SIZE);
+	if (end + extra <= mm->stack_top - UMM_STACK_MAX && umm_range_free(mm, end, extra)) {
+		int err = umm_map_anon(mm, end, extra, (unsigned)prot);
+
+		return err ? err : (long)old;
+	}
+	if (!(flags & MREMAP_MAYMOVE))
+		return -ENOMEM;
+	to = umm_find_free(mm, new_len);
+	if (!to || umm_map_anon(mm, to + old_len, extra, (unsigned)prot))
+		return -ENOMEM;
+	if (umm_move(mm, old, to, old_len)) {
+		umm_unmap(mm, to + old_len, extra);
+		return -ENOMEM;
+	}
+	return (long)to;
+}
+SYSCALL_REGISTER(25, mremap, sys_mremap);

@@ -194,3 +194,33 @@ bool umm_fault_in(struct mm *mm, uint64_t va)
 		return false;           /* present: a protection fault */
 	return umm_map_anon(mm, page, PAGE_SIZE, VM_READ | VM_WRITE) == 0;
 }
+
+int umm_prot_at(struct mm *mm, uint64_t va)
+{
+	uint64_t span, *pte = pt_lookup(mm->pml4_pa, va, &span);
+
+	if (!pte || !(*pte & PTE_P))
+		return -1;
+	if (!(*pte & PTE_U))
+		return 0;               /* PROT_NONE */
+	return VM_READ | (*pte & PTE_W ? VM_WRITE : 0) | (*pte & PTE_NX ? 0 : VM_EXEC);
+}
+
+int umm_move(struct mm *mm, uint64_t from, uint64_t to, uint64_t len)
+{
+	/* Create every destination table first so the move cannot fail halfway. */
+	for (uint64_t off = 0; off < len; off += PAGE_SIZE)
+		if (!pt_walk(mm->pml4_pa, to + off, true))
+			return -ENOMEM;
+	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
+		uint64_t *src = pt_walk(mm->pml4_pa, from + off, false);
+		uint64_t *dst = pt_walk(mm->pml4_pa, to + off, false);
+
+		if (!src || !(*src & PTE_P))
+			continue;
+		*dst = *src;
+		*src = 0;
+		tlb_flush_page(from + off);
+	}
+	return 0;
+}

@@ -96,6 +96,27 @@ static void test_memory(void)
 	check(sbrk(-(1 << 20)) != (void *)-1 && sbrk(0) == brk0, "brk shrinks back");
 	memset(big, 1, sizeof(big));
 	check(big[sizeof(big) - 1] == 1, "stack grows on demand");
+	char *r = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (r != MAP_FAILED) {
+		char *blocker, *r2, *r3;
+
+		r[0] = 'a';
+		r[8191] = 'b';
+		blocker = mmap(r + 8192, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+		r2 = mremap(r, 8192, 64 * 4096, MREMAP_MAYMOVE);
+		check(blocker == r + 8192 && r2 != MAP_FAILED && r2 != r && r2[0] == 'a' &&
+		      r2[8191] == 'b' && r2[64 * 4096 - 1] == 0, "mremap moves and keeps the data");
+		r3 = mremap(r2, 64 * 4096, 4096, 0);
+		check(r3 == r2 && r3[0] == 'a', "mremap shrinks in place");
+		char *wall = mmap(r3 + 4096, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+		check_errno((long)mremap(r3, 4096, 8192, 0), ENOMEM,
+			    "mremap cannot grow in place without MREMAP_MAYMOVE");
+		munmap(wall, 4096);
+		check_errno((long)mremap(r2 + 4096, 4096, 8192, MREMAP_MAYMOVE), EFAULT,
+			    "mremap of unmapped memory");
+		munmap(r3, 4096);
+		munmap(blocker, 4096);
+	}
 	void *m = malloc(10 << 20);
 	check(m != NULL, "malloc of 10 MiB (mmap)");
 	free(m);
