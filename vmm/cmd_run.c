@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "cpio_write.h"
 #include "emuhost.h"
+#include "initwd.h"
 #include "kernel_load.h"
 #include "run.h"
 #include "vm.h"
@@ -42,6 +43,7 @@ static int opt_cmdline(struct run_opts *o, const char *v, char *e, size_t n);
 static int opt_add(struct run_opts *o, const char *v, char *e, size_t n);
 static int opt_cmd(struct run_opts *o, const char *v, char *e, size_t n);
 static int opt_timeout(struct run_opts *o, const char *v, char *e, size_t n);
+static int opt_init_timeout(struct run_opts *o, const char *v, char *e, size_t n);
 static int opt_help(struct run_opts *o, const char *v, char *e, size_t n);
 
 /*
@@ -75,6 +77,10 @@ static int opt_help(struct run_opts *o, const char *v, char *e, size_t n);
 	X("--timeout", " SECONDS", OPT_PLAIN, opt_timeout,                     \
 	  "watchdog: stop the guest with status 110 if it still runs after\n"   \
 	  "      SECONDS of wall-clock time (default 0: no limit)")               \
+	X("--init-timeout", " SECONDS", OPT_PLAIN, opt_init_timeout,           \
+	  "module init watchdog: a module's init that still runs after SECONDS\n" \
+	  "      is stopped with an NMI and its load fails with ETIMEDOUT\n"    \
+	  "      (default 10; 0: no limit)")                                     \
 	X("--help", "", OPT_FLAG, opt_help, "show this help")
 
 #define RUN_OPT_ENTRY(n_, a_, k_, f_, h_) { n_, a_, k_, f_ },
@@ -195,6 +201,23 @@ static int opt_timeout(struct run_opts *o, const char *v, char *e, size_t n)
 		return -1;
 	}
 	o->timeout_s = (unsigned)s;
+	return 0;
+}
+
+static int opt_init_timeout(struct run_opts *o, const char *v, char *e, size_t n)
+{
+	char *end;
+	unsigned long long s;
+
+	errno = 0;
+	s = strtoull(v, &end, 10);
+	if (errno || end == v || *end || v[0] == '-' || s > RUN_MAX_TIMEOUT_S) {
+		snprintf(e, n, "--init-timeout '%s': want whole seconds from 0 (no limit) to %u",
+			 v, RUN_MAX_TIMEOUT_S);
+		return -1;
+	}
+	o->init_timeout_s = (unsigned)s;
+	o->init_timeout_set = 1;
 	return 0;
 }
 
@@ -525,6 +548,7 @@ static int run_boot(const struct run_opts *o)
 	if (vm_create(&vm, o->mem_mib << 20))
 		goto out;
 	vm.timeout_s = o->timeout_s;
+	vm.init_timeout_s = o->init_timeout_set ? o->init_timeout_s : INITWD_DEFAULT_S;
 	if (kernel_load_file(kernel, &vm.mem, &ki, err, sizeof(err)) ||
 	    boot_prepare(&vm, &ki, &bs, err, sizeof(err))) {
 		fprintf(stderr, "modvisor: %s\n", err);

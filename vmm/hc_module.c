@@ -7,6 +7,7 @@
 #include <modvisor/abi/module.h>
 #include "authority.h"
 #include "hypercall.h"
+#include "initwd.h"
 
 HYPERCALL_DEFINE(MV_HC_MODULE_LOAD, struct mv_hc_module_load, hc_module_load);
 HYPERCALL_DEFINE(MV_HC_MODULE_EVENT, struct mv_hc_module_event, hc_module_event);
@@ -86,6 +87,37 @@ static int hc_module_load(struct vm *vm, struct mv_hc_module_load *a)
 	return HC_CONTINUE;
 }
 
+/* MV_MODEV_INIT_START: not logged; it starts the init watchdog (initwd.h). */
+static int hc_module_init_start(struct vm *vm, struct mv_hc_module_event *a)
+{
+	int err;
+
+	if (a->load_id == 0)
+		return vm_fail(vm, MV_EXIT_HC_BAD_ARG, "MV_HC_MODULE_EVENT: init start for "
+			       "load_id 0 (no load)");
+	err = initwd_start(vm->vcpu[0].run, a->load_id, vm->init_timeout_s * 1000ul);
+	if (err)
+		return vm_fail(vm, MV_EXIT_SETUP, "cannot arm the init watchdog: %s",
+			       strerror(-err));
+	a->hdr.ret = 0;
+	return HC_CONTINUE;
+}
+
+/* The exception of an INIT_FAULT, for the log; other events carry none. */
+static void hc_module_fault(const struct mv_hc_module_event *a, struct mlog_event *e)
+{
+	static const char *const where[] = { "kernel", "core", "init" };
+
+	if (a->event != MV_MODEV_INIT_FAULT)
+		return;
+	e->has_fault = true;
+	e->fault_vector = a->fault_vector;
+	e->fault_where = a->fault_where < 3 ? where[a->fault_where] : "?";
+	e->fault_rip = a->fault_rip;
+	e->fault_offset = a->fault_offset;
+	e->fault_cr2 = a->fault_cr2;
+}
+
 static int hc_module_event(struct vm *vm, struct mv_hc_module_event *a)
 {
 	char name[sizeof(a->name)], err[512];
@@ -93,7 +125,7 @@ static int hc_module_event(struct vm *vm, struct mv_hc_module_event *a)
 				.init_ret = a->init_ret, .name = name, .base = a->base,
 				.taints = a->taints };
 
-	if (a->event < MV_MODEV_LOADED || a->event > MV_MODEV_INIT_FAULT)
+	if (a->event < MV_MODEV_LOADED || a->event > MV_MODEV_INIT_START)
 		return vm_fail(vm, MV_EXIT_HC_BAD_ARG, "MV_HC_MODULE_EVENT: unknown event %u",
 			       a->event);
 	/*
@@ -106,7 +138,11 @@ static int hc_module_event(struct vm *vm, struct mv_hc_module_event *a)
 	if (vm->auth && a->load_id && !authority_load_allowed(vm->auth, a->load_id))
 		return vm_fail(vm, MV_EXIT_HC_BAD_ARG, "MV_HC_MODULE_EVENT: load_id %u was denied; "
 			       "no event can follow it", a->load_id);
+	if (a->event == MV_MODEV_INIT_START)
+		return hc_module_init_start(vm, a);
+	initwd_stop(a->load_id);
 	hc_module_strcpy(name, a->name, sizeof(name));
+	hc_module_fault(a, &e);
 	if (vm->auth && authority_event(vm->auth, &e, err, sizeof(err)) < 0)
 		return vm_fail(vm, MV_EXIT_SETUP, "measurement log: %s (no measurement is dropped: "
 			       "the VM stops)", err);

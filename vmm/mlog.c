@@ -385,13 +385,33 @@ static const char *mlog_event_name(uint32_t ev)
 	return ev < sizeof(names) / sizeof(names[0]) && names[ev] ? names[ev] : "unknown";
 }
 
+/* "#PF at init+0x2a (rip 0x..., cr2 0x...)": an INIT_FAULT's exception for the log. */
+static void mlog_fault_string(const struct mlog_event *e, char *s, size_t n)
+{
+	static const char *const names[] = {
+		[0] = "#DE", [1] = "#DB", [2] = "NMI (init watchdog)", [3] = "#BP", [6] = "#UD",
+		[12] = "#SS", [13] = "#GP", [14] = "#PF", [17] = "#AC",
+	};
+	char v[24];
+	const char *name = e->fault_vector < sizeof(names) / sizeof(names[0]) ?
+			   names[e->fault_vector] : NULL;
+
+	snprintf(v, sizeof(v), "vector %u", e->fault_vector);
+	snprintf(s, n, "%s at %s+0x%llx (rip 0x%llx, cr2 0x%llx)", name ? name : v,
+		 e->fault_where ? e->fault_where : "?", (unsigned long long)e->fault_offset,
+		 (unsigned long long)e->fault_rip, (unsigned long long)e->fault_cr2);
+}
+
 int mlog_event(struct mlog *l, const struct mlog_event *e, char *err, size_t errlen)
 {
+	char fault[128] = "";
 	struct mlog_buf b = { 0 };
 	char taints[8];
 	int ret;
 
 	mlog_taint_string(e->taints, taints);
+	if (e->has_fault)
+		mlog_fault_string(e, fault, sizeof(fault));
 	if (l->format != POLICY_LOG_JSONL) {
 		uint8_t d[32];
 		mlog_buf_printf(&b, "event:%s:", mlog_event_name(e->event));
@@ -399,6 +419,10 @@ int mlog_event(struct mlog *l, const struct mlog_event *e, char *err, size_t err
 		mlog_buf_printf(&b, "|id=%u,errno=%s,init_ret=%d,base=0x%llx,taints=%s", e->load_id,
 				policy_errno_name(e->err), e->init_ret, (unsigned long long)e->base,
 				taints[0] ? taints : "-");
+		if (e->has_fault)
+			mlog_buf_printf(&b, ",fault_vector=%u,fault_at=%s+0x%llx", e->fault_vector,
+					e->fault_where ? e->fault_where : "?",
+					(unsigned long long)e->fault_offset);
 		if (b.oom) {
 			free(b.p);
 			return snprintf(err, errlen, "%s: out of memory", l->path), -ENOMEM;
@@ -414,6 +438,10 @@ int mlog_event(struct mlog *l, const struct mlog_event *e, char *err, size_t err
 	mlog_buf_printf(&b, ",\"errno\":%d,\"errno_name\":\"%s\",\"init_ret\":%d,\"base\":\"0x%llx\","
 			"\"taints\":\"%s\"", e->err, policy_errno_name(e->err), e->init_ret,
 			(unsigned long long)e->base, taints);
+	if (e->has_fault) {
+		mlog_buf_printf(&b, ",\"fault_vector\":%u", e->fault_vector);
+		mlog_buf_json_str(&b, "fault", fault);
+	}
 	ret = mlog_json_end(l, &b, err, errlen);
 	free(b.p);
 	return ret;

@@ -390,6 +390,7 @@ const char *policy_errno_name(int e)
 	case ENOKEY: return "ENOKEY";
 	case EKEYREJECTED: return "EKEYREJECTED";
 	case ETXTBSY: return "ETXTBSY";
+	case ETIMEDOUT: return "ETIMEDOUT";
 	default: return "E?";
 	}
 }

@@ -24,6 +24,8 @@ struct run_opts {
 	enum accel_mode accel;
 	int help;                /* --help was given */
 	unsigned timeout_s;      /* --timeout: watchdog limit, 0 = none */
+	unsigned init_timeout_s; /* --init-timeout: module init limit, 0 = none */
+	int init_timeout_set;    /* --init-timeout was given (else the default) */
 	struct run_add *adds;
 	int nadds;
 	struct boot_cmd *cmds;   /* -c strings (split) and the -- command */

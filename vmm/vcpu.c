@@ -6,6 +6,7 @@
 #include "hypercall.h"
 #include "vm.h"
 #include "watchdog.h"
+#include "initwd.h"
 
 static const char *const internal_suberrors[] = {
 	[KVM_INTERNAL_ERROR_EMULATION] = "instruction emulation failed",
@@ -110,6 +111,20 @@ out:
 	fprintf(stderr, "modvisor: exit status %d\n", vm->status);
 }
 
+/*
+ * The module init watchdog's limit passed (initwd.h): an NMI stops the
+ * init if the CPU is in module code; else the guest ignores it and the
+ * watchdog asks again.  Only the first is announced.
+ */
+static void vcpu_init_nmi(struct vm *vm, struct vcpu *v)
+{
+	if (initwd_nmis() == 1)
+		fprintf(stderr, "modvisor: a module init still runs after --init-timeout %u s: "
+			"sending NMIs until it stops\n", vm->init_timeout_s);
+	if (ioctl(v->fd, KVM_NMI, 0) < 0)
+		vm_fail(vm, MV_EXIT_SETUP, "KVM_NMI for the init watchdog: %s", strerror(errno));
+}
+
 int vm_run(struct vm *vm)
 {
 	struct vcpu *v = &vm->vcpu[0];
@@ -126,6 +141,12 @@ int vm_run(struct vm *vm)
 					"running after --timeout %u s (looping?)", vm->timeout_s);
 				break;
 			}
+			if (errno == EINTR && initwd_take(run)) {
+				vcpu_init_nmi(vm, v);
+				if (watchdog_fired())   /* SIGALRM in between */
+					run->immediate_exit = 1;
+				continue;
+			}
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
 			vm_fail(vm, MV_EXIT_SETUP, "KVM_RUN: %s", strerror(errno));
@@ -136,6 +157,7 @@ int vm_run(struct vm *vm)
 		vm_handle_exit(vm, run);
 	}
 	watchdog_disarm();
+	initwd_disarm();
 	if (vm->why[0])
 		vcpu_report(vm, v);
 	return vm->status;

@@ -61,6 +61,7 @@ struct vm {
 
 	uint32_t boot_flags;         /* MV_BOOT_F_* put in the boot info */
 	unsigned timeout_s;          /* watchdog: stop after this long; 0 = never */
+	unsigned init_timeout_s;     /* module init watchdog (initwd.h); 0 = none */
 	struct authority *auth;      /* module-load authority, or NULL */
 };
 

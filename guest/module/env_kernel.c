@@ -170,6 +170,11 @@ void modenv_host_event(const struct mod_event *ev)
 		.init_ret = ev->init_ret, .base = ev->base, .taints = ev->taints,
 	};
 
+	hc.fault_vector = ev->fault_vector;
+	hc.fault_where = ev->fault_where;
+	hc.fault_rip = ev->fault_rip;
+	hc.fault_offset = ev->fault_offset;
+	hc.fault_cr2 = ev->fault_cr2;
 	strscpy(hc.name, ev->name ? ev->name : "", sizeof(hc.name));
 	hcall(MV_HC_MODULE_EVENT, &hc, sizeof(hc));
 }
@@ -177,19 +182,32 @@ void modenv_host_event(const struct mod_event *ev)
 /*
  * A fault inside init is contained (fault.h): the load fails with EFAULT
  * instead of stopping the VM.  The module's memory is then freed, as for
- * any failed init.
+ * any failed init.  The host's init watchdog stops a looping init with an
+ * NMI, taken only while the CPU runs module code (not in the middle of a
+ * kernel function the module called; the host sends another): ETIMEDOUT.
  */
-int modenv_call_init(uint64_t fn, bool *faulted)
+int modenv_call_init(uint64_t fn, struct mod_fault *fault)
 {
 	static struct fault_recovery rec;
 	int ret;
 
+	rec.nmi_lo = MV_MODULES_VADDR;
+	rec.nmi_hi = MV_MODULES_VADDR + (uint64_t)AREA_PAGES * MOD_PAGE_SIZE;
 	if (fault_recovery_arm(&rec) == 0) {
 		ret = ((int (*)(void))fn)();
 		fault_recovery_disarm(&rec);
 		return ret;
 	}
-	*faulted = true;
+	fault->faulted = true;
+	fault->vector = (uint32_t)rec.frame.vector;
+	fault->rip = rec.frame.rip;
+	fault->cr2 = rec.cr2;
+	if (rec.frame.vector == X86_NMI) {
+		fault->timed_out = true;
+		printk("module: init at %#llx stopped by the host's init watchdog at rip %#llx\n",
+		       (unsigned long long)fn, (unsigned long long)rec.frame.rip);
+		return -ETIMEDOUT;
+	}
 	printk("module: init at %#llx faulted (vector %llu, rip %#llx, cr2 %#llx)\n",
 	       (unsigned long long)fn, (unsigned long long)rec.frame.vector,
 	       (unsigned long long)rec.frame.rip, (unsigned long long)rec.cr2);

@@ -60,7 +60,9 @@ struct load_info {
 	struct module    *mod;
 	struct mod_verdict verdict;
 	bool              has_versions; /* __versions present and not ignored */
-	bool              init_faulted; /* init was stopped by a CPU fault */
+	struct mod_fault  init_fault;   /* init was stopped by a CPU exception */
+	uint32_t          fault_where;  /* MV_FAULT_IN_* of init_fault.rip */
+	uint64_t          fault_offset; /* init_fault.rip in that region */
 	uint64_t          stamp;        /* modenv_now() at the last stage mark */
 };
 

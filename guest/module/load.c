@@ -143,6 +143,23 @@ static void load_this_module(struct load_info *info)
 	info->mod->exit_fn = tm.exit;
 }
 
+static void load_report(const struct load_info *info, uint32_t event, int err, int init_ret);
+
+/* Which of the module's regions the faulting RIP is in, and where (for the host's log). */
+static void load_locate_fault(struct load_info *info)
+{
+	const struct module *mod = info->mod;
+	uint64_t rip = info->init_fault.rip;
+
+	if (mod->init.mem.buf && rip - mod->init.mem.va < mod->init.mem.size) {
+		info->fault_where = MV_FAULT_IN_INIT;
+		info->fault_offset = rip - mod->init.mem.va;
+	} else if (mod->core.mem.buf && rip - mod->core.mem.va < mod->core.mem.size) {
+		info->fault_where = MV_FAULT_IN_CORE;
+		info->fault_offset = rip - mod->core.mem.va;
+	}
+}
+
 /* Steps 9-10 for a module whose memory and symbols are final. */
 static int load_run_init(struct load_info *info)
 {
@@ -152,8 +169,12 @@ static int load_run_init(struct load_info *info)
 	mod->state = MOD_STATE_COMING;
 	mod_protect(mod, false);
 	mod_stage_done(info, MOD_STAGE_PROTECT);
-	if (mod->init_fn)
-		ret = modenv_call_init(mod->init_fn, &info->init_faulted);
+	if (mod->init_fn) {
+		load_report(info, MV_MODEV_INIT_START, 0, 0);
+		ret = modenv_call_init(mod->init_fn, &info->init_fault);
+		if (info->init_fault.faulted)
+			load_locate_fault(info);
+	}
 	mod_stage_done(info, MOD_STAGE_INIT);
 	if (ret < 0)
 		return ret;
@@ -179,6 +200,14 @@ static void load_report(const struct load_info *info, uint32_t event, int err, i
 		.name = mod ? mod->name : "", .taints = mod ? mod->taints : 0,
 		.base = mod ? mod->core.mem.va : 0,
 	};
+
+	if (event == MV_MODEV_INIT_FAULT) {
+		ev.fault_vector = info->init_fault.vector;
+		ev.fault_where = info->fault_where;
+		ev.fault_rip = info->init_fault.rip;
+		ev.fault_offset = info->fault_offset;
+		ev.fault_cr2 = info->init_fault.cr2;
+	}
 
 	if (!(info->args->mode & MOD_LOAD_DRY_RUN))
 		modenv_host_event(&ev);
@@ -324,7 +353,11 @@ free_memory:
 	mod_drop_uses(mod);
 	mod_free_layouts(mod);
 free_mod:
-	if (info.init_faulted)
+	/* Linux would oops (D) or report a soft lockup (L); the kernel goes on. */
+	if (info.init_fault.faulted)
+		kernel_taints |= 1u << (info.init_fault.timed_out ? MV_TAINT_SOFTLOCKUP :
+					MV_TAINT_DIE);
+	if (info.init_fault.faulted)
 		load_report(&info, MV_MODEV_INIT_FAULT, err, 0);
 	else if (init_ran)
 		load_report(&info, MV_MODEV_INIT_FAILED, 0, err);

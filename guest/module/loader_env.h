@@ -105,17 +105,29 @@ struct mod_event {
 	const char *name;
 	uint64_t    base;
 	uint32_t    taints;
+	/* MV_MODEV_INIT_FAULT only: as in struct mv_hc_module_event. */
+	uint32_t    fault_vector, fault_where;
+	uint64_t    fault_rip, fault_offset, fault_cr2;
 };
 
 /* modenv_host_event(ev): report ev to the host; never fails the caller. */
 void modenv_host_event(const struct mod_event *ev);
 
+/* A CPU exception that stopped a module's init. */
+struct mod_fault {
+	bool     faulted;
+	bool     timed_out;     /* the host's init watchdog stopped it */
+	uint32_t vector;        /* 2 (NMI) when timed_out */
+	uint64_t rip, cr2;
+};
+
 /*
- * modenv_call_init(fn, faulted): run a module's int (*)(void) init at
+ * modenv_call_init(fn, fault): run a module's int (*)(void) init at
  * address fn and return its value.  When the environment contains a CPU
- * fault inside it, *faulted is set and the return value is -EFAULT.
+ * exception inside it, fault describes it and the return value is -EFAULT,
+ * or -ETIMEDOUT for the init watchdog's NMI (docs/module-loader.md).
  */
-int modenv_call_init(uint64_t fn, bool *faulted);
+int modenv_call_init(uint64_t fn, struct mod_fault *fault);
 
 /* modenv_call_exit(fn): run a module's void (*)(void) exit at address fn. */
 void modenv_call_exit(uint64_t fn);

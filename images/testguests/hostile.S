@@ -20,7 +20,7 @@
 #define HC_EVENT   5
 #define ABI        1
 
-/* struct mv_hc_module_load (328 bytes) and mv_hc_module_event (104) */
+/* struct mv_hc_module_load (328 bytes) and mv_hc_module_event (136) */
 #define ML_IMAGE   16
 #define ML_LEN     24
 #define ML_FILE    32
@@ -464,12 +464,14 @@ ml:         HDR 328
 	.fill 256, 1, 0                  /* path */
 	.long 0, 0, 0, 0                 /* OUT: verdict, errno, taints, load_id */
 	.balign 16
-ev:         HDR 104
+ev:         HDR 136
 	.long 0, 0, 0, 0                 /* load_id, event, err, init_ret */
 	.asciz "hostile"
 	.fill 56 - 8, 1, 0
 	.quad 0
 	.long 0, 0
+	.long 0, 0                       /* fault_vector, fault_where */
+	.quad 0, 0, 0                    /* fault_rip, fault_offset, fault_cr2 */
 	.balign 16
 fault:      HDR 192
 	.quad 0xffffffffffffffff         /* vector */

@@ -107,7 +107,7 @@ hcase hdr_abi2 114 "MV_HC_CONSOLE: header abi_version 2"
 hcase hdr_size0 114 "MV_HC_CONSOLE: header size 0" "expected 32"
 hcase hdr_size_huge 114 "header size 4294967295" "expected 32"
 hcase hdr_load_size 114 "MV_HC_MODULE_LOAD: header size 320" "expected 328"
-hcase hdr_event_size 114 "MV_HC_MODULE_EVENT: header size 112" "expected 104"
+hcase hdr_event_size 114 "MV_HC_MODULE_EVENT: header size 112" "expected 136"
 
 # ---- port I/O and MMIO ------------------------------------------------------
 hcase io_inb 116 "in of 1 byte(s) to port 0x60, which is not a hypercall port"

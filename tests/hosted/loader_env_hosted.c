@@ -130,11 +130,13 @@ void modenv_host_event(const struct mod_event *ev)
 	henv.last_event.name = henv.last_event_name;
 }
 
-int modenv_call_init(uint64_t fn, bool *faulted)
+int modenv_call_init(uint64_t fn, struct mod_fault *fault)
 {
 	henv.init_calls++;
 	if (henv.init_faults) {
-		*faulted = true;
+		fault->faulted = true;
+		fault->vector = 14;
+		fault->rip = fn;
 		return -EFAULT;
 	}
 	if (henv.real_calls)

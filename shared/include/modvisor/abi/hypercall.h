@@ -128,7 +128,17 @@ enum mv_modevent {
 	MV_MODEV_LOAD_FAILED = 2,  /* guest-side failure before init (errno) */
 	MV_MODEV_INIT_FAILED = 3,  /* init returned < 0 (init_ret) */
 	MV_MODEV_UNLOADED    = 4,  /* delete_module ran exit */
-	MV_MODEV_INIT_FAULT  = 5,  /* init faulted or hung (errno) */
+	MV_MODEV_INIT_FAULT  = 5,  /* init faulted or hung (errno, fault_*) */
+	MV_MODEV_INIT_START  = 6,  /* init is about to run: the host starts its
+	                            * init watchdog (not logged; see
+	                            * docs/module-loader.md) */
+};
+
+/* mv_hc_module_event.fault_where: the region of the module fault_rip is in. */
+enum mv_fault_where {
+	MV_FAULT_IN_KERNEL = 0,    /* outside the module (a kernel function it called) */
+	MV_FAULT_IN_CORE   = 1,    /* core layout: fault_offset from its start */
+	MV_FAULT_IN_INIT   = 2,    /* init layout (.init.text ...) */
 };
 
 /* MV_HC_MODULE_EVENT: what became of an allowed load, or an unload. */
@@ -142,8 +152,15 @@ struct mv_hc_module_event {
 	uint64_t base;           /* IN: core text address, or 0 */
 	uint32_t taints;         /* IN: the module's taints as applied */
 	uint32_t _pad;
+	/* INIT_FAULT only (else 0): the exception; vector 2 (NMI) is the
+	 * host's init watchdog stopping an init that ran too long. */
+	uint32_t fault_vector;   /* IN */
+	uint32_t fault_where;    /* IN: enum mv_fault_where */
+	uint64_t fault_rip;      /* IN */
+	uint64_t fault_offset;   /* IN: fault_rip - start of fault_where's region */
+	uint64_t fault_cr2;      /* IN: the address of a #PF, else 0 */
 };
-_Static_assert(sizeof(struct mv_hc_module_event) == 16 + 16 + 56 + 16,
+_Static_assert(sizeof(struct mv_hc_module_event) == 16 + 16 + 56 + 16 + 32,
 	       "mv_hc_module_event size");
 
 /* MV_HC_BENCH: one stage timing, in guest TSC ticks. */

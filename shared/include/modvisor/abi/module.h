@@ -91,7 +91,9 @@ _Static_assert(sizeof(struct mv_kparam_array) == 32, "kparam_array size");
 /* Taint bits, Linux's numbering (include/linux/panic.h). */
 #define MV_TAINT_PROPRIETARY_MODULE  0   /* P */
 #define MV_TAINT_FORCED_MODULE       1   /* F */
+#define MV_TAINT_DIE                 7   /* D: a module's init faulted (Linux: an oops) */
 #define MV_TAINT_OOT_MODULE          12  /* O */
 #define MV_TAINT_UNSIGNED_MODULE     13  /* E */
+#define MV_TAINT_SOFTLOCKUP          14  /* L: the init watchdog stopped a module's init */
 
 #endif
