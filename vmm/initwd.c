@@ -67,7 +67,7 @@ int initwd_start(struct kvm_run *run, uint32_t load_id, unsigned long ms)
 	if (err)
 		return err;
 	iw_run = run;
-	iw_fired = 0;
+	iw_fired = 0;           /* KVM_RUN, hence initwd_take(), ran since the last */
 	iw_load_id = load_id;
 	iw_nmis = 0;
 	if (timer_settime(iw_timer, 0, &it, NULL) < 0)
@@ -90,8 +90,7 @@ void initwd_disarm(void)
 		return;
 	timer_settime(iw_timer, 0, &off, NULL);
 	iw_armed = false;
-	iw_fired = 0;
-	iw_run = NULL;
+	iw_run = NULL;          /* iw_fired stays: initwd_take() clears the kick */
 }
 
 bool initwd_take(struct kvm_run *run)

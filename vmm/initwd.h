@@ -28,9 +28,11 @@ void initwd_stop(uint32_t load_id);
 void initwd_disarm(void);
 
 /*
- * initwd_take(run): after KVM_RUN returned EINTR: true once per expiry,
- * with run->immediate_exit cleared again (the caller then injects an NMI
- * with KVM_NMI and resumes the vCPU).
+ * initwd_take(run): after KVM_RUN returned EINTR: if the watchdog kicked
+ * the vCPU, clear run->immediate_exit again (the caller sets it back if the
+ * --timeout watchdog fired too) and return whether an NMI is due: true
+ * once per expiry while the load is watched, false for an expiry that
+ * raced with its outcome.  The caller injects the NMI with KVM_NMI.
  */
 bool initwd_take(struct kvm_run *run);
 

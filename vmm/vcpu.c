@@ -141,8 +141,9 @@ int vm_run(struct vm *vm)
 					"running after --timeout %u s (looping?)", vm->timeout_s);
 				break;
 			}
-			if (errno == EINTR && initwd_take(run)) {
-				vcpu_init_nmi(vm, v);
+			if (errno == EINTR) {
+				if (initwd_take(run))
+					vcpu_init_nmi(vm, v);
 				if (watchdog_fired())   /* SIGALRM in between */
 					run->immediate_exit = 1;
 				continue;

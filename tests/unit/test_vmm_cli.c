@@ -138,6 +138,11 @@ START_TEST(timeout_bounds)
 	ck_assert_int_eq(parse(&o, "--timeout", "-1"), -1);
 	ck_assert_int_eq(parse(&o, "--timeout", ""), -1);
 	ck_assert_int_eq(parse(&o, "--timeout", "604801"), -1);    /* over a week */
+	ck_assert_int_eq(parse(&o, "--init-timeout", "2"), 0);
+	ck_assert_uint_eq(o.init_timeout_s, 2);
+	ck_assert_int_eq(o.init_timeout_set, 1);
+	ck_assert_int_eq(parse(&o, "--init-timeout", "x"), -1);
+	ck_assert_ptr_nonnull(strstr(err, "--init-timeout 'x': want whole seconds"));
 	ck_assert_int_eq(parse(&o, "--timeout", "99999999999999999999999"), -1);
 }
 END_TEST
