@@ -40,9 +40,10 @@ run_suite() {
 	local name=$1; shift
 	local out="$LOG/$name.out"
 	echo "== $name"
-	"$@" >"$out" 2>&1
-	local st=$?
-	cat "$out"
+	# Stream the suite's output as it comes (the boot suites run for
+	# minutes) and keep a copy to count from.
+	"$@" 2>&1 | tee "$out"
+	local st=${PIPESTATUS[0]}
 	count_tap "$out"
 	if [ $st -ne 0 ] && ! grep -q '^not ok ' "$out"; then
 		echo "not ok - $name: suite exited $st"; failed=$((failed + 1))
