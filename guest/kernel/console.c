@@ -1,6 +1,7 @@
 /* console.c: console output through MV_HC_CONSOLE, printk() and panic(). */
 #include "console.h"
 #include "hcall.h"
+#include "klog.h"
 #include "mm.h"
 #include "uaccess.h"
 
@@ -107,6 +108,7 @@ void vprintk(const char *fmt, va_list ap)
 
 	if (n >= (int)sizeof(line))
 		n = sizeof(line) - 1;
+	klog_printk(line, (size_t)n);   /* dmesg's copy (sys_syslog.c) */
 	for (int i = printk_level_len(line, n); i < n; i++)
 		kmsg_putc(line[i]);
 }
