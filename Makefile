@@ -63,9 +63,16 @@ tests: $(TEST_BINS)
 deps:
 	@scripts/deps.sh
 
+# The main job on the default images: boot (the banner), load the sample
+# module with parameters, read one back, list and unload it, then replay the
+# run's measurement log.
+RUN_LOG ?= $(BUILD)/run.log
 run: deps
 	@$(MAKE) --no-print-directory all
-	$(BUILD)/modvisor run
+	$(BUILD)/modvisor run --log $(RUN_LOG) \
+	  -c 'insmod /lib/modules/hello.ko who=world count=3 ids=1,2,3 verbose' \
+	  -c 'cat /sys/module/hello/parameters/count' -c 'lsmod' -c 'rmmod hello'
+	$(BUILD)/modvisor log verify $(RUN_LOG)
 
 check: deps
 	@$(MAKE) --no-print-directory all tests
