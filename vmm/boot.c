@@ -5,6 +5,7 @@
 #include <time.h>
 #include <sys/random.h>
 #include "boot.h"
+#include "boot_ram.h"
 #include "kvm.h"
 #include "modvisor/abi/bootinfo.h"
 
@@ -134,6 +135,8 @@ int boot_layout(struct guest_mem *m, const struct kernel_info *ki,
 	bi->mem_size = m->size;
 	bi->flags = flags;
 	rc = boot_place_strings(m, bs, bi, err, errlen);
+	if (!rc)
+		rc = boot_ram_check(m->size, ki, bs, err, errlen);
 	if (!rc)
 		rc = boot_place_initrd(m, ki, bs, bi, err, errlen);
 	if (!rc && getrandom(bi->seed, sizeof(bi->seed), 0) != sizeof(bi->seed)) {

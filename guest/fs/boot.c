@@ -269,6 +269,10 @@ int vfs_unpack_initrd(const void *initrd, size_t len, char *err, size_t errlen)
 			ret = unpack_regular(path[0] ? path : "/", &e, &links);
 		else if (ret == 0)
 			ret = unpack_other(path, &e);
+		if (ret == -ENOMEM || ret == -ENOSPC) {
+			snprintf(err, errlen, "initrd: out of memory unpacking /%s", path);
+			break;
+		}
 		if (ret < 0) {
 			unpack_error(err, errlen, &e, errno_text(ret), ret);
 			break;
@@ -294,6 +298,7 @@ int vfs_unpack_initrd(const void *initrd, size_t len, char *err, size_t errlen)
 void fs_boot(const struct mv_bootinfo *bi)
 {
 	char err[256];
+	int ret;
 
 	vfs_init(bi->flags);
 	procfs_set_mem_total(bi->mem_size);
@@ -301,7 +306,13 @@ void fs_boot(const struct mv_bootinfo *bi)
 		procfs_set_cmdline(phys_to_virt(bi->cmdline), bi->cmdline_len);
 	if (!bi->initrd || !bi->initrd_len)
 		return;
-	if (vfs_unpack_initrd(phys_to_virt(bi->initrd), bi->initrd_len, err, sizeof(err)) < 0)
+	ret = vfs_unpack_initrd(phys_to_virt(bi->initrd), bi->initrd_len, err, sizeof(err));
+	if (ret == -ENOMEM || ret == -ENOSPC)   /* RAM for the archive and its copy, and more */
+		panic("%s (%llu MiB RAM, a %llu KiB initrd); try --mem %llu", err,
+		      (unsigned long long)(bi->mem_size >> 20),
+		      (unsigned long long)(bi->initrd_len >> 10),
+		      (unsigned long long)(((bi->mem_size + 2 * bi->initrd_len) >> 20) + 2) & ~1ull);
+	if (ret < 0)
 		panic("%s", err);
 }
 #endif
