@@ -113,6 +113,14 @@ static void bench_on_hypercall(struct vm *vm, struct bench_guest_trace *t,
 	}
 }
 
+/* MV_MODEV_INIT_START comes before init: a load's guest time ends at its outcome. */
+static bool bench_is_init_start(struct vm *vm, uint64_t gpa)
+{
+	const struct mv_hc_module_event *e = bench_hc_arg(vm, gpa, sizeof(*e));
+
+	return e && e->event == MV_MODEV_INIT_START;
+}
+
 /* bench_loop(vm, s, t): vm_run() with a stopwatch around the module verdicts. */
 static void bench_loop(struct vm *vm, const struct bench_guest_spec *s, struct bench_guest_trace *t)
 {
@@ -138,7 +146,8 @@ static void bench_loop(struct vm *vm, const struct bench_guest_spec *s, struct b
 		if (hc) {
 			nr = run->io.port - MV_HC_PIO_BASE;
 			memcpy(&gpa, (uint8_t *)run + run->io.data_offset, sizeof(gpa));
-			if (nr == MV_HC_MODULE_EVENT && t->nloads < BENCH_MAX_LOADS && verdict_done) {
+			if (nr == MV_HC_MODULE_EVENT && t->nloads < BENCH_MAX_LOADS && verdict_done &&
+			    !bench_is_init_start(vm, gpa)) {
 				t->load_guest[t->nloads] = now - verdict_done;
 				verdict_done = 0;
 			}
