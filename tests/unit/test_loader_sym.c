@@ -559,6 +559,22 @@ START_TEST(init_faults)
 }
 END_TEST
 
+/* The INIT_FAULT event locates the fault in the module; INIT_START came first; taint D. */
+START_TEST(init_fault_located)
+{
+	uint32_t before = henv.events;
+
+	henv.init_faults = true;
+	ck_assert_int_eq(lt_load_eg(eg_module("test", NULL, 0, NULL), NULL), -EFAULT);
+	ck_assert_uint_eq(henv.events - before, 2);     /* INIT_START, INIT_FAULT */
+	ck_assert_int_eq(henv.last_event.event, MV_MODEV_INIT_FAULT);
+	ck_assert_uint_eq(henv.last_event.fault_vector, 14);
+	ck_assert_uint_ne(henv.last_event.fault_rip, 0);
+	ck_assert_uint_ne(henv.last_event.fault_where, MV_FAULT_IN_KERNEL);
+	ck_assert(mod_kernel_taints() & (1u << MV_TAINT_DIE));
+}
+END_TEST
+
 START_TEST(init_positive_warns)
 {
 	henv.init_ret = 5;
@@ -672,6 +688,7 @@ int main(void)
 	tcase_add_test(tc, init_without_exit);
 	tcase_add_test(tc, init_fails);
 	tcase_add_test(tc, init_faults);
+	tcase_add_test(tc, init_fault_located);
 	tcase_add_test(tc, init_positive_warns);
 	tcase_add_test(tc, enomem_everywhere);
 	tcase_add_test(tc, dry_run_leaves_nothing);
