@@ -1,14 +1,22 @@
 /* fault-loop.c: a module whose init never returns (stopped by the host's init watchdog). */
 #include <linux/module.h>
+#include <linux/slab.h>
+
+static bool kcall;
+module_param(kcall, bool, 0444);
+MODULE_PARM_DESC(kcall, "loop through kmalloc/kfree, so most NMIs land in the kernel");
 
 /* volatile: the loop really runs, in this module's text. */
 static volatile unsigned long spins;
 
 static int __init fault_loop_init(void)
 {
-	pr_info("fault-loop: spinning forever\n");
-	for (;;)
+	pr_info("fault-loop: spinning forever%s\n", kcall ? " through kmalloc" : "");
+	for (;;) {
+		if (kcall)
+			kfree(kmalloc(64, GFP_KERNEL));
 		spins++;
+	}
 	return 0;
 }
 
