@@ -145,6 +145,30 @@ START_TEST(first_stop_wins)
 }
 END_TEST
 
+/* MV_MODEV_INIT_START: accepted (no watchdog when the limit is 0), never for load 0; 7 is unknown. */
+START_TEST(module_event_init_start)
+{
+	struct mv_hc_module_event a = { .hdr = HDR(struct mv_hc_module_event), .load_id = 1,
+					.event = MV_MODEV_INIT_START };
+	static uint8_t page[4096];
+
+	vm.vcpu[0].run = (struct kvm_run *)page;
+	put(0x1000, &a, sizeof(a));
+	ck_assert_int_eq(hc_dispatch(&vm, MV_HC_MODULE_EVENT, 0x1000), HC_CONTINUE);
+	ck_assert(!vm.stopped);
+	a.load_id = 0;
+	put(0x1000, &a, sizeof(a));
+	ck_assert_int_eq(hc_dispatch(&vm, MV_HC_MODULE_EVENT, 0x1000), HC_STOP);
+	ck_assert_int_eq(vm.status, MV_EXIT_HC_BAD_ARG);
+	ck_assert_ptr_nonnull(strstr(vm.why, "init start for load_id 0"));
+	vm.stopped = false;
+	a.event = MV_MODEV_INIT_START + 1;
+	put(0x1000, &a, sizeof(a));
+	ck_assert_int_eq(hc_dispatch(&vm, MV_HC_MODULE_EVENT, 0x1000), HC_STOP);
+	ck_assert_ptr_nonnull(strstr(vm.why, "unknown event 7"));
+}
+END_TEST
+
 START_TEST(exit_names)
 {
 	ck_assert_str_eq(vm_exit_name(KVM_EXIT_IO), "KVM_EXIT_IO");
@@ -240,6 +264,7 @@ int main(void)
 	tcase_add_test(tc, console_buf_overflow);
 	tcase_add_test(tc, console_len_limit);
 	tcase_add_test(tc, first_stop_wins);
+	tcase_add_test(tc, module_event_init_start);
 	tcase_add_test(tc, exit_names);
 	tcase_add_test(tc, exits_stop_with_distinct_status);
 	suite_add_tcase(s, tc);
