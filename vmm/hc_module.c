@@ -103,12 +103,13 @@ static int hc_module_init_start(struct vm *vm, struct mv_hc_module_event *a)
 	return HC_CONTINUE;
 }
 
-/* The exception of an INIT_FAULT, for the log; other events carry none. */
+/* The exception of an INIT_FAULT, or of an UNLOADED whose exit faulted, for the log. */
 static void hc_module_fault(const struct mv_hc_module_event *a, struct mlog_event *e)
 {
 	static const char *const where[] = { "kernel", "core", "init" };
 
-	if (a->event != MV_MODEV_INIT_FAULT)
+	if (a->event != MV_MODEV_INIT_FAULT &&
+	    !(a->event == MV_MODEV_UNLOADED && a->fault_rip != 0))
 		return;
 	e->has_fault = true;
 	e->fault_vector = a->fault_vector;

@@ -41,7 +41,7 @@ struct mlog_event {
 	const char *name;
 	uint64_t base;
 	uint32_t taints;
-	bool has_fault;                 /* MV_MODEV_INIT_FAULT: the exception */
+	bool has_fault;                 /* INIT_FAULT, UNLOADED after a faulting exit */
 	uint32_t fault_vector;          /* 2 (NMI): the init watchdog */
 	const char *fault_where;        /* "init", "core" or "kernel" */
 	uint64_t fault_rip, fault_offset, fault_cr2;

@@ -215,15 +215,21 @@ int modenv_call_init(uint64_t fn, struct mod_fault *fault)
 }
 
 /* A fault in exit is contained too: the module is unloaded anyway. */
-void modenv_call_exit(uint64_t fn)
+void modenv_call_exit(uint64_t fn, struct mod_fault *fault)
 {
 	static struct fault_recovery rec;
 
+	rec.nmi_lo = MV_MODULES_VADDR;
+	rec.nmi_hi = MV_MODULES_VADDR + (uint64_t)AREA_PAGES * MOD_PAGE_SIZE;
 	if (fault_recovery_arm(&rec) == 0) {
 		((void (*)(void))fn)();
 		fault_recovery_disarm(&rec);
 		return;
 	}
+	fault->faulted = true;
+	fault->vector = (uint32_t)rec.frame.vector;
+	fault->rip = rec.frame.rip;
+	fault->cr2 = rec.cr2;
 	printk("module: exit at %#llx faulted (vector %llu, rip %#llx, cr2 %#llx)\n",
 	       (unsigned long long)fn, (unsigned long long)rec.frame.vector,
 	       (unsigned long long)rec.frame.rip, (unsigned long long)rec.cr2);

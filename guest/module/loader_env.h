@@ -129,8 +129,11 @@ struct mod_fault {
  */
 int modenv_call_init(uint64_t fn, struct mod_fault *fault);
 
-/* modenv_call_exit(fn): run a module's void (*)(void) exit at address fn. */
-void modenv_call_exit(uint64_t fn);
+/*
+ * modenv_call_exit(fn, fault): run a module's void (*)(void) exit at
+ * address fn; a CPU exception inside it is contained and described in fault.
+ */
+void modenv_call_exit(uint64_t fn, struct mod_fault *fault);
 
 /* modenv_now(): a monotonic time stamp: TSC ticks in the guest, nanoseconds on the host. */
 uint64_t modenv_now(void);

@@ -26,10 +26,24 @@ static int delete_allowed(const struct module *mod, uint32_t flags)
 	return 0;
 }
 
+/* An exit's fault, for the UNLOADED event: exit text is in the core region. */
+static void unload_locate_fault(const struct module *mod, const struct mod_fault *f,
+				struct mod_event *ev)
+{
+	ev->fault_vector = f->vector;
+	ev->fault_rip = f->rip;
+	ev->fault_cr2 = f->cr2;
+	if (f->rip - mod->core.mem.va < mod->core.mem.size) {
+		ev->fault_where = MV_FAULT_IN_CORE;
+		ev->fault_offset = f->rip - mod->core.mem.va;
+	}
+}
+
 int mod_delete(const char *name, uint32_t flags)
 {
 	struct module *mod = mod_find(name);
 	struct mod_event ev = { .event = MV_MODEV_UNLOADED };
+	struct mod_fault fault = { 0 };
 	int err;
 
 	if (!mod)
@@ -39,7 +53,9 @@ int mod_delete(const char *name, uint32_t flags)
 		return err;
 	mod->state = MOD_STATE_GOING;
 	if (mod->exit_fn)
-		modenv_call_exit(mod->exit_fn);
+		modenv_call_exit(mod->exit_fn, &fault);
+	if (fault.faulted)
+		unload_locate_fault(mod, &fault, &ev);
 	ev.name = mod->name;
 	ev.base = mod->core.mem.va;
 	ev.taints = mod->taints;

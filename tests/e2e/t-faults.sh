@@ -107,6 +107,8 @@ check_log "faults: the measurement log verifies" "$out/faults.mlog"
 for v in "#PF at init+0x" "#DE at init+0x" "#UD at init+0x" "#GP at init+0x"; do
 	t_expect_contains "faults: log show has the INIT_FAULT event '$v'" "$out/show" "fault: $v"
 done
+t_expect_contains "faults: the UNLOADED event of fault-exit has its exit's fault" "$out/show" \
+	"fault_exit           unloaded     errno=0 init_ret=0 taints=OE  fault: #PF at core+0x"
 t_expect_contains "faults: INIT_FAULT names the module and EFAULT" "$out/show" \
 	"fault_pf             init-fault   errno=EFAULT"
 t_expect_contains "faults: the JSON entry has the vector" "$out/faults.mlog" \

@@ -146,8 +146,9 @@ int modenv_call_init(uint64_t fn, struct mod_fault *fault)
 	return henv.init_ret;
 }
 
-void modenv_call_exit(uint64_t fn)
+void modenv_call_exit(uint64_t fn, struct mod_fault *fault)
 {
+	(void)fault;
 	henv.exit_calls++;
 	if (henv.real_calls)
 		((void (*)(void))(uintptr_t)fn)();

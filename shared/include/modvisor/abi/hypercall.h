@@ -152,8 +152,9 @@ struct mv_hc_module_event {
 	uint64_t base;           /* IN: core text address, or 0 */
 	uint32_t taints;         /* IN: the module's taints as applied */
 	uint32_t _pad;
-	/* INIT_FAULT only (else 0): the exception; vector 2 (NMI) is the
-	 * host's init watchdog stopping an init that ran too long. */
+	/* INIT_FAULT, or UNLOADED when exit faulted (else 0): the exception;
+	 * vector 2 (NMI) is the host's init watchdog stopping an init that
+	 * ran too long. */
 	uint32_t fault_vector;   /* IN */
 	uint32_t fault_where;    /* IN: enum mv_fault_where */
 	uint64_t fault_rip;      /* IN */
