@@ -20,7 +20,7 @@ MODULE_PARM_DESC(verbose, "print every parameter");
 
 static bool quiet = true;
 module_param(quiet, invbool, 0444);
-MODULE_PARM_DESC(quiet, "invbool: 'quiet' stores false, 'quiet=n' stores true");
+MODULE_PARM_DESC(quiet, "invbool: stores the negation: 'quiet=n' stores true (a bare 'quiet' is EINVAL, as in Linux)");
 
 static unsigned char b = 7;
 module_param(b, byte, 0444);

@@ -121,3 +121,33 @@ t_expect_contains "modules: IGNORE_VERMAGIC loads when the host permits forcing"
 	"finit $M/hello.ko 2: ok"
 grep -qxE 'P?FO?E?' "$out/forced" && t_pass "modules: a forced load taints F" ||
 	t_fail "modules: a forced load taints F" "no taint line with F"
+
+# Every parameter type of hello.ko, set at insmod and read back from /sys in
+# Linux's formats; a Proprietary licence taints P (module and kernel); an
+# importer holds a reference on its exporter, shown by refcnt, lsmod and
+# /proc/modules.
+P=/sys/module/hello/parameters
+run types -c "insmod $M/hello.ko 'who=\"a b\"' count=-7 ids=4,5 verbose=y quiet=n b=255 s=-32768 us=65535 ui=4294967295 l=-9223372036854775808 ul=18446744073709551615 ull=18446744073709551615 hx=0x1f tag=xyz debug-level=2 mask=3,4,5" \
+	-c "cat $P/who $P/count $P/ids $P/verbose $P/quiet $P/b $P/s $P/us $P/ui $P/l $P/ul $P/ull $P/hx $P/tag $P/debug_level $P/mask" \
+	-c "insmod $M/proprietary.ko" -c 'cat /sys/module/proprietary/taint /proc/sys/kernel/tainted' \
+	-c "insmod $M/exporter.ko" -c "insmod $M/importer.ko" -c 'cat /sys/module/exporter/refcnt' \
+	-c 'lsmod' -c 'cat /proc/modules'
+t_expect_status "modules: every parameter type, P taint, references: exit 0" 0 "$st"
+want=$(printf '%s\n' 'a b' -7 4,5 Y N 255 -32768 65535 4294967295 -9223372036854775808 \
+	18446744073709551615 18446744073709551615 0x00001f xyz 2 3,4,5)
+if [ "$(grep -A15 -xF 'a b' "$out/types" | head -n 16)" = "$want" ]; then
+	t_pass "modules: charp, int, array, bool, invbool, byte, short, ushort, uint, long, ulong, ullong, hexint, string, named, named array read back from /sys"
+else
+	t_fail "modules: every parameter type reads back from /sys" "$(grep -A15 -xF 'a b' "$out/types" | tr '\n' ' ')"
+fi
+grep -qxE 'PO?E?' "$out/types" && t_pass "modules: a Proprietary module's taint has P" ||
+	t_fail "modules: a Proprietary module's taint has P" "no taint line starting with P"
+tainted=$(grep -A1 -xE 'PO?E?' "$out/types" | sed -n 2p)
+[[ $tainted =~ ^[0-9]+$ ]] && [ $(( tainted & 1 )) -ne 0 ] && t_pass "modules: kernel tainted P (bit 0, $tainted)" ||
+	t_fail "modules: kernel tainted P" "no tainted value with bit 0"
+t_expect_line "modules: the exporter's refcnt is 1 while importer uses it" "$out/types" "1"
+grep -qE '^exporter +[0-9]+ +1 importer$' "$out/types" && t_pass "modules: lsmod shows importer using exporter" ||
+	t_fail "modules: lsmod shows importer using exporter" "$(grep '^exporter' "$out/types" | head -n 1)"
+grep -qE '^exporter [0-9]+ 1 importer, Live 0x[0-9a-f]+ \([A-Z]+\)$' "$out/types" &&
+	t_pass "modules: /proc/modules lists importer in exporter's used-by column" ||
+	t_fail "modules: /proc/modules lists importer in exporter's used-by column" "$(grep '^exporter ' "$out/types" | tail -n 1)"
