@@ -58,7 +58,12 @@ void modenv_region_free(struct mod_region *r)
 void modenv_region_protect(const struct mod_region *r, uint64_t off, uint64_t len,
 			   unsigned prot)
 {
-	(void)r; (void)off; (void)len; (void)prot;
+	if (henv.nprot < (int)(sizeof(henv.prot) / sizeof(henv.prot[0]))) {
+		henv.prot[henv.nprot].va = r->va + off;
+		henv.prot[henv.nprot].len = len;
+		henv.prot[henv.nprot].prot = prot;
+	}
+	henv.nprot++;
 }
 
 void *modenv_malloc(size_t n)

@@ -45,6 +45,11 @@ struct hosted_env {
 	bool     quiet;             /* IN: do not echo log lines to stderr */
 	char     log[16384];        /* OUT: every log line, '\n'-separated */
 	uint64_t next_va;           /* made-up addresses handed out so far */
+	struct {                    /* OUT: modenv_region_protect() calls, in order */
+		uint64_t va, len;
+		unsigned prot;      /* MOD_PROT_* */
+	} prot[64];
+	int      nprot;             /* OUT: calls made (only the first 64 kept) */
 };
 
 extern struct hosted_env henv;

@@ -17,6 +17,7 @@ static const uint64_t flags[S_N] = {
 
 static uint64_t addr[S_N];      /* each section's module address, seen at init */
 static struct mod_layout core_at_init, init_at_init;
+static int nprot_at_init;       /* modenv_region_protect() calls before init ran */
 
 /* Runs as the module's init: the table .rodata.addrs holds every section's address. */
 static int capture(void)
@@ -27,6 +28,7 @@ static int capture(void)
 	ck_assert_int_eq(m->state, MOD_STATE_COMING);
 	core_at_init = m->core;
 	init_at_init = m->init;
+	nprot_at_init = henv.nprot;
 	return 0;
 }
 
@@ -100,6 +102,53 @@ START_TEST(init_memory_freed)
 	ck_assert_uint_eq(mod->init.size, 0);
 	ck_assert_uint_eq(mod_total_size(mod), mod->core.size);
 	ck_assert_int_eq(henv.live_regions, 1);
+}
+END_TEST
+
+/* The protection the first n modenv_region_protect() calls left on va (~0u: none). */
+static unsigned prot_at(uint64_t va, int n)
+{
+	unsigned prot = ~0u;
+
+	for (int i = 0; i < n; i++)
+		if (henv.prot[i].len && va >= henv.prot[i].va && va - henv.prot[i].va < henv.prot[i].len)
+			prot = henv.prot[i].prot;
+	return prot;
+}
+
+/*
+ * Before init: core and init text RX, rodata RO, ro_after_init and data RW.
+ * After a successful init: the same, with ro_after_init sealed RO.  No range
+ * is ever W+X; a range without X is no-execute (loader_env.h).
+ */
+START_TEST(protections_and_seal)
+{
+	struct module *mod = load_layout_module();
+	const struct mod_layout *c = &mod->core;
+	const unsigned R = MOD_PROT_R, W = MOD_PROT_W, X = MOD_PROT_X;
+	uint64_t va = c->mem.va;
+	int n = henv.nprot;
+
+	ck_assert_int_le(n, 64);
+	ck_assert_int_gt(n, nprot_at_init);
+	for (int i = 0; i < n; i++)
+		ck_assert_msg((henv.prot[i].prot & (W | X)) != (W | X), "call %d is W+X", i);
+	ck_assert_uint_lt(c->ro_end, c->ro_after_init_end);
+	ck_assert_uint_eq(prot_at(va, nprot_at_init), R | X);
+	ck_assert_uint_eq(prot_at(va + c->text_end, nprot_at_init), R);
+	ck_assert_uint_eq(prot_at(va + c->ro_end, nprot_at_init), R | W);
+	ck_assert_uint_eq(prot_at(va + c->ro_after_init_end, nprot_at_init), R | W);
+	ck_assert_uint_eq(prot_at(init_at_init.mem.va, nprot_at_init), R | X);
+	ck_assert_uint_eq(prot_at(init_at_init.mem.va + init_at_init.ro_after_init_end,
+				  nprot_at_init), R | W);
+	ck_assert_uint_eq(prot_at(va, n), R | X);
+	ck_assert_uint_eq(prot_at(va + c->text_end - 1, n), R | X);
+	ck_assert_uint_eq(prot_at(va + c->text_end, n), R);
+	ck_assert_uint_eq(prot_at(va + c->ro_end - 1, n), R);
+	ck_assert_uint_eq(prot_at(va + c->ro_end, n), R);             /* sealed */
+	ck_assert_uint_eq(prot_at(va + c->ro_after_init_end - 1, n), R);
+	ck_assert_uint_eq(prot_at(va + c->ro_after_init_end, n), R | W);
+	ck_assert_uint_eq(prot_at(va + c->size - 1, n), R | W);
 }
 END_TEST
 
@@ -242,6 +291,7 @@ int main(void)
 	tcase_add_test(tc, groups_in_order);
 	tcase_add_test(tc, alignment_and_contents);
 	tcase_add_test(tc, init_memory_freed);
+	tcase_add_test(tc, protections_and_seal);
 	tcase_add_test(tc, modinfo_not_loaded);
 	tcase_add_test(tc, unaligned_this_module);
 	tc = lt_tcase(s, "params");
