@@ -113,6 +113,21 @@ t_expect_contains "policy: enforce_errno EKEYREJECTED" "$TMP/out" "hello-unsigne
 "$MV" run --add "$M:/policy" --sig-enforce --log "$TMP/k.log" -c "insmod /policy/hello-unsigned.ko" \
 	>"$TMP/out" 2>&1
 t_expect_contains "policy: insmod says Required key not available" "$TMP/out" "Required key not available"
+# The same through a policy file (its keyring path relative to the file): the unsigned
+# module is refused, the one signed with a key of the keyring loads.
+printf '%s\n' '[policy]' 'sig_enforce = true' 'keyring = certs' >"$TMP/enforce.ini"
+"$MV" run --policy "$TMP/enforce.ini" --add "$M:/policy" --log "$TMP/p.log" \
+	-c "insmod /policy/hello-unsigned.ko" -c "insmod /policy/hello-good.ko" -c "lsmod" \
+	>"$TMP/out" 2>&1
+t_expect_contains "policy: --policy enforce.ini: unsigned insmod fails with ENOKEY's message" \
+	"$TMP/out" "Required key not available"
+if grep -q '"sig":"good".*"verdict":"allow"' "$TMP/p.log" &&
+   grep -q '^hello ' "$TMP/out"; then
+	t_pass "policy: --policy enforce.ini: the module signed by the keyring's key loads"
+else
+	t_fail "policy: --policy enforce.ini: signed module loads" "$(grep -c '"type":"load"' "$TMP/p.log") loads logged"
+	sed 's/^/    | /' "$TMP/out" | tail -n 5
+fi
 # An unwritable log stops the run before the guest starts.
 "$MV" run --log /nonexistent-dir/run.log -c "true" >"$TMP/out" 2>&1
 st=$?
