@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tests/e2e/t-kernel.sh: the real guest kernel: banner, kernel exceptions reported to
-# the host (mv.selftest=), the fault-recovery hook, and a bad command record.
+# the host (mv.selftest=), the fault-recovery hook, W^X, and a bad command record.
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
 OUT=$(mktemp -d)
@@ -38,6 +38,13 @@ boot nmi --cmdline "quiet mv.selftest=nmi"
 t_expect_status "NMI path under the recovery hook: boot goes on" 0 "$st"
 t_expect_contains "NMI path: recovered as vector 2" "$OUT/nmi.err" \
 	"selftest: recovered from vector 2"
+
+# W^X of the kernel image: writes to .text and .rodata and a call into .data
+# each take a #PF (recovered), with the write / instruction-fetch error bits.
+boot wx --cmdline "quiet mv.selftest=wx"
+t_expect_status "kernel W^X: boot goes on" 0 "$st"
+t_expect_contains "kernel W^X: text and rodata read-only, data no-execute" "$OUT/wx.err" \
+	"selftest: W^X holds"
 
 # No file system in the image: a command cannot be found, status 127.
 boot nofs -- echo hi
