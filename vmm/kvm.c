@@ -19,6 +19,7 @@ static const struct { long cap; const char *name; } kvm_needed_caps[] = {
 	{ KVM_CAP_USER_MEMORY,    "KVM_CAP_USER_MEMORY (guest RAM)" },
 	{ KVM_CAP_EXT_CPUID,      "KVM_CAP_EXT_CPUID (KVM_SET_CPUID2)" },
 	{ KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT (probe deadline)" },
+	{ KVM_CAP_USER_NMI,       "KVM_CAP_USER_NMI (KVM_NMI, module init watchdog)" },
 };
 
 int kvm_has_cap(int kvm_fd, long cap)
