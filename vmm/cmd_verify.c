@@ -16,7 +16,7 @@
 
 static void verify_print_digests(const struct measurement *m)
 {
-	char hex[2 * MEASURE_MAX_DIGEST + 1];
+	char hex[2 * MEASURE_MAX_DIGEST + 1], label[16];
 
 	measure_hex(m->xxh3, MEASURE_XXH3_LEN, hex);
 	printf("  xxh3-128:  %s\n", hex);
@@ -24,7 +24,8 @@ static void verify_print_digests(const struct measurement *m)
 		if (!(m->set & (1u << a)))
 			continue;
 		measure_hex(m->digest[a], measure_algo_len((enum measure_algo)a), hex);
-		printf("  %-9s  %s\n", measure_algo_name((enum measure_algo)a), hex);
+		snprintf(label, sizeof(label), "%s:", measure_algo_name((enum measure_algo)a));
+		printf("  %-10s %s\n", label, hex);
 	}
 }
 

@@ -128,6 +128,8 @@ t_expect_contains "key id is the SKID with -k" "$TMP/out" "key id $skid)"
 "$MVX" verify --keyring "$TMP/ring" "$TMP/ec-sha384.ko" >"$TMP/out" 2>&1
 t_expect_contains "key id is the serial without -k" "$TMP/out" "key id $serial)"
 t_expect_contains "ecdsa key named" "$TMP/out" "sha384 ECDSA-384"
+t_expect_contains "verify prints the image's sha256" "$TMP/out" \
+	"  sha256:    $(sha256sum "$TMP/ec-sha384.ko" | cut -d' ' -f1)"
 
 # Unknown key, unsigned, malformed.
 "$MVX" verify --keyring "$TMP/stranger.x509" "$TMP/rsa-sha256.ko" >"$TMP/out" 2>&1
