@@ -74,6 +74,14 @@ t_expect_contains "mv-user: execve with an empty argv" "$OUT/user.out" \
 t_expect_contains "mv-user: ENOSYS is logged by name" "$OUT/user.err" "syscall swapoff (168) is not implemented"
 grep -E '^(not )?ok - ' "$OUT/user.out" | sed 's/^\(not \)\?ok - /&mv-user: /'
 
+# An unimplemented syscall is logged once per boot, however often it is called.
+run enosys -c 'busybox swapoff /x' -c 'busybox swapoff /x'
+t_expect_status "ENOSYS: busybox swapoff fails" 1 "$st"
+n=$(grep -c 'syscall swapoff (168) is not implemented' "$OUT/enosys.err")
+[ "$n" = 1 ] && t_pass "ENOSYS: logged once for two calls" ||
+	t_fail "ENOSYS: logged once for two calls" "logged $n times"
+t_expect_contains "ENOSYS: the caller sees ENOSYS" "$OUT/enosys.err" "swapoff: /x: Function not implemented"
+
 # A static-PIE build of the same checks: loaded at a bias, relocates itself.
 run pie -- mv-user-pie
 t_expect_status "mv-user-pie (static-PIE): exit status" 0 "$st"
