@@ -123,12 +123,13 @@ grep -qxE 'P?FO?E?' "$out/forced" && t_pass "modules: a forced load taints F" ||
 	t_fail "modules: a forced load taints F" "no taint line with F"
 
 # Every parameter type of hello.ko, set at insmod and read back from /sys in
-# Linux's formats; a Proprietary licence taints P (module and kernel); an
+# Linux's formats, written through /sys where the mode allows; a Proprietary licence taints P (module and kernel); an
 # importer holds a reference on its exporter, shown by refcnt, lsmod and
 # /proc/modules.
 P=/sys/module/hello/parameters
 run types -c "insmod $M/hello.ko 'who=\"a b\"' count=-7 ids=4,5 verbose=y quiet=n b=255 s=-32768 us=65535 ui=4294967295 l=-9223372036854775808 ul=18446744073709551615 ull=18446744073709551615 hx=0x1f tag=xyz debug-level=2 mask=3,4,5" \
 	-c "cat $P/who $P/count $P/ids $P/verbose $P/quiet $P/b $P/s $P/us $P/ui $P/l $P/ul $P/ull $P/hx $P/tag $P/debug_level $P/mask" \
+	-c "sh -c 'echo 9 > $P/count'" -c "cat $P/count" -c "sh -c 'echo 1 > $P/b || echo refused'" \
 	-c "insmod $M/proprietary.ko" -c 'cat /sys/module/proprietary/taint /proc/sys/kernel/tainted' \
 	-c "insmod $M/exporter.ko" -c "insmod $M/importer.ko" -c 'cat /sys/module/exporter/refcnt' \
 	-c 'lsmod' -c 'cat /proc/modules'
@@ -140,6 +141,9 @@ if [ "$(grep -A15 -xF 'a b' "$out/types" | head -n 16)" = "$want" ]; then
 else
 	t_fail "modules: every parameter type reads back from /sys" "$(grep -A15 -xF 'a b' "$out/types" | tr '\n' ' ')"
 fi
+t_expect_line "modules: a 0644 parameter written through /sys reads back" "$out/types" "9"
+t_expect_contains "modules: a 0444 parameter refuses a write (EACCES, as sysfs)" "$out/types" \
+	"can't create $P/b: Permission denied"
 grep -qxE 'PO?E?' "$out/types" && t_pass "modules: a Proprietary module's taint has P" ||
 	t_fail "modules: a Proprietary module's taint has P" "no taint line starting with P"
 tainted=$(grep -A1 -xE 'PO?E?' "$out/types" | sed -n 2p)
