@@ -155,3 +155,19 @@ grep -qE '^exporter +[0-9]+ +1 importer$' "$out/types" && t_pass "modules: lsmod
 grep -qE '^exporter [0-9]+ 1 importer, Live 0x[0-9a-f]+ \([A-Z]+\)$' "$out/types" &&
 	t_pass "modules: /proc/modules lists importer in exporter's used-by column" ||
 	t_fail "modules: /proc/modules lists importer in exporter's used-by column" "$(grep '^exporter ' "$out/types" | tail -n 1)"
+
+# Every deliberately broken module of images/modules/expected-errors.txt, end to
+# end (guest loader and host authority), with the errno its row names.
+cmds=(-c "insmod $M/exporter.ko")
+rows=()
+while read -r mod err needs how rest; do
+	case $mod in bad-*) ;; *) continue ;; esac
+	rows+=("$mod:$err")
+	cmds+=(-c "mv-modcall finit $M/$mod")
+done <<<"$(grep -v '^#' images/modules/expected-errors.txt)"    # no <(...): /dev/fd may be missing
+run table "${cmds[@]}"
+[ "${#rows[@]}" -ge 15 ] && t_pass "modules: ${#rows[@]} broken modules in the table" ||
+	t_fail "modules: broken modules in the table" "only ${#rows[@]}"
+for r in "${rows[@]}"; do
+	t_expect_contains "modules: ${r%%:*} gives ${r#*:} in the guest" "$out/table" "finit $M/${r%%:*}: ${r#*:} ("
+done
