@@ -171,3 +171,14 @@ run table "${cmds[@]}"
 for r in "${rows[@]}"; do
 	t_expect_contains "modules: ${r%%:*} gives ${r#*:} in the guest" "$out/table" "finit $M/${r%%:*}: ${r#*:} ("
 done
+
+# A live module's text is read-only in the guest's page tables: the first
+# module loaded sits at the start of the module area (0xffffffffa0000000), and
+# fault-pf.ko's init writing there takes a contained #PF (EFAULT).
+run wx -c "insmod $M/exporter.ko" -c 'cat /proc/modules' \
+	-c "insmod $M/fault-pf.ko addr=0xffffffffa0000000" -c 'cat /proc/modules'
+t_expect_contains "modules: the first module's text is at the module area's start" "$out/wx" \
+	"exporter 12288 0 - Live 0xffffffffa0000000"
+t_expect_line "modules: a write to a live module's text faults (EFAULT)" "$out/wx" \
+	"insmod: can't insert '$M/fault-pf.ko': Bad address"
+t_expect_absent "modules: ... and does not land" "$out/wx" "fault-pf: still alive?"
