@@ -182,3 +182,7 @@ t_expect_contains "modules: the first module's text is at the module area's star
 t_expect_line "modules: a write to a live module's text faults (EFAULT)" "$out/wx" \
 	"insmod: can't insert '$M/fault-pf.ko': Bad address"
 t_expect_absent "modules: ... and does not land" "$out/wx" "fault-pf: still alive?"
+
+# finit_module of a plain file larger than the host copies (64 MiB): EFBIG.
+run efbig --mem 256 -c 'truncate -s 65M /tmp/big.ko' -c 'mv-modcall finit /tmp/big.ko'
+t_expect_contains "modules: EFBIG for a file over 64 MiB" "$out/efbig" "finit /tmp/big.ko: EFBIG"
