@@ -188,7 +188,8 @@ static int opt_cmd(struct run_opts *o, const char *v, char *e, size_t n)
 	return 0;
 }
 
-static int opt_timeout(struct run_opts *o, const char *v, char *e, size_t n)
+/* parse_seconds(flag, v, out, e, n): whole seconds, 0 (no limit) to RUN_MAX_TIMEOUT_S. */
+static int parse_seconds(const char *flag, const char *v, unsigned *out, char *e, size_t n)
 {
 	char *end;
 	unsigned long long s;
@@ -196,27 +197,23 @@ static int opt_timeout(struct run_opts *o, const char *v, char *e, size_t n)
 	errno = 0;
 	s = strtoull(v, &end, 10);
 	if (errno || end == v || *end || v[0] == '-' || s > RUN_MAX_TIMEOUT_S) {
-		snprintf(e, n, "--timeout '%s': want whole seconds from 0 (no limit) to %u",
-			 v, RUN_MAX_TIMEOUT_S);
+		snprintf(e, n, "%s '%s': want whole seconds from 0 (no limit) to %u",
+			 flag, v, RUN_MAX_TIMEOUT_S);
 		return -1;
 	}
-	o->timeout_s = (unsigned)s;
+	*out = (unsigned)s;
 	return 0;
+}
+
+static int opt_timeout(struct run_opts *o, const char *v, char *e, size_t n)
+{
+	return parse_seconds("--timeout", v, &o->timeout_s, e, n);
 }
 
 static int opt_init_timeout(struct run_opts *o, const char *v, char *e, size_t n)
 {
-	char *end;
-	unsigned long long s;
-
-	errno = 0;
-	s = strtoull(v, &end, 10);
-	if (errno || end == v || *end || v[0] == '-' || s > RUN_MAX_TIMEOUT_S) {
-		snprintf(e, n, "--init-timeout '%s': want whole seconds from 0 (no limit) to %u",
-			 v, RUN_MAX_TIMEOUT_S);
+	if (parse_seconds("--init-timeout", v, &o->init_timeout_s, e, n))
 		return -1;
-	}
-	o->init_timeout_s = (unsigned)s;
 	o->init_timeout_set = 1;
 	return 0;
 }
