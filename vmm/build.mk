@@ -1,8 +1,18 @@
 # vmm/build.mk: the host CLI, build/modvisor.
-VMM_SRCS     := $(wildcard vmm/*.c)
+#
+# The core (KVM, memory, boot, vCPU loop, hypercalls, watchdogs) sits in
+# vmm/ itself; the authority, the emulated KVM host, the benchmark and the
+# CLI commands each have a folder.  Headers are included by path from vmm/
+# ("authority/policy.h"), so an include line says which part it reaches into.
+VMM_PARTS    := authority emuhost bench cli
+VMM_SRCS     := $(wildcard vmm/*.c) $(foreach p,$(VMM_PARTS),$(wildcard vmm/$(p)/*.c))
 VMM_OBJS     := $(VMM_SRCS:%.c=$(BUILD)/host/%.o)
 # Everything but main(): what unit tests link to test the real code.
-VMM_LIB_OBJS := $(filter-out $(BUILD)/host/vmm/main.o,$(VMM_OBJS))
+VMM_LIB_OBJS := $(filter-out $(BUILD)/host/vmm/cli/main.o,$(VMM_OBJS))
+
+$(BUILD)/host/vmm/%.o: HOST_CFLAGS += -Ivmm
 
 $(BUILD)/modvisor: $(VMM_OBJS) $(SHARED_HOST_OBJS)
 	$(call msg,LINK,$@)mkdir -p $(@D) && $(HOSTCC) $(HOST_LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
+# Tests include VMM headers by path, and those headers include each other from vmm/.
+$(BUILD)/host/tests/%.o: HOST_CFLAGS += -Ivmm

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include <modvisor/abi/module.h>
-#include "authority.h"
+#include "authority/authority.h"
 #include "hypercall.h"
 #include "initwd.h"
 

@@ -67,7 +67,7 @@ run busybox "${cmds[@]}"
 t_expect_contains "modules: EEXIST for a second hello" "$out/busybox" "can't insert '$M/hello.ko': File exists"
 t_expect_contains "modules: ENOEXEC bad magic" "$out/busybox" "bad-magic.ko': invalid module format"
 t_expect_contains "modules: ENOENT unknown symbol" "$out/busybox" "bad-unknown-sym.ko': unknown symbol in module"
-# A CRC mismatch is EINVAL, as in Linux; the host (vmm/authority.c) refuses
+# A CRC mismatch is EINVAL, as in Linux; the host (vmm/authority/authority.c) refuses
 # it before the guest resolves the symbol.
 t_expect_contains "modules: EINVAL CRC mismatch" "$out/busybox" "can't insert '$M/bad-crc.ko': Invalid argument"
 t_expect_contains "modules: init's own error (ENODEV)" "$out/busybox" "initfail.ko': No such device"

@@ -8,7 +8,7 @@
 
 FUZZ_CC     ?= clang-14
 FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all
-FUZZ_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer -Wall -Wextra -Werror \
+FUZZ_CFLAGS := -Ivmm -std=gnu11 -O1 -g -fno-omit-frame-pointer -Wall -Wextra -Werror \
                -MMD -MP -D_GNU_SOURCE -Ishared/include $(FUZZ_SAN) \
                -fsanitize=fuzzer-no-link
 FUZZ_LDFLAGS := $(FUZZ_SAN) -fsanitize=fuzzer
@@ -23,11 +23,11 @@ FUZZ_DEPS_loader   := $(addprefix guest/module/,elf_check layout load reloc_x86_
                       $(patsubst %.c,%,$(wildcard shared/lib/*.c)) tests/hosted/loader_env_hosted
 FUZZ_DEPS_params   := guest/module/params shared/lib/kstrtox tests/hosted/loader_env_hosted
 FUZZ_DEPS_modinfo  := shared/lib/modinfo
-FUZZ_DEPS_sig      := vmm/sig vmm/measure shared/lib/modsig
+FUZZ_DEPS_sig      := vmm/authority/sig vmm/authority/measure shared/lib/modsig
 FUZZ_DEPS_cpio     := shared/lib/cpio
-FUZZ_DEPS_policy   := vmm/policy vmm/measure
+FUZZ_DEPS_policy   := vmm/authority/policy vmm/authority/measure
 FUZZ_DEPS_kernel   := vmm/kernel_load
-FUZZ_DEPS_mlog     := vmm/mlog_read vmm/mlog_fmt vmm/mlog vmm/measure vmm/policy vmm/sig \
+FUZZ_DEPS_mlog     := vmm/authority/mlog_read vmm/authority/mlog_fmt vmm/authority/mlog vmm/authority/measure vmm/authority/policy vmm/authority/sig \
                       shared/lib/modsig
 FUZZ_DEPS_elf_exec := shared/lib/elf_exec
 FUZZ_DEPS_decompress := guest/module/decompress
@@ -41,7 +41,7 @@ $(FUZZ_BINS): $(BUILD)/fuzz/fuzz_%: $(BUILD)/fuzz/obj/tests/fuzz/fuzz_%.o \
 
 # A host tool that writes measurement logs in every format (mlog seeds).
 $(BUILD)/fuzz/mv-mlog-seeds: $(BUILD)/host/tests/fuzz/mlog_seeds.o \
-		$(patsubst %,$(BUILD)/host/vmm/%.o,mlog mlog_read mlog_fmt policy measure sig) \
+		$(patsubst %,$(BUILD)/host/vmm/authority/%.o,mlog mlog_read mlog_fmt policy measure sig) \
 		$(BUILD)/host/shared/lib/modsig.o
 	$(call msg,LINK,$@)mkdir -p $(@D) && $(HOSTCC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LDLIBS)
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fuzz.h"
-#include "../../vmm/mlog.h"
+#include "../../vmm/authority/mlog.h"
 
 /*
  * The input is a measurement log in any of the three formats (JSON Lines,

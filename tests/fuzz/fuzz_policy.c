@@ -1,8 +1,8 @@
-/* fuzz_policy.c: libFuzzer harness: the policy file (vmm/policy.c through inih) and policy flags. */
+/* fuzz_policy.c: libFuzzer harness: the policy file (vmm/authority/policy.c through inih) and policy flags. */
 #include <stdlib.h>
 #include <string.h>
 #include "fuzz.h"
-#include "../../vmm/policy.h"
+#include "../../vmm/authority/policy.h"
 
 /*
  * The input is a policy file, handed to policy_load() as an in-memory file

@@ -5,12 +5,12 @@
 #include <string.h>
 #include <modvisor/modsig.h>
 #include "fuzz.h"
-#include "../../vmm/sig.h"
+#include "../../vmm/authority/sig.h"
 
 /*
  * The input is a signed (or not) module image.  It goes through
  * modsig_parse() (shared/lib/modsig.c, the trailer both sides read) and the
- * host's sig_verify() (vmm/sig.c: the strict DER walk, then OpenSSL's CMS
+ * host's sig_verify() (vmm/authority/sig.c: the strict DER walk, then OpenSSL's CMS
  * parser and CMS_verify) against a fixed keyring: the certificates in
  * $MV_FUZZ_KEYRING (default build/fuzz/keys, which tests/fuzz/seeds.sh
  * makes and signs the seeds with), so that inputs reach the verification

@@ -6,13 +6,13 @@
 #include <unistd.h>
 #include <modvisor/abi/hypercall.h>
 #include <modvisor/abi/module.h>
-#include "../../vmm/mlog.h"
+#include "../../vmm/authority/mlog.h"
 
 /*
  * usage: mv-mlog-seeds DIR
  *
  * Writes DIR/run.jsonl, DIR/run.ascii and DIR/run.bin through the real
- * writer (vmm/mlog.c): a start entry, a good signed load, a denied load
+ * writer (vmm/authority/mlog.c): a start entry, a good signed load, a denied load
  * with a hostile name, a load event and the end entry, as the unit tests
  * do; plus DIR/empty.jsonl with only start and end.
  */

@@ -1,6 +1,6 @@
 # tests/unit/authority.mk: unit tests of the host authority: policy, digests, signatures, log.
 
-AUTH_OBJ = $(patsubst %,$(BUILD)/host/vmm/%.o,$(1))
+AUTH_OBJ = $(patsubst %,$(BUILD)/host/vmm/authority/%.o,$(1))
 
 TEST_BINS += $(BUILD)/tests/unit/test_policy $(BUILD)/tests/unit/test_mlog \
              $(BUILD)/tests/unit/test_sig

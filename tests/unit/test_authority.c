@@ -1,4 +1,4 @@
-/* test_authority.c: Check tests of the load verdicts (vmm/authority.c) on real SDK modules. */
+/* test_authority.c: Check tests of the load verdicts (vmm/authority/authority.c) on real SDK modules. */
 #include <check.h>
 #include <errno.h>
 #include <stdio.h>
@@ -13,7 +13,7 @@
 #include <modvisor/abi/hypercall.h>
 #include <modvisor/abi/module.h>
 #include <modvisor/abi/modsig.h>
-#include "../../vmm/authority.h"
+#include "../../vmm/authority/authority.h"
 
 #define KERNEL   "build/images/kernel.elf"
 #define MODS     "build/images/modules/"

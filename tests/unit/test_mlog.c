@@ -1,4 +1,4 @@
-/* test_mlog.c: Check tests of the measurement log (vmm/mlog*.c): chain, tampering, failures. */
+/* test_mlog.c: Check tests of the measurement log (vmm/authority/mlog*.c): chain, tampering, failures. */
 #include <check.h>
 #include <errno.h>
 #include <stdio.h>
@@ -9,7 +9,7 @@
 
 #include <modvisor/abi/hypercall.h>
 #include <modvisor/abi/module.h>
-#include "../../vmm/mlog.h"
+#include "../../vmm/authority/mlog.h"
 
 static char path[128];
 

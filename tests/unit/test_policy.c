@@ -1,4 +1,4 @@
-/* test_policy.c: Check tests of the policy parser (vmm/policy.c) and digests (vmm/measure.c). */
+/* test_policy.c: Check tests of the policy parser (vmm/authority/policy.c) and digests (vmm/authority/measure.c). */
 #include <check.h>
 #include <errno.h>
 #include <stdio.h>
@@ -6,8 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../vmm/measure.h"
-#include "../../vmm/policy.h"
+#include "../../vmm/authority/measure.h"
+#include "../../vmm/authority/policy.h"
 
 /* Write text to a fresh file named like a user's policy file; returns its path. */
 static const char *ini(const char *text)

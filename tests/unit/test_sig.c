@@ -1,4 +1,4 @@
-/* test_sig.c: Check tests of the trailer parser (shared/lib/modsig.c) and PKCS#7 checks (vmm/sig.c). */
+/* test_sig.c: Check tests of the trailer parser (shared/lib/modsig.c) and PKCS#7 checks (vmm/authority/sig.c). */
 #include <check.h>
 #include <errno.h>
 #include <stdio.h>
@@ -12,7 +12,7 @@
 #include <openssl/x509v3.h>
 
 #include <modvisor/modsig.h>
-#include "../../vmm/sig.h"
+#include "../../vmm/authority/sig.h"
 
 struct key {
 	EVP_PKEY *pkey;

@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../../vmm/bench_core.h"
-#include "../../vmm/bench_hc.h"
+#include "../../vmm/bench/bench_core.h"
+#include "../../vmm/bench/bench_hc.h"
 #include "../../vmm/hypercall.h"
 #include "../../vmm/mem.h"
 #include "modvisor/abi/bootinfo.h"

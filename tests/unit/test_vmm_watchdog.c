@@ -7,7 +7,7 @@
 #include <unistd.h>
 #include <sys/file.h>
 #include <sys/wait.h>
-#include "../../vmm/mlog.h"
+#include "../../vmm/authority/mlog.h"
 #include "../../vmm/watchdog.h"
 
 /* wait_fired(): wait up to 10 s for the watchdog (no timing is asserted). */
@@ -62,7 +62,7 @@ END_TEST
 
 /*
  * The watchdog firing while a log append waits for another run's lock must
- * not lose the entry: the wait resumes (vmm/mlog.c), the entry is written,
+ * not lose the entry: the wait resumes (vmm/authority/mlog.c), the entry is written,
  * and only then does the VM stop.
  */
 START_TEST(log_append_survives_alarm)

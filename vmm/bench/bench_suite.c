@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "authority.h"
+#include "authority/authority.h"
 #include "bench_hc.h"
 #include "bench_suite.h"
 #include "cpio_write.h"

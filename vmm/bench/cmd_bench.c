@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 #include "accel.h"
 #include "bench_suite.h"
-#include "commands.h"
-#include "emuhost.h"
+#include "cli/commands.h"
+#include "emuhost/emuhost.h"
 #include "vm.h"
 
 #define BENCH_USAGE "bench [--out DIR] [--quick] [--reps N] [--only LIST] [--accel MODE]"

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "commands.h"
-#include "measure.h"
+#include "authority/measure.h"
 
 /* measure_print_line(path, m): "xxh3:HEX sha256:HEX  path", like sha256sum. */
 static void measure_print_line(const char *path, const struct measurement *m)

@@ -7,7 +7,7 @@
 
 #include "accel.h"
 #include "commands.h"
-#include "emuhost.h"
+#include "emuhost/emuhost.h"
 
 #define WITH_KVM_FAIL 125       /* our own failure, as emuhost_exec() uses */
 

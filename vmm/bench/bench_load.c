@@ -7,7 +7,7 @@
 #include <sys/wait.h>
 #include <xxhash.h>
 #include <openssl/evp.h>
-#include "authority.h"
+#include "authority/authority.h"
 #include "bench_hc.h"
 #include "bench_suite.h"
 #include "cpio_write.h"

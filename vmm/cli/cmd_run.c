@@ -7,11 +7,11 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include "accel.h"
-#include "authority.h"
+#include "authority/authority.h"
 #include "boot.h"
 #include "commands.h"
 #include "cpio_write.h"
-#include "emuhost.h"
+#include "emuhost/emuhost.h"
 #include "initwd.h"
 #include "kernel_load.h"
 #include "run.h"

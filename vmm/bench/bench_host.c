@@ -10,7 +10,7 @@
 #include <xxhash.h>
 #include "bench_suite.h"
 #include "kernel_load.h"
-#include "measure.h"
+#include "authority/measure.h"
 
 /* bench_fill(buf, len): deterministic pseudo-random bytes (xorshift). */
 static void bench_fill(uint8_t *buf, size_t len)

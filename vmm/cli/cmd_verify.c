@@ -8,9 +8,9 @@
 #include <modvisor/abi/hypercall.h>
 #include <modvisor/modinfo.h>
 #include "commands.h"
-#include "measure.h"
-#include "sig.h"
-#include "unpack.h"
+#include "authority/measure.h"
+#include "authority/sig.h"
+#include "authority/unpack.h"
 
 #define VERIFY_USAGE "verify [--keyring PATH] [--digests LIST] FILE.ko..."
 

@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "commands.h"
-#include "measure.h"
-#include "mlog.h"
+#include "authority/measure.h"
+#include "authority/mlog.h"
 
 #define LOG_USAGE "log verify [--aggregate HEX] [--entries N] FILE | log show FILE"
 
