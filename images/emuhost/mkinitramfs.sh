@@ -15,8 +15,9 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 KVER=$(ls -1 "$KDIR/lib/modules" | head -n 1)
 MODDIR=$KDIR/lib/modules/$KVER/kernel
 # What the host needs: KVM on AMD SVM (what QEMU's TCG emulates), and the
-# host's file system over virtio-9p.
-WANT="kvm-amd virtio_pci 9pnet_virtio 9p"
+# host's file system over virtio-9p, and the control channel to modvisor
+# (a virtio-serial port, vmm/emuhost/ctl.h).
+WANT="kvm-amd virtio_pci 9pnet_virtio 9p virtio_console"
 
 [ -d "$MODDIR" ] || { echo "mkinitramfs: $MODDIR: no modules (bad kernel dir?)" >&2; exit 1; }
 [ -x /bin/busybox ] || { echo "mkinitramfs: /bin/busybox missing (apt-get install busybox-static)" >&2; exit 1; }

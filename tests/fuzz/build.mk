@@ -29,6 +29,7 @@ FUZZ_DEPS_policy   := vmm/authority/policy vmm/authority/measure
 FUZZ_DEPS_kernel   := vmm/kernel_load
 FUZZ_DEPS_mlog     := vmm/authority/mlog_read vmm/authority/mlog_fmt vmm/authority/mlog vmm/authority/measure vmm/authority/policy vmm/authority/sig \
                       shared/lib/modsig
+FUZZ_DEPS_mlog     += vmm/emuhost/hostlock
 FUZZ_DEPS_elf_exec := shared/lib/elf_exec
 FUZZ_DEPS_decompress := guest/module/decompress
 
@@ -44,6 +45,8 @@ $(BUILD)/fuzz/mv-mlog-seeds: $(BUILD)/host/tests/fuzz/mlog_seeds.o \
 		$(patsubst %,$(BUILD)/host/vmm/authority/%.o,mlog mlog_read mlog_fmt policy measure sig) \
 		$(BUILD)/host/shared/lib/modsig.o
 	$(call msg,LINK,$@)mkdir -p $(@D) && $(HOSTCC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LDLIBS)
+
+$(BUILD)/fuzz/mv-mlog-seeds: $(BUILD)/host/vmm/emuhost/hostlock.o
 
 .PHONY: fuzz-build fuzz-seeds
 fuzz-build: $(FUZZ_BINS) $(BUILD)/fuzz/mv-mlog-seeds

@@ -24,3 +24,6 @@ $(BUILD)/tests/unit/test_authority: $(BUILD)/host/tests/unit/test_authority.o \
 		$(call AUTH_OBJ,authority kernel_info mlog mlog_fmt mlog_read policy measure sig) \
 		$(BUILD)/host/shared/lib/modsig.o $(BUILD)/host/shared/lib/modinfo.o
 	$(call msg,LINK,$@)mkdir -p $(@D) && $(HOSTCC) $(HOST_LDFLAGS) $^ -o $@ $(CHECK_LIBS) $(HOST_LDLIBS)
+
+# mlog.c locks a log on 9p on the real host too (vmm/emuhost/hostlock.c).
+$(BUILD)/tests/unit/test_mlog $(BUILD)/tests/unit/test_authority: $(BUILD)/host/vmm/emuhost/hostlock.o

@@ -1,6 +1,7 @@
 /* mlog.c: write the measurement log (JSON Lines or IMA formats), hash-chained and fsync'ed. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include <modvisor/abi/hypercall.h>
 #include <modvisor/abi/module.h>
 #include <modvisor/version.h>
+#include "emuhost/hostlock.h"
 #include "mlog.h"
 #include "mlog_fmt.h"
 
@@ -22,6 +24,11 @@
  * each append takes the file lock, reads the last entry's seq and agg from
  * the file's tail and chains onto it, so entries of concurrent runs
  * interleave in one chain; "run" says which run wrote each.
+ *
+ * On 9p (inside the emulated KVM host) flock locks nothing across QEMU
+ * instances, so there the lock is also taken on the real host, through
+ * the emulated host's control channel (emuhost/hostlock.h); a log on 9p
+ * without that channel is refused rather than shared unlocked.
  */
 struct mlog {
 	int fd;
@@ -34,7 +41,9 @@ struct mlog {
 	uint64_t run_entries;           /* entries this run wrote */
 	bool ended;                     /* the end entry is written */
 	char run[2 * 8 + 1];            /* this run's id, random hex */
-	char path[256];
+	char *path;                     /* as given (any length up to PATH_MAX) */
+	int hostlock;                   /* the real-host lock's connection, or -1 */
+	char *abspath;                  /* the path the real host locks */
 };
 
 void mlog_taint_string(uint32_t taints, char out[8])
@@ -99,6 +108,65 @@ static void mlog_run_id(char out[17])
 	measure_hex(r, sizeof(r), out);
 }
 
+/* mlog_free(l): close and free a log that mlog_open() did not hand out. */
+static void mlog_free(struct mlog *l)
+{
+	if (l->fd >= 0)
+		close(l->fd);
+	if (l->hostlock >= 0)
+		close(l->hostlock);
+	free(l->path);
+	free(l->abspath);
+	free(l);
+}
+
+/*
+ * mlog_lock(l, wait): flock the log, and on 9p also on the real host.
+ * Waits through EINTR (the --timeout watchdog's SIGALRM) when wait, else
+ * -EBUSY if another run holds it.  0 or -errno.
+ */
+static int mlog_lock(struct mlog *l, bool wait)
+{
+	int ret;
+
+	while (flock(l->fd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0)
+		if (errno != EINTR)
+			return errno == EWOULDBLOCK ? -EBUSY : -errno;
+	if (l->hostlock < 0)
+		return 0;
+	ret = hostlock_lock(l->hostlock, l->abspath, wait);
+	if (ret < 0)
+		flock(l->fd, LOCK_UN);
+	return ret == -EWOULDBLOCK ? -EBUSY : ret;
+}
+
+static void mlog_unlock(struct mlog *l)
+{
+	if (l->hostlock >= 0)
+		hostlock_unlock(l->hostlock);
+	flock(l->fd, LOCK_UN);
+}
+
+/* mlog_hostlock(l, err, errlen): a log on 9p needs the real host's lock; 0 or -errno. */
+static int mlog_hostlock(struct mlog *l, char *err, size_t errlen)
+{
+	int ret;
+
+	if (!hostlock_needed(l->fd))
+		return 0;
+	l->abspath = realpath(l->path, NULL);
+	ret = l->abspath ? hostlock_connect() : -errno;
+	if (ret < 0) {
+		snprintf(err, errlen, "%s: the log is on 9p, where locks do not hold across machines, "
+			 "and the emulated KVM host's lock service is not there (%s); put the log on "
+			 "a local file system or run through `modvisor run --accel=emulated`",
+			 l->path, strerror(-ret));
+		return ret;
+	}
+	l->hostlock = ret;
+	return 0;
+}
+
 int mlog_open(const char *path, enum policy_log_format format, enum policy_fsync fsync,
 	      struct mlog **out, char *err, size_t errlen)
 {
@@ -107,16 +175,18 @@ int mlog_open(const char *path, enum policy_log_format format, enum policy_fsync
 	int ret;
 
 	*out = NULL;
-	if (!l)
+	if (!l || !(l->path = strdup(path))) {
+		free(l);
 		return snprintf(err, errlen, "%s: out of memory", path), -ENOMEM;
+	}
 	l->format = format;
-	snprintf(l->path, sizeof(l->path), "%s", path);
+	l->hostlock = -1;
 	l->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 	if (l->fd < 0) {
 		ret = -errno;
 		snprintf(err, errlen, "%s: cannot open the measurement log for writing: %s",
 			 path, strerror(errno));
-		free(l);
+		mlog_free(l);
 		return ret;
 	}
 	/* Pipes and terminals cannot be fsync'ed or locked; only regular files are. */
@@ -125,21 +195,22 @@ int mlog_open(const char *path, enum policy_log_format format, enum policy_fsync
 	l->fsync = regular && fsync == POLICY_FSYNC_ENTRY;
 	l->fsync_close = regular && fsync != POLICY_FSYNC_NONE;
 	mlog_run_id(l->run);
+	if (regular && (ret = mlog_hostlock(l, err, errlen)) < 0) {
+		mlog_free(l);
+		return ret;
+	}
 	/* An IMA list has one writer; a JSON Lines log is locked per append. */
-	if (regular && flock(l->fd, LOCK_EX | (l->shared ? 0 : LOCK_NB)) < 0) {
-		ret = errno == EWOULDBLOCK ? -EBUSY : -errno;
+	if (regular && (ret = mlog_lock(l, l->shared)) < 0) {
 		snprintf(err, errlen, "%s: cannot lock the measurement log: %s", path,
 			 ret == -EBUSY ? "another run is writing it" : strerror(-ret));
-		close(l->fd);
-		free(l);
+		mlog_free(l);
 		return ret;
 	}
 	ret = mlog_resume(l, path, err, errlen);
 	if (l->shared)
-		flock(l->fd, LOCK_UN);
+		mlog_unlock(l);
 	if (ret < 0) {
-		close(l->fd);
-		free(l);
+		mlog_free(l);
 		return ret;
 	}
 	*out = l;
@@ -238,11 +309,9 @@ static int mlog_json_end(struct mlog *l, const struct mlog_buf *fields, char *er
 	char hex[2 * MLOG_AGG_LEN + 1];
 	int ret;
 
-	/* The --timeout watchdog's SIGALRM may interrupt the wait: wait again. */
-	while (l->shared && flock(l->fd, LOCK_EX) < 0)
-		if (errno != EINTR)
-			return snprintf(err, errlen, "%s: cannot lock: %s", l->path, strerror(errno)),
-			       -errno;
+	ret = l->shared ? mlog_lock(l, true) : 0;
+	if (ret < 0)
+		return snprintf(err, errlen, "%s: cannot lock: %s", l->path, strerror(-ret)), ret;
 	ret = l->shared ? mlog_read_tail(l, err, errlen) : 0;
 	if (ret == 0) {
 		measure_hex(l->agg, MLOG_AGG_LEN, hex);
@@ -258,7 +327,7 @@ static int mlog_json_end(struct mlog *l, const struct mlog_buf *fields, char *er
 		ret = mlog_commit(l, &b, agg, err, errlen);
 	}
 	if (l->shared)
-		flock(l->fd, LOCK_UN);
+		mlog_unlock(l);
 	free(b.p);
 	return ret;
 }
@@ -507,6 +576,7 @@ int mlog_close(struct mlog *l, char *err, size_t errlen)
 		ret = -errno;
 		snprintf(err, errlen, "%s: close failed: %s", l->path, strerror(errno));
 	}
-	free(l);
+	l->fd = -1;
+	mlog_free(l);
 	return ret;
 }

@@ -47,7 +47,8 @@ static void main_usage(FILE *f, int full)
 	size_t n = 0, i;
 
 	for (c = __start_mv_commands; c < __stop_mv_commands && n < 64; c++)
-		sorted[n++] = c;
+		if (c->usage)           /* NULL: internal (the emulated host's agent) */
+			sorted[n++] = c;
 	qsort(sorted, n, sizeof(sorted[0]), main_cmp);
 	fprintf(f, "usage: modvisor COMMAND [OPTIONS]   (modvisor --help, --version)\n");
 	for (i = 0; i < n; i++)

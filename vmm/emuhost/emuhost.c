@@ -11,11 +11,14 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "ctl.h"
+#include "ctlserv.h"
 #include "emuhost.h"
 
 /*
@@ -30,11 +33,15 @@
  *     stdout and stderr as the bytes come.  ttyS2 (kernel console) goes to
  *     console.log in the job directory, shown only when something fails.
  *  4. /init writes the exit status to <job>/status and powers off.
+ *  5. run.sh execs the command through `modvisor __emuhost-agent` (agent.c),
+ *     which relays the control channel (ctl.h): flock on this machine for
+ *     logs on 9p, and the signals we get, forwarded to the command.
  */
 
 #define EMUHOST_FAIL            125
 #define EMUHOST_TIMEOUT_DEFAULT 3600    /* seconds */
 #define EMUHOST_MEM             "2G"    /* fits the inner guest; allocated lazily */
+#define EMUHOST_GRACE_MS        30000   /* a forwarded signal's time to end the command */
 
 /* Environment variables that cross into the emulated host. */
 static const char *const emuhost_env_names[] = {
@@ -49,8 +56,10 @@ struct emuhost_job {
 	char dir[PATH_MAX];             /* the job directory, same path inside */
 	char kernel[PATH_MAX];
 	char initrd[PATH_MAX];
+	char exe[PATH_MAX];             /* this modvisor binary: the agent inside */
 	pid_t qemu;
 	int out_fd, err_fd;             /* read ends of ttyS0 and ttyS1 */
+	struct ctlserv *ctl;            /* our end */
 };
 
 static void emuhost_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -106,6 +115,12 @@ static int emuhost_artifacts(struct emuhost_job *job)
 		if (emuhost_fmt(dir, sizeof(dir), "%s/emuhost", exe) < 0)
 			return -1;
 	}
+	n = readlink("/proc/self/exe", job->exe, sizeof(job->exe) - 1);
+	if (n < 0) {
+		emuhost_err("/proc/self/exe: %s", strerror(errno));
+		return -1;
+	}
+	job->exe[n] = '\0';
 	/* The ELF vmlinux (PVH entry) boots 3 s faster than the bzImage. */
 	if (emuhost_fmt(job->kernel, sizeof(job->kernel), "%s/vmlinux", dir) < 0 ||
 	    emuhost_fmt(job->initrd, sizeof(job->initrd), "%s/initramfs.cpio.gz", dir) < 0)
@@ -196,7 +211,9 @@ static int emuhost_write_script(const struct emuhost_job *job, char *const argv[
 		emuhost_quote(f, *e);
 		fputc('\n', f);
 	}
-	fputs("export MODVISOR_IN_EMUHOST=1\nexec", f);
+	fputs("export MODVISOR_IN_EMUHOST=1\nexec ", f);
+	emuhost_quote(f, job->exe);
+	fputs(" __emuhost-agent --", f);
 	for (; *argv; argv++) {
 		fputc(' ', f);
 		emuhost_quote(f, *argv);
@@ -238,7 +255,7 @@ static const char *emuhost_env_or(const char *name, const char *dflt)
 /* emuhost_child(argv, qlog, mask, out, err, parent): in the forked child, become QEMU. */
 static void __attribute__((noreturn))
 emuhost_child(const char *const argv[], const char *qlog, const sigset_t *mask, int out, int err,
-	      pid_t parent)
+	      int ctl, pid_t parent)
 {
 	int fd;
 
@@ -250,6 +267,7 @@ emuhost_child(const char *const argv[], const char *qlog, const sigset_t *mask, 
 	/* QEMU opens these two as /proc/self/fd/N. */
 	fcntl(out, F_SETFD, 0);
 	fcntl(err, F_SETFD, 0);
+	fcntl(ctl, F_SETFD, 0);
 	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	dup2(fd, 0);
 	fd = open(qlog, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -269,8 +287,9 @@ emuhost_child(const char *const argv[], const char *qlog, const sigset_t *mask, 
 static int emuhost_spawn(struct emuhost_job *job, const sigset_t *mask)
 {
 	char append[PATH_MAX + 1024], so[64], se[64], con[PATH_MAX + 64], qlog[PATH_MAX + 16];
+	char ctl[64];
 	const char *qemu = emuhost_env_or("MODVISOR_QEMU", "qemu-system-x86_64");
-	int out[2], err[2];
+	int out[2], err[2], cp[2];
 
 	if (emuhost_fmt(append, sizeof(append), "console=ttyS2 panic=-1 quiet loglevel=4 "
 			"mitigations=off %s mvjob=%s",
@@ -280,6 +299,12 @@ static int emuhost_spawn(struct emuhost_job *job, const sigset_t *mask)
 		emuhost_err("pipe: %s", strerror(errno));
 		return -1;
 	}
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, cp) < 0 ||
+	    !(job->ctl = ctlserv_new(cp[0]))) {
+		emuhost_err("control channel: %s", strerror(errno));
+		return -1;
+	}
+	snprintf(ctl, sizeof(ctl), "socket,id=ctl,fd=%d", cp[1]);
 	snprintf(so, sizeof(so), "file,id=so,path=/proc/self/fd/%d", out[1]);
 	snprintf(se, sizeof(se), "file,id=se,path=/proc/self/fd/%d", err[1]);
 	snprintf(con, sizeof(con), "file,id=con,path=%s/console.log", job->dir);
@@ -295,6 +320,8 @@ static int emuhost_spawn(struct emuhost_job *job, const sigset_t *mask)
 		"-chardev", con, "-serial", "chardev:con",
 		"-fsdev", "local,id=hostroot,path=/,security_model=none,multidevs=remap",
 		"-device", "virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot",
+		"-device", "virtio-serial-pci", "-chardev", ctl,
+		"-device", "virtserialport,chardev=ctl,name=" EMUHOST_CTL_PORT,
 		NULL,
 	};
 
@@ -306,10 +333,11 @@ static int emuhost_spawn(struct emuhost_job *job, const sigset_t *mask)
 		close(out[0]);
 		close(err[0]);
 	} else if (job->qemu == 0) {
-		emuhost_child(argv, qlog, mask, out[1], err[1], self);
+		emuhost_child(argv, qlog, mask, out[1], err[1], cp[1], self);
 	}
 	close(out[1]);
 	close(err[1]);
+	close(cp[1]);
 	job->out_fd = out[0];
 	job->err_fd = err[0];
 	return job->qemu < 0 ? -1 : 0;
@@ -350,54 +378,96 @@ static long emuhost_now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
 }
 
-/*
- * emuhost_relay(job, sfd, timeout, why): copy the command's output live
- * until QEMU has exited and both pipes are drained.  Returns 0, or the
- * signal number that interrupted us, or -1 on timeout.
- */
-static int emuhost_relay(struct emuhost_job *job, int sfd, long timeout, int *qstatus)
+/* Where a run stands on its way out: the deadlines of emuhost_relay(). */
+struct emuhost_stop {
+	long deadline;          /* MODVISOR_EMUHOST_TIMEOUT, then QEMU's SIGTERM grace */
+	int signo;              /* the first signal we got, forwarded inside */
+	int ret;                /* emuhost_relay()'s result */
+	bool killing;           /* QEMU was sent SIGTERM (or SIGKILL) */
+};
+
+/* emuhost_kill(job, st, ret): stop QEMU itself: SIGTERM now, SIGKILL in 5 s. */
+static void emuhost_kill(struct emuhost_job *job, struct emuhost_stop *st, int ret)
 {
-	long deadline = emuhost_now_ms() + timeout * 1000;
-	int fds[2] = { job->out_fd, job->err_fd }, ret = 0;
-	bool alive = true;
+	if (st->killing) {
+		kill(job->qemu, SIGKILL);
+		st->deadline = LONG_MAX;
+		return;
+	}
+	kill(job->qemu, SIGTERM);       /* QEMU quits on SIGTERM at once */
+	st->killing = true;
+	st->deadline = emuhost_now_ms() + 5000;
+	if (st->ret == 0)
+		st->ret = ret;
+}
+
+/*
+ * emuhost_signal(job, st, signo): the first SIGINT, SIGTERM or SIGHUP goes
+ * to the command inside (its process group, through the agent), which then
+ * has EMUHOST_GRACE_MS to end (a `modvisor run` stops its VM and completes
+ * its log); a second one, or the grace running out, stops QEMU.
+ */
+static void emuhost_signal(struct emuhost_job *job, struct emuhost_stop *st, int signo)
+{
+	if (st->signo == 0 && ctlserv_signal(job->ctl, signo) == 0) {
+		st->signo = signo;
+		st->deadline = emuhost_now_ms() + EMUHOST_GRACE_MS;
+		return;
+	}
+	emuhost_kill(job, st, st->signo ? st->signo : signo);
+}
+
+/*
+ * emuhost_relay(job, sfd, timeout, qstatus): copy the command's output live
+ * and serve the control channel until QEMU has exited and both pipes are
+ * drained.  Returns 0, or the signal number after which we had to stop
+ * QEMU ourselves, or -1 on timeout.  *forwarded = a signal sent inside.
+ */
+static int emuhost_relay(struct emuhost_job *job, int sfd, long timeout, int *qstatus,
+			 int *forwarded)
+{
+	struct emuhost_stop st = { .deadline = emuhost_now_ms() + timeout * 1000 };
+	int fds[3] = { job->out_fd, job->err_fd, ctlserv_fd(job->ctl) };
+	bool alive = true, waiting = false;
 
 	while (alive || fds[0] >= 0 || fds[1] >= 0) {
-		struct pollfd p[3] = {
+		struct pollfd p[4] = {
 			{ .fd = fds[0], .events = POLLIN },
 			{ .fd = fds[1], .events = POLLIN },
+			{ .fd = alive ? fds[2] : -1, .events = POLLIN },
 			{ .fd = sfd, .events = POLLIN },
 		};
-		long left = deadline - emuhost_now_ms();
+		long left = st.deadline - emuhost_now_ms(), wait;
 		struct signalfd_siginfo si;
 		int i;
 
-		if (alive && left <= 0) {
-			kill(job->qemu, SIGKILL);
-			if (ret == 0)
-				ret = -1;
-			deadline = LONG_MAX;
-		}
-		if (poll(p, 3, alive && left > 0 ? (int)(left < 60000 ? left : 60000) : -1) < 0 &&
-		    errno != EINTR)
+		if (alive && left <= 0)
+			emuhost_kill(job, &st, st.signo ? st.signo : -1);
+		left = st.deadline - emuhost_now_ms();
+		wait = !alive ? -1 : left < 60000 ? (left > 0 ? left : 0) : 60000;
+		if (waiting && (wait < 0 || wait > 20))
+			wait = 20;      /* a lock request waits for another holder */
+		if (poll(p, 4, (int)wait) < 0 && errno != EINTR)
 			break;
 		for (i = 0; i < 2; i++)
 			if (p[i].revents && emuhost_copy(fds[i], i + 1) < 0) {
 				close(fds[i]);
 				fds[i] = -1;
 			}
-		if (!(p[2].revents & POLLIN) || read(sfd, &si, sizeof(si)) != sizeof(si))
+		if (p[2].revents && ctlserv_input(job->ctl) < 0)
+			fds[2] = -1;
+		waiting = alive && ctlserv_retry(job->ctl);
+		if (!(p[3].revents & POLLIN) || read(sfd, &si, sizeof(si)) != sizeof(si))
 			continue;
 		if (si.ssi_signo == SIGCHLD) {
 			if (waitpid(job->qemu, qstatus, WNOHANG) == job->qemu)
 				alive = false;
 		} else if (alive) {
-			/* QEMU quits on SIGTERM at once; SIGKILL it if it has not in 5 s. */
-			kill(job->qemu, SIGTERM);
-			ret = (int)si.ssi_signo;
-			deadline = emuhost_now_ms() + 5000;
+			emuhost_signal(job, &st, (int)si.ssi_signo);
 		}
 	}
-	return ret;
+	*forwarded = st.signo;
+	return st.ret;
 }
 
 /* emuhost_show(job, name, last): print the last lines of a job file on stderr. */
@@ -474,7 +544,8 @@ static int emuhost_verdict(const struct emuhost_job *job, int relay, int qstatus
 	int st = emuhost_status(job);
 
 	if (relay > 0) {
-		emuhost_err("interrupted by signal %d; QEMU stopped", relay);
+		emuhost_err("interrupted by signal %d; QEMU stopped (the command did not end "
+			    "within %d s of it)", relay, EMUHOST_GRACE_MS / 1000);
 		return 128 + relay;
 	}
 	if (relay < 0) {
@@ -500,7 +571,7 @@ int emuhost_exec(char *const argv[])
 	struct sigaction ign = { .sa_handler = SIG_IGN }, oldpipe;
 	long timeout = emuhost_timeout();
 	sigset_t block, old;
-	int sfd, relay, qstatus = 0, ret = EMUHOST_FAIL;
+	int sfd, relay, fwd = 0, qstatus = 0, ret = EMUHOST_FAIL;
 
 	if (!argv[0] || argv[0][0] == '-') {
 		emuhost_err("no command to run (or it starts with '-')");
@@ -531,9 +602,13 @@ int emuhost_exec(char *const argv[])
 	}
 	if (emuhost_spawn(&job, &old) < 0)
 		goto out_sfd;
-	relay = emuhost_relay(&job, sfd, timeout, &qstatus);
+	relay = emuhost_relay(&job, sfd, timeout, &qstatus, &fwd);
 	ret = emuhost_verdict(&job, relay, qstatus, timeout);
+	if (fwd && relay == 0 && ret != EMUHOST_FAIL)
+		emuhost_err("signal %d was passed to the command, which ended with status %d",
+			    fwd, ret);
 out_sfd:
+	ctlserv_free(job.ctl);
 	close(sfd);
 out_mask:
 	sigaction(SIGPIPE, &oldpipe, NULL);
