@@ -1,10 +1,12 @@
 /* test_mlog.c: Check tests of the measurement log (vmm/authority/mlog*.c): chain, tampering, failures. */
 #include <check.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <modvisor/abi/hypercall.h>
@@ -437,6 +439,49 @@ START_TEST(test_ima_binary_evmctl)
 }
 END_TEST
 
+/*
+ * Issue 12 finding 3: a log path of 300 bytes (longer than the 256 bytes
+ * the log once kept) works, also where a shared log's tail is read back.
+ */
+START_TEST(test_long_path)
+{
+	char dir[PATH_MAX], lp[PATH_MAX], err[512];
+	struct mlog *a, *b;
+	struct mlog_verify v;
+	size_t base, base2;
+
+	base = (size_t)snprintf(dir, sizeof(dir), "/tmp/mv-test-mlog-long-%d", (int)getpid());
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	while (strlen(dir) < 300 - 60 - 8) {
+		size_t n = strlen(dir);
+		snprintf(dir + n, sizeof(dir) - n, "/%.*s", 60, "012345678901234567890123456789"
+			 "012345678901234567890123456789");
+		ck_assert_int_eq(mkdir(dir, 0755), 0);
+	}
+	base2 = strlen(dir);
+	memcpy(lp, dir, base2);
+	lp[base2] = '/';
+	memset(lp + base2 + 1, 'l', 300 - 4 - (base2 + 1));
+	memcpy(lp + 296, ".log", 5);
+	ck_assert_uint_eq(strlen(lp), 300);
+	ck_assert_int_eq(mlog_open(lp, POLICY_LOG_JSONL, POLICY_FSYNC_NONE, &a, err, sizeof(err)), 0);
+	ck_assert_int_eq(mlog_open(lp, POLICY_LOG_JSONL, POLICY_FSYNC_NONE, &b, err, sizeof(err)), 0);
+	ck_assert_msg(mlog_start(a, &(struct mlog_start){ .kernel = "k" }, err, sizeof(err)) == 0,
+		      "%s", err);
+	ck_assert_msg(mlog_start(b, &(struct mlog_start){ .kernel = "k" }, err, sizeof(err)) == 0,
+		      "%s", err);
+	ck_assert_int_eq(mlog_close(a, err, sizeof(err)), 0);
+	ck_assert_int_eq(mlog_close(b, err, sizeof(err)), 0);
+	ck_assert_int_eq(mlog_verify_file(lp, &v), 0);
+	ck_assert_uint_eq(v.entries, 4);
+	unlink(lp);
+	while (strlen(dir) >= base) {
+		rmdir(dir);
+		*strrchr(dir, '/') = '\0';
+	}
+}
+END_TEST
+
 static Suite *mlog_suite(void)
 {
 	Suite *s = suite_create("mlog");
@@ -458,6 +503,7 @@ static Suite *mlog_suite(void)
 	tcase_add_test(tc, test_ima_formats_verify);
 	tcase_add_test(tc, test_ima_log_must_be_new);
 	tcase_add_test(tc, test_ima_binary_evmctl);
+	tcase_add_test(tc, test_long_path);
 	suite_add_tcase(s, tc);
 	return s;
 }

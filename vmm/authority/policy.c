@@ -46,8 +46,10 @@ static int policy_bool(const char *v, bool *out)
 
 static int policy_path(const char *v, char *out, size_t size)
 {
-	if (v[0] == '\0' || strlen(v) >= size)
+	if (v[0] == '\0')
 		return -EINVAL;
+	if (strlen(v) >= size)
+		return -ENAMETOOLONG;
 	strcpy(out, v);
 	return 0;
 }
@@ -174,7 +176,10 @@ int policy_set(struct policy *p, const char *key, const char *value, char *err, 
 		snprintf(err, errlen, "unknown key '%s'", key);
 		return -EINVAL;
 	}
-	if (ret < 0)
+	if (ret == -ENAMETOOLONG)
+		snprintf(err, errlen, "%s: a path of %zu bytes is too long (at most %d: PATH_MAX)",
+			 key, strlen(value), PATH_MAX - 1);
+	else if (ret < 0)
 		snprintf(err, errlen, "%s: '%s' is not %s", key, value, want);
 	return ret < 0 ? -EINVAL : 0;
 }
