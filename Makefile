@@ -1,4 +1,5 @@
-# Makefile: modvisor's one entry point (make, make run, make check, make bench, make fuzz).
+# Makefile: modvisor's one entry point (make, make run, make check, make bench, make fuzz,
+# make install, make uninstall).
 #
 # Each directory contributes a fragment (vmm/build.mk, guest/build.mk, ...)
 # that appends to the variables below.  Host objects go to build/host/,
@@ -56,6 +57,7 @@ include vmm/build.mk
 include images/build.mk
 include guest/build.mk
 include tests/build.mk
+include scripts/install.mk
 
 images: $(IMAGES)
 tests: $(TEST_BINS)

@@ -12,6 +12,10 @@
 # KBUILD_MODPOST_WARN=1 (unresolved symbols are warnings).  See docs/sdk.md.
 
 MV_SDK   := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
+# An installed SDK (make install: PREFIX/lib/modvisor/sdk) carries modpost,
+# Module.symvers and the shared headers itself; in the source tree they
+# come from build/ and shared/include.
+MV_INSTALLED := $(if $(wildcard $(MV_SDK)/modpost),1)
 MV_ROOT  ?= $(patsubst %/,%,$(dir $(patsubst %/,%,$(dir $(MV_SDK)))))
 MV_BUILD ?= $(MV_ROOT)/build
 
@@ -24,9 +28,15 @@ M  := $(patsubst %/,%,$(M))
 MO ?= $(M)
 MO := $(patsubst %/,%,$(MO))
 
+ifeq ($(MV_INSTALLED),1)
+MODPOST        := $(MV_SDK)/modpost
+KERNEL_SYMVERS := $(MV_SDK)/Module.symvers
+MOD_INC        := -I$(MV_SDK)/include
+else
 MODPOST        := $(MV_BUILD)/sdk/modpost
 KERNEL_SYMVERS := $(MV_BUILD)/images/Module.symvers
 MOD_INC        := -I$(MV_SDK)/include -I$(MV_ROOT)/shared/include
+endif
 
 MOD_SRCS  := $(filter-out %.mod.c,$(wildcard $(M)/*.c))
 MOD_NAMES := $(basename $(notdir $(MOD_SRCS)))
@@ -69,9 +79,11 @@ $(MO)/%.mod.o: $(MO)/.modpost.stamp
 $(MO)/%.ko: $(MO)/%.o $(MO)/%.mod.o
 	$(call msg,LD [M],$@)$(MOD_LD) $(MOD_LDFLAGS) -o $@ $^
 
-# The SDK's own pieces come from the modvisor tree.
+# In the source tree, the SDK's own pieces come from the modvisor tree.
+ifneq ($(MV_INSTALLED),1)
 $(MODPOST) $(KERNEL_SYMVERS):
 	$(MAKE) --no-print-directory -C $(MV_ROOT) $(patsubst $(MV_ROOT)/%,%,$@)
+endif
 
 clean:
 	rm -f $(MOD_KOS) $(MOD_OBJS) $(MOD_OBJS:.o=.i) $(MOD_OBJS:.o=.mod.c) \

@@ -14,6 +14,7 @@
 #include "emuhost/emuhost.h"
 #include "initwd.h"
 #include "kernel_load.h"
+#include "paths.h"
 #include "run.h"
 #include "vm.h"
 
@@ -52,12 +53,16 @@ static int opt_help(struct run_opts *o, const char *v, char *e, size_t n);
  */
 #define RUN_OPTIONS(X)                                                          \
 	X("--kernel", " FILE", OPT_PATH, opt_kernel,                           \
-	  "guest kernel ELF (default: images/kernel.elf next to the modvisor binary)") \
+	  "guest kernel ELF (default: images/kernel.elf in the data directory:\n" \
+	  "      next to the modvisor binary, or PREFIX/lib/modvisor when installed)") \
 	X("--initrd", " FILE", OPT_PATH, opt_initrd,                           \
 	  "initrd, a newc cpio archive, or 'none' (default: images/initrd.cpio\n" \
-	  "      next to the modvisor binary)")                                 \
+	  "      in the data directory)")                                 \
 	X("--mem", " MiB", OPT_PLAIN, opt_mem,                                 \
-	  "guest RAM in MiB, 16-65536, rounded up to 2 MiB (default 128)")      \
+	  "guest RAM in MiB, 16-65536, rounded up to 2 MiB (default 128);\n"    \
+	  "      the guest also needs its kernel plus twice the initrd plus 5 MiB\n" \
+	  "      (24 MiB with the default images; 16 with --initrd none), and\n"  \
+	  "      says so before it boots")                                      \
 	X("--accel", " MODE", OPT_ACCEL, opt_accel,                            \
 	  "auto (default): /dev/kvm if a probe VM shows it can run the guest,\n" \
 	  "      else the emulated KVM host (one line on stderr says why);\n"   \
@@ -403,21 +408,15 @@ err:
 	return -1;
 }
 
-/* run_default_path(leaf, buf, len): dirname(/proc/self/exe)/images/leaf. */
+/* run_default_path(leaf, buf, len): images/leaf in the data directory (paths.h). */
 static const char *run_default_path(const char *leaf, char *buf, size_t len)
 {
-	char exe[PATH_MAX], *slash;
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char rel[NAME_MAX + 8];
+	const char *p;
 
-	if (n <= 0)
-		return leaf;
-	exe[n] = '\0';
-	slash = strrchr(exe, '/');
-	if (slash)
-		*slash = '\0';
-	if (snprintf(buf, len, "%s/images/%s", exe, leaf) >= (int)len)
-		return leaf;
-	return buf;
+	snprintf(rel, sizeof(rel), "images/%s", leaf);
+	p = paths_data_file(rel, buf, len);
+	return p ? p : leaf;
 }
 
 /* run_emulated(argc, argv): the same invocation inside the emulated KVM host. */

@@ -20,6 +20,7 @@
 #include "ctl.h"
 #include "ctlserv.h"
 #include "emuhost.h"
+#include "paths.h"
 
 /*
  * How a run works (docs/emulated-host.md has the whole story):
@@ -97,21 +98,19 @@ static int emuhost_artifacts(struct emuhost_job *job)
 {
 	char exe[PATH_MAX], dir[PATH_MAX];
 	const char *env = getenv("MODVISOR_EMUHOST_DIR");
-	ssize_t n;
 	int bad = 0;
 
 	if (env && *env) {
 		if (emuhost_fmt(dir, sizeof(dir), "%s", env) < 0)
 			return -1;
 	} else {
-		/* build/modvisor -> build/emuhost/ */
-		n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-		if (n < 0) {
-			emuhost_err("/proc/self/exe: %s", strerror(errno));
+		/* build/modvisor -> build/emuhost/, or PREFIX/lib/modvisor/emuhost/ */
+		int err = paths_data_dir(exe, sizeof(exe));
+
+		if (err) {
+			emuhost_err("/proc/self/exe: %s", strerror(-err));
 			return -1;
 		}
-		exe[n] = '\0';
-		*strrchr(exe, '/') = '\0';
 		if (emuhost_fmt(dir, sizeof(dir), "%s/emuhost", exe) < 0)
 			return -1;
 	}
