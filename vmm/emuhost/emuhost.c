@@ -98,6 +98,7 @@ static int emuhost_artifacts(struct emuhost_job *job)
 {
 	char exe[PATH_MAX], dir[PATH_MAX];
 	const char *env = getenv("MODVISOR_EMUHOST_DIR");
+	ssize_t n;
 	int bad = 0;
 
 	if (env && *env) {
