@@ -42,6 +42,23 @@ typedef int (*run_extra_parser)(int argc, char **argv, int *used, char *err,
 				size_t errlen);
 extern run_extra_parser run_extra;
 
+/*
+ * An extra check of the run's input files (the authority's keyring, kernel
+ * facts and log), called with the kernel's path before anything boots:
+ * 0, or -errno with "file: reason" in err.  NULL: none.
+ */
+typedef int (*run_extra_checker)(const char *kernel, char *err, size_t errlen);
+extern run_extra_checker run_extra_check;
+
+/*
+ * run_check_inputs(o, kernel, initrd): every input file, before anything
+ * boots or the emulated host starts: the kernel and the initrd (unless
+ * "none") are regular files that open, every --add reads, and
+ * run_extra_check passes.  Prints "modvisor: FILE: reason" and returns -1
+ * otherwise (the run then exits MV_EXIT_USAGE).
+ */
+int run_check_inputs(const struct run_opts *o, const char *kernel, const char *initrd);
+
 /* run_next_opt()'s return value for an option run_extra took. */
 #define RUN_OPT_EXTRA 2
 

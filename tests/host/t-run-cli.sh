@@ -35,10 +35,10 @@ $MV run -c "echo 'oops" 2>"$OUT/quote"
 t_expect_status "run -c unterminated quote: exit 2" 2 "$?"
 
 $MV run --kernel "$OUT/none.elf" 2>"$OUT/nokernel"
-t_expect_status "missing kernel: refused" 124 "$?"
+t_expect_status "missing kernel: refused (status 2, an unusable input)" 2 "$?"
 t_expect_contains "missing kernel: named" "$OUT/nokernel" "$OUT/none.elf: No such file"
 $MV run --kernel "$TG/hello.elf" --initrd none --add "$OUT/nope.ko:/lib/nope.ko" 2>"$OUT/noadd"
-t_expect_status "missing --add file: refused" 124 "$?"
+t_expect_status "missing --add file: refused (status 2, an unusable input)" 2 "$?"
 t_expect_contains "missing --add file: named" "$OUT/noadd" "--add: $OUT/nope.ko: No such file"
 
 # --accel=kvm: boots when the probe passes, otherwise refuses with its reason.

@@ -25,3 +25,41 @@ long=$OUT/$(printf 'd%.0s' $(seq 200))/$(printf 'e%.0s' $(seq 200))/$(printf 'f%
 toolong=$long$(printf '/%0200d' $(seq 20))/x.log
 refused "--log longer than PATH_MAX" 2 "is too long (at most 4095: PATH_MAX)" \
 	"$MV" run --accel=emulated --log "$toolong" --kernel "$TG/hello.elf" --initrd none
+
+# ---- finding 4: a directory, missing or unparsable input: status 2, named --
+mkdir -p "$OUT/adir" "$OUT/empty" "$OUT/keys"
+K=(--kernel "$TG/hello.elf" --initrd none)
+refused "--policy DIR" 2 "--policy $OUT/adir: Is a directory" \
+	"$MV" run --accel=emulated "${K[@]}" --policy "$OUT/adir"
+refused "--keyring DIR without certificates" 2 "--keyring $OUT/empty: no X.509 certificate" \
+	"$MV" run --accel=emulated "${K[@]}" --keyring "$OUT/empty"
+echo "not a certificate" >"$OUT/keys/junk.pem"
+refused "--keyring FILE that is no certificate" 2 "--keyring $OUT/keys/junk.pem: no X.509" \
+	"$MV" run --accel=emulated "${K[@]}" --keyring "$OUT/keys/junk.pem"
+refused "--kernel DIR" 2 "kernel $OUT/adir: Is a directory" \
+	"$MV" run --accel=emulated --kernel "$OUT/adir" --initrd none
+refused "--kernel missing" 2 "kernel $OUT/nope.elf: No such file" \
+	"$MV" run --accel=emulated --kernel "$OUT/nope.elf" --initrd none
+head -c 100 "$TG/hello.elf" >"$OUT/short.elf"
+refused "--kernel cut short" 2 "kernel $OUT/short.elf: " \
+	"$MV" run --accel=emulated --kernel "$OUT/short.elf" --initrd none
+refused "--initrd DIR" 2 "initrd $OUT/adir: Is a directory" \
+	"$MV" run --accel=emulated --kernel "$TG/hello.elf" --initrd "$OUT/adir"
+mkfifo "$OUT/fifo"
+refused "--initrd FIFO (would block)" 2 "initrd $OUT/fifo: not a regular file" \
+	"$MV" run --accel=emulated --kernel "$TG/hello.elf" --initrd "$OUT/fifo"
+refused "--log DIR" 2 "--log $OUT/adir: is a directory" \
+	"$MV" run --accel=emulated "${K[@]}" --log "$OUT/adir"
+refused "--log in a missing directory" 2 "--log $OUT/none/x.log: cannot open the measurement log" \
+	"$MV" run --accel=emulated "${K[@]}" --log "$OUT/none/x.log"
+printf '{"seq":0,"type":"start"}\n' >"$OUT/forged.log"
+refused "--log that does not verify" 2 "the existing log does not verify" \
+	"$MV" run --accel=emulated "${K[@]}" --log "$OUT/forged.log"
+echo x >"$OUT/ima.log"
+refused "--log-format ima-ascii on an existing file" 2 "an IMA-format list starts afresh" \
+	"$MV" run --accel=emulated "${K[@]}" --log-format ima-ascii --log "$OUT/ima.log"
+refused "--add missing" 2 "--add: $OUT/nope.ko: No such file" \
+	"$MV" run --accel=emulated "${K[@]}" --add "$OUT/nope.ko:/lib/nope.ko"
+mkfifo "$OUT/adir/fifo"
+refused "--add DIR holding a FIFO" 2 "not a regular file, directory or symlink" \
+	"$MV" run --accel=emulated "${K[@]}" --add "$OUT/adir:/lib/x"

@@ -1,5 +1,6 @@
 /* authority.c: decide on each module load as Linux would, on the host's own copy, and log it. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,34 @@ int authority_cli_option(int argc, char **argv, int *used, char *err, size_t err
 	int ret = policy_cli_option(auth_cli(), argc, argv, used, err, errlen);
 
 	return ret < 0 ? -1 : ret;
+}
+
+int authority_check_inputs(const char *kernel, char *err, size_t errlen)
+{
+	const struct policy *p = auth_cli();
+	struct sig_keyring *kr = NULL;
+	struct kernel_syms ks;
+	char why[PATH_MAX + 256];
+	const char *what = "--keyring";
+	int ret = 0;
+
+	if (p->keyring[0]) {
+		ret = sig_keyring_load(p->keyring, &kr, why, sizeof(why));
+		sig_keyring_free(kr);
+	}
+	if (ret == 0) {
+		what = "kernel";
+		ret = kernel_syms_read(kernel, &ks, why, sizeof(why));
+		if (ret == 0)
+			kernel_syms_free(&ks);
+	}
+	if (ret == 0) {
+		what = "--log";
+		ret = mlog_check(p->log, p->log_format, why, sizeof(why));
+	}
+	if (ret < 0)
+		snprintf(err, errlen, "%s %s", what, why);
+	return ret;
 }
 
 /* A one-line summary of the policy for the log's start entry. */

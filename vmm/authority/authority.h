@@ -57,6 +57,14 @@ struct authority_verdict {
  */
 int authority_cli_option(int argc, char **argv, int *used, char *err, size_t errlen);
 
+/*
+ * authority_check_inputs(kernel, err, errlen): the run's inputs the
+ * authority reads, checked before anything boots (and before the emulated
+ * host starts): the keyring loads, the kernel's facts parse, the log can
+ * be written (mlog_check()).  0 or -errno with "file: reason".
+ */
+int authority_check_inputs(const char *kernel, char *err, size_t errlen);
+
 /* The policy flags' lines in `modvisor run --help` (cmd_run.c's hook). */
 #define RUN_EXTRA_HELP POLICY_CLI_HELP
 

@@ -11,6 +11,7 @@
 __attribute__((constructor)) static void authority_run_register(void)
 {
 	run_extra = authority_cli_option;
+	run_extra_check = authority_check_inputs;
 }
 
 int authority_run_open(struct vm *vm, const char *kernel)

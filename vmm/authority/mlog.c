@@ -1,6 +1,7 @@
 /* mlog.c: write the measurement log (JSON Lines or IMA formats), hash-chained and fsync'ed. */
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -578,5 +579,67 @@ int mlog_close(struct mlog *l, char *err, size_t errlen)
 	}
 	l->fd = -1;
 	mlog_free(l);
+	return ret;
+}
+
+/* mlog_check_new(path, err, errlen): a log to be created: its directory must exist and be writable. */
+static int mlog_check_new(const char *path, char *err, size_t errlen)
+{
+	char *copy = strdup(path), *dir;
+	struct stat st;
+	int ret = 0;
+
+	if (!copy)
+		return snprintf(err, errlen, "%s: out of memory", path), -ENOMEM;
+	dir = dirname(copy);
+	if (stat(dir, &st) < 0)
+		ret = -errno;
+	else if (!S_ISDIR(st.st_mode))
+		ret = -ENOTDIR;
+	else if (access(dir, W_OK | X_OK) < 0)
+		ret = -errno;
+	if (ret < 0)
+		snprintf(err, errlen, "%s: cannot open the measurement log for writing: %s: %s", path, dir,
+			 strerror(-ret));
+	free(copy);
+	return ret;
+}
+
+int mlog_check(const char *path, enum policy_log_format format, char *err, size_t errlen)
+{
+	struct mlog_verify v;
+	struct stat st;
+	int ret;
+
+	if (stat(path, &st) < 0)
+		return errno == ENOENT ? mlog_check_new(path, err, errlen) :
+		       (ret = -errno, snprintf(err, errlen, "%s: %s", path, strerror(errno)), ret);
+	if (S_ISDIR(st.st_mode))
+		return snprintf(err, errlen, "%s: is a directory, not a measurement log", path),
+		       -EISDIR;
+	if (!S_ISREG(st.st_mode))
+		return 0;       /* a pipe or a terminal: written as a stream */
+	if (access(path, W_OK) < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: cannot open the measurement log for writing: %s",
+			 path, strerror(errno));
+		return ret;
+	}
+	if (st.st_size == 0)
+		return 0;
+	if (format != POLICY_LOG_JSONL)
+		return snprintf(err, errlen, "%s: exists; an IMA-format list starts afresh at each "
+				"boot (remove it or choose another log path)", path), -EEXIST;
+	/*
+	 * Unlocked: another run may be appending, so a cut final entry is
+	 * fine here; mlog_open() verifies again under the lock.
+	 */
+	ret = mlog_verify_file(path, &v);
+	if (ret == -EBADMSG && (v.unended || v.torn))
+		ret = 0;
+	if (ret < 0)
+		snprintf(err, errlen, "%s: the existing log does not verify (entry %llu: %s); "
+			 "move it away to start a new one", path,
+			 (unsigned long long)v.bad_entry, ret == -EBADMSG ? v.why : strerror(-ret));
 	return ret;
 }

@@ -67,6 +67,15 @@ int mlog_open(const char *path, enum policy_log_format format, enum policy_fsync
 	      struct mlog **out, char *err, size_t errlen);
 
 /*
+ * mlog_check(path, format, err, errlen): can a run use path as its log?
+ * Checked before anything boots (issue 12 finding 4): a directory, an
+ * unwritable file, a missing directory, an existing IMA list or a JSON
+ * Lines log that does not verify is refused.  Nothing is created.  0 or
+ * -errno with "path: reason".
+ */
+int mlog_check(const char *path, enum policy_log_format format, char *err, size_t errlen);
+
+/*
  * mlog_start(), mlog_load(), mlog_event(): append one entry, extend the
  * aggregate, fsync when the policy says so.  Returns 0, or -errno with
  * a reason in err: the caller must then stop the VM (no measurement is

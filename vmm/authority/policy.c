@@ -1,5 +1,6 @@
 /* policy.c: parse and hold the host's module policy (INI file via inih, CLI flags). */
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,6 +193,7 @@ struct policy_ini {
 	size_t cap;
 	int lineno;             /* the line inih is looking at */
 	int err_line;           /* the first error's line, or 0 */
+	int read_errno;         /* getline's errno when it failed on a read error */
 	char err[512];
 };
 
@@ -209,8 +211,10 @@ static char *policy_ini_reader(char *str, int num, void *stream)
 	struct policy_ini *ctx = stream;
 	ssize_t n = getline(&ctx->line, &ctx->cap, ctx->f);
 
-	if (n < 0)
+	if (n < 0) {
+		ctx->read_errno = ferror(ctx->f) ? errno : 0;
 		return NULL;
+	}
 	ctx->lineno++;
 	if (n > num - 1) {
 		policy_ini_fail(ctx, "line too long (split a list over several lines)");
@@ -246,20 +250,48 @@ static int policy_ini_handler(void *user, const char *section, const char *key, 
 	return 0;
 }
 
+/*
+ * policy_open(path, f, err, errlen): open a policy file, which must be a
+ * regular file: a directory reads as nothing, and an empty policy would
+ * fail open.  0, or -errno with "path: reason".
+ */
+static int policy_open(const char *path, FILE **f, char *err, size_t errlen)
+{
+	struct stat st;
+	int e = 0;
+
+	*f = fopen(path, "re");
+	if (!*f || fstat(fileno(*f), &st) < 0)
+		e = errno;
+	else if (S_ISDIR(st.st_mode))
+		e = EISDIR;
+	else if (!S_ISREG(st.st_mode))
+		e = EINVAL;
+	if (e == 0)
+		return 0;
+	snprintf(err, errlen, "%s: %s", path, e == EINVAL ? "not a regular file" : strerror(e));
+	if (*f)
+		fclose(*f);
+	*f = NULL;
+	return -e;
+}
+
 int policy_load(struct policy *p, const char *path, char *err, size_t errlen)
 {
 	struct policy_ini ctx = { .p = p, .path = path };
-	int line;
+	int line, rerr = policy_open(path, &ctx.f, err, errlen);
 
-	ctx.f = fopen(path, "r");
-	if (!ctx.f) {
-		int e = errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(e));
-		return -e;
-	}
+	if (rerr < 0)
+		return rerr;
 	line = ini_parse_stream(policy_ini_reader, &ctx, policy_ini_handler, &ctx);
+	rerr = ferror(ctx.f) ? (ctx.read_errno ? ctx.read_errno : EIO) : 0;
 	fclose(ctx.f);
 	free(ctx.line);
+	if (rerr) {
+		/* A read error is never the end of the file. */
+		snprintf(err, errlen, "%s: read error: %s", path, strerror(rerr));
+		return -rerr;
+	}
 	if (line == 0 && ctx.err_line == 0)
 		return 0;
 	if (line < 0)
@@ -332,8 +364,13 @@ int policy_cli_option(struct policy *p, int argc, char **argv, int *used,
 			return -EINVAL;
 		}
 	}
-	if (strcmp(key, "policy") == 0)
-		return policy_load(p, value, err, errlen) < 0 ? -EINVAL : 1;
+	if (strcmp(key, "policy") == 0) {
+		char why[PATH_MAX + 512];
+		if (policy_load(p, value, why, sizeof(why)) == 0)
+			return 1;
+		snprintf(err, errlen, "--policy %s", why);
+		return -EINVAL;
+	}
 	if (policy_set(p, key, value, msg, sizeof(msg)) < 0) {
 		snprintf(err, errlen, "--%.60s: %s", argv[0] + 2, msg);
 		return -EINVAL;

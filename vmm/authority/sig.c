@@ -75,25 +75,34 @@ static int sig_keyring_add_file(struct sig_keyring *kr, const char *path)
 	return n;
 }
 
-static int sig_keyring_add_dir(struct sig_keyring *kr, const char *path)
+/*
+ * Add every regular file's certificates; a file that cannot be read is an
+ * error (named in bad), never skipped.
+ */
+static int sig_keyring_add_dir(struct sig_keyring *kr, const char *path, char *bad, size_t badlen)
 {
 	DIR *d = opendir(path);
 	struct dirent *e;
 	char file[4096];
 	struct stat st;
+	int ret = 0;
 
 	if (!d)
 		return -errno;
-	while ((e = readdir(d)) != NULL) {
+	while (ret >= 0 && (errno = 0, e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.')
 			continue;
 		if (snprintf(file, sizeof(file), "%s/%s", path, e->d_name) >= (int)sizeof(file))
 			continue;
 		if (stat(file, &st) == 0 && S_ISREG(st.st_mode))
-			sig_keyring_add_file(kr, file);
+			ret = sig_keyring_add_file(kr, file);
+		if (ret < 0)
+			snprintf(bad, badlen, "%s", file);
 	}
+	if (ret >= 0 && errno)
+		ret = -errno;   /* readdir failed: not the end of the directory */
 	closedir(d);
-	return 0;
+	return ret < 0 ? ret : 0;
 }
 
 int sig_keyring_load(const char *path, struct sig_keyring **out, char *err, size_t errlen)
@@ -110,9 +119,13 @@ int sig_keyring_load(const char *path, struct sig_keyring **out, char *err, size
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto fail;
 	}
-	ret = S_ISDIR(st.st_mode) ? sig_keyring_add_dir(kr, path) : sig_keyring_add_file(kr, path);
+	char bad[4096];
+
+	snprintf(bad, sizeof(bad), "%s", path);
+	ret = S_ISDIR(st.st_mode) ? sig_keyring_add_dir(kr, path, bad, sizeof(bad)) :
+	      sig_keyring_add_file(kr, path);
 	if (ret < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
+		snprintf(err, errlen, "%s: %s", bad, strerror(-ret));
 		goto fail;
 	}
 	if (sk_X509_num(kr->certs) == 0) {

@@ -497,36 +497,6 @@ static int run_inputs(const struct run_opts *o, struct boot_spec *bs,
 	return 0;
 }
 
-/*
- * run_check_inputs(o): fail early, before any probe or emulated host boot,
- * when a file named on the command line is missing.
- */
-static int run_check_inputs(const struct run_opts *o)
-{
-	char buf[PATH_MAX];
-	const char *k = o->kernel ? o->kernel : run_default_path("kernel.elf", buf, sizeof(buf));
-	struct stat st;
-	int i;
-
-	if (access(k, R_OK) < 0) {
-		fprintf(stderr, "modvisor: kernel %s: %s%s\n", k, strerror(errno),
-			o->kernel ? "" : " (build it with `make`, or pass --kernel)");
-		return -1;
-	}
-	if (o->initrd && strcmp(o->initrd, "none") && access(o->initrd, R_OK) < 0) {
-		fprintf(stderr, "modvisor: initrd %s: %s\n", o->initrd, strerror(errno));
-		return -1;
-	}
-	for (i = 0; i < o->nadds; i++) {
-		if (lstat(o->adds[i].host, &st) < 0) {
-			fprintf(stderr, "modvisor: --add: %s: %s\n", o->adds[i].host,
-				strerror(errno));
-			return -1;
-		}
-	}
-	return 0;
-}
-
 /* run_boot(o): boot the guest here, on /dev/kvm; the exit status. */
 static int run_boot(const struct run_opts *o)
 {
@@ -569,7 +539,7 @@ out:
 static int run_main(int argc, char **argv)
 {
 	struct run_opts o = { 0 };
-	char err[512];
+	char err[512], kbuf[PATH_MAX], ibuf[PATH_MAX];
 	int st;
 
 	if (run_parse(argc, argv, &o, err, sizeof(err))) {
@@ -582,9 +552,10 @@ static int run_main(int argc, char **argv)
 		run_opts_free(&o);
 		return 0;
 	}
-	if (run_check_inputs(&o)) {
+	if (run_check_inputs(&o, o.kernel ? o.kernel : run_default_path("kernel.elf", kbuf, sizeof(kbuf)),
+			     o.initrd ? o.initrd : run_default_path("initrd.cpio", ibuf, sizeof(ibuf)))) {
 		run_opts_free(&o);
-		return MV_EXIT_SETUP;
+		return MV_EXIT_USAGE;   /* an unusable input, like a bad option */
 	}
 	st = run_choose_accel(&o, argc, argv);
 	if (st < 0)

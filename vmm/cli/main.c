@@ -11,7 +11,10 @@
 static const char main_exit_table[] =
 	"Exit status of `run` (the guest's own status, 0-255, unless the VM stops\n"
 	"for another reason; a diagnostic on stderr then names the cause):\n"
-	"    2  bad command line\n"
+	"    2  bad command line, or an input that cannot be used: a --kernel,\n"
+	"       --initrd, --add, --policy, --keyring or --log that is missing, a\n"
+	"       directory, unreadable or does not parse (checked before anything\n"
+	"       boots, the emulated KVM host included)\n"
 	"  110  the --timeout watchdog stopped a guest that ran too long\n"
 	"  112  unknown hypercall number\n"
 	"  113  hypercall GPA or length outside guest RAM, or overflowing\n"
@@ -25,8 +28,8 @@ static const char main_exit_table[] =
 	"  121  unexpected HLT\n"
 	"  122  guest kernel exception (reported with vector, error, RIP, CR2)\n"
 	"  123  any other KVM exit\n"
-	"  124  the VM could not be set up (KVM, kernel, initrd, --add files,\n"
-	"       or --accel=kvm on an unusable /dev/kvm)\n"
+	"  124  the VM could not be set up (KVM, the kernel's segments, guest RAM,\n"
+	"       the log, or --accel=kvm on an unusable /dev/kvm)\n"
 	"  125  the emulated KVM host failed\n";
 
 static const char main_env[] =
