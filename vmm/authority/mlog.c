@@ -109,7 +109,7 @@ static void mlog_run_id(char out[17])
 	measure_hex(r, sizeof(r), out);
 }
 
-/* mlog_free(l): close and free a log that mlog_open() did not hand out. */
+/* mlog_free(l): close and free a log without writing to it. */
 static void mlog_free(struct mlog *l)
 {
 	if (l->fd >= 0)
@@ -166,6 +166,12 @@ static int mlog_hostlock(struct mlog *l, char *err, size_t errlen)
 	}
 	l->hostlock = ret;
 	return 0;
+}
+
+void mlog_abandon(struct mlog *l)
+{
+	if (l)
+		mlog_free(l);
 }
 
 int mlog_open(const char *path, enum policy_log_format format, enum policy_fsync fsync,

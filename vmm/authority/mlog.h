@@ -92,6 +92,12 @@ int mlog_event(struct mlog *l, const struct mlog_event *e, char *err, size_t err
 int mlog_end(struct mlog *l, char *err, size_t errlen);
 
 /*
+ * mlog_abandon(l): close and free (l) without an end entry, as a crash
+ * would leave it (tests that simulate crashes and forgers).
+ */
+void mlog_abandon(struct mlog *l);
+
+/*
  * mlog_close(l, err, errlen): mlog_end() if not done yet, then close.
  * Returns 0 or -errno (l is freed either way; NULL is fine).
  */
