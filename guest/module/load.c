@@ -16,7 +16,7 @@ static uint32_t kernel_taints;
 
 uint32_t mod_kernel_taints(void)
 {
-	return kernel_taints;
+	return kernel_taints | params_kernel_taints();
 }
 
 struct module *mod_first(void)
@@ -166,9 +166,6 @@ static int load_run_init(struct load_info *info)
 	struct module *mod = info->mod;
 	int ret = 0;
 
-	mod->state = MOD_STATE_COMING;
-	mod_protect(mod, false);
-	mod_stage_done(info, MOD_STAGE_PROTECT);
 	if (mod->init_fn) {
 		load_report(info, MV_MODEV_INIT_START, 0, 0);
 		ret = modenv_call_init(mod->init_fn, &info->init_fault);
@@ -292,6 +289,14 @@ static int load_finish(struct load_info *info, bool *init_ran)
 	if (err)
 		return err;
 	load_this_module(info);
+	/*
+	 * Linux's complete_formation(): text read-only and executable before
+	 * the parameters are parsed, since a module's own kernel_param_ops
+	 * (module_param_cb) run then.
+	 */
+	mod->state = MOD_STATE_COMING;
+	mod_protect(mod, false);
+	mod_stage_done(info, MOD_STAGE_PROTECT);
 	if (params && params[0]) {
 		err = load_copy_args(mod, params, &work);
 		if (!err)

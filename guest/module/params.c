@@ -274,6 +274,26 @@ const struct kernel_param_ops param_ops_invbool = {
 	.get = param_get_invbool,
 };
 
+/* bint: an int that only takes a bool's values; Linux re-uses the bool parser. */
+int param_set_bint(const char *val, const struct mv_kernel_param *kp)
+{
+	struct mv_kernel_param boolkp = *kp;
+	bool v;
+	int err;
+
+	boolkp.arg = (uint64_t)(uintptr_t)&v;
+	err = param_set_bool(val, &boolkp);
+	if (!err)
+		*(int *)KP_PTR(kp->arg) = v;
+	return err;
+}
+
+const struct kernel_param_ops param_ops_bint = {
+	.flags = KERNEL_PARAM_OPS_FL_NOARG,
+	.set = param_set_bint,
+	.get = param_get_int,
+};
+
 /* ---- charp: kernel copies, tracked so only they are ever freed ----------- */
 
 struct kp_copy {
@@ -536,11 +556,21 @@ static char *kp_next_arg(char *args, char **param, char **val)
 	return kp_skip_spaces(args + i);
 }
 
-/* KERNEL_PARAM_FL_UNSAFE: Linux logs and taints (TAINT_USER); we log. */
+/* Taints that setting parameters brought (1u << MV_TAINT_USER). */
+static uint32_t kp_taints;
+
+uint32_t params_kernel_taints(void)
+{
+	return kp_taints;
+}
+
+/* KERNEL_PARAM_FL_UNSAFE: as Linux's param_check_unsafe(), a notice and taint U. */
 static void kp_check_unsafe(const struct mv_kernel_param *kp)
 {
-	if (kp->flags & KERNEL_PARAM_FL_UNSAFE)
+	if (kp->flags & KERNEL_PARAM_FL_UNSAFE) {
 		modenv_log("Setting dangerous option %s - tainting kernel", kp_name(kp));
+		kp_taints |= 1u << MV_TAINT_USER;
+	}
 }
 
 static int kp_parse_one(char *param, char *val, const char *doing,

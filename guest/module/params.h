@@ -28,12 +28,10 @@
 /* Buffer size a get() may fill, NUL included: Linux's sysfs PAGE_SIZE. */
 #define PARAMS_BUF_SIZE         4096
 
-/* ops->flags: the parameter may be given without "=value" (bool). */
-#define KERNEL_PARAM_OPS_FL_NOARG   (1u << 0)
-
-/* mv_kernel_param.flags, Linux's values. */
-#define KERNEL_PARAM_FL_UNSAFE      (1u << 0)   /* setting it logs a notice */
-#define KERNEL_PARAM_FL_HWPARAM     (1u << 1)   /* (no lockdown here: no effect) */
+/* ops->flags and mv_kernel_param.flags, Linux's values (the module ABI). */
+#define KERNEL_PARAM_OPS_FL_NOARG   MV_KERNEL_PARAM_OPS_FL_NOARG
+#define KERNEL_PARAM_FL_UNSAFE      MV_KERNEL_PARAM_FL_UNSAFE    /* taints U when set */
+#define KERNEL_PARAM_FL_HWPARAM     MV_KERNEL_PARAM_FL_HWPARAM   /* no lockdown: no effect */
 
 /* Longest charp value accepted, as Linux (param_set_charp): longer is ENOSPC. */
 #define PARAMS_CHARP_MAX        1024
@@ -52,6 +50,15 @@ struct kernel_param_ops {
 	int (*get)(char *buffer, const struct mv_kernel_param *kp);
 	void (*free)(void *arg);
 };
+/* A module's own ops (module_param_cb) have this layout too: it is module ABI. */
+_Static_assert(offsetof(struct kernel_param_ops, flags) ==
+	       offsetof(struct mv_kernel_param_ops, flags), "ops.flags");
+_Static_assert(offsetof(struct kernel_param_ops, set) ==
+	       offsetof(struct mv_kernel_param_ops, set), "ops.set");
+_Static_assert(offsetof(struct kernel_param_ops, get) ==
+	       offsetof(struct mv_kernel_param_ops, get), "ops.get");
+_Static_assert(offsetof(struct kernel_param_ops, free) ==
+	       offsetof(struct mv_kernel_param_ops, free), "ops.free");
 
 /* The ops objects modules point at, Linux's names and semantics. */
 extern const struct kernel_param_ops param_ops_byte;    /* unsigned char, kstrtou8 */
@@ -65,6 +72,7 @@ extern const struct kernel_param_ops param_ops_ullong;  /* unsigned long long, k
 extern const struct kernel_param_ops param_ops_hexint;  /* unsigned int, shown "%#08x" */
 extern const struct kernel_param_ops param_ops_bool;    /* bool; no value = true */
 extern const struct kernel_param_ops param_ops_invbool; /* bool, stores the negation */
+extern const struct kernel_param_ops param_ops_bint;    /* int, parsed as a bool (0 or 1) */
 extern const struct kernel_param_ops param_ops_charp;   /* char *, a kernel copy */
 extern const struct kernel_param_ops param_ops_string;  /* struct mv_kparam_string */
 extern const struct kernel_param_ops param_array_ops;   /* struct mv_kparam_array */
@@ -96,11 +104,19 @@ int param_set_bool(const char *val, const struct mv_kernel_param *kp);
 int param_get_bool(char *buffer, const struct mv_kernel_param *kp);
 int param_set_invbool(const char *val, const struct mv_kernel_param *kp);
 int param_get_invbool(char *buffer, const struct mv_kernel_param *kp);
+int param_set_bint(const char *val, const struct mv_kernel_param *kp);
 int param_set_charp(const char *val, const struct mv_kernel_param *kp);
 int param_get_charp(char *buffer, const struct mv_kernel_param *kp);
 void param_free_charp(void *arg);
 int param_set_copystring(const char *val, const struct mv_kernel_param *kp);
 int param_get_string(char *buffer, const struct mv_kernel_param *kp);
+
+/*
+ * params_kernel_taints(): the kernel taints (1u << MV_TAINT_*) that setting
+ * parameters brought: MV_TAINT_USER once an unsafe parameter was set, at
+ * load time or through /sys.
+ */
+uint32_t params_kernel_taints(void);
 
 /* A handler for names that match no parameter: Linux's parse_unknown_fn. */
 typedef int (*params_unknown_fn)(char *param, char *val, const char *doing, void *arg);

@@ -118,9 +118,14 @@ static int show_param(struct pseudo_buf *out, void *priv)
 	return n < 0 ? n : out->err;
 }
 
+/* A write to /sys/module/NAME/parameters/P; an unsafe one taints the kernel. */
 static long store_param(const char *buf, size_t len, void *priv)
 {
-	return params_sysfs_store(priv, buf, len);
+	long ret = params_sysfs_store(priv, buf, len);
+
+	if (params_kernel_taints() & (1u << MV_TAINT_USER))
+		kernel_add_taint(MV_TAINT_USER);
+	return ret;
 }
 
 static void add_params(struct module *mod, struct inode *dir)

@@ -82,6 +82,27 @@ struct mv_kparam_array {
 };
 _Static_assert(sizeof(struct mv_kparam_array) == 32, "kparam_array size");
 
+/*
+ * Linux's struct kernel_param_ops.  The guest kernel's param_ops_* objects
+ * have this layout, and so do the ops a module defines itself
+ * (module_param_cb(), module_param_call()): the guest kernel calls their
+ * set, get and free.  Both sides check their typed struct against this one.
+ */
+struct mv_kernel_param_ops {
+	uint32_t flags;         /* MV_KERNEL_PARAM_OPS_FL_* */
+	uint32_t _pad;
+	uint64_t set;           /* int (*)(const char *val, const struct kernel_param *kp) */
+	uint64_t get;           /* int (*)(char *buffer, const struct kernel_param *kp) */
+	uint64_t free;          /* void (*)(void *arg), or 0 */
+};
+_Static_assert(sizeof(struct mv_kernel_param_ops) == 32, "kernel_param_ops size");
+
+/* mv_kernel_param_ops.flags: the parameter may be given without "=value" (bool). */
+#define MV_KERNEL_PARAM_OPS_FL_NOARG  (1u << 0)
+/* mv_kernel_param.flags, Linux's values. */
+#define MV_KERNEL_PARAM_FL_UNSAFE     (1u << 0)   /* setting it taints the kernel (U) */
+#define MV_KERNEL_PARAM_FL_HWPARAM    (1u << 1)   /* refused under lockdown (none here) */
+
 /* finit_module(2) flags, Linux's values. */
 #define MV_MODULE_INIT_IGNORE_MODVERSIONS  1u
 #define MV_MODULE_INIT_IGNORE_VERMAGIC     2u
@@ -91,6 +112,7 @@ _Static_assert(sizeof(struct mv_kparam_array) == 32, "kparam_array size");
 /* Taint bits, Linux's numbering (include/linux/panic.h). */
 #define MV_TAINT_PROPRIETARY_MODULE  0   /* P */
 #define MV_TAINT_FORCED_MODULE       1   /* F */
+#define MV_TAINT_USER                6   /* U: an unsafe module parameter was set */
 #define MV_TAINT_DIE                 7   /* D: a module's init faulted (Linux: an oops) */
 #define MV_TAINT_OOT_MODULE          12  /* O */
 #define MV_TAINT_UNSIGNED_MODULE     13  /* E */
