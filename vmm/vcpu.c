@@ -7,6 +7,7 @@
 #include "vm.h"
 #include "watchdog.h"
 #include "initwd.h"
+#include "sigstop.h"
 
 static const char *const internal_suberrors[] = {
 	[KVM_INTERNAL_ERROR_EMULATION] = "instruction emulation failed",
@@ -125,6 +126,20 @@ static void vcpu_init_nmi(struct vm *vm, struct vcpu *v)
 		vm_fail(vm, MV_EXIT_SETUP, "KVM_NMI for the init watchdog: %s", strerror(errno));
 }
 
+/*
+ * vcpu_signal_stop(vm): SIGINT, SIGTERM or SIGHUP: stop the VM with status
+ * 128 + the signal, as a shell reports a command the signal killed; the
+ * run still completes its log and prints the aggregate.
+ */
+static void vcpu_signal_stop(struct vm *vm)
+{
+	int sig = sigstop_signal();
+
+	fprintf(stderr, "modvisor: %s: stopping the guest (exit status %d)\n",
+		strsignal(sig), 128 + sig);
+	vm_stop(vm, 128 + sig);
+}
+
 int vm_run(struct vm *vm)
 {
 	struct vcpu *v = &vm->vcpu[0];
@@ -134,8 +149,16 @@ int vm_run(struct vm *vm)
 	if (rc < 0)
 		vm_fail(vm, MV_EXIT_SETUP, "cannot arm the --timeout watchdog: %s",
 			strerror(-rc));
+	/* Until vm_destroy(): a second signal must not cut the log's end entry. */
+	rc = sigstop_arm(run);
+	if (rc < 0)
+		vm_fail(vm, MV_EXIT_SETUP, "cannot handle SIGINT/SIGTERM: %s", strerror(-rc));
 	while (!vm->stopped) {
 		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
+			if (errno == EINTR && sigstop_signal()) {
+				vcpu_signal_stop(vm);
+				break;
+			}
 			if (errno == EINTR && watchdog_fired()) {
 				vm_fail(vm, MV_EXIT_TIMEOUT, "watchdog: the guest was still "
 					"running after --timeout %u s (looping?)", vm->timeout_s);

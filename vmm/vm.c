@@ -7,6 +7,7 @@
 #include <sys/mman.h>
 #include "hypercall.h"
 #include "kvm.h"
+#include "sigstop.h"
 #include "vm.h"
 
 int vm_stop(struct vm *vm, int status)
@@ -78,6 +79,7 @@ void vm_destroy(struct vm *vm)
 {
 	int i;
 
+	sigstop_disarm();       /* armed by vm_run() until the run's log is closed */
 	for (i = 0; i < vm->nvcpus; i++) {
 		munmap(vm->vcpu[i].run, vm->run_size);
 		close(vm->vcpu[i].fd);

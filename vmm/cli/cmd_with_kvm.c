@@ -26,6 +26,8 @@ static const char with_kvm_help[] =
 	"CMD cannot be run directly.  Env: MODVISOR_EMUHOST_TIMEOUT (seconds,\n"
 	"default 3600), MODVISOR_EMUHOST_DIR (vmlinuz + initramfs.cpio.gz, default\n"
 	"<dir of modvisor>/emuhost), MODVISOR_EMUHOST_KEEP=1 (keep the job dir).\n"
+	"SIGINT, SIGTERM and SIGHUP are passed to CMD's process group inside; a\n"
+	"second one, or 30 s without CMD ending, stops the emulated host.\n"
 	"Inside the emulated host MODVISOR_IN_EMUHOST=1 is set and with-kvm never\n"
 	"nests.  See docs/emulated-host.md.\n";
 

@@ -30,7 +30,10 @@ static const char main_exit_table[] =
 	"  123  any other KVM exit\n"
 	"  124  the VM could not be set up (KVM, the kernel's segments, guest RAM,\n"
 	"       the log, or --accel=kvm on an unusable /dev/kvm)\n"
-	"  125  the emulated KVM host failed\n";
+	"  125  the emulated KVM host failed\n"
+	"  128+N  stopped by signal N: SIGINT (130), SIGTERM (143) or SIGHUP (129)\n"
+	"       stop the guest, complete the measurement log and print its aggregate;\n"
+	"       through the emulated KVM host the signal is passed to the run inside\n";
 
 static const char main_env[] =
 	"Environment:\n"

@@ -20,6 +20,7 @@
 #include "ctl.h"
 #include "ctlserv.h"
 #include "emuhost.h"
+#include "jobdir.h"
 #include "paths.h"
 
 /*
@@ -521,7 +522,7 @@ static int emuhost_status(const struct emuhost_job *job)
 static void emuhost_cleanup(const struct emuhost_job *job)
 {
 	static const char *const files[] = {
-		"run.sh", "status", "status.tmp", "error", "console.log", "qemu.log",
+		"run.sh", "status", "status.tmp", "error", "console.log", "qemu.log", JOBDIR_OWNER,
 	};
 	char path[PATH_MAX + 16];
 	size_t i;
@@ -579,10 +580,16 @@ int emuhost_exec(char *const argv[])
 	}
 	if (emuhost_artifacts(&job) < 0)
 		return EMUHOST_FAIL;
-	snprintf(job.dir, sizeof(job.dir), "/tmp/modvisor-emuhost.XXXXXX");
+	/* Those of runs killed with SIGKILL, which could not remove their own. */
+	jobdir_clean_stale("/tmp", EMUHOST_TIMEOUT_DEFAULT);
+	snprintf(job.dir, sizeof(job.dir), "/tmp/" JOBDIR_PREFIX "XXXXXX");
 	if (!mkdtemp(job.dir)) {
 		emuhost_err("mkdtemp %s: %s", job.dir, strerror(errno));
 		return EMUHOST_FAIL;
+	}
+	if (jobdir_claim(job.dir) < 0) {
+		emuhost_err("%s/%s: %s", job.dir, JOBDIR_OWNER, strerror(errno));
+		goto out_dir;
 	}
 	if (emuhost_write_script(&job, argv) < 0)
 		goto out_dir;
