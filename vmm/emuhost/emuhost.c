@@ -419,6 +419,42 @@ static void emuhost_signal(struct emuhost_job *job, struct emuhost_stop *st, int
 }
 
 /*
+ * While the emulated host boots (seconds, under TCG), a terminal on stderr
+ * shows one line saying so, with a spinner and the time so far; it is
+ * erased before the command's first output.  Nothing when stderr is not a
+ * terminal, so logs and pipes see only the command's own output.
+ */
+struct emuhost_progress {
+	bool on;
+	unsigned frame;
+	long t0;
+};
+
+#define EMUHOST_PROGRESS_MS 200
+
+static void emuhost_progress_draw(struct emuhost_progress *pr)
+{
+	static const char spin[] = "|/-\\";
+	long ms = emuhost_now_ms() - pr->t0;
+
+	if (!pr->on)
+		return;
+	fprintf(stderr, "\r\033[Kmodvisor: booting the emulated KVM host "
+		"(QEMU TCG + SVM, Debian's kernel) %c %ld.%lds",
+		spin[pr->frame++ % 4], ms / 1000, ms % 1000 / 100);
+	fflush(stderr);
+}
+
+static void emuhost_progress_end(struct emuhost_progress *pr)
+{
+	if (!pr->on)
+		return;
+	fputs("\r\033[K", stderr);
+	fflush(stderr);
+	pr->on = false;
+}
+
+/*
  * emuhost_relay(job, sfd, timeout, qstatus): copy the command's output live
  * and serve the control channel until QEMU has exited and both pipes are
  * drained.  Returns 0, or the signal number after which we had to stop
@@ -430,7 +466,9 @@ static int emuhost_relay(struct emuhost_job *job, int sfd, long timeout, int *qs
 	struct emuhost_stop st = { .deadline = emuhost_now_ms() + timeout * 1000 };
 	int fds[3] = { job->out_fd, job->err_fd, ctlserv_fd(job->ctl) };
 	bool alive = true, waiting = false;
+	struct emuhost_progress pr = { .on = isatty(STDERR_FILENO) == 1, .t0 = emuhost_now_ms() };
 
+	emuhost_progress_draw(&pr);
 	while (alive || fds[0] >= 0 || fds[1] >= 0) {
 		struct pollfd p[4] = {
 			{ .fd = fds[0], .events = POLLIN },
@@ -448,8 +486,14 @@ static int emuhost_relay(struct emuhost_job *job, int sfd, long timeout, int *qs
 		wait = !alive ? -1 : left < 60000 ? (left > 0 ? left : 0) : 60000;
 		if (waiting && (wait < 0 || wait > 20))
 			wait = 20;      /* a lock request waits for another holder */
+		if (pr.on && (wait < 0 || wait > EMUHOST_PROGRESS_MS))
+			wait = EMUHOST_PROGRESS_MS;
 		if (poll(p, 4, (int)wait) < 0 && errno != EINTR)
 			break;
+		if (p[0].revents || p[1].revents || !alive)
+			emuhost_progress_end(&pr);
+		else
+			emuhost_progress_draw(&pr);
 		for (i = 0; i < 2; i++)
 			if (p[i].revents && emuhost_copy(fds[i], i + 1) < 0) {
 				close(fds[i]);
@@ -467,6 +511,7 @@ static int emuhost_relay(struct emuhost_job *job, int sfd, long timeout, int *qs
 			emuhost_signal(job, &st, (int)si.ssi_signo);
 		}
 	}
+	emuhost_progress_end(&pr);
 	*forwarded = st.signo;
 	return st.ret;
 }
