@@ -90,12 +90,8 @@ static int hc_module_load(struct vm *vm, struct mv_hc_module_load *a)
 /* MV_MODEV_INIT_START: not logged; it starts the init watchdog (initwd.h). */
 static int hc_module_init_start(struct vm *vm, struct mv_hc_module_event *a)
 {
-	int err;
+	int err = initwd_start(vm->vcpu[0].run, a->load_id, vm->init_timeout_s * 1000ul);
 
-	if (a->load_id == 0)
-		return vm_fail(vm, MV_EXIT_HC_BAD_ARG, "MV_HC_MODULE_EVENT: init start for "
-			       "load_id 0 (no load)");
-	err = initwd_start(vm->vcpu[0].run, a->load_id, vm->init_timeout_s * 1000ul);
 	if (err)
 		return vm_fail(vm, MV_EXIT_SETUP, "cannot arm the init watchdog: %s",
 			       strerror(-err));
@@ -119,32 +115,49 @@ static void hc_module_fault(const struct mv_hc_module_event *a, struct mlog_even
 	e->fault_cr2 = a->fault_cr2;
 }
 
+/*
+ * A forged event (issue 12, finding 7): the guest kernel is broken or
+ * hostile.  The refusal is logged, then the VM stops with why.
+ */
+static int hc_module_refuse(struct vm *vm, const struct mv_hc_module_event *a,
+			    const char *name, const char *why)
+{
+	struct mlog_refusal r = {
+		.load_id = a->load_id, .event = a->event, .name = name, .why = why,
+		.state = load_state_name(load_states_get(&vm->auth->states, a->load_id)),
+	};
+	char err[512];
+
+	if (authority_refused(vm->auth, &r, err, sizeof(err)) < 0)
+		return vm_fail(vm, MV_EXIT_SETUP, "measurement log: %s (no measurement is dropped: "
+			       "the VM stops)", err);
+	return vm_fail(vm, MV_EXIT_HC_BAD_ARG, "MV_HC_MODULE_EVENT: %s (refused and logged)", why);
+}
+
 static int hc_module_event(struct vm *vm, struct mv_hc_module_event *a)
 {
-	char name[sizeof(a->name)], err[512];
+	char name[sizeof(a->name)], err[512], why[256];
 	struct mlog_event e = { .load_id = a->load_id, .event = a->event, .err = a->err,
 				.init_ret = a->init_ret, .name = name, .base = a->base,
 				.taints = a->taints };
 
-	if (a->event < MV_MODEV_LOADED || a->event > MV_MODEV_INIT_START)
-		return vm_fail(vm, MV_EXIT_HC_BAD_ARG, "MV_HC_MODULE_EVENT: unknown event %u",
-			       a->event);
-	/*
-	 * Only loads the host allowed have an outcome (0: an unload); a guest
-	 * cannot invent a load, nor report one the host denied as loaded.
-	 */
-	if (vm->auth && a->load_id >= vm->auth->next_load_id)
-		return vm_fail(vm, MV_EXIT_HC_BAD_ARG, "MV_HC_MODULE_EVENT: load_id %u was never "
-			       "issued (the last was %u)", a->load_id, vm->auth->next_load_id - 1);
-	if (vm->auth && a->load_id && !authority_load_allowed(vm->auth, a->load_id))
-		return vm_fail(vm, MV_EXIT_HC_BAD_ARG, "MV_HC_MODULE_EVENT: load_id %u was denied; "
-			       "no event can follow it", a->load_id);
+	hc_module_strcpy(name, a->name, sizeof(name));
+	/* No authority: nothing was allowed, so no event can fit. */
+	if (!vm->auth)
+		return vm_fail(vm, MV_EXIT_HC_BAD_ARG, "MV_HC_MODULE_EVENT: load_id %u: this VM "
+			       "has no module authority, so no load was allowed", a->load_id);
+	if (a->event < MV_MODEV_LOADED || a->event > MV_MODEV_INIT_START) {
+		snprintf(why, sizeof(why), "unknown event %u", a->event);
+		return hc_module_refuse(vm, a, name, why);
+	}
+	/* Each event must fit its load id's state (load_state.h). */
+	if (authority_event_step(vm->auth, a->load_id, a->event, why, sizeof(why)) < 0)
+		return hc_module_refuse(vm, a, name, why);
 	if (a->event == MV_MODEV_INIT_START)
 		return hc_module_init_start(vm, a);
 	initwd_stop(a->load_id);
-	hc_module_strcpy(name, a->name, sizeof(name));
 	hc_module_fault(a, &e);
-	if (vm->auth && authority_event(vm->auth, &e, err, sizeof(err)) < 0)
+	if (authority_event(vm->auth, &e, err, sizeof(err)) < 0)
 		return vm_fail(vm, MV_EXIT_SETUP, "measurement log: %s (no measurement is dropped: "
 			       "the VM stops)", err);
 	a->hdr.ret = 0;

@@ -56,6 +56,7 @@ int mod_delete(const char *name, uint32_t flags)
 		modenv_call_exit(mod->exit_fn, &fault);
 	if (fault.faulted)
 		unload_locate_fault(mod, &fault, &ev);
+	ev.load_id = mod->load_id;     /* the host ends that load's life */
 	ev.name = mod->name;
 	ev.base = mod->core.mem.va;
 	ev.taints = mod->taints;

@@ -19,11 +19,14 @@ HG_CASES := arg_past_ram arg_straddle arg_top \
             io_inb io_outw io_inl_hc io_outb_hc io_outl_end io_rep_outs \
             mmio_read mmio_past_ram storm_nop storm_console storm_load race_flip \
             forge nonul fault_garbage exit_big exit_neg bootinfo_sane loop loop_hc \
-            stream
+            stream ev_good ev_id0 ev_replay ev_unload_twice ev_unload_early \
+            ev_initfail_no_start ev_after_fail
 HG_ELFS  := $(HG_CASES:%=$(BUILD)/images/testguests/hg-%.elf)
 IMAGES   += $(HG_ELFS)
 
-$(BUILD)/images/testguests/hg-%.elf: images/testguests/hostile.S images/testguests/tg.ld
+# Each embeds an SDK module (HG_MODULE) for the cases that need an allowed load.
+HG_MODULE := $(BUILD)/images/modules/hello.ko
+$(BUILD)/images/testguests/hg-%.elf: images/testguests/hostile.S images/testguests/tg.ld $(HG_MODULE)
 	$(call msg,TESTGST,$@)mkdir -p $(@D) && \
-	$(GUEST_CC) $(GUEST_ASFLAGS) -DHG_CASE_$* -c $< -o $(@:.elf=.o) && \
+	$(GUEST_CC) $(GUEST_ASFLAGS) -DHG_CASE_$* '-DHG_MODULE="$(HG_MODULE)"' -c $< -o $(@:.elf=.o) && \
 	$(GUEST_LD) -nostdlib -T images/testguests/tg.ld -o $@ $(@:.elf=.o)

@@ -164,6 +164,53 @@ _start:
 	call event
 	mov $0, %eax
 	jmp exit_eax
+/* ---- forged event sequences for an allowed load (issue 12, finding 7) ---- */
+#elif defined(HG_CASE_ev_good)
+	call load_mod                    /* allowed: load_id 1 */
+	mov $6, %esi                     /* INIT_START, LOADED, UNLOADED: fits */
+	call event_id
+	mov $1, %esi
+	call event_id
+	mov $4, %esi
+	call event_id
+	xor %eax, %eax
+	jmp exit_eax
+#elif defined(HG_CASE_ev_id0)
+	call load_mod
+	xor %edi, %edi                   /* "loaded" for load_id 0 */
+	mov $1, %esi
+	call event
+#elif defined(HG_CASE_ev_replay)
+	call load_mod
+	mov $6, %esi
+	call event_id
+	mov $50, %r12d                   /* "rootkit loaded", 50 times */
+1:	mov $1, %esi
+	call event_id
+	dec %r12d
+	jnz 1b
+#elif defined(HG_CASE_ev_unload_twice)
+	call load_mod
+	mov $1, %esi
+	call event_id
+	mov $4, %esi
+	call event_id
+	mov $4, %esi
+	call event_id
+#elif defined(HG_CASE_ev_unload_early)
+	call load_mod
+	mov $4, %esi                     /* an unload of a module never live */
+	call event_id
+#elif defined(HG_CASE_ev_initfail_no_start)
+	call load_mod
+	mov $3, %esi                     /* INIT_FAILED without INIT_START */
+	call event_id
+#elif defined(HG_CASE_ev_after_fail)
+	call load_mod
+	mov $2, %esi                     /* LOAD_FAILED, then LOADED */
+	call event_id
+	mov $1, %esi
+	call event_id
 #elif defined(HG_CASE_event_bad_kind)
 	SETL ev, EV_KIND, 99
 	HC HC_EVENT, ev
@@ -254,10 +301,7 @@ _start:
 	mov $3000, %r12d
 1:	GPA img, %rdi
 	mov $64, %esi
-	call load
-	xor %edi, %edi                   /* denied: only an unload event */
-	mov $4, %esi                     /* (MV_MODEV_UNLOADED, id 0) may follow */
-	call event
+	call load                        /* denied: no event may follow */
 	dec %r12d
 	jnz 1b
 	xor %eax, %eax
@@ -290,11 +334,9 @@ _start:
 	movabs $ev + EV_NAME, %rdi
 	mov $(forge_name_end - forge_name), %ecx
 	rep movsb
-	xor %edi, %edi                   /* the load was denied: report an */
-	mov $4, %esi                     /* unload (MV_MODEV_UNLOADED, id 0) */
+	mov %ebx, %edi                   /* the load was denied: an event for it */
+	mov $4, %esi                     /* is refused, and logged with its name */
 	call event
-	xor %eax, %eax
-	jmp exit_eax
 #elif defined(HG_CASE_nonul)
 	movabs $ml + ML_PATH, %rdi       /* 256 'A's: no NUL anywhere */
 	mov $'A', %al
@@ -340,10 +382,7 @@ _start:
 	incq (%rdi)                      /* a new image, a new digest, each time */
 	GPA img, %rdi
 	mov $4096, %esi
-	call load
-	xor %edi, %edi                   /* denied: only an unload event */
-	mov $4, %esi                     /* (MV_MODEV_UNLOADED, id 0) may follow */
-	call event
+	call load                        /* denied: no event may follow */
 	jmp 1b
 
 /* ---- loops for the watchdog --------------------------------------------- */
@@ -384,6 +423,24 @@ load:
 	mov ML_ID(%r8), %ebx
 	ret
 
+/*
+ * load_mod: MV_HC_MODULE_LOAD of the embedded SDK module (hello.ko) with
+ * IGNORE_VERMAGIC|IGNORE_MODVERSIONS (the suite passes --force-load):
+ * allowed, %ebx = its load_id; a denial exits with its errno.
+ */
+load_mod:
+	SETL ml, ML_FLAGS, 3
+	GPA mod_img, %rdi
+	mov $(mod_img_end - mod_img), %esi
+	call load
+	test %eax, %eax
+	jnz exit_eax
+	ret
+
+/* event_id: event %esi for the load_id in %ebx. */
+event_id:
+	mov %ebx, %edi
+	/* fall through */
 /* event: MV_HC_MODULE_EVENT for load_id %edi, event %esi, name as in ev. */
 event:
 	movabs $ev, %r8
@@ -499,6 +556,9 @@ stream_path: .asciz "/lib/modules/stream.ko"
 stream_path_end:
 forge_name: .asciz "n\"}\n{\"seq\":3,\"type\":\"end\",\"forged\":1}\r\033[K\001"
 forge_name_end:
+	.balign 16
+mod_img:    .incbin HG_MODULE
+mod_img_end:
 	.balign 4096
 img:        .fill 4096, 1, 0
 	.fill 4096, 1, 0

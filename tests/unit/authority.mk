@@ -10,7 +10,7 @@ $(BUILD)/tests/unit/test_policy: $(BUILD)/host/tests/unit/test_policy.o \
 	$(call msg,LINK,$@)mkdir -p $(@D) && $(HOSTCC) $(HOST_LDFLAGS) $^ -o $@ $(CHECK_LIBS) $(HOST_LDLIBS)
 
 $(BUILD)/tests/unit/test_mlog: $(BUILD)/host/tests/unit/test_mlog.o \
-		$(call AUTH_OBJ,mlog mlog_fmt mlog_read policy measure sig) \
+		$(call AUTH_OBJ,mlog mlog_fmt mlog_read mlog_integrity policy measure sig) \
 		$(BUILD)/host/shared/lib/modsig.o
 	$(call msg,LINK,$@)mkdir -p $(@D) && $(HOSTCC) $(HOST_LDFLAGS) $^ -o $@ $(CHECK_LIBS) $(HOST_LDLIBS)
 
@@ -21,9 +21,15 @@ $(BUILD)/tests/unit/test_sig: $(BUILD)/host/tests/unit/test_sig.o \
 TEST_BINS += $(BUILD)/tests/unit/test_authority
 
 $(BUILD)/tests/unit/test_authority: $(BUILD)/host/tests/unit/test_authority.o \
-		$(call AUTH_OBJ,authority kernel_info mlog mlog_fmt mlog_read policy measure sig) \
+		$(call AUTH_OBJ,authority kernel_info load_state mlog mlog_fmt mlog_read mlog_integrity policy measure sig) \
 		$(BUILD)/host/shared/lib/modsig.o $(BUILD)/host/shared/lib/modinfo.o
 	$(call msg,LINK,$@)mkdir -p $(@D) && $(HOSTCC) $(HOST_LDFLAGS) $^ -o $@ $(CHECK_LIBS) $(HOST_LDLIBS)
 
 # mlog.c locks a log on 9p on the real host too (vmm/emuhost/hostlock.c).
 $(BUILD)/tests/unit/test_mlog $(BUILD)/tests/unit/test_authority: $(BUILD)/host/vmm/emuhost/hostlock.o
+
+TEST_BINS += $(BUILD)/tests/unit/test_load_state
+
+$(BUILD)/tests/unit/test_load_state: $(BUILD)/host/tests/unit/test_load_state.o \
+		$(call AUTH_OBJ,load_state)
+	$(call msg,LINK,$@)mkdir -p $(@D) && $(HOSTCC) $(HOST_LDFLAGS) $^ -o $@ $(CHECK_LIBS) $(HOST_LDLIBS)

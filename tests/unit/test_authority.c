@@ -345,6 +345,62 @@ START_TEST(test_allowed_load_ids)
 }
 END_TEST
 
+/*
+ * Issue 12 finding 7: each event must fit its load id's state; refusals
+ * leave the state alone and are logged as `refused` entries.
+ */
+START_TEST(test_event_states)
+{
+	struct authority *a = open_auth(NULL);
+	struct blob b = variant(MODS "hello.ko", S_GOOD);
+	struct authority_request bad = { .image = (const uint8_t *)"\177ELF", .len = 4,
+					 .source = MV_MODSRC_INIT_MODULE };
+	struct authority_verdict v, d;
+	char why[256], err[256], msg[512];
+	uint32_t id;
+
+	ck_assert_int_eq(authority_load(a, &bad, &d, err, sizeof(err)), 0);
+	v = verdict(a, b, 0);
+	id = v.load_id;
+	ck_assert(v.allow && !d.allow);
+	ck_assert_int_eq(authority_event_step(a, 0, MV_MODEV_UNLOADED, why, sizeof(why)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(why, "load_id 0 names no load"));
+	ck_assert_int_eq(authority_event_step(a, d.load_id, MV_MODEV_LOADED, why, sizeof(why)),
+			 -EINVAL);
+	ck_assert_ptr_nonnull(strstr(why, "was denied"));
+	ck_assert_int_eq(authority_event_step(a, id + 1, MV_MODEV_LOADED, why, sizeof(why)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(why, "was never issued"));
+	/* An init outcome without an init; an unload before it is live. */
+	ck_assert_int_eq(authority_event_step(a, id, MV_MODEV_INIT_FAILED, why, sizeof(why)), -EINVAL);
+	ck_assert_int_eq(authority_event_step(a, id, MV_MODEV_UNLOADED, why, sizeof(why)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(why, "unloaded does not fit load_id"));
+	ck_assert_ptr_nonnull(strstr(why, "which is allowed"));
+	ck_assert_int_eq(authority_event_step(a, id, MV_MODEV_INIT_START, why, sizeof(why)), 0);
+	ck_assert_int_eq(authority_event_step(a, id, MV_MODEV_INIT_START, why, sizeof(why)), -EINVAL);
+	ck_assert_int_eq(authority_event_step(a, id, MV_MODEV_LOADED, why, sizeof(why)), 0);
+	/* The replay of "loaded". */
+	ck_assert_int_eq(authority_event_step(a, id, MV_MODEV_LOADED, why, sizeof(why)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(why, "loaded does not fit load_id"));
+	ck_assert_ptr_nonnull(strstr(why, "which is live"));
+	ck_assert_int_eq(authority_refused(a, &(struct mlog_refusal){ .load_id = id,
+			 .event = MV_MODEV_LOADED, .name = "hello\n", .state = "live", .why = why },
+			 err, sizeof(err)), 0);
+	ck_assert_int_eq(authority_event_step(a, id, MV_MODEV_UNLOADED, why, sizeof(why)), 0);
+	ck_assert_int_eq(authority_event_step(a, id, MV_MODEV_UNLOADED, why, sizeof(why)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(why, "which is unloaded"));
+	ck_assert_int_eq(authority_close(a, msg, sizeof(msg)), 0);
+	struct blob log = slurp(logfile);
+	log.p[log.len] = '\0';
+	ck_assert_ptr_nonnull(strstr((char *)log.p, "\"type\":\"refused\""));
+	ck_assert_ptr_nonnull(strstr((char *)log.p, "\"event\":\"loaded\",\"name\":\"hello\\u000a\","
+				     "\"state\":\"live\",\"why\":\"loaded does not fit"));
+	free(log.p);
+	struct mlog_verify mv;
+	ck_assert_int_eq(mlog_verify_file(logfile, &mv), 0);
+	free(b.p);
+}
+END_TEST
+
 START_TEST(test_compressed_file_is_logged)
 {
 	struct authority *a = open_auth(NULL);
@@ -405,6 +461,7 @@ static Suite *authority_suite(void)
 	tcase_add_test(tc, test_log_records_loads_and_events);
 	tcase_add_test(tc, test_compressed_file_is_logged);
 	tcase_add_test(tc, test_allowed_load_ids);
+	tcase_add_test(tc, test_event_states);
 	tcase_add_test(tc, test_unwritable_log_stops_before_boot);
 	suite_add_tcase(s, tc);
 	return s;

@@ -289,31 +289,11 @@ static void auth_decide(struct authority *a, const struct authority_request *req
 	auth_modinfo(a, req, v);
 }
 
-/* Remember that load_id was allowed (the bitmap doubles as it fills); 0 or -ENOMEM. */
-static int auth_mark_allowed(struct authority *a, uint32_t load_id)
-{
-	uint32_t bits = a->allowed_bits ? a->allowed_bits : 1024;
-	uint8_t *p;
-
-	while (load_id >= bits && bits < UINT32_MAX / 2)
-		bits *= 2;
-	if (load_id >= bits)
-		return -ENOMEM;
-	if (bits != a->allowed_bits) {
-		p = realloc(a->allowed, bits / 8);
-		if (!p)
-			return -ENOMEM;
-		memset(p + a->allowed_bits / 8, 0, (bits - a->allowed_bits) / 8);
-		a->allowed = p;
-		a->allowed_bits = bits;
-	}
-	a->allowed[load_id / 8] |= (uint8_t)(1u << (load_id % 8));
-	return 0;
-}
-
 bool authority_load_allowed(const struct authority *a, uint32_t load_id)
 {
-	return load_id < a->allowed_bits && (a->allowed[load_id / 8] & (1u << (load_id % 8)));
+	enum load_state st = load_states_get(&a->states, load_id);
+
+	return st != LOAD_NONE && st != LOAD_DENIED;
 }
 
 int authority_load(struct authority *a, const struct authority_request *req,
@@ -330,7 +310,8 @@ int authority_load(struct authority *a, const struct authority_request *req,
 		auth_deny(v, ENOMEM, "cannot measure the image%s", NULL);
 	else
 		auth_decide(a, req, v);
-	if (v->allow && auth_mark_allowed(a, v->load_id) < 0)
+	if (load_states_set(&a->states, v->load_id, v->allow ? LOAD_ALLOWED : LOAD_DENIED) < 0 &&
+	    v->allow)
 		auth_deny(v, ENOMEM, "cannot record the verdict%s", NULL);
 	if (!v->allow)
 		v->taints = 0;
@@ -351,6 +332,33 @@ int authority_load(struct authority *a, const struct authority_request *req,
 int authority_event(struct authority *a, const struct mlog_event *e, char *err, size_t errlen)
 {
 	return mlog_event(a->log, e, err, errlen);
+}
+
+int authority_event_step(struct authority *a, uint32_t load_id, uint32_t event,
+			 char *why, size_t whylen)
+{
+	enum load_state cur = load_states_get(&a->states, load_id), next;
+
+	if (load_id == 0)
+		return snprintf(why, whylen, "load_id 0 names no load (every event names the "
+				"load it is about; an unload names the load it ends)"), -EINVAL;
+	if (load_id >= a->next_load_id)
+		return snprintf(why, whylen, "load_id %u was never issued (the last was %u)",
+				load_id, a->next_load_id - 1), -EINVAL;
+	if (cur == LOAD_DENIED || cur == LOAD_NONE)
+		return snprintf(why, whylen, "load_id %u was denied; no event can follow it",
+				load_id), -EINVAL;
+	if (load_state_next(cur, event, &next) < 0)
+		return snprintf(why, whylen, "%s does not fit load_id %u, which is %s",
+				mlog_event_name(event), load_id, load_state_name(cur)), -EINVAL;
+	/* The id has a slot already: this cannot fail. */
+	return load_states_set(&a->states, load_id, next);
+}
+
+int authority_refused(struct authority *a, const struct mlog_refusal *r, char *err,
+		      size_t errlen)
+{
+	return mlog_refused(a->log, r, err, errlen);
 }
 
 int authority_close(struct authority *a, char *msg, size_t msglen)
@@ -377,7 +385,7 @@ int authority_close(struct authority *a, char *msg, size_t msglen)
 				 a->policy.log, (unsigned long long)n, hex);
 		}
 	}
-	free(a->allowed);
+	load_states_free(&a->states);
 	sig_keyring_free(a->keyring);
 	kernel_syms_free(&a->kernel);
 	policy_free(&a->policy);

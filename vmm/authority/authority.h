@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "kernel_info.h"
+#include "load_state.h"
 #include "measure.h"
 #include "mlog.h"
 #include "policy.h"
@@ -20,8 +21,7 @@ struct authority {
 	struct mlog *log;
 	measure_set set;                /* digests to compute per image */
 	uint32_t next_load_id;
-	uint8_t *allowed;               /* a bit per load_id: the verdict was allow */
-	uint32_t allowed_bits;          /* bits allocated in allowed */
+	struct load_states states;      /* each load id's state (load_state.h) */
 };
 
 /* One load request, as the guest described it (host copies only). */
@@ -112,9 +112,25 @@ int authority_event(struct authority *a, const struct mlog_event *e, char *err, 
 
 /*
  * authority_load_allowed(a, load_id): true when load_id was issued and
- * allowed; events may only follow such a load (or be an unload, id 0).
+ * allowed; events may only follow such a load.
  */
 bool authority_load_allowed(const struct authority *a, uint32_t load_id);
+
+/*
+ * authority_event_step(a, load_id, event, why, whylen): move load_id's
+ * state on event (load_state.h).  Returns 0, or -EINVAL with why when the
+ * event does not fit (id 0, never issued, denied, or the wrong state);
+ * the state is then unchanged and the caller refuses the event.
+ */
+int authority_event_step(struct authority *a, uint32_t load_id, uint32_t event,
+			 char *why, size_t whylen);
+
+/*
+ * authority_refused(a, r, err, errlen): log a refused event.  0, or -errno
+ * when the log could not be written.
+ */
+int authority_refused(struct authority *a, const struct mlog_refusal *r, char *err,
+		      size_t errlen);
 
 /*
  * authority_close(a, msg, msglen): write the log's end entry and free a.

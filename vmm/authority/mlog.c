@@ -358,6 +358,28 @@ static int mlog_ima_entry(struct mlog *l, const uint8_t sha256[32], const char *
 	return ret;
 }
 
+int mlog_append(struct mlog *l, const char *type, const struct mlog_buf *fields,
+		const struct mlog_buf *ima_name, char *err, size_t errlen)
+{
+	struct mlog_buf b = { 0 };
+	uint8_t d[32];
+	int ret;
+
+	if (l->format != POLICY_LOG_JSONL) {
+		if (ima_name->oom || !ima_name->p)
+			return snprintf(err, errlen, "%s: out of memory", l->path), -ENOMEM;
+		SHA256((const uint8_t *)ima_name->p, ima_name->len, d);
+		return mlog_ima_entry(l, d, ima_name->p, err, errlen);
+	}
+	mlog_json_begin(l, &b, type);
+	if (!fields->oom)
+		mlog_buf_put(&b, fields->p, fields->len);
+	b.oom |= fields->oom;
+	ret = mlog_json_end(l, &b, err, errlen);
+	free(b.p);
+	return ret;
+}
+
 static const char *mlog_source_name(uint32_t source)
 {
 	return source == MV_MODSRC_INIT_MODULE ? "init_module" :
@@ -451,12 +473,12 @@ int mlog_load(struct mlog *l, const struct mlog_load *e, char *err, size_t errle
 	return ret;
 }
 
-static const char *mlog_event_name(uint32_t ev)
+const char *mlog_event_name(uint32_t ev)
 {
 	static const char *const names[] = {
 		[MV_MODEV_LOADED] = "loaded", [MV_MODEV_LOAD_FAILED] = "load-failed",
 		[MV_MODEV_INIT_FAILED] = "init-failed", [MV_MODEV_UNLOADED] = "unloaded",
-		[MV_MODEV_INIT_FAULT] = "init-fault",
+		[MV_MODEV_INIT_FAULT] = "init-fault", [MV_MODEV_INIT_START] = "init-start",
 	};
 	return ev < sizeof(names) / sizeof(names[0]) && names[ev] ? names[ev] : "unknown";
 }

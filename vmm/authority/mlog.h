@@ -85,6 +85,36 @@ int mlog_start(struct mlog *l, const struct mlog_start *s, char *err, size_t err
 int mlog_load(struct mlog *l, const struct mlog_load *e, char *err, size_t errlen);
 int mlog_event(struct mlog *l, const struct mlog_event *e, char *err, size_t errlen);
 
+struct mlog_buf;
+
+/*
+ * mlog_append(l, type, fields, ima_name, err, errlen): append an entry of
+ * another kind (mlog_integrity.c builds them): in JSON Lines, type and the
+ * already escaped fields (",\"key\":value..."); in the IMA formats, an
+ * entry named ima_name (escaped, NUL-terminated) whose digest is the
+ * SHA-256 of that name.  0 or -errno, as mlog_load().
+ */
+int mlog_append(struct mlog *l, const char *type, const struct mlog_buf *fields,
+		const struct mlog_buf *ima_name, char *err, size_t errlen);
+
+/* mlog_event_name(event): "loaded", "init-start", ...; "unknown" for others. */
+const char *mlog_event_name(uint32_t event);
+
+/* A module event the host refused (it does not fit its load id's state). */
+struct mlog_refusal {
+	uint32_t load_id;
+	uint32_t event;                 /* enum mv_modevent, as the guest sent it */
+	const char *name;               /* the name the guest sent */
+	const char *state;              /* the load id's state on the host */
+	const char *why;                /* one line */
+};
+
+/*
+ * mlog_refused(l, r, err, errlen): append a `refused` entry (the VM stops
+ * after it).  0 or -errno, as mlog_load().
+ */
+int mlog_refused(struct mlog *l, const struct mlog_refusal *r, char *err, size_t errlen);
+
 /*
  * mlog_end(l, err, errlen): append the end entry (JSON Lines; nothing for
  * the IMA formats) and fsync; later calls do nothing.  0 or -errno.

@@ -1,0 +1,25 @@
+/* mlog_integrity.c: log entries of the host's integrity checks: refused events and integrity violations. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "mlog.h"
+#include "mlog_fmt.h"
+
+int mlog_refused(struct mlog *l, const struct mlog_refusal *r, char *err, size_t errlen)
+{
+	struct mlog_buf f = { 0 }, ima = { 0 };
+	int ret;
+
+	mlog_buf_printf(&f, ",\"load_id\":%u,\"event\":\"%s\"", r->load_id,
+			mlog_event_name(r->event));
+	mlog_buf_json_str(&f, "name", r->name ? r->name : "");
+	mlog_buf_printf(&f, ",\"state\":\"%s\"", r->state);
+	mlog_buf_json_str(&f, "why", r->why);
+	mlog_buf_printf(&ima, "refused:%s:", mlog_event_name(r->event));
+	mlog_buf_ima_escape(&ima, r->name ? r->name : "");
+	mlog_buf_printf(&ima, "|id=%u,state=%s", r->load_id, r->state);
+	ret = mlog_append(l, "refused", &f, &ima, err, errlen);
+	free(f.p);
+	free(ima.p);
+	return ret;
+}
