@@ -141,10 +141,16 @@ enum mv_fault_where {
 	MV_FAULT_IN_INIT   = 2,    /* init layout (.init.text ...) */
 };
 
-/* MV_HC_MODULE_EVENT: what became of an allowed load, or an unload. */
+/*
+ * MV_HC_MODULE_EVENT: what became of an allowed load, or its unload.  The
+ * host keeps each load id's state (allowed, init started, then loaded,
+ * failed or faulted, then unloaded) and stops the VM on an event that
+ * does not fit it (docs/security.md).
+ */
 struct mv_hc_module_event {
 	struct mv_hc_hdr hdr;
-	uint32_t load_id;        /* IN: from MODULE_LOAD; 0 for an unload */
+	uint32_t load_id;        /* IN: from MODULE_LOAD (an unload names the
+	                          *     load it ends); never 0 */
 	uint32_t event;          /* IN: enum mv_modevent */
 	int32_t  err;            /* IN: positive errno, or 0 */
 	int32_t  init_ret;       /* IN: init's return value */
