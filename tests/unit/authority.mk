@@ -15,12 +15,14 @@ $(BUILD)/tests/unit/test_mlog: $(BUILD)/host/tests/unit/test_mlog.o \
 	$(call msg,LINK,$@)mkdir -p $(@D) && $(HOSTCC) $(HOST_LDFLAGS) $^ -o $@ $(CHECK_LIBS) $(HOST_LDLIBS)
 
 $(BUILD)/tests/unit/test_sig: $(BUILD)/host/tests/unit/test_sig.o \
+		$(BUILD)/host/tests/unit/pkcs7_reencode.o \
 		$(call AUTH_OBJ,sig measure) $(BUILD)/host/shared/lib/modsig.o
 	$(call msg,LINK,$@)mkdir -p $(@D) && $(HOSTCC) $(HOST_LDFLAGS) $^ -o $@ $(CHECK_LIBS) $(HOST_LDLIBS)
 
 TEST_BINS += $(BUILD)/tests/unit/test_authority
 
 $(BUILD)/tests/unit/test_authority: $(BUILD)/host/tests/unit/test_authority.o \
+		$(BUILD)/host/tests/unit/pkcs7_reencode.o \
 		$(call AUTH_OBJ,authority kernel_info load_state mlog mlog_fmt mlog_read mlog_integrity policy measure sig) \
 		$(BUILD)/host/shared/lib/modsig.o $(BUILD)/host/shared/lib/modinfo.o
 	$(call msg,LINK,$@)mkdir -p $(@D) && $(HOSTCC) $(HOST_LDFLAGS) $^ -o $@ $(CHECK_LIBS) $(HOST_LDLIBS)

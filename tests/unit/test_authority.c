@@ -14,6 +14,7 @@
 #include <modvisor/abi/module.h>
 #include <modvisor/abi/modsig.h>
 #include "../../vmm/authority/authority.h"
+#include "pkcs7_reencode.h"
 
 #define KERNEL   "build/images/kernel.elf"
 #define MODS     "build/images/modules/"
@@ -216,6 +217,16 @@ static void expect(const char *mod, const char *const *kv, int want_err, uint32_
 	close_auth(a);
 }
 
+static void expect_blob(struct blob b, const char *const *kv, int want_err)
+{
+	struct authority *a = open_auth(kv);
+	struct authority_verdict v = verdict(a, b, 0);
+
+	ck_assert_msg(v.allow == !want_err && (v.allow || v.err == want_err),
+		      "got %s errno %d (%s)", v.allow ? "allow" : "deny", v.err, v.why);
+	close_auth(a);
+}
+
 START_TEST(test_vermagic_and_versions)
 {
 	static const char *const force[] = { "force_load", "1", NULL };
@@ -268,6 +279,88 @@ START_TEST(test_lists_and_disabled)
 	expect(MODS "hello.ko", disabled, EPERM, 0);
 	expect(MODS "hello.ko", rejected, 129, 0);
 	free(b.p);
+}
+END_TEST
+
+static void digest_entry(const uint8_t *p, size_t len, char *entry, size_t n)
+{
+	struct measurement m;
+	char hex[65];
+
+	measure_buf(p, len, 1u << MEASURE_SHA256, &m);
+	measure_hex(m.digest[MEASURE_SHA256], 32, hex);
+	snprintf(entry, n, "sha256:%s", hex);
+}
+
+/*
+ * Issue 12, finding 1 (the review's reproduction): a deny-listed signed
+ * module whose PKCS#7 is re-encoded without the key stays denied.  The
+ * list names the signed content (what `modvisor measure` prints as
+ * signed-content): every re-encoding keeps it.  A list naming the old
+ * file digest still denies the three that are now malformed (EBADMSG);
+ * ECDSA's (r, n - s) keeps a valid signature and a new file digest, which
+ * is why the content digest is the one to list (docs/security.md).
+ */
+START_TEST(test_reencoded_signature_stays_denied)
+{
+	struct blob plain = slurp(MODS "hello.ko"), b = variant(MODS "hello.ko", S_GOOD);
+	char content[80], image[80];
+
+	digest_entry(plain.p, plain.len, content, sizeof(content));
+	digest_entry(b.p, b.len, image, sizeof(image));
+	const char *const deny_content[] = { "deny", content, NULL };
+	const char *const deny_image[] = { "deny", image, NULL };
+	const char *const allow_content[] = { "allow", content, NULL };
+
+	for (int how = 0; how < RE_NCASES; how++) {
+		struct blob re;
+		re.p = pkcs7_reencode(b.p, b.len, (enum pkcs7_reencode)how, key, stranger, &re.len);
+		struct authority *a = open_auth(deny_content);
+		struct authority_verdict v = verdict(a, re, 0);
+		ck_assert_msg(!v.allow && v.err == EPERM, "re-encoding %d: %s", how, v.why);
+		ck_assert_str_eq(v.why, "signed-content digest is on the deny list");
+		close_auth(a);
+		a = open_auth(deny_image);
+		v = verdict(a, re, 0);
+		if (how == RE_ECDSA_NEG_S)
+			ck_assert_msg(v.allow && v.sig.status == SIG_GOOD, "%s", v.why);
+		else
+			ck_assert_msg(!v.allow && v.err == EBADMSG, "re-encoding %d: %s", how, v.why);
+		close_auth(a);
+		a = open_auth(allow_content);
+		v = verdict(a, re, 0);
+		ck_assert_msg(how == RE_ECDSA_NEG_S ? v.allow : v.err == EBADMSG, "%s", v.why);
+		close_auth(a);
+		free(re.p);
+	}
+	expect_blob(b, deny_image, EPERM);
+	free(b.p);
+	free(plain.p);
+}
+END_TEST
+
+/* The log names both digests of every measured load (docs/log-format.md). */
+START_TEST(test_log_has_content_digests)
+{
+	struct blob plain = slurp(MODS "hello.ko"), b = variant(MODS "hello.ko", S_GOOD);
+	struct authority *a = open_auth(NULL);
+	struct authority_verdict v = verdict(a, b, 0);
+	char content[80], want[160];
+
+	ck_assert(v.allow);
+	ck_assert_uint_eq(v.content_len, plain.len);
+	close_auth(a);
+	digest_entry(plain.p, plain.len, content, sizeof(content));
+	struct blob log = slurp(logfile);
+	log.p[log.len] = '\0';
+	snprintf(want, sizeof(want), "\"content_size\":%zu,\"content_xxh3\":\"", plain.len);
+	ck_assert_msg(strstr((char *)log.p, want) != NULL, "%s", (char *)log.p);
+	snprintf(want, sizeof(want), "\"content_digests\":[\"%s\"]", content);
+	ck_assert_msg(strstr((char *)log.p, want) != NULL, "%s", (char *)log.p);
+	ck_assert_ptr_nonnull(strstr((char *)log.p, "\"log_version\":2,"));
+	free(log.p);
+	free(b.p);
+	free(plain.p);
 }
 END_TEST
 
@@ -457,6 +550,8 @@ static Suite *authority_suite(void)
 	tcase_add_test(tc, test_vermagic_and_versions);
 	tcase_add_test(tc, test_taints_from_modinfo);
 	tcase_add_test(tc, test_lists_and_disabled);
+	tcase_add_test(tc, test_reencoded_signature_stays_denied);
+	tcase_add_test(tc, test_log_has_content_digests);
 	tcase_add_test(tc, test_short_and_oversized_images);
 	tcase_add_test(tc, test_log_records_loads_and_events);
 	tcase_add_test(tc, test_compressed_file_is_logged);

@@ -273,6 +273,29 @@ START_TEST(test_resume_continues_chain)
 }
 END_TEST
 
+/* A log written by log_version 1 (before content digests) verifies and is continued. */
+START_TEST(test_resume_version1_log)
+{
+	FILE *f = fopen("tests/host/data/mlog-v1.jsonl", "rb");
+	char buf[8192], *log;
+	struct mlog_verify v;
+	size_t n, len;
+
+	ck_assert_ptr_nonnull(f);
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	ck_assert_ptr_null(strstr(buf, "log_version"));
+	spit(buf, n);
+	write_run(POLICY_LOG_JSONL);
+	ck_assert_int_eq(mlog_verify_file(path, &v), 0);
+	ck_assert_uint_eq(v.entries, 10);
+	log = slurp(&len);
+	ck_assert_ptr_nonnull(strstr(log + n, "\"seq\":5,"));
+	ck_assert_ptr_nonnull(strstr(log + n, "\"log_version\":2,"));
+	free(log);
+}
+END_TEST
+
 START_TEST(test_resume_after_killed_run)
 {
 	struct mlog *l;
@@ -497,6 +520,7 @@ static Suite *mlog_suite(void)
 	tcase_add_test(tc, test_appended_forgery_detected);
 	tcase_add_test(tc, test_resume_continues_chain);
 	tcase_add_test(tc, test_resume_after_killed_run);
+	tcase_add_test(tc, test_resume_version1_log);
 	tcase_add_test(tc, test_overlapping_runs_share_a_log);
 	tcase_add_test(tc, test_resume_refuses_tampered_log);
 	tcase_add_test(tc, test_unwritable_log);

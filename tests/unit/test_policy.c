@@ -245,11 +245,41 @@ START_TEST(test_lookup)
 
 	ck_assert_int_eq(measure_buf("hello", 5, (1u << MEASURE_SHA256), &m), 0);
 	policy_init(&p);
-	ck_assert(!policy_lookup(&p.deny, &m));
+	ck_assert(!policy_lookup(&p.deny, &m, NULL));
 	snprintf(entry, sizeof(entry), "sha256:2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
 	ck_assert_int_eq(policy_set(&p, "deny", entry, err, sizeof(err)), 0);
-	ck_assert(policy_lookup(&p.deny, &m));
-	ck_assert(!policy_lookup(&p.allow, &m));
+	ck_assert_int_eq(policy_lookup(&p.deny, &m, NULL), POLICY_MATCH_IMAGE);
+	ck_assert(!policy_lookup(&p.allow, &m, NULL));
+	policy_free(&p);
+}
+END_TEST
+
+/* An entry may name the image or its signed content (issue 12, finding 1). */
+START_TEST(test_lookup_signed_content)
+{
+	struct policy p;
+	struct measurement whole, content, other;
+	char err[256];
+
+	/* "hello" + a pretend trailer: the content is "hello". */
+	ck_assert_int_eq(measure_buf_prefix("hello~trailer", 13, 5, 1u << MEASURE_SHA256,
+					    &whole, &content), 0);
+	ck_assert_int_eq(measure_buf("hello", 5, 1u << MEASURE_SHA256, &other), 0);
+	ck_assert_mem_eq(content.digest[MEASURE_SHA256], other.digest[MEASURE_SHA256], 32);
+	ck_assert_mem_eq(content.xxh3, other.xxh3, 16);
+	ck_assert_int_eq(measure_buf("hello~trailer", 13, 1u << MEASURE_SHA256, &other), 0);
+	ck_assert_mem_eq(whole.digest[MEASURE_SHA256], other.digest[MEASURE_SHA256], 32);
+	ck_assert_mem_eq(whole.xxh3, other.xxh3, 16);
+	ck_assert_int_eq(measure_buf_prefix("x", 1, 2, 0, &whole, &content), -EINVAL);
+
+	ck_assert_int_eq(measure_buf_prefix("hello~trailer", 13, 5, 1u << MEASURE_SHA256,
+					    &whole, &content), 0);
+	policy_init(&p);
+	ck_assert_int_eq(policy_set(&p, "deny", "sha256:2cf24dba5fb0a30e26e83b2ac5b9e29e"
+				    "1b161e5c1fa7425e73043362938b9824", err, sizeof(err)), 0);
+	ck_assert_int_eq(policy_lookup(&p.deny, &whole, &content), POLICY_MATCH_CONTENT);
+	ck_assert_int_eq(policy_lookup(&p.deny, &whole, NULL), POLICY_MATCH_NONE);
+	ck_assert_int_eq(policy_lookup(&p.deny, &content, &whole), POLICY_MATCH_IMAGE);
 	policy_free(&p);
 }
 END_TEST
@@ -288,6 +318,7 @@ static Suite *policy_suite(void)
 	tcase_add_test(tc, test_bad_values);
 	tcase_add_test(tc, test_relative_paths_follow_the_file);
 	tcase_add_test(tc, test_xxh3_needs_opt_in);
+	tcase_add_test(tc, test_lookup_signed_content);
 	tcase_add_test(tc, test_missing_file);
 	tcase_add_test(tc, test_cli_flags);
 	tcase_add_test(tc, test_cli_policy_file_then_flag_overrides);

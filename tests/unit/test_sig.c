@@ -13,6 +13,7 @@
 
 #include <modvisor/modsig.h>
 #include "../../vmm/authority/sig.h"
+#include "pkcs7_reencode.h"
 
 struct key {
 	EVP_PKEY *pkey;
@@ -180,12 +181,86 @@ START_TEST(test_unknown_key)
 	ck_assert_int_eq(check(&other, im, &r), SIG_UNKNOWN_KEY);
 	ck_assert_int_eq(r.err, ENOKEY);
 	free(im.p);
-	/* A certificate carried inside the PKCS#7 is never trusted. */
+	/* A certificate carried inside the PKCS#7 is never trusted: it is refused. */
 	im = sign(&ec, "sha256", 0, 1);
-	ck_assert_int_eq(check(&rsa, im, &r), SIG_UNKNOWN_KEY);
-	ck_assert_int_eq(sig_verify(NULL, im.p, im.len, &r), 0);
-	ck_assert_int_eq(r.status, SIG_UNKNOWN_KEY);
+	ck_assert_int_eq(check(&rsa, im, &r), SIG_MALFORMED);
+	ck_assert_int_eq(r.err, EBADMSG);
 	free(im.p);
+}
+END_TEST
+
+/*
+ * Finding 1 of issue 12: a PKCS#7 that gained a certificate, a CRL or an
+ * unsigned attribute still verifies in OpenSSL, so it is refused as
+ * malformed; ECDSA's (r, n - s) stays good (the lists match the content).
+ */
+START_TEST(test_reencoded_pkcs7)
+{
+	static const char *const why[] = {
+		[RE_CERT] = "PKCS#7 carries certificates",
+		[RE_CRL] = "PKCS#7 carries CRLs",
+		[RE_UNSIGNED_ATTR] = "SignerInfo has unsigned attributes",
+	};
+	for (int keyid = 0; keyid < 2; keyid++) {
+		struct image im = sign(&ec, "sha384", keyid, 0);
+		struct sig_result r;
+
+		ck_assert_int_eq(check(&ec, im, &r), SIG_GOOD);
+		for (int how = RE_CERT; how <= RE_UNSIGNED_ATTR; how++) {
+			struct image re;
+			re.p = pkcs7_reencode(im.p, im.len, how, ec.pkey, other.cert, &re.len);
+			ck_assert_int_eq(check(&ec, re, &r), SIG_MALFORMED);
+			ck_assert_int_eq(r.err, EBADMSG);
+			ck_assert_msg(strstr(r.why, why[how]) != NULL, "%d: %s", how, r.why);
+			free(re.p);
+		}
+		struct image re;
+		re.p = pkcs7_reencode(im.p, im.len, RE_ECDSA_NEG_S, ec.pkey, NULL, &re.len);
+		ck_assert_int_eq(check(&ec, re, &r), SIG_GOOD);
+		ck_assert_uint_eq(r.content_len, strlen("\177ELF pretend module contents"));
+		free(re.p);
+		free(im.p);
+	}
+}
+END_TEST
+
+/* Signed attributes: OpenSSL's default, never sign-file's; Linux refuses them. */
+START_TEST(test_signed_attributes_refused)
+{
+	const char *content = "\177ELF pretend module contents";
+	BIO *in = BIO_new_mem_buf(content, (int)strlen(content)), *out = BIO_new(BIO_s_mem());
+	CMS_ContentInfo *cms = CMS_sign(NULL, NULL, NULL, NULL, CMS_NOCERTS | CMS_PARTIAL |
+					CMS_BINARY | CMS_DETACHED | CMS_STREAM);
+	struct image plain = sign(&rsa, "sha256", 0, 0), im;
+	struct sig_result r;
+	struct modsig ms;
+	BUF_MEM *bm;
+
+	ck_assert_ptr_nonnull(CMS_add1_signer(cms, rsa.cert, rsa.pkey, EVP_sha256(),
+					      CMS_NOCERTS | CMS_BINARY | CMS_NOSMIMECAP));
+	ck_assert_int_eq(CMS_final(cms, in, NULL, CMS_NOCERTS | CMS_BINARY), 1);
+	ck_assert_int_eq(i2d_CMS_bio(out, cms), 1);
+	BIO_get_mem_ptr(out, &bm);
+	ck_assert_int_eq(modsig_parse(plain.p, plain.len, &ms), 0);
+	im.len = ms.content_len + bm->length + 12 + MV_MODSIG_MARKER_LEN;
+	im.p = malloc(im.len);
+	memcpy(im.p, plain.p, ms.content_len);
+	memcpy(im.p + ms.content_len, bm->data, bm->length);
+	memcpy(im.p + ms.content_len + bm->length, plain.p + plain.len - 12 - MV_MODSIG_MARKER_LEN,
+	       12 + MV_MODSIG_MARKER_LEN);
+	uint8_t *len_be = im.p + im.len - MV_MODSIG_MARKER_LEN - 4;
+	len_be[0] = (uint8_t)(bm->length >> 24);
+	len_be[1] = (uint8_t)(bm->length >> 16);
+	len_be[2] = (uint8_t)(bm->length >> 8);
+	len_be[3] = (uint8_t)bm->length;
+	ck_assert_int_eq(check(&rsa, im, &r), SIG_MALFORMED);
+	ck_assert_int_eq(r.err, EBADMSG);
+	ck_assert_msg(strstr(r.why, "signed attributes") != NULL, "%s", r.why);
+	CMS_ContentInfo_free(cms);
+	BIO_free(in);
+	BIO_free(out);
+	free(im.p);
+	free(plain.p);
 }
 END_TEST
 
@@ -322,6 +397,8 @@ static Suite *sig_suite(void)
 	tcase_add_test(tc, test_trailer_parsing);
 	tcase_add_test(tc, test_malformed_pkcs7);
 	tcase_add_test(tc, test_keyring_loading);
+	tcase_add_test(tc, test_reencoded_pkcs7);
+	tcase_add_test(tc, test_signed_attributes_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -280,10 +280,17 @@ static void auth_decide(struct authority *a, const struct authority_request *req
 		return auth_deny(v, EPERM, "modules_disabled is set%s", NULL);
 	if (req->len < 64)      /* sizeof(Elf64_Ehdr): Linux checks this before the signature */
 		return auth_deny(v, ENOEXEC, "image shorter than an ELF header%s", NULL);
-	if (policy_lookup(&p->deny, &v->m))
-		return auth_deny(v, EPERM, "digest is on the deny list%s", NULL);
-	if (p->allow.n && !policy_lookup(&p->allow, &v->m))
-		return auth_deny(v, EPERM, "digest is not on the allow list%s", NULL);
+	switch (policy_lookup(&p->deny, &v->m, &v->content)) {
+	case POLICY_MATCH_IMAGE:
+		return auth_deny(v, EPERM, "image digest is on the deny list%s", NULL);
+	case POLICY_MATCH_CONTENT:
+		return auth_deny(v, EPERM, "signed-content digest is on the deny list%s", NULL);
+	case POLICY_MATCH_NONE:
+		break;
+	}
+	if (p->allow.n && !policy_lookup(&p->allow, &v->m, &v->content))
+		return auth_deny(v, EPERM, "neither the image's nor the signed content's digest "
+				 "is on the allow list%s", NULL);
 	if (!auth_signature(a, req, v))
 		return;
 	auth_modinfo(a, req, v);
@@ -296,6 +303,22 @@ bool authority_load_allowed(const struct authority *a, uint32_t load_id)
 	return st != LOAD_NONE && st != LOAD_DENIED;
 }
 
+/*
+ * The image's digests, and its signed content's: the bytes before the
+ * signature trailer, which a re-encoded PKCS#7 cannot change (the whole
+ * image when there is no trailer, or one that cannot be parsed).
+ */
+static int auth_measure(struct authority *a, const struct authority_request *req,
+			struct authority_verdict *v)
+{
+	struct modsig ms;
+
+	modsig_parse(req->image, req->len, &ms);
+	v->content_len = ms.content_len;
+	return measure_buf_prefix(req->image, req->len, v->content_len, a->set, &v->m,
+				  &v->content);
+}
+
 int authority_load(struct authority *a, const struct authority_request *req,
 		   struct authority_verdict *v, char *err, size_t errlen)
 {
@@ -306,7 +329,7 @@ int authority_load(struct authority *a, const struct authority_request *req,
 	if (!req->image)
 		auth_deny(v, EFBIG, "image larger than the host copies (MV_MODLOAD_IMAGE_MAX): "
 			  "not measured%s", NULL);
-	else if (measure_buf(req->image, req->len, a->set, &v->m) < 0)
+	else if (auth_measure(a, req, v) < 0)
 		auth_deny(v, ENOMEM, "cannot measure the image%s", NULL);
 	else
 		auth_decide(a, req, v);
@@ -323,6 +346,7 @@ int authority_load(struct authority *a, const struct authority_request *req,
 		.file_size = req->file ? req->file_len : 0, .file_sha256 = file_sha256,
 		.load_id = v->load_id, .name = v->name, .source = req->source, .path = req->path,
 		.flags = req->flags, .size = req->len, .m = req->image ? &v->m : NULL,
+		.content = req->image ? &v->content : NULL, .content_size = v->content_len,
 		.sig = v->sig_checked ? &v->sig : NULL, .allow = v->allow,
 		.err = v->allow ? 0 : v->err, .taints = v->taints, .why = v->why,
 	};

@@ -45,7 +45,11 @@ struct authority_verdict {
 	uint32_t load_id;
 	bool sig_checked;               /* false with an IGNORE flag */
 	struct sig_result sig;
-	struct measurement m;
+	struct measurement m;           /* of the whole image */
+	struct measurement content;     /* of its signed content: the image
+	                                 * before the signature trailer (all of
+	                                 * it when unsigned); the lists match both */
+	uint64_t content_len;
 	char name[64];                  /* module name from .modinfo, or "" */
 	char why[320];
 };

@@ -1,5 +1,6 @@
 /* measure.c: XXH3-128 and SHA-2 digests of module images in one pass. */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
@@ -105,16 +106,9 @@ static int measure_begin(measure_set set)
 	return 0;
 }
 
-int measure_buf(const void *buf, size_t len, measure_set set, struct measurement *out)
+/* Feed [p, p + len) to XXH3 and every digest in set, a cache-sized chunk at a time. */
+static int measure_feed(const uint8_t *p, size_t len, measure_set set)
 {
-	const uint8_t *p = buf;
-	int ret;
-
-	memset(out, 0, sizeof(*out));
-	out->set = set;
-	ret = measure_begin(set);
-	if (ret < 0)
-		return ret;
 	for (size_t off = 0; off < len; off += MEASURE_CHUNK) {
 		size_t n = len - off < MEASURE_CHUNK ? len - off : MEASURE_CHUNK;
 		XXH3_128bits_update(measure_xs, p + off, n);
@@ -122,11 +116,62 @@ int measure_buf(const void *buf, size_t len, measure_set set, struct measurement
 			if ((set & (1u << a)) && !EVP_DigestUpdate(measure_ctx[a], p + off, n))
 				return -EIO;
 	}
-	XXH128_canonicalFromHash((XXH128_canonical_t *)out->xxh3, XXH3_128bits_digest(measure_xs));
-	for (int a = 0; a < MEASURE_NALGOS; a++)
-		if ((set & (1u << a)) && !EVP_DigestFinal_ex(measure_ctx[a], out->digest[a], NULL))
-			return -EIO;
 	return 0;
+}
+
+/*
+ * The digests of what was fed so far into out; with keep, the contexts go
+ * on (a copy is finalised), so a prefix's digests cost no second pass.
+ */
+static int measure_final(measure_set set, bool keep, struct measurement *out)
+{
+	static __thread EVP_MD_CTX *copy;
+
+	memset(out, 0, sizeof(*out));
+	out->set = set;
+	XXH128_canonicalFromHash((XXH128_canonical_t *)out->xxh3, XXH3_128bits_digest(measure_xs));
+	if (keep && !copy && !(copy = EVP_MD_CTX_new()))
+		return -ENOMEM;
+	for (int a = 0; a < MEASURE_NALGOS; a++) {
+		if (!(set & (1u << a)))
+			continue;
+		if (keep ? !EVP_MD_CTX_copy_ex(copy, measure_ctx[a]) ||
+			   !EVP_DigestFinal_ex(copy, out->digest[a], NULL)
+			 : !EVP_DigestFinal_ex(measure_ctx[a], out->digest[a], NULL))
+			return -EIO;
+	}
+	return 0;
+}
+
+int measure_buf(const void *buf, size_t len, measure_set set, struct measurement *out)
+{
+	int ret = measure_begin(set);
+
+	if (ret == 0)
+		ret = measure_feed(buf, len, set);
+	if (ret == 0)
+		ret = measure_final(set, false, out);
+	return ret;
+}
+
+int measure_buf_prefix(const void *buf, size_t len, size_t prefix, measure_set set,
+		       struct measurement *whole, struct measurement *first)
+{
+	const uint8_t *p = buf;
+	int ret;
+
+	if (prefix > len)
+		return -EINVAL;
+	ret = measure_begin(set);
+	if (ret == 0)
+		ret = measure_feed(p, prefix, set);
+	if (ret == 0)
+		ret = measure_final(set, true, first);
+	if (ret == 0)
+		ret = measure_feed(p + prefix, len - prefix, set);
+	if (ret == 0)
+		ret = measure_final(set, false, whole);
+	return ret;
 }
 
 void measure_hex(const uint8_t *bytes, size_t n, char *out)

@@ -47,6 +47,15 @@ int measure_set_parse(const char *list, measure_set *out);
  */
 int measure_buf(const void *buf, size_t len, measure_set set, struct measurement *out);
 
+/*
+ * measure_buf_prefix(buf, len, prefix, set, whole, first): measure_buf() of
+ * (buf, len) into whole and of its first prefix bytes into first, in one
+ * pass.  Used for a module's signed content (the image before its
+ * signature).  Returns 0, -EINVAL when prefix > len, or as measure_buf().
+ */
+int measure_buf_prefix(const void *buf, size_t len, size_t prefix, measure_set set,
+		       struct measurement *whole, struct measurement *first);
+
 /* measure_hex(bytes, n, out): lowercase hex of n bytes; out holds 2n+1. */
 void measure_hex(const uint8_t *bytes, size_t n, char *out);
 

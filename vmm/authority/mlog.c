@@ -386,7 +386,8 @@ static const char *mlog_source_name(uint32_t source)
 	       source == MV_MODSRC_FINIT_MODULE ? "finit_module" : "unknown";
 }
 
-static void mlog_json_digests(struct mlog_buf *b, const struct measurement *m)
+/* "xxh3" and "digests" (prefix ""), or "content_xxh3" and "content_digests". */
+static void mlog_json_digests(struct mlog_buf *b, const char *prefix, const struct measurement *m)
 {
 	char hex[2 * MEASURE_MAX_DIGEST + 1];
 	const char *sep = "";
@@ -394,7 +395,7 @@ static void mlog_json_digests(struct mlog_buf *b, const struct measurement *m)
 	if (!m)
 		return;         /* not measured (too large to copy): "why" says so */
 	measure_hex(m->xxh3, MEASURE_XXH3_LEN, hex);
-	mlog_buf_printf(b, ",\"xxh3\":\"%s\",\"digests\":[", hex);
+	mlog_buf_printf(b, ",\"%sxxh3\":\"%s\",\"%sdigests\":[", prefix, hex, prefix);
 	for (int a = 0; a < MEASURE_NALGOS; a++) {
 		if (!(m->set & (1u << a)))
 			continue;
@@ -429,6 +430,11 @@ static void mlog_ima_load_name(struct mlog_buf *b, const struct mlog_load *e, co
 			e->allow ? "allow" : "deny", policy_errno_name(e->err),
 			e->sig ? sig_status_name(e->sig->status) : "not-checked",
 			taints[0] ? taints : "-");
+	if (e->m && e->content && (e->content->set & (1u << MEASURE_SHA256))) {
+		char hex[2 * 32 + 1];
+		measure_hex(e->content->digest[MEASURE_SHA256], 32, hex);
+		mlog_buf_printf(b, ",content_sha256=%s", hex);
+	}
 }
 
 int mlog_load(struct mlog *l, const struct mlog_load *e, char *err, size_t errlen)
@@ -456,7 +462,11 @@ int mlog_load(struct mlog *l, const struct mlog_load *e, char *err, size_t errle
 	if (e->path)
 		mlog_buf_json_str(&b, "path", e->path);
 	mlog_buf_printf(&b, ",\"flags\":%u,\"size\":%llu", e->flags, (unsigned long long)e->size);
-	mlog_json_digests(&b, e->m);
+	mlog_json_digests(&b, "", e->m);
+	if (e->m && e->content) {
+		mlog_buf_printf(&b, ",\"content_size\":%llu", (unsigned long long)e->content_size);
+		mlog_json_digests(&b, "content_", e->content);
+	}
 	if (e->file_size) {
 		char hex[65] = "";
 		if (e->file_sha256)
@@ -562,6 +572,7 @@ int mlog_start(struct mlog *l, const struct mlog_start *s, char *err, size_t err
 	}
 	mlog_json_begin(l, &b, "start");
 	mlog_buf_json_str(&b, "modvisor", MODVISOR_VERSION);
+	mlog_buf_printf(&b, ",\"log_version\":%d", MLOG_VERSION);
 	mlog_buf_json_str(&b, "kernel", s->kernel ? s->kernel : "");
 	if (s->kernel_sha256) {
 		measure_hex(s->kernel_sha256, 32, hex);

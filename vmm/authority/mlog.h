@@ -13,6 +13,14 @@
 
 #define MLOG_AGG_LEN  32        /* the aggregate is SHA-256 */
 
+/*
+ * The JSON Lines format's version, in each start entry's "log_version"
+ * (docs/log-format.md, "Versions").  Bump it when a field changes meaning
+ * or goes away; new fields keep it (readers skip unknown ones).  A start
+ * entry without it is version 1.
+ */
+#define MLOG_VERSION  2
+
 /* What one entry records. */
 enum mlog_kind { MLOG_START, MLOG_LOAD, MLOG_EVENT, MLOG_END };
 
@@ -24,6 +32,9 @@ struct mlog_load {
 	uint32_t flags;
 	uint64_t size;
 	const struct measurement *m;    /* NULL: not measured */
+	const struct measurement *content; /* the signed content's (image
+	                                 * before the signature), or NULL */
+	uint64_t content_size;
 	uint64_t file_size;             /* compressed file as read, or 0 */
 	const uint8_t *file_sha256;     /* its SHA-256, or NULL */
 	const struct sig_result *sig;   /* NULL: signature not considered */

@@ -380,20 +380,25 @@ int policy_cli_option(struct policy *p, int argc, char **argv, int *used,
 
 const char policy_cli_help[] = POLICY_CLI_HELP;
 
-bool policy_lookup(const struct policy_list *list, const struct measurement *m)
+/* Does d name m? */
+static bool policy_digest_matches(const struct policy_digest *d, const struct measurement *m)
+{
+	if (d->kind == POLICY_DIGEST_XXH3)
+		return memcmp(d->bytes, m->xxh3, MEASURE_XXH3_LEN) == 0;
+	return (m->set & (1u << d->kind)) &&
+	       memcmp(d->bytes, m->digest[d->kind], measure_algo_len((enum measure_algo)d->kind)) == 0;
+}
+
+enum policy_match policy_lookup(const struct policy_list *list, const struct measurement *image,
+				const struct measurement *content)
 {
 	for (size_t i = 0; i < list->n; i++) {
-		const struct policy_digest *d = &list->v[i];
-		if (d->kind == POLICY_DIGEST_XXH3) {
-			if (memcmp(d->bytes, m->xxh3, MEASURE_XXH3_LEN) == 0)
-				return true;
-		} else if ((m->set & (1u << d->kind)) &&
-			   memcmp(d->bytes, m->digest[d->kind],
-				  measure_algo_len((enum measure_algo)d->kind)) == 0) {
-			return true;
-		}
+		if (policy_digest_matches(&list->v[i], image))
+			return POLICY_MATCH_IMAGE;
+		if (content && policy_digest_matches(&list->v[i], content))
+			return POLICY_MATCH_CONTENT;
 	}
-	return false;
+	return POLICY_MATCH_NONE;
 }
 
 measure_set policy_measure_set(const struct policy *p)

@@ -100,8 +100,20 @@ int policy_cli_option(struct policy *p, int argc, char **argv, int *used,
 /* policy_cli_help: POLICY_CLI_HELP as a string object. */
 extern const char policy_cli_help[];
 
-/* policy_lookup(list, m): true when the measurement matches an entry. */
-bool policy_lookup(const struct policy_list *list, const struct measurement *m);
+/* Which digest of a module a list entry named. */
+enum policy_match {
+	POLICY_MATCH_NONE,
+	POLICY_MATCH_IMAGE,             /* the whole image, signature included */
+	POLICY_MATCH_CONTENT,           /* its signed content (image without the trailer) */
+};
+
+/*
+ * policy_lookup(list, image, content): whether an entry of list names the
+ * image's digest or (content not NULL) its signed content's.  An entry may
+ * name either: a digest identifies one byte string, whichever it is.
+ */
+enum policy_match policy_lookup(const struct policy_list *list, const struct measurement *image,
+				const struct measurement *content);
 
 /* policy_measure_set(p): the digests to compute: p->digests plus those the lists need. */
 measure_set policy_measure_set(const struct policy *p);

@@ -301,15 +301,44 @@ static int der_read(const uint8_t **p, const uint8_t *end, struct der_tlv *t)
 }
 
 /*
+ * The SignerInfo after its version: sid, digestAlgorithm, signatureAlgorithm,
+ * signature, and nothing else.  Signed attributes ([0]) are refused as
+ * Linux's module verifier refuses them, unsigned ones ([1]) because nothing
+ * checks them: either would let the PKCS#7 change while it still verifies.
+ * *dig is the digestAlgorithm.
+ */
+static const char *sig_check_signer_fields(const uint8_t *sp, const uint8_t *send,
+					   struct der_tlv *dig)
+{
+	struct der_tlv sid, t;
+
+	if (der_read(&sp, send, &sid) < 0 || der_read(&sp, send, dig) < 0 || dig->tag != 0x30 ||
+	    der_read(&sp, send, &t) < 0)
+		return "SignerInfo is not DER";
+	if (t.tag == 0xa0)
+		return "SignerInfo has signed attributes (Linux refuses them in module signatures)";
+	if (t.tag != 0x30 || der_read(&sp, send, &t) < 0 || t.tag != 0x04)
+		return "SignerInfo is not DER";
+	if (sp == send)
+		return NULL;
+	if (der_read(&sp, send, &t) == 0 && t.tag == 0xa1)
+		return "SignerInfo has unsigned attributes (they are not signed: refused)";
+	return "SignerInfo has fields after its signature";
+}
+
+/*
  * What Linux's pkcs7_parser checks and OpenSSL does not: SignedData version
  * 1 or 3; SignerInfo version 1 with issuer+serial, 3 with a key id; and
- * (our addition, so that no byte of the message goes unchecked) the
- * digestAlgorithms set holds exactly the signer's digest algorithm.
+ * (our additions, so that no byte of the message goes unchecked and the
+ * message cannot be re-encoded while it still verifies) the
+ * digestAlgorithms set holds exactly the signer's digest algorithm, and
+ * there are no certificates, CRLs or attributes.  sign-file writes none.
  */
 static const char *sig_check_der(const uint8_t *der, uint64_t len, bool by_keyid)
 {
 	const uint8_t *p = der, *end = der + len, *sp, *send;
 	struct der_tlv oid, algs, t, dig;
+	const char *why;
 	int v;
 
 	if (der_enter(&p, &end, 0x30) < 0 || der_read(&p, end, &oid) < 0 ||
@@ -320,10 +349,16 @@ static const char *sig_check_der(const uint8_t *der, uint64_t len, bool by_keyid
 		return "SignedData version is not 1 or 3";
 	if (der_read(&p, end, &algs) < 0 || algs.tag != 0x31)
 		return "PKCS#7 digestAlgorithms is not a SET";
-	do {    /* encapContentInfo, optional [0] certificates and [1] crls */
-		if (der_read(&p, end, &t) < 0)
-			return "PKCS#7 has no signerInfos";
-	} while (t.tag != 0x31);
+	if (der_read(&p, end, &t) < 0 || t.tag != 0x30)
+		return "PKCS#7 has no encapContentInfo";
+	if (der_read(&p, end, &t) < 0)
+		return "PKCS#7 has no signerInfos";
+	if (t.tag == 0xa0)
+		return "PKCS#7 carries certificates (sign-file adds none; the keyring decides)";
+	if (t.tag == 0xa1)
+		return "PKCS#7 carries CRLs (sign-file adds none)";
+	if (t.tag != 0x31)
+		return "PKCS#7 has no signerInfos";
 	sp = t.val;
 	send = t.val + t.len;
 	if (der_enter(&sp, &send, 0x30) < 0)
@@ -332,9 +367,10 @@ static const char *sig_check_der(const uint8_t *der, uint64_t len, bool by_keyid
 	if (v != (by_keyid ? 3 : 1))
 		return by_keyid ? "SignerInfo names a key id but its version is not 3"
 				: "SignerInfo names issuer+serial but its version is not 1";
-	if (der_read(&sp, send, &t) < 0 || der_read(&sp, send, &dig) < 0 || dig.tag != 0x30)
-		return "SignerInfo is not DER";
-	if (algs.len != (size_t)(sp - dig.start) || memcmp(algs.val, dig.start, algs.len) != 0)
+	if ((why = sig_check_signer_fields(sp, send, &dig)) != NULL)
+		return why;
+	if (algs.len != dig.len + (size_t)(dig.val - dig.start) ||
+	    memcmp(algs.val, dig.start, algs.len) != 0)
 		return "digestAlgorithms does not list exactly the signer's digest";
 	return NULL;
 }

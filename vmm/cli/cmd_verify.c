@@ -7,6 +7,7 @@
 
 #include <modvisor/abi/hypercall.h>
 #include <modvisor/modinfo.h>
+#include <modvisor/modsig.h>
 #include "commands.h"
 #include "authority/measure.h"
 #include "authority/sig.h"
@@ -14,18 +15,19 @@
 
 #define VERIFY_USAGE "verify [--keyring PATH] [--digests LIST] FILE.ko..."
 
-static void verify_print_digests(const struct measurement *m)
+/* The digests, each on a line "  INDENTalgo: HEX". */
+static void verify_print_digests(const char *indent, const struct measurement *m)
 {
 	char hex[2 * MEASURE_MAX_DIGEST + 1], label[16];
 
 	measure_hex(m->xxh3, MEASURE_XXH3_LEN, hex);
-	printf("  xxh3-128:  %s\n", hex);
+	printf("  %sxxh3-128:  %s\n", indent, hex);
 	for (int a = 0; a < MEASURE_NALGOS; a++) {
 		if (!(m->set & (1u << a)))
 			continue;
 		measure_hex(m->digest[a], measure_algo_len((enum measure_algo)a), hex);
 		snprintf(label, sizeof(label), "%s:", measure_algo_name((enum measure_algo)a));
-		printf("  %-10s %s\n", label, hex);
+		printf("  %s%-10s %s\n", indent, label, hex);
 	}
 }
 
@@ -85,17 +87,23 @@ static void verify_print_modinfo(const void *image, uint64_t len)
 static int verify_image(const struct sig_keyring *kr, measure_set set, const uint8_t *img,
 			size_t len)
 {
-	struct measurement m;
+	struct measurement m, content;
 	struct sig_result s;
-	int ret = measure_buf(img, len, set, &m);
+	struct modsig ms;
+	int ret;
 
+	modsig_parse(img, len, &ms);
+	ret = measure_buf_prefix(img, len, ms.content_len, set, &m, &content);
 	if (ret == 0)
 		ret = sig_verify(kr, img, len, &s);
 	if (ret < 0) {
 		printf("  error:     %s\n", strerror(-ret));
 		return 1;
 	}
-	verify_print_digests(&m);
+	verify_print_digests("", &m);
+	printf("  signed content (the image before its signature, %llu bytes; lists match it too):\n",
+	       (unsigned long long)ms.content_len);
+	verify_print_digests("  ", &content);
 	verify_print_sig(&s, len);
 	verify_print_modinfo(img, s.content_len);
 	return s.status == SIG_GOOD ? 0 : 1;
