@@ -44,7 +44,7 @@ static const char *const bench_plot_stages[][3] = {
 };
 #define BENCH_NPLOT_STAGES (int)(sizeof(bench_plot_stages) / sizeof(bench_plot_stages[0]))
 
-/* bench_dat_stages(o, r, leaf, st, n): file size, then one median per stage st[0..n). */
+/* bench_dat_stages(o, r, leaf, st, n): file size, then median, min and max per stage st[0..n). */
 static int bench_dat_stages(const struct bench_opts *o, const struct bench_report *r,
 			    const char *leaf, const char *const (*st)[3], int n)
 {
@@ -54,7 +54,7 @@ static int bench_dat_stages(const struct bench_opts *o, const struct bench_repor
 		return -1;
 	fprintf(f, "size_kib");
 	for (int s = 0; s < n; s++)
-		fprintf(f, " \"%s\"", st[s][2]);
+		fprintf(f, " \"%s\" min max", st[s][2]);
 	fputc('\n', f);
 	for (int i = 0; i < r->nrows; i++) {
 		const struct bench_row *w = &r->rows[i];
@@ -64,7 +64,11 @@ static int bench_dat_stages(const struct bench_opts *o, const struct bench_repor
 		fprintf(f, "%.1f", w->median);
 		for (int s = 0; s < n; s++) {
 			const struct bench_row *x = bench_find(r, st[s][0], st[s][1], w->param);
-			fprintf(f, x ? " %.3f" : " NaN", x ? x->median : 0.0);
+
+			if (x)
+				fprintf(f, " %.3f %.3f %.3f", x->median, x->min, x->max);
+			else
+				fprintf(f, " NaN NaN NaN");
 		}
 		fputc('\n', f);
 	}
@@ -89,7 +93,7 @@ static int bench_dat_rows(const struct bench_opts *o, const char *leaf,
 	return fclose(f) ? -1 : 0;
 }
 
-/* bench_dat_scale(o, r): scale.dat: VMs, loads/s with and after boot. */
+/* bench_dat_scale(o, r): scale.dat: VMs, then loads/s with and after boot, each median min max. */
 static int bench_dat_scale(const struct bench_opts *o, const struct bench_report *r)
 {
 	FILE *f = bench_open(o, "scale.dat");
@@ -103,7 +107,8 @@ static int bench_dat_scale(const struct bench_opts *o, const struct bench_report
 		const struct bench_row *a = bench_find(r, "scale", "loads_per_s_with_boot", p);
 		const struct bench_row *b = bench_find(r, "scale", "loads_per_s_after_boot", p);
 		if (a)
-			fprintf(f, "%d %.4f %.4f\n", v, a->median, b ? b->median : 0.0);
+			fprintf(f, "%d %.4f %.4f %.4f %.4f %.4f %.4f\n", v, a->median, a->min, a->max,
+				b ? b->median : 0.0, b ? b->min : 0.0, b ? b->max : 0.0);
 	}
 	return fclose(f) ? -1 : 0;
 }
@@ -116,24 +121,32 @@ static void bench_gnuplot_script(const struct bench_opts *o, const struct bench_
 	const struct bench_row *g = bench_find(r, "guestload", "guest_after_verdict", "bm4k");
 	const char *vm = ratio ? ratio->accel : scale ? scale->accel : g ? g->accel : "no VM run";
 
-	fprintf(f, "set terminal pngcairo size 900,560 font ',10' noenhanced\nset grid\n"
-		"set key top left\ncd '%s'\n", o->out);
+	/*
+	 * Stage plots: both axes span three decades, so they are log-log (a log
+	 * axis has no zero); every point is the median with a min-max bar, the
+	 * legend sits outside the data, and the title names where the figures
+	 * come from (hardware KVM or the emulated host).
+	 */
+	fprintf(f, "set terminal pngcairo size 1100,600 font ',10' noenhanced\nset grid\n"
+		"set key outside right top box\nset bars small\ncd '%s'\n", o->out);
 	if (bench_find(r, "load", "file_size", "bm4k") &&
 	    bench_find(r, "hostedload", "relocation", "bm4k"))
 		fprintf(f, "set output 'load_stages.png'\nset logscale xy\n"
-		"set title 'Module load: time by stage vs module size (median; VMM stages and "
-		"loader stages on the host, guest line: %s)'\n"
-		"set xlabel 'module file size (KiB)'\nset ylabel 'microseconds'\n"
-		"plot for [i=2:%d] 'load_stages.dat' using 1:i with linespoints title columnhead(i)\n"
-		"unset logscale\n", g ? g->accel : "not run", BENCH_NPLOT_STAGES + 1);
+		"set title \"Module load: time by stage vs module size\\n"
+		"median, bars min-max; host stages on this machine, guest line: %s\"\n"
+		"set xlabel 'module file size (KiB)'\nset ylabel 'time (microseconds, log)'\n"
+		"plot for [i=0:%d] 'load_stages.dat' using 1:(column(2+3*i)):(column(3+3*i)):"
+		"(column(4+3*i)) with yerrorlines title columnhead(2+3*i)\n"
+		"unset logscale\n", g ? g->accel : "not run", BENCH_NPLOT_STAGES - 1);
 	if (g && bench_find(r, "guestload", "g_total", "bm4k") &&
 	    bench_find(r, "load", "file_size", "bm4k"))
 		fprintf(f, "set output 'guest_stages.png'\nset logscale xy\n"
-			"set title 'Module load inside the VM: finit_module by stage vs module size "
-			"(guest TSC via MV_HC_BENCH, median; %s)'\n"
-			"set xlabel 'module file size (KiB)'\nset ylabel 'microseconds'\n"
-			"plot for [i=2:%d] 'guest_stages.dat' using 1:i with linespoints "
-			"title columnhead(i)\nunset logscale\n", g->accel, BENCH_NPLOT_GUEST + 1);
+			"set title \"Module load inside the VM: finit_module by stage vs module size\\n"
+			"guest TSC via MV_HC_BENCH; median, bars min-max; %s\"\n"
+			"set xlabel 'module file size (KiB)'\nset ylabel 'time (microseconds, log)'\n"
+			"plot for [i=0:%d] 'guest_stages.dat' using 1:(column(2+3*i)):(column(3+3*i)):"
+			"(column(4+3*i)) with yerrorlines title columnhead(2+3*i)\n"
+			"unset logscale\n", g->accel, BENCH_NPLOT_GUEST - 1);
 	/* The ratio is the result (it holds on any machine); the absolute round
 	 * trips beside it are only meaningful on hardware KVM. */
 	if (ratio)
@@ -153,12 +166,23 @@ static void bench_gnuplot_script(const struct bench_opts *o, const struct bench_
 		"'' using 0:2:3:4 with yerrorbars lc rgb 'black' notitle\n"
 		"unset multiplot\nset xrange [*:*]\nset yrange [*:*]\n",
 		vm, ratio->median, vm);
+	int maxvm = 1;
+
+	for (int v = 2; v <= 64; v *= 2) {
+		char p[16];
+
+		snprintf(p, sizeof(p), "%dvm", v);
+		if (bench_find(r, "scale", "loads_per_s_with_boot", p))
+			maxvm = v;
+	}
 	if (scale)
 		fprintf(f, "set output 'scale.png'\nset xlabel 'VMs in parallel (one process each)'\n"
-		"set ylabel 'module loads per second (all VMs)'\nset logscale x 2\nset xtics (1,2,4,8)\n"
-		"set title 'Scale: loads per second vs VMs (%s)'\n"
-		"plot 'scale.dat' using 1:2 with linespoints title 'including boot', "
-		"'' using 1:3 with linespoints title 'after boot (first load to last)'\n", vm);
+		"set ylabel 'module loads per second, all VMs (loads/s)'\nset logscale x 2\n"
+		"set xtics (1,2,4,8)\nset xrange [0.7:%.1f]\nset yrange [0:*]\n"
+		"set title \"Scale: loads per second vs VMs\\nmedian of %d runs, bars min-max; %s\"\n"
+		"plot 'scale.dat' using 1:2:3:4 with yerrorlines title 'including boot', "
+		"'' using 1:5:6:7 with yerrorlines title 'after boot (first load to last)'\n"
+		"unset logscale\nset xrange [*:*]\nset yrange [*:*]\n", maxvm * 1.4, scale->n, vm);
 }
 
 int bench_plots(const struct bench_opts *o, const struct bench_report *r)
