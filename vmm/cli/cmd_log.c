@@ -50,8 +50,9 @@ static int log_verify(int argc, char **argv)
 		return 1;
 	}
 	if (ret < 0) {
+		/* Not a verdict on the log: it could not be read (2, as a usage error). */
 		fprintf(stderr, "modvisor log verify: %s: %s\n", argv[optind], strerror(-ret));
-		return 1;
+		return 2;
 	}
 	measure_hex(v.agg, MLOG_AGG_LEN, hex);
 	if (want_agg && strcasecmp(want_agg, hex) != 0) {
@@ -83,7 +84,7 @@ static int log_show(int argc, char **argv)
 	ret = mlog_show_file(argv[1], stdout);
 	if (ret < 0) {
 		fprintf(stderr, "modvisor log show: %s: %s\n", argv[1], strerror(-ret));
-		return 1;
+		return ret == -EBADMSG ? 1 : 2;
 	}
 	return 0;
 }
@@ -110,5 +111,7 @@ COMMAND(log, "log", LOG_USAGE,
 	"        --aggregate HEX  also require this final aggregate (as modvisor run\n"
 	"                         printed it): catches cut or re-chained tails\n"
 	"        --entries N      also require N entries\n"
-	"show:   print one line per entry; names stay escaped.\n",
+	"show:   print one line per entry; names stay escaped.\n"
+	"Exit status: 0 ok; 1 the log was tampered with (verify) or is not a log;\n"
+	"        3 a crash's valid prefix (verify); 2 usage error or FILE unreadable.\n",
 	cmd_log);

@@ -59,7 +59,7 @@ static int measure_one(const char *path, measure_set set)
 
 	if (ret < 0) {
 		fprintf(stderr, "modvisor measure: %s: %s\n", path, strerror(-ret));
-		return 1;
+		return 2;       /* unreadable input, as a usage error */
 	}
 	if (!unpack_method(buf, len)) {
 		ret = measure_image(path, buf, len, set);
@@ -105,8 +105,12 @@ static int cmd_measure(int argc, char **argv)
 		fprintf(stderr, "usage: modvisor measure [--digests LIST] FILE...\n");
 		return 2;
 	}
-	for (int i = optind; i < argc; i++)
-		status |= measure_one(argv[i], set);
+	/* The worst status wins: 2 (an unreadable file) over 1 (one that cannot be measured). */
+	for (int i = optind; i < argc; i++) {
+		int st = measure_one(argv[i], set);
+
+		status = st > status ? st : status;
+	}
 	return status;
 }
 

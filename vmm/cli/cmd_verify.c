@@ -125,7 +125,7 @@ static int verify_one(const struct sig_keyring *kr, measure_set set, const char 
 
 	if (ret < 0) {
 		fprintf(stderr, "modvisor verify: %s: %s\n", path, strerror(-ret));
-		return 1;
+		return 2;       /* unreadable input, as a usage error */
 	}
 	printf("%s:\n", path);
 	method = unpack_method(buf, len);
@@ -182,8 +182,12 @@ static int cmd_verify(int argc, char **argv)
 		fprintf(stderr, "modvisor verify: keyring %s\n", err);
 		return 2;
 	}
-	for (int i = optind; i < argc; i++)
-		status |= verify_one(kr, set, argv[i]);
+	/* The worst status wins: 2 (an unreadable file) over 1 (a signature not good). */
+	for (int i = optind; i < argc; i++) {
+		int st = verify_one(kr, set, argv[i]);
+
+		status = st > status ? st : status;
+	}
 	sig_keyring_free(kr);
 	return status;
 }

@@ -33,7 +33,16 @@ static const char main_exit_table[] =
 	"  125  the emulated KVM host failed\n"
 	"  128+N  stopped by signal N: SIGINT (130), SIGTERM (143) or SIGHUP (129)\n"
 	"       stop the guest, complete the measurement log and print its aggregate;\n"
-	"       through the emulated KVM host the signal is passed to the run inside\n";
+	"       through the emulated KVM host the signal is passed to the run inside\n"
+	"\n"
+	"Exit status of the other commands: 2 always means a usage error or an\n"
+	"input that cannot be read (a missing file, a directory).\n"
+	"  log verify  0 sound; 1 altered, reordered, removed or cut (or not a log);\n"
+	"              3 the valid prefix a crash left behind\n"
+	"  log show    0; 1 not a log\n"
+	"  verify      0 every signature good; 1 one is not (or a file is corrupt)\n"
+	"  measure     0; 1 a compressed file that does not decompress\n"
+	"  with-kvm    CMD's; 125 the emulated KVM host failed; 126/127 CMD cannot run\n";
 
 static const char main_env[] =
 	"Environment:\n"

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# t-cli-status.sh: one meaning per exit status across commands: 2 is a usage error or an
+# unreadable input for every command; 1 is a verdict (a tampered log, a bad signature).
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib.sh
+TMP=$(mktemp -d /tmp/t-cli-status.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+B=${BUILD:-build}
+
+# expect NAME WANT CMD...: run CMD (no VM), check its status.
+expect() { local n=$1 w=$2; shift 2; "$@" >"$TMP/out" 2>&1; t_expect_status "$n" "$w" "$?"; }
+
+expect "log verify: missing file is 2, not 1 (tampered)" 2 "$MV" log verify "$TMP/none.log"
+t_expect_contains "log verify: missing file named" "$TMP/out" "$TMP/none.log: No such file"
+expect "log verify: a directory is 2" 2 "$MV" log verify "$TMP"
+expect "log show: missing file is 2" 2 "$MV" log show "$TMP/none.log"
+expect "verify: missing module is 2" 2 "$MV" verify "$TMP/none.ko"
+expect "verify: unreadable beats a bad signature (2 over 1)" 2 "$MV" verify "$B/images/modules/hello.ko" "$TMP/none.ko"
+expect "verify: an unsigned module alone is 1" 1 "$MV" verify "$B/images/modules/hello.ko"
+expect "measure: missing file is 2" 2 "$MV" measure "$TMP/none.ko"
+expect "measure: a readable file is 0" 0 "$MV" measure "$B/images/modules/hello.ko"
+printf 'not a log\n' >"$TMP/garbage.log"
+expect "log verify: not a log is 1 (a verdict)" 1 "$MV" log verify "$TMP/garbage.log"
+"$MV" --help >"$TMP/help" 2>&1
+t_expect_contains "help: the other commands' statuses" "$TMP/help" "Exit status of the other commands"
