@@ -84,15 +84,15 @@ static void cleanup(void)
 	unlink(logfile);
 }
 
-/* Append a sign-file style signature made with (k, x) to b. */
-static void sign(struct blob *b, EVP_PKEY *k, X509 *x)
+/* Append a sign-file style signature made with (k, x) and digest md to b. */
+static void sign_md(struct blob *b, EVP_PKEY *k, X509 *x, const EVP_MD *md)
 {
 	BIO *in = BIO_new_mem_buf(b->p, (int)b->len), *out = BIO_new(BIO_s_mem());
 	CMS_ContentInfo *cms = CMS_sign(NULL, NULL, NULL, NULL, CMS_NOCERTS | CMS_PARTIAL |
 					CMS_BINARY | CMS_DETACHED | CMS_STREAM);
 	BUF_MEM *bm;
 
-	CMS_add1_signer(cms, x, k, EVP_sha256(), CMS_NOCERTS | CMS_BINARY | CMS_NOSMIMECAP |
+	CMS_add1_signer(cms, x, k, md, CMS_NOCERTS | CMS_BINARY | CMS_NOSMIMECAP |
 			CMS_NOATTR);
 	ck_assert_int_eq(CMS_final(cms, in, NULL, CMS_NOCERTS | CMS_BINARY), 1);
 	i2d_CMS_bio(out, cms);
@@ -106,6 +106,11 @@ static void sign(struct blob *b, EVP_PKEY *k, X509 *x)
 	CMS_ContentInfo_free(cms);
 	BIO_free(in);
 	BIO_free(out);
+}
+
+static void sign(struct blob *b, EVP_PKEY *k, X509 *x)
+{
+	sign_md(b, k, x, EVP_sha256());
 }
 
 enum sigcase { S_UNSIGNED, S_GOOD, S_BAD, S_UNKNOWN, S_MALFORMED, S_NCASES };
@@ -364,6 +369,51 @@ START_TEST(test_log_has_content_digests)
 }
 END_TEST
 
+/*
+ * Issue 12, finding 11: MD5 is crypto the kernel lacks, ENOPKG, which
+ * Linux's module_sig_check() forgives when signatures are not enforced;
+ * SHA-1 is good unless the policy says refuse_sha1, which makes it the same.
+ */
+START_TEST(test_hash_algorithms)
+{
+	struct blob md5 = slurp(MODS "hello.ko"), sha1 = slurp(MODS "hello.ko");
+	const char *const enforce[] = { "sig_enforce", "1", NULL };
+	const char *const refuse[] = { "refuse_sha1", "1", NULL };
+	const char *const refuse_enforce[] = { "refuse_sha1", "1", "sig_enforce", "1", NULL };
+	struct authority *a;
+	struct authority_verdict v;
+
+	EVP_PKEY *rsa = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
+	X509 *rsa_cert = self_signed(rsa, "md5 signer");     /* ECDSA has no MD5 in OpenSSL */
+	sign_md(&md5, rsa, rsa_cert, EVP_md5());
+	X509_free(rsa_cert);
+	EVP_PKEY_free(rsa);
+	sign_md(&sha1, key, cert, EVP_sha1());
+	a = open_auth(NULL);
+	v = verdict(a, md5, 0);
+	ck_assert_msg(v.allow && v.taints & E_TAINT, "%s", v.why);
+	ck_assert_int_eq(v.sig.status, SIG_UNSUPPORTED);
+	ck_assert_int_eq(v.sig.err, ENOPKG);
+	ck_assert_msg(strstr(v.why, "digest algorithm the kernel lacks") &&
+		      strstr(v.why, "allowed with taint E"), "%s", v.why);
+	close_auth(a);
+	expect_blob(md5, enforce, ENOKEY);
+	a = open_auth(NULL);
+	v = verdict(a, sha1, 0);
+	ck_assert_msg(v.allow && v.sig.status == SIG_GOOD && !(v.taints & E_TAINT), "%s", v.why);
+	close_auth(a);
+	expect_blob(sha1, enforce, 0);
+	a = open_auth(refuse);
+	v = verdict(a, sha1, 0);
+	ck_assert_msg(v.allow && v.taints & E_TAINT && v.sig.status == SIG_UNSUPPORTED, "%s", v.why);
+	ck_assert_msg(strstr(v.why, "refuse_sha1") != NULL, "%s", v.why);
+	close_auth(a);
+	expect_blob(sha1, refuse_enforce, ENOKEY);
+	free(md5.p);
+	free(sha1.p);
+}
+END_TEST
+
 START_TEST(test_short_and_oversized_images)
 {
 	struct authority *a = open_auth(NULL);
@@ -552,6 +602,7 @@ static Suite *authority_suite(void)
 	tcase_add_test(tc, test_lists_and_disabled);
 	tcase_add_test(tc, test_reencoded_signature_stays_denied);
 	tcase_add_test(tc, test_log_has_content_digests);
+	tcase_add_test(tc, test_hash_algorithms);
 	tcase_add_test(tc, test_short_and_oversized_images);
 	tcase_add_test(tc, test_log_records_loads_and_events);
 	tcase_add_test(tc, test_compressed_file_is_logged);

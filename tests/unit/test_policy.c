@@ -254,6 +254,29 @@ START_TEST(test_lookup)
 }
 END_TEST
 
+/* refuse_sha1 (issue 12, finding 11): off by default, an INI key and a flag. */
+START_TEST(test_refuse_sha1)
+{
+	struct policy p;
+	char err[256], *argv[] = { "--refuse-sha1", "--refuse-sha1=no", NULL };
+	int used;
+
+	policy_init(&p);
+	ck_assert(!p.refuse_sha1);
+	ck_assert_int_eq(policy_set(&p, "refuse_sha1", "yes", err, sizeof(err)), 0);
+	ck_assert(p.refuse_sha1);
+	ck_assert_int_eq(policy_set(&p, "refuse_sha1", "maybe", err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "refuse_sha1: 'maybe' is not a boolean");
+	ck_assert_int_eq(policy_cli_option(&p, 1, argv + 1, &used, err, sizeof(err)), 1);
+	ck_assert(!p.refuse_sha1);
+	ck_assert_int_eq(policy_cli_option(&p, 2, argv, &used, err, sizeof(err)), 1);
+	ck_assert_int_eq(used, 1);
+	ck_assert(p.refuse_sha1);
+	ck_assert_ptr_nonnull(strstr(policy_cli_help, "--refuse-sha1"));
+	policy_free(&p);
+}
+END_TEST
+
 /* An entry may name the image or its signed content (issue 12, finding 1). */
 START_TEST(test_lookup_signed_content)
 {
@@ -319,6 +342,7 @@ static Suite *policy_suite(void)
 	tcase_add_test(tc, test_relative_paths_follow_the_file);
 	tcase_add_test(tc, test_xxh3_needs_opt_in);
 	tcase_add_test(tc, test_lookup_signed_content);
+	tcase_add_test(tc, test_refuse_sha1);
 	tcase_add_test(tc, test_missing_file);
 	tcase_add_test(tc, test_cli_flags);
 	tcase_add_test(tc, test_cli_policy_file_then_flag_overrides);

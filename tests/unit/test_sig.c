@@ -341,8 +341,38 @@ START_TEST(test_malformed_pkcs7)
 	der[0] = 0x30;
 	im.p[im.len - MV_MODSIG_MARKER_LEN - 10] = 1;   /* id_type */
 	ck_assert_int_eq(sig_verify(NULL, im.p, im.len, &r), 0);
-	ck_assert_int_eq(r.status, SIG_MALFORMED);
+	ck_assert_int_eq(r.status, SIG_UNSUPPORTED);
 	ck_assert_int_eq(r.err, ENOPKG);
+	free(im.p);
+}
+END_TEST
+
+/* Issue 12, finding 11: a hash the kernel lacks is ENOPKG, as Linux; SHA-1 is good unless refused. */
+START_TEST(test_md5_is_enopkg)
+{
+	struct sig_result r;
+	struct image im = sign(&rsa, "md5", 0, 0);
+
+	ck_assert_int_eq(check(&rsa, im, &r), SIG_UNSUPPORTED);
+	ck_assert_int_eq(r.err, ENOPKG);
+	ck_assert_str_eq(r.hash, "md5");
+	ck_assert_str_eq(sig_status_name(r.status), "unsupported");
+	ck_assert_msg(strstr(r.why, "digest algorithm the kernel lacks") != NULL, "%s", r.why);
+	ck_assert(!sig_refuse_sha1(&r));
+	free(im.p);
+
+	im = sign(&ec, "sha1", 1, 0);
+	ck_assert_int_eq(check(&ec, im, &r), SIG_GOOD);
+	ck_assert(sig_refuse_sha1(&r));
+	ck_assert_int_eq(r.status, SIG_UNSUPPORTED);
+	ck_assert_int_eq(r.err, ENOPKG);
+	ck_assert_int_eq(check(&other, im, &r), SIG_UNKNOWN_KEY);
+	ck_assert(sig_refuse_sha1(&r));
+	free(im.p);
+	im = sign(&ec, "sha256", 1, 0);
+	ck_assert_int_eq(check(&ec, im, &r), SIG_GOOD);
+	ck_assert(!sig_refuse_sha1(&r));
+	ck_assert_int_eq(r.status, SIG_GOOD);
 	free(im.p);
 }
 END_TEST
@@ -397,6 +427,7 @@ static Suite *sig_suite(void)
 	tcase_add_test(tc, test_trailer_parsing);
 	tcase_add_test(tc, test_malformed_pkcs7);
 	tcase_add_test(tc, test_keyring_loading);
+	tcase_add_test(tc, test_md5_is_enopkg);
 	tcase_add_test(tc, test_reencoded_pkcs7);
 	tcase_add_test(tc, test_signed_attributes_refused);
 	suite_add_tcase(s, tc);

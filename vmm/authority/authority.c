@@ -73,10 +73,10 @@ int authority_check_inputs(const char *kernel, char *err, size_t errlen)
 static void auth_policy_summary(const struct policy *p, char *out, size_t len)
 {
 	snprintf(out, len, "sig_enforce=%d force_load=%d keyring=%s digests=0x%x xxh3_match=%d "
-		 "allow=%zu deny=%zu modules_disabled=%d enforce_errno=%s",
+		 "allow=%zu deny=%zu modules_disabled=%d enforce_errno=%s refuse_sha1=%d",
 		 p->sig_enforce, p->force_load, p->keyring[0] ? p->keyring : "(none)", p->digests,
 		 p->xxh3_match, p->allow.n, p->deny.n, p->modules_disabled,
-		 policy_errno_name(p->enforce_errno));
+		 policy_errno_name(p->enforce_errno), p->refuse_sha1);
 }
 
 /* Load keys and kernel facts; open the log and write its start entry. */
@@ -154,9 +154,9 @@ static void auth_note(struct authority_verdict *v, const char *fmt, const char *
 /*
  * Step 1, Linux's module_sig_check(): with an IGNORE flag the signature is
  * not looked at and the module counts as unsigned.  Malformed is EBADMSG.
- * Unsigned, unknown key, unsupported crypto or a bad signature: denied with
- * enforce_errno when enforcing, else allowed with taint E.  Returns false
- * when denied.
+ * Unsigned, unknown key, unsupported crypto (ENOPKG: MD5, or SHA-1 under
+ * refuse_sha1) or a bad signature: denied with enforce_errno when
+ * enforcing, else allowed with taint E.  Returns false when denied.
  */
 static bool auth_signature(struct authority *a, const struct authority_request *req,
 			   struct authority_verdict *v)
@@ -172,6 +172,8 @@ static bool auth_signature(struct authority *a, const struct authority_request *
 	} else if (sig_verify(a->keyring, req->image, req->len, &v->sig) < 0) {
 		auth_deny(v, ENOMEM, "signature check: out of memory%s", NULL);
 		return false;
+	} else if (a->policy.refuse_sha1) {
+		sig_refuse_sha1(&v->sig);
 	}
 	if (v->sig.status == SIG_GOOD) {
 		auth_note(v, "signature good%s", NULL);
@@ -184,7 +186,7 @@ static bool auth_signature(struct authority *a, const struct authority_request *
 	const char *what = !v->sig_checked ? "signature not considered (IGNORE flag)" :
 			   v->sig.status == SIG_UNSIGNED ? "unsigned" :
 			   v->sig.status == SIG_UNKNOWN_KEY ? "signed with a key not in the keyring" :
-			   v->sig.status == SIG_BAD ? "bad signature" : "unsupported signature crypto";
+			   v->sig.status == SIG_BAD ? "bad signature" : v->sig.why;
 	if (a->policy.sig_enforce) {
 		auth_deny(v, a->policy.enforce_errno, "%s, and signatures are enforced", what);
 		return false;

@@ -135,6 +135,8 @@ static int policy_set_scalar(struct policy *p, const char *key, const char *v, c
 		return *want = "a boolean", policy_bool(v, &p->xxh3_match);
 	if (strcmp(key, "modules_disabled") == 0)
 		return *want = "a boolean", policy_bool(v, &p->modules_disabled);
+	if (strcmp(key, "refuse_sha1") == 0)
+		return *want = "a boolean", policy_bool(v, &p->refuse_sha1);
 	if (strcmp(key, "keyring") == 0)
 		return *want = "a file or directory", policy_path(v, p->keyring, sizeof(p->keyring));
 	if (strcmp(key, "log") == 0)
@@ -326,7 +328,8 @@ static int policy_cli_split(const char *arg, char *key, size_t keylen, const cha
 static bool policy_is_bool_key(const char *key)
 {
 	return strcmp(key, "sig_enforce") == 0 || strcmp(key, "force_load") == 0 ||
-	       strcmp(key, "xxh3_match") == 0 || strcmp(key, "modules_disabled") == 0;
+	       strcmp(key, "xxh3_match") == 0 || strcmp(key, "modules_disabled") == 0 ||
+	       strcmp(key, "refuse_sha1") == 0;
 }
 
 static bool policy_is_key(const char *key)
@@ -334,6 +337,7 @@ static bool policy_is_key(const char *key)
 	static const char *const keys[] = {
 		"sig_enforce", "keyring", "force_load", "digests", "xxh3_match", "log",
 		"log_format", "fsync", "allow", "deny", "modules_disabled", "enforce_errno",
+		"refuse_sha1",
 	};
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (strcmp(key, keys[i]) == 0)

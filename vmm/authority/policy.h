@@ -47,6 +47,8 @@ struct policy {
 	struct policy_list allow, deny;
 	bool modules_disabled;
 	int enforce_errno;              /* ENOKEY or EKEYREJECTED */
+	bool refuse_sha1;               /* a SHA-1 signature counts as unsupported
+	                                 * crypto (ENOPKG), not as good */
 };
 
 /* policy_init(p): the defaults above.  policy_free(p) releases the lists. */
@@ -56,7 +58,7 @@ void policy_free(struct policy *p);
 /*
  * policy_set(p, key, value, err, errlen): set one setting by its INI key
  * (sig_enforce, keyring, force_load, digests, xxh3_match, log, log_format,
- * fsync, allow, deny, modules_disabled, enforce_errno).  allow/deny append.
+ * fsync, allow, deny, modules_disabled, enforce_errno, refuse_sha1).  allow/deny append.
  * Returns 0, or -EINVAL with a message in err ("unknown key 'x'",
  * "enforce_errno: 'x' is not ENOKEY or EKEYREJECTED").
  */
@@ -95,7 +97,8 @@ int policy_cli_option(struct policy *p, int argc, char **argv, int *used,
 	"  --allow DIGEST\n      only modules with a listed digest load (repeatable)\n" \
 	"  --deny DIGEST\n      modules with this digest never load (repeatable)\n"    \
 	"  --modules-disabled[=BOOL]\n      every load fails with EPERM\n"             \
-	"  --enforce-errno E\n      ENOKEY (default, as the man page) or EKEYREJECTED\n"
+	"  --enforce-errno E\n      ENOKEY (default, as the man page) or EKEYREJECTED\n" \
+	"  --refuse-sha1[=BOOL]\n      a SHA-1 signature counts as unsupported crypto, not good\n"
 
 /* policy_cli_help: POLICY_CLI_HELP as a string object. */
 extern const char policy_cli_help[];

@@ -145,8 +145,9 @@ const char *sig_status_name(enum sig_status s)
 	static const char *const names[] = {
 		[SIG_UNSIGNED] = "unsigned", [SIG_GOOD] = "good", [SIG_BAD] = "bad",
 		[SIG_UNKNOWN_KEY] = "unknown-key", [SIG_MALFORMED] = "malformed",
+		[SIG_UNSUPPORTED] = "unsupported",
 	};
-	return s <= SIG_MALFORMED ? names[s] : "?";
+	return s <= SIG_UNSUPPORTED ? names[s] : "?";
 }
 
 static void sig_hexify(const unsigned char *p, int n, char *out, size_t outlen)
@@ -386,8 +387,13 @@ static bool sig_is_canonical(CMS_ContentInfo *cms, const uint8_t *der, uint64_t 
 	return same;
 }
 
-/* The digest and signature algorithms must be ones Linux knows, and agree. */
-static const char *sig_check_algs(CMS_ContentInfo *cms, CMS_SignerInfo *si)
+/*
+ * The digest and signature algorithms must be ones Linux knows, and agree.
+ * A digest or signature algorithm the kernel lacks (MD5, MD4, ...) is
+ * ENOPKG, as Linux's pkcs7 parser and pkcs7_digest() return: sets
+ * *enopkg; anything else wrong is malformed.
+ */
+static const char *sig_check_algs(CMS_ContentInfo *cms, CMS_SignerInfo *si, bool *enopkg)
 {
 	static const int digests[] = { NID_sha1, NID_sha224, NID_sha256, NID_sha384, NID_sha512 };
 	X509_ALGOR *dig = NULL, *sa = NULL;
@@ -402,7 +408,7 @@ static const char *sig_check_algs(CMS_ContentInfo *cms, CMS_SignerInfo *si)
 	for (i = 0; i < sizeof(digests) / sizeof(digests[0]) && digests[i] != dnid; i++)
 		;
 	if (i == sizeof(digests) / sizeof(digests[0]))
-		return "unsupported digest algorithm";
+		return *enopkg = true, "digest algorithm the kernel lacks (not SHA-1 or SHA-2)";
 	X509_ALGOR_get0(NULL, &ptype, &pval, dig);
 	if (ptype != V_ASN1_UNDEF && ptype != V_ASN1_NULL)
 		return "digest algorithm has parameters";
@@ -410,7 +416,7 @@ static const char *sig_check_algs(CMS_ContentInfo *cms, CMS_SignerInfo *si)
 	if (snid == NID_rsaEncryption)
 		hash = dnid, pkey = NID_rsaEncryption;
 	else if (!OBJ_find_sigid_algs(snid, &hash, &pkey))
-		return "unsupported signature algorithm";
+		return *enopkg = true, "signature algorithm the kernel lacks";
 	if (hash != dnid)
 		return "signature algorithm and digest algorithm disagree";
 	X509_ALGOR_get0(NULL, &ptype, &pval, sa);
@@ -443,6 +449,7 @@ static CMS_ContentInfo *sig_parse_cms(const uint8_t *der, uint64_t len, struct s
 		ASN1_OCTET_STRING *keyid = NULL;
 		X509_NAME *issuer = NULL;
 		ASN1_INTEGER *sno = NULL;
+		bool enopkg = false;
 		const char *why;
 
 		*si = sk_CMS_SignerInfo_value(sis, 0);
@@ -451,10 +458,16 @@ static CMS_ContentInfo *sig_parse_cms(const uint8_t *der, uint64_t len, struct s
 		if (!why && !sig_is_canonical(cms, der, len))
 			why = "PKCS#7 is not in canonical DER";
 		if (!why)
-			why = sig_check_algs(cms, *si);
+			why = sig_check_algs(cms, *si, &enopkg);
 		if (!why)
 			return cms;
-		sig_set(out, SIG_MALFORMED, EBADMSG, why);
+		if (enopkg) {
+			sig_describe_signer_id(*si, out);
+			sig_describe_algs(*si, NULL, out);
+			sig_set(out, SIG_UNSUPPORTED, ENOPKG, why);
+		} else {
+			sig_set(out, SIG_MALFORMED, EBADMSG, why);
+		}
 	}
 	CMS_ContentInfo_free(cms);
 	return NULL;
@@ -505,9 +518,10 @@ int sig_verify(const struct sig_keyring *kr, const void *image, uint64_t len,
 	out->content_len = ms.content_len;
 	if (ret == -MODSIG_ENODATA)
 		return sig_set(out, SIG_UNSIGNED, ENODATA, "module is unsigned"), 0;
+	if (ret == -MODSIG_ENOPKG)
+		return sig_set(out, SIG_UNSUPPORTED, ENOPKG, ms.why), 0;
 	if (ret < 0)
-		return sig_set(out, SIG_MALFORMED, ret == -MODSIG_ENOPKG ? ENOPKG : EBADMSG,
-			       ms.why), 0;
+		return sig_set(out, SIG_MALFORMED, EBADMSG, ms.why), 0;
 	if (!(cms = sig_parse_cms(img + ms.sig_off, ms.sig_len, out, &si)))
 		return ERR_clear_error(), 0;
 
@@ -524,4 +538,14 @@ int sig_verify(const struct sig_keyring *kr, const void *image, uint64_t len,
 	ERR_clear_error();
 	CMS_ContentInfo_free(cms);
 	return ret;
+}
+
+bool sig_refuse_sha1(struct sig_result *out)
+{
+	if (strcmp(out->hash, "sha1") != 0 || (out->status != SIG_GOOD && out->status != SIG_BAD &&
+						out->status != SIG_UNKNOWN_KEY))
+		return false;
+	sig_set(out, SIG_UNSUPPORTED, ENOPKG, "SHA-1 signature, and the policy refuses SHA-1 "
+		"(refuse_sha1)");
+	return true;
 }

@@ -2,6 +2,7 @@
 #ifndef MODVISOR_VMM_SIG_H
 #define MODVISOR_VMM_SIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,13 +31,17 @@ enum sig_status {
 	SIG_GOOD,               /* verified by a key in the keyring */
 	SIG_BAD,                /* signer known, signature does not verify */
 	SIG_UNKNOWN_KEY,        /* no keyring certificate matches the signer */
-	SIG_MALFORMED,          /* trailer or PKCS#7 cannot be parsed */
+	SIG_MALFORMED,          /* trailer or PKCS#7 cannot be parsed (EBADMSG) */
+	SIG_UNSUPPORTED,        /* crypto the kernel lacks (ENOPKG): a digest
+	                         * such as MD5, an unknown signature algorithm,
+	                         * a trailer that is not PKCS#7, or SHA-1 under
+	                         * refuse_sha1 */
 };
 
 struct sig_result {
 	enum sig_status status;
 	int err;                /* Linux's errno for this status: 0, ENODATA,
-	                         * EKEYREJECTED (bad), ENOKEY, EBADMSG/ENOPKG */
+	                         * EKEYREJECTED (bad), ENOKEY, EBADMSG, ENOPKG */
 	uint64_t content_len;   /* bytes covered by the signature */
 	char hash[16];          /* "sha256" */
 	char pkey[24];          /* "RSA-4096", "ECDSA-384" */
@@ -55,7 +60,14 @@ struct sig_result {
 int sig_verify(const struct sig_keyring *kr, const void *image, uint64_t len,
 	       struct sig_result *out);
 
-/* sig_status_name(s): "unsigned", "good", "bad", "unknown-key", "malformed". */
+/*
+ * sig_refuse_sha1(out): policy refuse_sha1: a SHA-1 signature (good, bad or
+ * unknown key) becomes SIG_UNSUPPORTED, as crypto the kernel lacked would.
+ * Returns true when it did.
+ */
+bool sig_refuse_sha1(struct sig_result *out);
+
+/* sig_status_name(s): "unsigned", "good", "bad", "unknown-key", "malformed", "unsupported". */
 const char *sig_status_name(enum sig_status s);
 
 #endif
