@@ -13,6 +13,7 @@
 #include <modvisor/abi/hypercall.h>
 #include <modvisor/abi/module.h>
 #include <modvisor/abi/modsig.h>
+#include <modvisor/modinfo.h>
 #include "../../vmm/authority/authority.h"
 #include "pkcs7_reencode.h"
 
@@ -414,6 +415,57 @@ START_TEST(test_hash_algorithms)
 }
 END_TEST
 
+/* Patch the first occurrence of from (same length as to) inside the section at off, size. */
+static void patch(struct blob b, uint64_t off, uint64_t size, const char *from, const char *to)
+{
+	uint8_t *p = memmem(b.p + off, size, from, strlen(from));
+
+	ck_assert_ptr_nonnull(p);
+	memcpy(p, to, strlen(to));
+}
+
+/*
+ * Issue 12, finding 8: the host reads this_module's name (the one the guest
+ * runs the module under) and .modinfo's from its own copy; it logs the
+ * former and refuses a module whose two names differ, with ENOEXEC.
+ */
+START_TEST(test_running_name)
+{
+	struct blob b = slurp(MODS "hello.ko");
+	struct modinfo_elf e;
+	const char *why = NULL;
+	struct authority *a;
+	struct authority_verdict v;
+
+	ck_assert_int_eq(modinfo_elf_find(b.p, b.len, &e, &why), 0);
+	/* No name= in .modinfo: Linux then takes this_module's; so does the log. */
+	patch(b, e.modinfo_off, e.modinfo_size, "name=hello", "nbme=hello");
+	a = open_auth(NULL);
+	v = verdict(a, b, 0);
+	ck_assert_msg(v.allow, "%s", v.why);
+	ck_assert_str_eq(v.name, "hello");
+	close_auth(a);
+	struct blob log = slurp(logfile);
+	log.p[log.len] = '\0';
+	ck_assert_ptr_nonnull(strstr((char *)log.p, "\"name\":\"hello\""));
+	free(log.p);
+	/* this_module says "hellp", .modinfo "hello": refused, logged under "hellp". */
+	patch(b, e.modinfo_off, e.modinfo_size, "nbme=hello", "name=hello");
+	patch(b, e.this_module_off, e.this_module_size, "hello", "hellp");
+	a = open_auth(NULL);
+	v = verdict(a, b, 0);
+	ck_assert(!v.allow);
+	ck_assert_int_eq(v.err, ENOEXEC);
+	ck_assert_str_eq(v.why, "the module's two names differ: 'hellp' in this_module, "
+			 "'hello' in .modinfo");
+	ck_assert_str_eq(v.name, "hellp");
+	close_auth(a);
+	free(b.p);
+	expect(MODS "bad-no-this-module.ko", NULL, ENOEXEC, 0);
+	expect(MODS "bad-this-module-size.ko", NULL, ENOEXEC, 0);
+}
+END_TEST
+
 START_TEST(test_short_and_oversized_images)
 {
 	struct authority *a = open_auth(NULL);
@@ -603,6 +655,7 @@ static Suite *authority_suite(void)
 	tcase_add_test(tc, test_reencoded_signature_stays_denied);
 	tcase_add_test(tc, test_log_has_content_digests);
 	tcase_add_test(tc, test_hash_algorithms);
+	tcase_add_test(tc, test_running_name);
 	tcase_add_test(tc, test_short_and_oversized_images);
 	tcase_add_test(tc, test_log_records_loads_and_events);
 	tcase_add_test(tc, test_compressed_file_is_logged);

@@ -1,5 +1,6 @@
 /* authority.c: decide on each module load as Linux would, on the host's own copy, and log it. */
 #include <errno.h>
+#include <stddef.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -228,6 +229,47 @@ static bool auth_crcs(struct authority *a, const struct modversions *mv,
 }
 
 /*
+ * The name the module will run under: .gnu.linkonce.this_module's, as the
+ * guest loader (and Linux, mod->name) takes it, read from the host's copy.
+ * A .modinfo name= that says otherwise is refused (ENOEXEC, like every
+ * other inconsistency in the object), so the log never names one module
+ * while the guest runs another.  False when denied.
+ */
+static bool auth_name(const struct authority_request *req, struct authority_verdict *v,
+		      const struct modinfo *mi)
+{
+	const char *why = NULL, *tm, *info_name = modinfo_name(mi);
+	struct modinfo_elf e;
+
+	if (modinfo_elf_find(req->image, v->sig.content_len, &e, &why) < 0 || !e.this_module_index) {
+		auth_deny(v, ENOEXEC, "%s", why ? why :
+			  "no .gnu.linkonce.this_module section: no module in the object");
+		return false;
+	}
+	if (e.this_module_size != sizeof(struct mv_this_module)) {
+		auth_deny(v, ENOEXEC, "%s", ".gnu.linkonce.this_module "
+			  "is not the size of struct mv_this_module (not built with the SDK)");
+		return false;
+	}
+	tm = (const char *)req->image + e.this_module_off + offsetof(struct mv_this_module, name);
+	if (!tm[0] || !memchr(tm, '\0', MV_MODULE_NAME_LEN)) {
+		auth_deny(v, ENOEXEC,
+			  "this_module's name is empty or not NUL-terminated%s", NULL);
+		return false;
+	}
+	snprintf(v->name, sizeof(v->name), "%s", tm);
+	if (info_name && strcmp(info_name, tm) != 0) {
+		char msg[200];
+		snprintf(msg, sizeof(msg), "'%.55s' in this_module, '%.55s' in .modinfo", tm,
+			 info_name);
+		auth_deny(v, ENOEXEC,
+			  "the module's two names differ: %s", msg);
+		return false;
+	}
+	return true;
+}
+
+/*
  * Steps 2-3 on the host's own copy (signature stripped): the ELF must be
  * readable, its vermagic match the booted kernel's (Linux's same_magic()),
  * its __versions match the kernel's CRCs; missing ones or IGNORE flags
@@ -238,14 +280,14 @@ static bool auth_modinfo(struct authority *a, const struct authority_request *re
 {
 	struct modinfo mi;
 	struct modversions mv;
-	const char *why = NULL, *magic, *name;
+	const char *why = NULL, *magic;
 
 	if (modinfo_from_elf(req->image, v->sig.content_len, &mi, &mv, &why) < 0) {
 		auth_deny(v, ENOEXEC, "not a loadable module: %s", why ? why : "bad ELF");
 		return false;
 	}
-	if ((name = modinfo_name(&mi)) != NULL)
-		snprintf(v->name, sizeof(v->name), "%s", name);
+	if (!auth_name(req, v, &mi))
+		return false;
 	if (req->flags & MV_MODULE_INIT_IGNORE_MODVERSIONS)
 		mv = (struct modversions){ 0 };         /* "pretend no __versions", as Linux */
 	magic = req->flags & MV_MODULE_INIT_IGNORE_VERMAGIC ? NULL : modinfo_vermagic(&mi);
