@@ -8,6 +8,7 @@
 #include "watchdog.h"
 #include "initwd.h"
 #include "sigstop.h"
+#include "console_guard.h"
 
 static const char *const internal_suberrors[] = {
 	[KVM_INTERNAL_ERROR_EMULATION] = "instruction emulation failed",
@@ -182,6 +183,7 @@ int vm_run(struct vm *vm)
 	}
 	watchdog_disarm();
 	initwd_disarm();
+	console_guard_flush();
 	if (vm->why[0])
 		vcpu_report(vm, v);
 	return vm->status;

@@ -70,7 +70,13 @@ int authority_cli_option(int argc, char **argv, int *used, char *err, size_t err
 int authority_check_inputs(const char *kernel, char *err, size_t errlen);
 
 /* The policy flags' lines in `modvisor run --help` (cmd_run.c's hook). */
-#define RUN_EXTRA_HELP POLICY_CLI_HELP
+#define RUN_EXTRA_HELP POLICY_CLI_HELP AUTHORITY_RUN_HELP
+
+/* `modvisor run`'s own authority flag (authority_run.c). */
+#define AUTHORITY_RUN_HELP                                                       \
+	"  --report FILE\n      write the run's result to FILE, where the guest cannot\n" \
+	"      write: \"measurement log PATH: N entries, aggregate HEX\" (the anchor\n" \
+	"      for `log verify --aggregate`) and \"exit status N\" (docs/security.md)\n"
 
 struct vm;
 
