@@ -74,8 +74,10 @@ hcase con_buf_wrap 113 "buf: bad GPA 0xffffffffffffffff len 0x2: GPA + len overf
 hcase con_len_huge 115 "len 4294967295 exceeds MV_CONSOLE_MAX (65536)"
 hcase con_bad_stream 115 "stream 0 is neither 1 (stdout) nor 2 (stderr)"
 hcase con_max_ok 0
+# (Its bytes are the guest's own code, which holds "modvisor:" at a line
+# start: the host marks such a guest line "guest: " (vmm/console_guard.c).)
 t_expect_status "hostile-con_max_ok: a write of exactly MV_CONSOLE_MAX bytes passes" \
-	65536 "$(wc -c <"$OUT/con_max_ok.out")"
+	65536 "$(perl -0777 -pe 's/guest: modvisor:/modvisor:/g' "$OUT/con_max_ok.out" | wc -c)"
 hcase load_img_past_ram 113 "MV_HC_MODULE_LOAD: image: bad GPA 0x2000000 len 0x10"
 hcase load_img_straddle 113 "MV_HC_MODULE_LOAD: image: bad GPA 0xfff000 len 0x2000: outside"
 hcase load_img_wrap 113 "image: bad GPA 0xfffffffffffff000 len 0x2000: GPA + len overflows"
