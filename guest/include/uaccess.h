@@ -24,6 +24,12 @@ int clear_user(uaddr_t dst, size_t n);
  * -ENAMETOOLONG when no NUL is found in the first size bytes.
  */
 long strncpy_from_user(char *dst, uaddr_t src, size_t size);
+/*
+ * strnlen_user(src, max): the length (without the NUL) of the user string
+ * at src, looking at most max bytes.  Returns it, -EFAULT, or -ENAMETOOLONG
+ * when no NUL is found in the first max bytes.
+ */
+long strnlen_user(uaddr_t src, size_t max);
 /* access_ok_user(addr, n, write): would a copy of n bytes succeed? */
 bool access_ok_user(uaddr_t addr, size_t n, bool write);
 

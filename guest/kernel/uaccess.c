@@ -120,6 +120,25 @@ long strncpy_from_user(char *dst, uaddr_t src, size_t size)
 	return -ENAMETOOLONG;
 }
 
+long strnlen_user(uaddr_t src, size_t max)
+{
+	size_t done = 0;
+
+	while (done < max) {
+		const char *p = user_byte(src + done, false);
+		size_t k, len;
+
+		if (!p || src + done < src)
+			return -EFAULT;
+		k = page_chunk(src + done, max - done);
+		len = strnlen(p, k);
+		done += len;
+		if (len < k)
+			return (long)done;
+	}
+	return -ENAMETOOLONG;
+}
+
 int get_user_u64(uint64_t *v, uaddr_t src)
 {
 	return copy_from_user(v, src, sizeof(*v));

@@ -2,6 +2,7 @@
 #include <hcall.h>
 #include <mm.h>
 #include <fault.h>
+#include <uaccess.h>
 #include <modvisor/abi/module.h>
 #include "loader_env.h"
 
@@ -105,6 +106,25 @@ void *modenv_malloc(size_t n)
 void modenv_free(void *p)
 {
 	kfree(p);
+}
+
+int modenv_strndup_user(uint64_t uaddr, char **out)
+{
+	long n = strnlen_user(uaddr, (size_t)INT64_MAX);
+	char *p;
+
+	if (n < 0)
+		return n == -ENAMETOOLONG ? -EINVAL : (int)n;
+	p = kmalloc((size_t)n + 1);
+	if (!p)
+		return -ENOMEM;
+	if (copy_from_user(p, uaddr, (size_t)n) != 0) {
+		kfree(p);
+		return -EFAULT;
+	}
+	p[n] = '\0';
+	*out = p;
+	return 0;
 }
 
 extern const struct mv_kernel_symbol __start___ksymtab[], __stop___ksymtab[];

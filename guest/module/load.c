@@ -261,29 +261,48 @@ static int load_place(struct load_info *info)
 	return err;
 }
 
-/* A private copy of the parameter string: kept in mod->args, parsed in *work. */
-static int load_copy_args(struct module *mod, const char *params, char **work)
+/*
+ * Linux's `mod->args = strndup_user(uargs, ~0UL >> 1)`, which load_module()
+ * does only after relocation: a bad image is ENOEXEC whatever the parameter
+ * pointer, and a string of any length is accepted (ENOMEM at worst).
+ */
+static int load_copy_args(struct load_info *info)
 {
-	size_t n = strlen(params) + 1;
+	int err = modenv_strndup_user(info->args->uargs, &info->mod->args);
 
-	mod->args = modenv_malloc(n);
-	*work = modenv_malloc(n);
-	if (!mod->args || !*work)
+	if (err)
+		modenv_log("%s: cannot copy the parameter string (errno %d)",
+			   info->name, -err);
+	return err;
+}
+
+/* parse_args() on a copy, so mod->args keeps the string as given. */
+static int load_parse_args(struct module *mod)
+{
+	size_t n = strlen(mod->args) + 1;
+	char *work;
+	int err;
+
+	if (n == 1)
+		return 0;
+	work = modenv_malloc(n);
+	if (!work)
 		return -ENOMEM;
-	memcpy(mod->args, params, n);
-	memcpy(*work, params, n);
-	return 0;
+	memcpy(work, mod->args, n);
+	err = params_parse_module(mod->name, work, mod->kp, mod->num_kp);
+	modenv_free(work);
+	return err;
 }
 
 /* Exports, parameters, then init; *init_ran tells whose error it is. */
 static int load_finish(struct load_info *info, bool *init_ran)
 {
 	struct module *mod = info->mod;
-	const char *params = info->args->params;
-	char *work = NULL;
 	int err;
 
-	err = mod_find_exports(info);
+	err = load_copy_args(info);
+	if (!err)
+		err = mod_find_exports(info);
 	if (!err)
 		err = mod_verify_exports(mod);
 	if (err)
@@ -297,14 +316,9 @@ static int load_finish(struct load_info *info, bool *init_ran)
 	mod->state = MOD_STATE_COMING;
 	mod_protect(mod, false);
 	mod_stage_done(info, MOD_STAGE_PROTECT);
-	if (params && params[0]) {
-		err = load_copy_args(mod, params, &work);
-		if (!err)
-			err = params_parse_module(mod->name, work, mod->kp, mod->num_kp);
-		modenv_free(work);
-		if (err)
-			return err;
-	}
+	err = load_parse_args(mod);
+	if (err)
+		return err;
 	mod_stage_done(info, MOD_STAGE_PARAMS);
 	*init_ran = true;
 	return load_run_init(info);

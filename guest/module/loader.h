@@ -89,7 +89,9 @@ struct mod_timings {
 struct mod_load_args {
 	const void *image;      /* the image in kernel memory (not modified) */
 	uint64_t    len;
-	const char *params;     /* kernel copy of the parameter string */
+	uint64_t    uargs;      /* the caller's parameter string: a user address,
+				 * copied only after relocation, as Linux does
+				 * (modenv_strndup_user) */
 	uint32_t    flags;      /* finit_module flags, MV_MODULE_INIT_* */
 	uint32_t    source;     /* MV_MODSRC_* */
 	const char *path;       /* finit_module's path, or NULL */

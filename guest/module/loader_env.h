@@ -55,6 +55,14 @@ void modenv_region_protect(const struct mod_region *r, uint64_t off,
 void *modenv_malloc(size_t n);
 void modenv_free(void *p);
 
+/*
+ * modenv_strndup_user(uaddr, out): Linux's strndup_user(uaddr, LONG_MAX):
+ * *out = a NUL-terminated kernel copy (free it with modenv_free) of the
+ * caller's string at user address uaddr, of any length.  Returns 0,
+ * -EFAULT when a byte of it is unreadable, or -ENOMEM.
+ */
+int modenv_strndup_user(uint64_t uaddr, char **out);
+
 /* One symbol exported by the kernel image itself. */
 struct mod_kexport {
 	uint64_t value;

@@ -15,9 +15,9 @@
 /*
  * The user-facing checks, in Linux 6.1's order, then mod_load().  The image
  * is copied into physically contiguous kernel memory because the host reads
- * it by guest-physical address (MV_HC_MODULE_LOAD).
+ * it by guest-physical address (MV_HC_MODULE_LOAD).  The parameter string
+ * stays in user memory: mod_load() copies it after relocation, as Linux.
  */
-#define MOD_ARGS_MAX   (64u * 1024u)    /* longest parameter string */
 
 /* may_init_module: CAP_SYS_MODULE and modules_disabled == 0, else EPERM. */
 static int may_init_module(void)
@@ -25,23 +25,6 @@ static int may_init_module(void)
 	sysfs_module_init();
 	if (!capable(CAP_SYS_MODULE) || kernel_modules_disabled())
 		return -EPERM;
-	return 0;
-}
-
-/* The parameter string, copied from user memory (Linux's strndup_user). */
-static int copy_args(uaddr_t uargs, char **out)
-{
-	char *args = kmalloc(MOD_ARGS_MAX);
-	long n;
-
-	if (!args)
-		return -ENOMEM;
-	n = strncpy_from_user(args, uargs, MOD_ARGS_MAX);
-	if (n < 0) {
-		kfree(args);
-		return n == -ENAMETOOLONG ? -E2BIG : (int)n;
-	}
-	*out = args;
 	return 0;
 }
 
@@ -55,21 +38,15 @@ static long load_image(const void *image, uint64_t len, const void *file, uint64
 {
 	struct mod_load_args a = {
 		.image = image, .len = len, .flags = flags, .source = source, .path = path,
-		.file = file, .file_len = file_len,
+		.file = file, .file_len = file_len, .uargs = uargs,
 	};
 	struct mod_timings tm = { { 0 } };
 	struct module *mod;
-	char *args = NULL;
 	int err;
 
-	err = copy_args(uargs, &args);
-	if (err)
-		return err;
-	a.params = args;
 	a.timings = &tm;
 	err = mod_load(&a, &mod);
 	bench_load_timings(&tm, len);
-	kfree(args);
 	for (unsigned bit = 0; bit < 32; bit++)
 		if (mod_kernel_taints() & (1u << bit))
 			kernel_add_taint(bit);

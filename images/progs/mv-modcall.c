@@ -15,7 +15,9 @@
  *   init FILE [PARAMS]          read FILE, init_module(image, len, PARAMS)
  *   init-short                  a 10-byte image               -> ENOEXEC
  *   init-badptr                 image pointer 0x1000          -> EFAULT
- *   init-badargs FILE           parameter pointer 0x1000      -> EFAULT
+ *   init-badargs FILE           parameter pointer 0x1000      -> EFAULT (ENOEXEC for a
+ *                               bad image: Linux copies the string after the ELF checks)
+ *   init-long FILE N [PARAMS]   parameters: N spaces, then PARAMS (any length is fine)
  *   finit FILE [FLAGS [PARAMS]] open FILE read-only, finit_module
  *   finit-fd FD [FLAGS]         finit_module on a raw fd number
  *   finit-wronly FILE           FILE opened write-only         -> EBADF
@@ -86,6 +88,20 @@ static long flags_of(const char *s)
 	return strtol(s, NULL, 0);
 }
 
+/* init_module with n spaces before params as the parameter string. */
+static int init_long(void *img, size_t len, size_t n, const char *params)
+{
+	char *args = malloc(n + strlen(params) + 1);
+
+	if (!args) {
+		perror("init-long");
+		return 125;
+	}
+	memset(args, ' ', n);
+	strcpy(args + n, params);
+	return report("init-long", syscall(SYS_init_module, img, len, args));
+}
+
 static int op_init(int argc, char **argv)
 {
 	size_t len;
@@ -102,6 +118,8 @@ static int op_init(int argc, char **argv)
 	img = slurp(argv[2], &len);
 	if (strcmp(argv[1], "init-badargs") == 0)
 		return report(argv[1], syscall(SYS_init_module, img, len, (char *)0x1000));
+	if (strcmp(argv[1], "init-long") == 0 && argc > 3)
+		return init_long(img, len, strtoul(argv[3], NULL, 0), argc > 4 ? argv[4] : "");
 	return report(argv[1], syscall(SYS_init_module, img, len, argc > 3 ? argv[3] : ""));
 }
 

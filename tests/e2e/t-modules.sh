@@ -84,6 +84,9 @@ t_expect_contains "modules: rmmod of an unknown module fails" "$out/busybox" "no
 # The project's own caller, for errors insmod cannot produce.
 cmds=()
 for c in "mv-modcall init-short" "mv-modcall init-badptr" "mv-modcall init-badargs $M/hello.ko" \
+	"mv-modcall init-badargs $M/bad-magic.ko" "mv-modcall init-badargs $M/bad-reloc-overflow.ko" \
+	"mv-modcall init-long $M/hello.ko 200000 count=7" "cat /sys/module/hello/parameters/count" \
+	"rmmod hello" \
 	"mv-modcall finit-fd 99" "mv-modcall finit-wronly $M/hello.ko" \
 	"mv-modcall finit-busy $M/hello.ko" "mv-modcall finit $M/hello.ko 8" \
 	"mv-modcall finit $M" "touch /tmp/empty.ko" "mv-modcall finit /tmp/empty.ko" \
@@ -97,6 +100,16 @@ run calls "${cmds[@]}"
 t_expect_contains "modules: ENOEXEC image shorter than an ELF header" "$out/calls" "init-short: ENOEXEC"
 t_expect_contains "modules: EFAULT image pointer" "$out/calls" "init-badptr: EFAULT"
 t_expect_contains "modules: EFAULT parameter pointer" "$out/calls" "init-badargs $M/hello.ko: EFAULT"
+# Linux copies the parameter string only after the ELF checks and relocation
+# (load_module: strndup_user after post_relocation), so a bad image is ENOEXEC
+# whatever the pointer, and a string of any length is fine (no 64 KiB limit).
+t_expect_contains "modules: bad image + bad parameter pointer: ENOEXEC (the ELF check first)" \
+	"$out/calls" "init-badargs $M/bad-magic.ko: ENOEXEC"
+t_expect_contains "modules: bad relocation + bad parameter pointer: ENOEXEC (relocation first)" \
+	"$out/calls" "init-badargs $M/bad-reloc-overflow.ko: ENOEXEC"
+t_expect_contains "modules: a 200000-byte parameter string loads" "$out/calls" \
+	"init-long $M/hello.ko 200000 count=7: ok"
+t_expect_line "modules: ... and its parameter after the padding is set" "$out/calls" "7"
 t_expect_contains "modules: EBADF closed fd" "$out/calls" "finit-fd 99: EBADF"
 t_expect_contains "modules: EBADF fd not open for reading" "$out/calls" "finit-wronly $M/hello.ko: EBADF"
 t_expect_contains "modules: ETXTBSY file open for writing" "$out/calls" "finit-busy $M/hello.ko: ETXTBSY"
@@ -182,6 +195,12 @@ t_expect_contains "modules: the first module's text is at the module area's star
 t_expect_line "modules: a write to a live module's text faults (EFAULT)" "$out/wx" \
 	"insmod: can't insert '$M/fault-pf.ko': Bad address"
 t_expect_absent "modules: ... and does not land" "$out/wx" "fault-pf: still alive?"
+
+# A parameter string is bounded only by memory: 40 MB in a 64 MiB guest cannot
+# be copied into the kernel (ENOMEM, where Linux's strndup_user fails too).
+run enomem --mem 64 -c "mv-modcall init-long $M/hello.ko 40000000 count=7"
+t_expect_contains "modules: a parameter string larger than free memory: ENOMEM" "$out/enomem" \
+	"init-long $M/hello.ko 40000000 count=7: ENOMEM"
 
 # finit_module of a plain file larger than the host copies (64 MiB): EFBIG.
 run efbig --mem 256 -c 'truncate -s 65M /tmp/big.ko' -c 'mv-modcall finit /tmp/big.ko'

@@ -85,6 +85,22 @@ void modenv_free(void *p)
 	free(p);
 }
 
+int modenv_strndup_user(uint64_t uaddr, char **out)
+{
+	const char *s = (const char *)(uintptr_t)uaddr;
+	size_t n;
+
+	if (!s || uaddr == henv.bad_uaddr)
+		return -EFAULT;
+	n = strlen(s) + 1;
+	*out = modenv_malloc(n);
+	if (!*out)
+		return -ENOMEM;
+	memcpy(*out, s, n);
+	henv.strndup_calls++;
+	return 0;
+}
+
 bool modenv_kernel_export(const char *name, struct mod_kexport *out)
 {
 	for (size_t i = 0; i < henv.nexports; i++) {

@@ -39,6 +39,9 @@ struct hosted_env {
 	long     allocs;            /* OUT: allocations made */
 	long     live_blocks;       /* OUT: malloc'd blocks not yet freed */
 	long     live_regions;      /* OUT: regions not yet freed */
+	uint64_t bad_uaddr;         /* IN: a user address other than 0 that
+				     * modenv_strndup_user() cannot read */
+	int      strndup_calls;     /* OUT: user strings copied */
 	struct mod_event last_event;    /* OUT: last MODULE_EVENT */
 	char     last_event_name[64];
 	int      events;            /* OUT */

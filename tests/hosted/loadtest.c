@@ -27,7 +27,8 @@ int lt_load(const uint8_t *img, size_t len, uint32_t flags, const char *params,
 	    struct module **out)
 {
 	struct mod_load_args a = {
-		.image = img, .len = len, .flags = flags, .params = params,
+		.image = img, .len = len, .flags = flags,
+		.uargs = (uintptr_t)(params ? params : ""),
 		.source = MV_MODSRC_INIT_MODULE,
 	};
 

@@ -13,7 +13,11 @@ void lt_setup(void);
 /* lt_teardown(): unload every module, then assert no memory is left. */
 void lt_teardown(void);
 
-/* lt_load(img, len, flags, params, out): mod_load() of a real (non-dry) load. */
+/*
+ * lt_load(img, len, flags, params, out): mod_load() of a real (non-dry) load;
+ * params is the "user" string (the hosted environment reads host memory),
+ * NULL meaning "" (what insmod passes without parameters).
+ */
 int lt_load(const uint8_t *img, size_t len, uint32_t flags, const char *params,
 	    struct module **out);
 

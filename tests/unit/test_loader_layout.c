@@ -263,6 +263,77 @@ START_TEST(param_unknown_only_warns)
 }
 END_TEST
 
+/* mod_load() with a raw user address for the parameter string. */
+static int load_uargs(const uint8_t *img, size_t len, uint64_t uargs)
+{
+	struct mod_load_args a = { .image = img, .len = len, .uargs = uargs,
+				   .source = MV_MODSRC_INIT_MODULE };
+
+	return mod_load(&a, NULL);
+}
+
+/* Linux copies the string after the ELF checks and relocation: a bad image is ENOEXEC. */
+START_TEST(param_bad_pointer_bad_image)
+{
+	size_t len;
+	uint8_t *img = param_module(&len);
+
+	eg_ehdr(img)->e_machine = 183;
+	ck_assert_int_eq(load_uargs(img, len, 0), -ENOEXEC);
+	ck_assert_int_eq(henv.strndup_calls, 0);
+	free(img);
+}
+END_TEST
+
+/* ... and symbol resolution comes before it too (simplify_symbols). */
+START_TEST(param_bad_pointer_unknown_symbol)
+{
+	size_t len;
+	uint8_t *img = param_module(&len);
+
+	henv.nexports = 0;
+	henv.bad_uaddr = 0x1000;
+	ck_assert_int_eq(load_uargs(img, len, 0x1000), -ENOENT);
+	free(img);
+}
+END_TEST
+
+/* A good image with an unreadable string: EFAULT, init never runs, nothing stays. */
+START_TEST(param_bad_pointer_good_image)
+{
+	size_t len;
+	uint8_t *img = param_module(&len);
+
+	henv.bad_uaddr = 0x1000;
+	ck_assert_int_eq(load_uargs(img, len, 0x1000), -EFAULT);
+	ck_assert_int_eq(load_uargs(img, len, 0), -EFAULT);
+	ck_assert_int_eq(henv.init_calls, 0);
+	ck_assert_ptr_null(mod_find("test"));
+	ck_assert_int_eq(henv.last_event.event, MV_MODEV_LOAD_FAILED);
+	ck_assert_int_eq(henv.last_event.err, EFAULT);
+	ck_assert(hosted_log_has("cannot copy the parameter string (errno 14)"));
+	free(img);
+}
+END_TEST
+
+/* Any length, as Linux's strndup_user(uargs, LONG_MAX): no 64 KiB limit. */
+START_TEST(param_string_of_any_length)
+{
+	size_t len, n = (4u << 20) + 1;
+	uint8_t *img = param_module(&len);
+	char *args = malloc(n + sizeof(" count=5"));
+	struct module *mod;
+
+	memset(args, ' ', n);
+	strcpy(args + n, " count=5");
+	ck_assert_int_eq(lt_load(img, len, 0, args, &mod), 0);
+	ck_assert_int_eq(count_of(mod), 5);
+	ck_assert_uint_eq(strlen(mod->args), strlen(args));
+	free(args);
+	free(img);
+}
+END_TEST
+
 START_TEST(param_name_outside)
 {
 	struct eg *g = eg_module("test", NULL, 0, NULL);
@@ -298,6 +369,10 @@ int main(void)
 	tcase_add_test(tc, param_set);
 	tcase_add_test(tc, param_default_kept);
 	tcase_add_test(tc, param_bad_value_fails_load);
+	tcase_add_test(tc, param_bad_pointer_bad_image);
+	tcase_add_test(tc, param_bad_pointer_unknown_symbol);
+	tcase_add_test(tc, param_bad_pointer_good_image);
+	tcase_add_test(tc, param_string_of_any_length);
 	tcase_add_test(tc, param_unknown_only_warns);
 	tcase_add_test(tc, param_bad_table_size);
 	tcase_add_test(tc, param_name_outside);
