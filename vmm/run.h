@@ -50,11 +50,23 @@ extern run_extra_parser run_extra;
 typedef int (*run_extra_checker)(const char *kernel, char *err, size_t errlen);
 extern run_extra_checker run_extra_check;
 
+struct cpio_out;
+
 /*
- * run_check_inputs(o, kernel, initrd): every input file, before anything
- * boots or the emulated host starts: the kernel and the initrd (unless
- * "none") are regular files that open, every --add reads, and
- * run_extra_check passes.  Prints "modvisor: FILE: reason" and returns -1
+ * run_read_inputs(o, initrd, bs, extra): read the initrd (unless "none")
+ * into bs->initrd and build the --add archive in extra (bs->extra).
+ * Prints "modvisor: FILE: reason" and returns -1 on failure; the caller
+ * frees bs->initrd and extra either way.
+ */
+int run_read_inputs(const struct run_opts *o, const char *initrd, struct boot_spec *bs,
+		    struct cpio_out *extra);
+
+/*
+ * run_check_inputs(o, kernel, initrd): every input, before anything boots
+ * or the emulated host starts: the kernel and the initrd (unless "none")
+ * are regular files that open, every --add reads, the guest lays out in
+ * --mem as the boot will (the kernel loads, RAM holds the initrd unpacked,
+ * the commands fit), and run_extra_check passes.  Prints "modvisor: FILE: reason" and returns -1
  * otherwise (the run then exits MV_EXIT_USAGE).
  */
 int run_check_inputs(const struct run_opts *o, const char *kernel, const char *initrd);

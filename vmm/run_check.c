@@ -7,7 +7,11 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include <stdlib.h>
+#include "boot.h"
 #include "cpio_write.h"
+#include "kernel_load.h"
+#include "mem.h"
 #include "run.h"
 
 /* Set by the authority to check its own inputs (see run.h). */
@@ -41,20 +45,70 @@ static int run_check_file(const char *what, const char *path, const char *hint)
 	return -1;
 }
 
-/* run_check_adds(o): build the --add archive once, to be thrown away: every file must read. */
-static int run_check_adds(const struct run_opts *o)
+int run_read_inputs(const struct run_opts *o, const char *initrd, struct boot_spec *bs,
+		    struct cpio_out *extra)
 {
-	struct cpio_out scratch = { 0 };
 	char err[PATH_MAX + 128];
-	int i, ret = 0;
+	uint8_t *data;
+	int i, rc;
 
-	for (i = 0; i < o->nadds && ret == 0; i++) {
-		if (cpio_add_host(&scratch, o->adds[i].host, o->adds[i].guest, err, sizeof(err))) {
+	if (strcmp(initrd, "none") != 0) {
+		rc = read_whole_file(initrd, &data, &bs->initrd_len);
+		if (rc) {
+			fprintf(stderr, "modvisor: initrd %s: %s%s\n", initrd, strerror(-rc),
+				o->initrd ? "" : " (build it with `make`, or pass --initrd)");
+			return -1;
+		}
+		bs->initrd = data;
+	}
+	for (i = 0; i < o->nadds; i++) {
+		if (cpio_add_host(extra, o->adds[i].host, o->adds[i].guest, err, sizeof(err))) {
 			fprintf(stderr, "modvisor: %s\n", err);
-			ret = -1;
+			return -1;
 		}
 	}
-	cpio_free(&scratch);
+	if (o->nadds && cpio_finish(extra)) {
+		fprintf(stderr, "modvisor: --add: out of memory\n");
+		return -1;
+	}
+	bs->extra = extra->data;
+	bs->extra_len = extra->len;
+	return 0;
+}
+
+/*
+ * run_check_layout(o, kernel, initrd): lay the guest out in a scratch copy
+ * of its RAM, exactly as the boot will (kernel_load_file, boot_layout), so
+ * that a kernel that does not load, a --mem too small for the initrd, or
+ * commands too long are refused before anything boots.  The scratch RAM is
+ * an untouched anonymous mapping except for what the layout writes.
+ */
+static int run_check_layout(const struct run_opts *o, const char *kernel, const char *initrd)
+{
+	struct boot_spec bs = { .cmdline = o->cmdline, .cmds = o->cmds, .ncmds = o->ncmds };
+	struct cpio_out extra = { 0 };
+	struct guest_mem m = { 0 };
+	struct kernel_info ki;
+	char err[PATH_MAX + 256];
+	int ret = -1;
+
+	if (run_read_inputs(o, initrd, &bs, &extra))
+		goto out;
+	if (mem_alloc(&m, o->mem_mib << 20) < 0) {
+		fprintf(stderr, "modvisor: %llu MiB of guest RAM: %s\n",
+			(unsigned long long)o->mem_mib, strerror(errno));
+		goto out;
+	}
+	if (kernel_load_file(kernel, &m, &ki, err, sizeof(err)) < 0 ||
+	    boot_layout(&m, &ki, &bs, 0, err, sizeof(err)) < 0) {
+		fprintf(stderr, "modvisor: %s\n", err);
+		goto out;
+	}
+	ret = 0;
+out:
+	mem_free(&m);
+	free((void *)bs.initrd);
+	cpio_free(&extra);
 	return ret;
 }
 
@@ -69,7 +123,7 @@ int run_check_inputs(const struct run_opts *o, const char *kernel, const char *i
 	    run_check_file("initrd", initrd, o->initrd ? "" :
 			   " (build it with `make`, or pass --initrd)"))
 		return -1;
-	if (run_check_adds(o))
+	if (run_check_layout(o, kernel, initrd))
 		return -1;
 	if (run_extra_check && run_extra_check(kernel, err, sizeof(err)) < 0) {
 		fprintf(stderr, "modvisor: %s\n", err);

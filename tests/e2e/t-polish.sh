@@ -86,7 +86,7 @@ fi
 
 # ---- --mem too small for the default initrd: refused at setup ----------------
 run small --mem 16 -c true
-t_expect_status "--mem 16: refused at setup" 124 "$st"
+t_expect_status "--mem 16: refused before boot (an unusable option, 2)" 2 "$st"
 t_expect_contains "--mem 16: names the sizes" "$OUT/small.err" "and the initrd ("
 need=$(sed -n 's/.*need at least \([0-9]*\) MiB of guest RAM, not 16 MiB: raise --mem.*/\1/p' "$OUT/small.err")
 if [ -n "$need" ]; then t_pass "--mem 16: names the minimum ($need MiB)"; else

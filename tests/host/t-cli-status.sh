@@ -24,3 +24,10 @@ printf 'not a log\n' >"$TMP/garbage.log"
 expect "log verify: not a log is 1 (a verdict)" 1 "$MV" log verify "$TMP/garbage.log"
 "$MV" --help >"$TMP/help" 2>&1
 t_expect_contains "help: the other commands' statuses" "$TMP/help" "Exit status of the other commands"
+
+# run: an option that the inputs cannot satisfy is refused before anything boots (no VM, no
+# emulated host: the message comes at once, with status 2).
+"$MV" run --mem 16 -- true >"$TMP/out" 2>&1
+t_expect_status "run --mem 16 with the default initrd: 2 before boot" 2 "$?"
+t_expect_contains "run --mem 16: names the minimum" "$TMP/out" "need at least 24 MiB of guest RAM, not 16 MiB"
+t_expect_absent "run --mem 16: nothing booted" "$TMP/out" "running in the emulated KVM host"

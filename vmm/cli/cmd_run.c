@@ -467,34 +467,10 @@ static int run_choose_accel(const struct run_opts *o, int argc, char **argv)
 static int run_inputs(const struct run_opts *o, struct boot_spec *bs,
 		      struct cpio_out *extra)
 {
-	char buf[PATH_MAX], err[PATH_MAX + 128];
-	const char *initrd = o->initrd ? o->initrd : run_default_path("initrd.cpio",
-								     buf, sizeof(buf));
-	uint8_t *data;
-	int i, rc;
+	char buf[PATH_MAX];
 
-	if (strcmp(initrd, "none") != 0) {
-		rc = read_whole_file(initrd, &data, &bs->initrd_len);
-		if (rc) {
-			fprintf(stderr, "modvisor: initrd %s: %s%s\n", initrd, strerror(-rc),
-				o->initrd ? "" : " (build it with `make`, or pass --initrd)");
-			return -1;
-		}
-		bs->initrd = data;
-	}
-	for (i = 0; i < o->nadds; i++) {
-		if (cpio_add_host(extra, o->adds[i].host, o->adds[i].guest, err, sizeof(err))) {
-			fprintf(stderr, "modvisor: %s\n", err);
-			return -1;
-		}
-	}
-	if (o->nadds && cpio_finish(extra)) {
-		fprintf(stderr, "modvisor: --add: out of memory\n");
-		return -1;
-	}
-	bs->extra = extra->data;
-	bs->extra_len = extra->len;
-	return 0;
+	return run_read_inputs(o, o->initrd ? o->initrd :
+			       run_default_path("initrd.cpio", buf, sizeof(buf)), bs, extra);
 }
 
 /* run_boot(o): boot the guest here, on /dev/kvm; the exit status. */
