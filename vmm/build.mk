@@ -6,7 +6,8 @@
 # ("authority/policy.h"), so an include line says which part it reaches into.
 VMM_PARTS    := authority emuhost bench cli
 VMM_SRCS     := $(wildcard vmm/*.c) $(foreach p,$(VMM_PARTS),$(wildcard vmm/$(p)/*.c))
-VMM_OBJS     := $(VMM_SRCS:%.c=$(BUILD)/host/%.o)
+# The guest's decompressor is also the host's (vmm/authority/unpack.c).
+VMM_OBJS     := $(VMM_SRCS:%.c=$(BUILD)/host/%.o) $(BUILD)/host/guest/module/decompress.o
 # Everything but main(): what unit tests link to test the real code.
 VMM_LIB_OBJS := $(filter-out $(BUILD)/host/vmm/cli/main.o,$(VMM_OBJS))
 

@@ -26,6 +26,7 @@
 #define MDC_PAGE        4096u
 #define MDC_MIN_ALLOC   (64u * 1024u)
 #define MDC_XZ_SLACK    (16ull << 20)   /* xz memlimit = cap + this */
+#define MDC_SCRATCH     (64u * 1024u)   /* counting pass; xz_only_check_fails() */
 
 /*
  * The two environments.  The output buffer must be physically contiguous
@@ -71,13 +72,39 @@ static void heap_free(void *p) { free(p); }
 #endif
 
 static char last_error[160];
+static enum mdc_fault last_fault;
 
-#define set_error(...)  snprintf(last_error, sizeof(last_error), __VA_ARGS__)
+/* Record why the input was refused: the kind, and one line that says it. */
+#define set_fault(f, ...)  (last_fault = (f), \
+			    snprintf(last_error, sizeof(last_error), __VA_ARGS__))
+#define set_error(...)     set_fault(MDC_FAULT_CORRUPT, __VA_ARGS__)
 
 const char *mdc_last_error(void)
 {
 	return last_error;
 }
+
+enum mdc_fault mdc_last_fault(void)
+{
+	return last_fault;
+}
+
+const char *mdc_fault_name(enum mdc_fault f)
+{
+	switch (f) {
+	case MDC_FAULT_NONE:        return "none";
+	case MDC_FAULT_FORMAT:      return "unreadable format";
+	case MDC_FAULT_TRUNCATED:   return "truncated input";
+	case MDC_FAULT_CHECK:       return "check (CRC) mismatch";
+	case MDC_FAULT_CORRUPT:     return "corrupt data";
+	case MDC_FAULT_TRAILING:    return "trailing data";
+	case MDC_FAULT_LIMIT:       return "too large";
+	case MDC_FAULT_NOMEM:       return "out of memory";
+	case MDC_FAULT_UNSUPPORTED: return "method not built in";
+	}
+	return "?";
+}
+
 
 enum mdc_method mdc_detect(const void *in, size_t len)
 {
@@ -134,6 +161,28 @@ const char *mdc_methods(void)
 	return list;
 }
 
+/*
+ * What follows the first member/stream/frame of method m: Linux ignores it;
+ * we refuse it, telling another member apart from garbage.  0 when nothing
+ * follows.
+ */
+static int trailing(enum mdc_method m, const uint8_t *rest, size_t n)
+{
+	const char *name = mdc_method_name(m);
+	const char *unit = m == MDC_GZIP ? "member" : m == MDC_XZ ? "stream" : "frame";
+
+	if (n == 0)
+		return 0;
+	if (mdc_detect(rest, n) == m)
+		set_fault(MDC_FAULT_TRAILING, "%s: trailing data: another %s after the first "
+			  "(%zu bytes); Linux would load only the first, so the file is refused",
+			  name, unit, n);
+	else
+		set_fault(MDC_FAULT_TRAILING, "%s: trailing garbage: %zu bytes after the %s",
+			  name, n, unit);
+	return -EINVAL;
+}
+
 /* ---- the output buffer ------------------------------------------------- */
 
 /*
@@ -144,7 +193,6 @@ const char *mdc_methods(void)
  * small scratch buffer first, so a bomb ends in EFBIG after using 64 KiB,
  * and memory never holds more than one output buffer of at most cap bytes.
  */
-#define MDC_SCRATCH     (64u * 1024u)
 #define SINK_FULL       1               /* decoder return: exact buffer too small */
 
 struct mdc_sink {
@@ -169,7 +217,7 @@ static int sink_exact(struct mdc_sink *s, size_t cap, size_t size)
 	*s = (struct mdc_sink){ .limit = cap + 1 };
 	s->buf = out_alloc(want);
 	if (!s->buf) {
-		set_error("no memory for a %zu-byte output buffer", want);
+		set_fault(MDC_FAULT_NOMEM, "no memory for a %zu-byte output buffer", want);
 		return -ENOMEM;
 	}
 	s->alloc = want;
@@ -182,7 +230,7 @@ static int sink_counting(struct mdc_sink *s, size_t cap)
 	*s = (struct mdc_sink){ .limit = cap + 1, .counting = true };
 	s->buf = heap_alloc(MDC_SCRATCH);
 	if (!s->buf) {
-		set_error("no memory for the scratch buffer");
+		set_fault(MDC_FAULT_NOMEM, "no memory for the scratch buffer");
 		return -ENOMEM;
 	}
 	s->alloc = MDC_SCRATCH;
@@ -227,7 +275,7 @@ static inline int sink_need_room(struct mdc_sink *s, size_t cap)
 	if (sink_room(s))
 		return 0;
 	if (s->total >= s->limit) {
-		set_error("decompressed image larger than the cap of %zu bytes", cap);
+		set_fault(MDC_FAULT_LIMIT, "decompressed image larger than the cap of %zu bytes", cap);
 		return -EFBIG;
 	}
 	if (!s->counting)
@@ -264,26 +312,48 @@ static void zl_free(voidpf opaque, voidpf p)
 static int gz_error(int ret, const z_stream *z)
 {
 	if (ret == Z_MEM_ERROR) {
-		set_error("gzip: out of memory");
+		set_fault(MDC_FAULT_NOMEM, "gzip: out of memory");
 		return -ENOMEM;
 	}
-	set_error("gzip: %s", z->msg ? z->msg : "truncated stream");
+	if (ret == Z_BUF_ERROR)
+		set_fault(MDC_FAULT_TRUNCATED, "gzip: truncated input: the file ends inside the member");
+	else if (z->msg && (!strcmp(z->msg, "incorrect data check") ||
+			    !strcmp(z->msg, "incorrect length check")))
+		set_fault(MDC_FAULT_CHECK, "gzip: check mismatch: %s (CRC-32 or ISIZE)", z->msg);
+	else
+		set_error("gzip: corrupt data: %s", z->msg ? z->msg : "?");
 	return -EINVAL;
 }
 
 /*
- * One or more gzip members back to back (as gzip(1) accepts them); each
- * member's CRC-32 and length are checked by zlib.  Anything after the last
- * member that is not another member is corrupt input.
+ * Linux's module_gzip_header_len() reads the 10-byte header and skips a
+ * file name (FNAME), nothing else: FEXTRA, FCOMMENT or FHCRC would feed
+ * header bytes to its inflate.  Such a header is refused here.
+ */
+static int gz_header_check(const uint8_t *in, size_t len)
+{
+	if (len >= 4 && (in[3] & 0x16)) {
+		set_fault(MDC_FAULT_FORMAT, "gzip: header flags 0x%02x: FEXTRA, FCOMMENT or "
+			  "FHCRC, which Linux does not read", in[3]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * The first gzip member, as Linux decodes it; zlib also checks its CRC-32
+ * and length, which Linux does not.  Anything after it is refused.
  */
 static int gz_decode(const uint8_t *in, size_t len, size_t cap, struct mdc_sink *s)
 {
 	z_stream z = { .zalloc = zl_alloc, .zfree = zl_free };
 	size_t used = 0;
-	int ret, err = 0;
+	int ret, err = gz_header_check(in, len);
 
+	if (err)
+		return err;
 	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
-		set_error("gzip: out of memory");
+		set_fault(MDC_FAULT_NOMEM, "gzip: out of memory");
 		return -ENOMEM;
 	}
 	for (;;) {
@@ -303,20 +373,13 @@ static int gz_decode(const uint8_t *in, size_t len, size_t cap, struct mdc_sink 
 		used += chunk - z.avail_in;
 		sink_advance(s, room - z.avail_out);
 		if (ret == Z_STREAM_END) {
-			if (used == len)
-				break;
-			if (mdc_detect(in + used, len - used) != MDC_GZIP) {
-				set_error("gzip: %zu bytes of trailing garbage", len - used);
-				err = -EINVAL;
-				break;
-			}
-			inflateReset(&z);
-			continue;
+			err = trailing(MDC_GZIP, in + used, len - used);
+			break;
 		}
-		if (ret == Z_BUF_ERROR && z.avail_out)
-			ret = Z_DATA_ERROR;     /* no input left: truncated */
-		if (ret != Z_OK && ret != Z_BUF_ERROR) {
-			err = gz_error(ret, &z);
+		if (ret == Z_BUF_ERROR && !z.avail_out)
+			continue;               /* output full: the sink makes room */
+		if (ret != Z_OK) {
+			err = gz_error(ret, &z);  /* Z_BUF_ERROR here: no input left */
 			break;
 		}
 	}
@@ -361,35 +424,83 @@ static void xz_free(void *opaque, void *p)
 	heap_free(p);
 }
 
-static int xz_error(lzma_ret ret, size_t cap)
+/*
+ * Does the first stream decode when its integrity check is ignored?  Then
+ * an LZMA_DATA_ERROR was the check (CRC-32, CRC-64, SHA-256) failing, not
+ * the data.  Decodes into scratch memory, at most cap + 1 bytes.
+ */
+static bool xz_only_check_fails(const uint8_t *in, size_t len, size_t cap)
+{
+	lzma_allocator al = { .alloc = xz_alloc, .free = xz_free };
+	lzma_stream st = LZMA_STREAM_INIT;
+	uint8_t *scratch = heap_alloc(MDC_SCRATCH);
+	lzma_ret ret;
+	uint64_t total = 0;
+
+	st.allocator = &al;
+	if (!scratch || lzma_stream_decoder(&st, (uint64_t)cap + MDC_XZ_SLACK,
+					    LZMA_IGNORE_CHECK) != LZMA_OK) {
+		heap_free(scratch);
+		return false;
+	}
+	st.next_in = in;
+	st.avail_in = len;
+	do {
+		st.next_out = scratch;
+		st.avail_out = MDC_SCRATCH;
+		ret = lzma_code(&st, LZMA_FINISH);
+		total += MDC_SCRATCH - st.avail_out;
+	} while (ret == LZMA_OK && total <= cap);
+	lzma_end(&st);
+	heap_free(scratch);
+	return ret == LZMA_STREAM_END;
+}
+
+static int xz_error(lzma_ret ret, size_t cap, const uint8_t *in, size_t len)
 {
 	switch (ret) {
 	case LZMA_MEM_ERROR:
-		set_error("xz: out of memory");
+		set_fault(MDC_FAULT_NOMEM, "xz: out of memory");
 		return -ENOMEM;
 	case LZMA_MEMLIMIT_ERROR:
-		set_error("xz: the stream needs more than %zu bytes of decoder memory "
-			  "(cap %zu + 16 MiB)", (size_t)((uint64_t)cap + MDC_XZ_SLACK), cap);
+		set_fault(MDC_FAULT_LIMIT, "xz: the stream needs more than %zu bytes of decoder "
+			  "memory (cap %zu + 16 MiB)", (size_t)((uint64_t)cap + MDC_XZ_SLACK), cap);
 		return -EFBIG;
 	case LZMA_FORMAT_ERROR:
-		set_error("xz: not an xz stream");
+		set_fault(MDC_FAULT_FORMAT, "xz: not an xz stream");
 		return -EINVAL;
 	case LZMA_OPTIONS_ERROR:
-		set_error("xz: unsupported options (filter or header flags)");
+		set_fault(MDC_FAULT_FORMAT, "xz: unsupported options (filter or header flags)");
 		return -EINVAL;
 	case LZMA_BUF_ERROR:
-		set_error("xz: truncated stream");
+		set_fault(MDC_FAULT_TRUNCATED, "xz: truncated input: the file ends inside the stream");
 		return -EINVAL;
 	default:
-		set_error("xz: corrupt data or check mismatch (lzma_ret %d)", (int)ret);
+		if (ret == LZMA_DATA_ERROR && xz_only_check_fails(in, len, cap))
+			set_fault(MDC_FAULT_CHECK, "xz: check mismatch: the data decodes but its "
+				  "integrity check (CRC-32, CRC-64 or SHA-256) does not match");
+		else
+			set_error("xz: corrupt data (lzma_ret %d)", (int)ret);
 		return -EINVAL;
 	}
 }
 
+/* xz stream padding: zero bytes, a multiple of four (the .xz format's rule). */
+static bool xz_is_padding(const uint8_t *p, size_t n)
+{
+	if (n % 4)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
 /*
- * liblzma's full .xz decoder: every check type it knows (CRC32, CRC64,
- * SHA-256) is verified, any dictionary size up to the memory limit, and
- * concatenated streams with stream padding, as xz(1) accepts them.
+ * The first .xz stream, as Linux decodes it, with liblzma: every check type
+ * it knows (CRC32, CRC64, SHA-256) is verified, any dictionary size up to
+ * the memory limit.  Stream padding after it is fine (Linux ignores it, and
+ * it is part of the format); anything else after it is refused.
  */
 static int xz_decode(const uint8_t *in, size_t len, size_t cap, struct mdc_sink *s)
 {
@@ -399,9 +510,9 @@ static int xz_decode(const uint8_t *in, size_t len, size_t cap, struct mdc_sink 
 	int err = 0;
 
 	st.allocator = &al;
-	ret = lzma_stream_decoder(&st, (uint64_t)cap + MDC_XZ_SLACK, LZMA_CONCATENATED);
+	ret = lzma_stream_decoder(&st, (uint64_t)cap + MDC_XZ_SLACK, 0);
 	if (ret != LZMA_OK)
-		return xz_error(ret, cap);
+		return xz_error(ret, cap, in, len);
 	st.next_in = in;
 	st.avail_in = len;
 	for (;;) {
@@ -415,10 +526,13 @@ static int xz_decode(const uint8_t *in, size_t len, size_t cap, struct mdc_sink 
 		st.avail_out = room;
 		ret = lzma_code(&st, LZMA_FINISH);
 		sink_advance(s, room - st.avail_out);
-		if (ret == LZMA_STREAM_END)
+		if (ret == LZMA_STREAM_END) {
+			if (!xz_is_padding(st.next_in, st.avail_in))
+				err = trailing(MDC_XZ, st.next_in, st.avail_in);
 			break;
+		}
 		if (ret != LZMA_OK) {
-			err = xz_error(ret, cap);
+			err = xz_error(ret, cap, in, len);
 			break;
 		}
 	}
@@ -487,18 +601,27 @@ static int zs_error(size_t r)
 {
 	switch (ZSTD_getErrorCode(r)) {
 	case ZSTD_error_memory_allocation:
-		set_error("zstd: out of memory");
+		set_fault(MDC_FAULT_NOMEM, "zstd: out of memory");
 		return -ENOMEM;
 	case ZSTD_error_frameParameter_windowTooLarge:
-		set_error("zstd: window larger than 2^%d bytes", ZSTD_WINDOWLOG_LIMIT_DEFAULT);
+		set_fault(MDC_FAULT_LIMIT, "zstd: window larger than 2^%d bytes",
+			  ZSTD_WINDOWLOG_LIMIT_DEFAULT);
 		return -EFBIG;
+	case ZSTD_error_checksum_wrong:
+		set_fault(MDC_FAULT_CHECK, "zstd: check mismatch: %s", ZSTD_getErrorName(r));
+		return -EINVAL;
+	case ZSTD_error_prefix_unknown:
+	case ZSTD_error_frameParameter_unsupported:
+	case ZSTD_error_version_unsupported:
+		set_fault(MDC_FAULT_FORMAT, "zstd: %s", ZSTD_getErrorName(r));
+		return -EINVAL;
 	default:
-		set_error("zstd: %s", ZSTD_getErrorName(r));
+		set_error("zstd: corrupt data: %s", ZSTD_getErrorName(r));
 		return -EINVAL;
 	}
 }
 
-/* One or more zstd frames (skippable frames are skipped); checksums verified. */
+/* The first zstd frame, as Linux decodes it, checksum verified; anything after it is refused. */
 static int zs_decode(const uint8_t *in, size_t len, size_t cap, struct mdc_sink *s)
 {
 	ZSTD_customMem cm = { .customAlloc = zs_alloc, .customFree = zs_free };
@@ -507,7 +630,7 @@ static int zs_decode(const uint8_t *in, size_t len, size_t cap, struct mdc_sink 
 	int err = 0;
 
 	if (!d) {
-		set_error("zstd: out of memory");
+		set_fault(MDC_FAULT_NOMEM, "zstd: out of memory");
 		return -ENOMEM;
 	}
 	for (;;) {
@@ -524,10 +647,13 @@ static int zs_decode(const uint8_t *in, size_t len, size_t cap, struct mdc_sink 
 			err = zs_error(r);
 			break;
 		}
-		if (r == 0 && ib.pos == ib.size)
-			break;                  /* last frame done and flushed */
-		if (r != 0 && ib.pos == ib.size && ob.pos < ob.size) {
-			set_error("zstd: truncated stream");
+		if (r == 0) {                   /* the frame is done and flushed */
+			err = trailing(MDC_ZSTD, in + ib.pos, ib.size - ib.pos);
+			break;
+		}
+		if (ib.pos == ib.size && ob.pos < ob.size) {
+			set_fault(MDC_FAULT_TRUNCATED, "zstd: truncated input: the file ends inside "
+				  "the frame");
 			err = -EINVAL;
 			break;
 		}
@@ -583,7 +709,7 @@ static int decode(enum mdc_method m, const uint8_t *in, size_t len, size_t cap,
 	default:       err = -EOPNOTSUPP; break;
 	}
 	if (!err && s->total > cap) {   /* ended right at cap + 1 */
-		set_error("decompressed image larger than the cap of %zu bytes", cap);
+		set_fault(MDC_FAULT_LIMIT, "decompressed image larger than the cap of %zu bytes", cap);
 		err = -EFBIG;
 	}
 	return err;
@@ -641,7 +767,7 @@ static int run_decoder(enum mdc_method m, const uint8_t *in, size_t len, size_t 
 		 * refuse before allocating anything.  gzip's ISIZE is only a
 		 * hint: any truncation makes it garbage.
 		 */
-		set_error("%s: the stream declares %llu bytes, more than the cap of %zu",
+		set_fault(MDC_FAULT_LIMIT, "%s: the stream declares %llu bytes, more than the cap of %zu",
 			  mdc_method_name(m), (unsigned long long)hint, cap);
 		err = -EFBIG;
 	} else if (hint && hint <= cap) {
@@ -660,13 +786,15 @@ int module_decompress(const void *in, size_t len, size_t cap, struct mdc_image *
 	int err;
 
 	last_error[0] = '\0';
+	last_fault = MDC_FAULT_NONE;
 	*out = (struct mdc_image){ NULL, 0, 0 };
 	if (m == MDC_UNKNOWN) {
-		set_error("no gzip, xz or zstd magic at the start of the file");
+		set_fault(MDC_FAULT_FORMAT, "no gzip, xz or zstd magic at the start of the file");
 		return -EINVAL;
 	}
 	if (!mdc_built_in(m)) {
-		set_error("%s decompression is not built into this kernel", mdc_method_name(m));
+		set_fault(MDC_FAULT_UNSUPPORTED, "%s decompression is not built into this kernel",
+			  mdc_method_name(m));
 		return -EOPNOTSUPP;
 	}
 	if (cap > (1ull << 40))

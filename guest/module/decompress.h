@@ -45,16 +45,41 @@ bool mdc_built_in(enum mdc_method m);
 const char *mdc_methods(void);
 
 /*
- * module_decompress(in, len, cap, out): decode the whole file in[0..len) into
- * a new buffer of at most cap bytes.  Returns 0 with *out filled in, or:
- *   -EINVAL      unknown magic, corrupt or truncated stream, trailing garbage
+ * module_decompress(in, len, cap, out): decode the file in[0..len), which
+ * must be exactly one gzip member, one xz stream (plus xz stream padding)
+ * or one zstd frame: the image Linux's module_decompress() makes of it
+ * (Linux decodes the first one and ignores what follows; we refuse what
+ * follows, see docs/compression.md), into a new buffer of at most cap
+ * bytes.  Returns 0 with *out filled in, or:
+ *   -EINVAL      unknown magic, a gzip header Linux cannot read, truncated
+ *                input, a failed check, corrupt data, trailing data
  *   -EOPNOTSUPP  the method is known but not built in
  *   -EFBIG       the output would exceed cap bytes (a decompression bomb), or
  *                the stream needs a window/dictionary larger than allowed
  *   -ENOMEM      out of memory
- * On error nothing stays allocated.  mdc_last_error() then says why.
+ * On error nothing stays allocated.  mdc_last_error() then says why, and
+ * mdc_last_fault() which kind of failure it was.
  */
 int module_decompress(const void *in, size_t len, size_t cap, struct mdc_image *out);
+
+/* What was wrong with the last input module_decompress() refused. */
+enum mdc_fault {
+	MDC_FAULT_NONE,
+	MDC_FAULT_FORMAT,       /* not gzip/xz/zstd, or a header or option we do not read */
+	MDC_FAULT_TRUNCATED,    /* the input ends inside the stream */
+	MDC_FAULT_CHECK,        /* the data decodes but its CRC/check does not match */
+	MDC_FAULT_CORRUPT,      /* the compressed data itself is invalid */
+	MDC_FAULT_TRAILING,     /* bytes after the first member/stream/frame */
+	MDC_FAULT_LIMIT,        /* over the cap, or the decoder needs too much memory */
+	MDC_FAULT_NOMEM,
+	MDC_FAULT_UNSUPPORTED,  /* method not built in */
+};
+
+/* mdc_last_fault(): the kind of the last failure (MDC_FAULT_NONE after a success). */
+enum mdc_fault mdc_last_fault(void);
+
+/* mdc_fault_name(f): "truncated input", "check (CRC) mismatch", "corrupt data", ... */
+const char *mdc_fault_name(enum mdc_fault f);
 
 /* module_decompress_free(img): free what module_decompress returned (NULL data is fine). */
 void module_decompress_free(struct mdc_image *img);

@@ -40,6 +40,12 @@ zstd -q -T0 -c "$TMP/signed.ko" >"$C/signed.ko.zst"
 head -c $(($(stat -c %s "$C/z19.ko.zst") / 2)) "$C/z19.ko.zst" >"$C/trunc.ko.zst"
 cp "$C/gz9.ko.gz" "$C/flip.ko.gz"
 printf '\377' | dd of="$C/flip.ko.gz" bs=1 seek=200 conv=notrunc status=none
+# One member/stream/frame only, as Linux decodes (issue 12, finding 6): a second one or
+# garbage after it is refused; xz stream padding is part of the format and accepted.
+cat "$C/gz9.ko.gz" "$C/gz9.ko.gz" >"$C/two.ko.gz"
+cat "$C/z19.ko.zst" "$C/z19.ko.zst" >"$C/two.ko.zst"
+{ cat "$C/sha.ko.xz"; printf 'junk'; } >"$C/junk.ko.xz"
+{ cat "$C/sha.ko.xz"; printf '\0\0\0\0\0\0\0\0'; } >"$C/pad.ko.xz"
 # Bombs: 64 MiB + 1 bytes of zeros (the default cap is 64 MiB).
 BOMB=$((64 * 1024 * 1024 + 1))
 head -c $BOMB /dev/zero | gzip -1 >"$C/bomb.ko.gz"
@@ -49,8 +55,9 @@ head -c $BOMB /dev/zero | zstd -q -1 >"$C/bomb.ko.zst"
 # mvc FILE FLAGS [PARAMS]: the -c words for one finit_module.
 LOADS="/lib/modules/hello.ko.gz /lib/modules/hello.ko.xz /lib/modules/hello.ko.zst \
 	/c/gz9.ko.gz /c/dist.ko.xz /c/sha.ko.xz /c/z19.ko.zst \
-	/c/signed.ko.gz /c/signed.ko.xz /c/signed.ko.zst"
+	/c/signed.ko.gz /c/signed.ko.xz /c/signed.ko.zst /c/pad.ko.xz"
 ERRS="/lib/modules/bad-corrupt.ko.xz:4:EINVAL /c/trunc.ko.zst:4:EINVAL /c/flip.ko.gz:4:EINVAL
+	/c/two.ko.gz:4:EINVAL /c/two.ko.zst:4:EINVAL /c/junk.ko.xz:4:EINVAL
 	/lib/modules/hello.ko.xz:0:ENOEXEC /lib/modules/hello.ko:4:EINVAL
 	/c/bomb.ko.gz:4:EFBIG /c/bomb.ko.xz:4:EFBIG /c/bomb.ko.zst:4:EFBIG"
 
@@ -90,6 +97,12 @@ else
 	t_expect_contains "compress: the kernel says why (xz)" "$ERR" \
 		"/lib/modules/bad-corrupt.ko.xz: decompression failed: xz:"
 	t_expect_contains "compress: the kernel names the cap" "$ERR" "larger than the cap of 67108864"
+	t_expect_contains "compress: a second gzip member is refused, and said so" "$ERR" \
+		"/c/two.ko.gz: decompression failed: gzip: trailing data: another member"
+	t_expect_contains "compress: garbage after an xz stream is refused, and said so" "$ERR" \
+		"/c/junk.ko.xz: decompression failed: xz: trailing garbage: 4 bytes"
+	t_expect_contains "compress: a truncated zstd frame is named" "$ERR" \
+		"/c/trunc.ko.zst: decompression failed: zstd: truncated input"
 	# busybox decompresses .xz and .gz itself and falls back to init_module.
 	if grep -qx 7 "$OUT"; then t_pass "compress: busybox insmod hello.ko.xz count=7"
 	else t_fail "compress: busybox insmod hello.ko.xz count=7" "no '7' from its count"; fi

@@ -60,3 +60,35 @@ head -c 300 "$TMP/hello.ko.xz" >"$TMP/cut.ko.xz"
 st=$?
 [ $st -ne 0 ] && ! grep -q "^image" "$TMP/out" && t_pass "measure: a cut .ko.xz is an error" ||
 	t_fail "measure: a cut .ko.xz is an error" "status $st: $(head -n 2 "$TMP/out")"
+
+# ---- verify: one decompression semantics, and why a file is refused (finding 6) -------
+# setbyte FILE OFFSET VALUE: write one byte (decimal VALUE) at OFFSET.
+setbyte() { printf "$(printf '\\%03o' "$3")" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none; }
+gz=$TMP/hello.ko.gz; n=$(stat -c %s "$gz")
+verify_refuses() {  # NAME FILE NEEDLE
+	"$MVX" verify --keyring "$TMP/key.x509" "$2" >"$TMP/out" 2>&1
+	local st=$?
+	if [ $st -eq 1 ] && grep -qF -- "$3" "$TMP/out" && ! grep -q "signature:" "$TMP/out"; then
+		t_pass "$1"
+	else t_fail "$1" "status $st: $(grep -v '^/' "$TMP/out" | head -n 2)"; fi
+}
+head -c $((n / 2)) "$gz" >"$TMP/cut.ko.gz"
+verify_refuses "verify: truncated input" "$TMP/cut.ko.gz" "gzip: truncated input"
+cp "$gz" "$TMP/crc.ko.gz"; setbyte "$TMP/crc.ko.gz" $((n - 8)) $(( $(od -An -tu1 -j $((n - 8)) -N1 "$gz") ^ 1 ))
+verify_refuses "verify: CRC error" "$TMP/crc.ko.gz" "gzip: check mismatch: incorrect data check"
+gzip -n -c "$TMP/hello.ko" >"$TMP/bad.ko.gz"     # no name: the deflate data starts at byte 10
+setbyte "$TMP/bad.ko.gz" 10 7                     # block type 11: reserved
+verify_refuses "verify: corrupt data" "$TMP/bad.ko.gz" "gzip: corrupt data: invalid block type"
+{ cat "$gz"; printf 'junk'; } >"$TMP/junk.ko.gz"
+verify_refuses "verify: trailing garbage" "$TMP/junk.ko.gz" "gzip: trailing garbage: 4 bytes"
+cat "$gz" "$gz" >"$TMP/two.ko.gz"
+verify_refuses "verify: a second gzip member (Linux reads only the first)" "$TMP/two.ko.gz" \
+	"gzip: trailing data: another member"
+cat "$TMP/hello.ko.zst" "$TMP/hello.ko.zst" >"$TMP/two.ko.zst"
+verify_refuses "verify: a second zstd frame" "$TMP/two.ko.zst" "zstd: trailing data: another frame"
+cat "$TMP/hello.ko.xz" "$TMP/hello.ko.xz" >"$TMP/two.ko.xz"
+verify_refuses "verify: a second xz stream" "$TMP/two.ko.xz" "xz: trailing data: another stream"
+{ cat "$TMP/hello.ko.xz"; printf '\0\0\0\0\0\0\0\0'; } >"$TMP/pad.ko.xz"
+"$MVX" verify --keyring "$TMP/key.x509" "$TMP/pad.ko.xz" >"$TMP/out" 2>&1
+t_expect_status "verify: xz stream padding is accepted (Linux ignores it)" 0 $?
+t_expect_contains "verify: padded xz gives the signed image" "$TMP/out" "signature: good"

@@ -212,27 +212,120 @@ START_TEST(roundtrip)
 }
 END_TEST
 
-/* Back-to-back members/streams/frames decode to the concatenation, as the tools do. */
+/* Expect a refusal of kind fault whose message has needle. */
+static void expect_fault(const char *what, const uint8_t *z, size_t zlen, enum mdc_fault fault,
+			 const char *needle)
+{
+	expect(what, z, zlen, MDC_DEFAULT_MAX, -EINVAL, NULL, 0);
+	ck_assert_msg(mdc_last_fault() == fault, "%s: fault %s (%s), want %s", what,
+		      mdc_fault_name(mdc_last_fault()), mdc_last_error(), mdc_fault_name(fault));
+	ck_assert_msg(strstr(mdc_last_error(), needle) != NULL, "%s: '%s' lacks '%s'", what,
+		      mdc_last_error(), needle);
+}
+
+/*
+ * Issue 12, finding 6: exactly one member/stream/frame, the image Linux's
+ * module_decompress() makes.  Linux decodes the first and ignores what
+ * follows; a second one is refused rather than dropped or appended.  xz
+ * stream padding (zero bytes, a multiple of 4) is part of the format and
+ * Linux ignores it: accepted.
+ */
 START_TEST(concatenated)
 {
 	static const char *const cmds[] = {
 		"gzip -c $IN; gzip -c $IN",
-		"xz -c $IN; xz -c $IN; printf '\\0\\0\\0\\0'",  /* stream padding */
+		"xz -c $IN; xz -c $IN",
 		"zstd -q -c $IN; zstd -q -c $IN",
 	};
 	size_t len = 100000, zlen;
-	uint8_t *data = make_text(len), *twice = malloc(2 * len);
+	uint8_t *data = make_text(len);
 
-	memcpy(twice, data, len);
-	memcpy(twice + len, data, len);
 	for (int m = 0; m < 3; m++) {
 		uint8_t *z = tool(cmds[m], data, len, &zlen);
 
-		expect(cmds[m], z, zlen, MDC_DEFAULT_MAX,
-		       m == 2 && !MDC_HAVE_ZSTD ? -EOPNOTSUPP : 0, twice, 2 * len);
+		if (m == 2 && !MDC_HAVE_ZSTD)
+			expect(cmds[m], z, zlen, MDC_DEFAULT_MAX, -EOPNOTSUPP, NULL, 0);
+		else
+			expect_fault(cmds[m], z, zlen, MDC_FAULT_TRAILING, "another ");
 		free(z);
 	}
-	free(twice);
+	uint8_t *z = tool("xz -c $IN; printf '\\0\\0\\0\\0\\0\\0\\0\\0'", data, len, &zlen);
+	expect("xz + 8 bytes of stream padding", z, zlen, MDC_DEFAULT_MAX, 0, data, len);
+	expect_fault("xz + 3 zero bytes (not padding)", z, zlen - 5, MDC_FAULT_TRAILING,
+		     "trailing garbage: 3 bytes");
+	free(z);
+	free(data);
+}
+END_TEST
+
+/* Linux's gzip header reader skips only FNAME: FEXTRA, FCOMMENT, FHCRC are refused. */
+START_TEST(gzip_header_flags)
+{
+	size_t len = 10000, zlen;
+	uint8_t *data = make_text(len), *z = tool("gzip -c $IN", data, len, &zlen);
+
+	ck_assert_int_eq(z[3] & 0x16, 0);
+	z[3] |= 0x04;           /* FEXTRA: zlib would read XLEN; Linux inflates the header */
+	expect_fault("gzip FEXTRA", z, zlen, MDC_FAULT_FORMAT, "FEXTRA");
+	free(z);
+	z = tool("gzip -c $IN", data, len, &zlen);
+	expect("gzip FNAME", z, zlen, MDC_DEFAULT_MAX, 0, data, len);
+	free(z);
+	free(data);
+}
+END_TEST
+
+/* The offset of an xz stream's last block's check field (the bytes before the index). */
+static size_t xz_check_end(const uint8_t *z, size_t zlen)
+{
+	const uint8_t *footer = z + zlen - 12;
+	uint32_t bs = footer[4] | footer[5] << 8 | footer[6] << 16 | (uint32_t)footer[7] << 24;
+
+	return zlen - 12 - ((size_t)bs + 1) * 4;
+}
+
+static const char *const fault_cmds[] = { "gzip -n -9", "xz", "zstd -q" };
+
+/* Truncated input, a failed check, corrupt data and trailing garbage are told apart. */
+START_TEST(fault_kinds)
+{
+	const char *cmd = fault_cmds[_i];
+	size_t len = 200000, zlen;
+	uint8_t *data = make_text(len), *z = tool(cmd, data, len, &zlen), *bad = malloc(zlen + 3);
+	char what[96];
+
+	if (_i == 2 && !MDC_HAVE_ZSTD)
+		goto out;
+	snprintf(what, sizeof(what), "%s, cut in half", cmd);
+	expect_fault(what, z, zlen / 2, MDC_FAULT_TRUNCATED, "truncated input");
+	snprintf(what, sizeof(what), "%s, last byte missing", cmd);
+	expect_fault(what, z, zlen - 1, MDC_FAULT_TRUNCATED, "truncated input");
+	memcpy(bad, z, zlen);
+	/* gzip: CRC-32; xz: the block's CRC-64 before the index; zstd: the frame's checksum. */
+	size_t at = _i == 0 ? zlen - 8 : _i == 1 ? xz_check_end(z, zlen) - 1 : zlen - 1;
+	bad[at] ^= 0x01;
+	snprintf(what, sizeof(what), "%s, check byte %zu flipped", cmd, at);
+	expect_fault(what, bad, zlen, MDC_FAULT_CHECK, "check mismatch");
+	bad[at] ^= 0x01;
+	memcpy(bad + zlen, "xyz", 3);
+	snprintf(what, sizeof(what), "%s, trailing garbage", cmd);
+	expect_fault(what, bad, zlen + 3, MDC_FAULT_TRAILING, "trailing garbage: 3 bytes");
+	/* Corrupt data: a block type no decoder knows, right after the header. */
+	memcpy(bad, z, zlen);
+	at = _i == 0 ? 10 : _i == 1 ? 12 : 6 + 0;
+	if (_i == 0)
+		bad[at] = 0x07;         /* deflate BTYPE 11: reserved */
+	else if (_i == 1)
+		bad[at] = 0x05;         /* xz block header: size byte, then flags; garbage */
+	else
+		bad[zlen / 2] ^= 0xff;
+	snprintf(what, sizeof(what), "%s, corrupt data", cmd);
+	expect(what, bad, zlen, MDC_DEFAULT_MAX, -EINVAL, NULL, 0);
+	ck_assert_msg(mdc_last_fault() == MDC_FAULT_CORRUPT || (_i == 1 &&
+		      mdc_last_fault() == MDC_FAULT_FORMAT), "%s: %s", what, mdc_last_error());
+out:
+	free(bad);
+	free(z);
 	free(data);
 }
 END_TEST
@@ -365,6 +458,8 @@ static Suite *decompress_suite(void)
 	tcase_add_test(tc, unknown_magic_einval);
 	tcase_add_loop_test(tc, roundtrip, 0, (int)(sizeof(rt_cases) / sizeof(rt_cases[0])));
 	tcase_add_test(tc, concatenated);
+	tcase_add_test(tc, gzip_header_flags);
+	tcase_add_loop_test(tc, fault_kinds, 0, 3);
 	tcase_add_loop_test(tc, corrupt, 0, 3);
 	tcase_add_loop_test(tc, cap_boundary, 0, 3);
 	tcase_add_loop_test(tc, bomb_default_cap, 0, 3);

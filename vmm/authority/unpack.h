@@ -9,11 +9,14 @@
 const char *unpack_method(const uint8_t *p, size_t len);
 
 /*
- * unpack(p, len, max, out, outlen, err, errlen): decompress the whole file
- * (p, len), as the kernel's module_decompress() does with
- * MODULE_INIT_COMPRESSED_FILE, into a malloc'd *out of at most max bytes.
- * Returns 0, -EINVAL (not compressed, corrupt stream, trailing data) or
- * -EFBIG (more than max bytes) with a reason in err.
+ * unpack(p, len, max, out, outlen, err, errlen): decompress the file (p, len)
+ * exactly as the guest's finit_module with MODULE_INIT_COMPRESSED_FILE does
+ * (the same code: guest/module/decompress.c), into a malloc'd *out of at
+ * most max bytes.  Returns 0, or the guest's errno (-EINVAL: not compressed,
+ * truncated, check mismatch, corrupt, trailing data; -EFBIG: more than max;
+ * -EOPNOTSUPP, -ENOMEM) with the guest's reason in err, which names the
+ * kind: "truncated input", "check mismatch", "corrupt data", "trailing
+ * data" (another member/stream/frame) or "trailing garbage".
  */
 int unpack(const uint8_t *p, size_t len, size_t max, uint8_t **out, size_t *outlen,
 	   char *err, size_t errlen);
