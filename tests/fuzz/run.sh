@@ -54,6 +54,8 @@ for h in "$@"; do
 	[ -n "${FUZZ_RUNS:-}" ] && limits=(-runs="$FUZZ_RUNS")
 	[ -n "${FUZZ_RUNS:-}" ] && [ -n "${FUZZ_TIME:-}" ] && limits+=(-max_total_time="$FUZZ_TIME")
 	start=$(date +%s)
+	MV_FUZZ_KEYRING=${MV_FUZZ_KEYRING:-$BUILD/fuzz/keys} \
+	MV_FUZZ_SIG_SEEDS=${MV_FUZZ_SIG_SEEDS:-$BUILD/fuzz/seeds/sig} \
 	ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1} \
 	UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
 		"$bin" "${limits[@]}" -timeout=10 -max_len="$(max_len "$h")" -print_final_stats=1 \
