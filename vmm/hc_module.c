@@ -8,6 +8,7 @@
 #include "authority/authority.h"
 #include "hypercall.h"
 #include "initwd.h"
+#include "integrity.h"
 
 HYPERCALL_DEFINE(MV_HC_MODULE_LOAD, struct mv_hc_module_load, hc_module_load);
 HYPERCALL_DEFINE(MV_HC_MODULE_EVENT, struct mv_hc_module_event, hc_module_event);
@@ -153,6 +154,7 @@ static int hc_module_event(struct vm *vm, struct mv_hc_module_event *a)
 	/* Each event must fit its load id's state (load_state.h). */
 	if (authority_event_step(vm->auth, a->load_id, a->event, why, sizeof(why)) < 0)
 		return hc_module_refuse(vm, a, name, why);
+	integrity_note_event(vm, a->load_id, a->event, name, a->base);
 	if (a->event == MV_MODEV_INIT_START)
 		return hc_module_init_start(vm, a);
 	initwd_stop(a->load_id);

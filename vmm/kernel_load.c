@@ -156,6 +156,42 @@ static int kl_check_entry(struct kload *k)
 		       (unsigned long long)e);
 }
 
+/* kl_ro_clip(k, a, b): shrink [*a, *b) so it shares no page with a writable PT_LOAD. */
+static void kl_ro_clip(const struct kload *k, uint64_t *a, uint64_t *b)
+{
+	for (int j = 0; j < k->eh->e_phnum; j++) {
+		const Elf64_Phdr *w = &k->ph[j];
+		uint64_t ws, we;
+
+		if (w->p_type != PT_LOAD || !(w->p_flags & PF_W) || !w->p_memsz)
+			continue;
+		ws = w->p_paddr & ~0xfffull;
+		we = (w->p_paddr + w->p_memsz + 0xfff) & ~0xfffull;
+		if (ws <= *a && *a < we)
+			*a = we;
+		if (ws < *b && *b <= we)
+			*b = ws;
+	}
+}
+
+/* kl_ro_ranges(k, ki): the pages of every read-only PT_LOAD (after kl_check). */
+static void kl_ro_ranges(const struct kload *k, struct kernel_info *ki)
+{
+	ki->nro = 0;
+	for (int i = 0; i < k->eh->e_phnum; i++) {
+		const Elf64_Phdr *p = &k->ph[i];
+		uint64_t a, b;
+
+		if (p->p_type != PT_LOAD || (p->p_flags & PF_W) || !p->p_memsz)
+			continue;
+		a = p->p_paddr & ~0xfffull;
+		b = (p->p_paddr + p->p_memsz + 0xfff) & ~0xfffull;
+		kl_ro_clip(k, &a, &b);
+		if (a < b)
+			ki->ro[ki->nro++] = (struct kernel_ro){ a, b - a };
+	}
+}
+
 /* kl_check(k, ki): every check, filling ki; nothing is copied yet. */
 static int kl_check(struct kload *k, struct kernel_info *ki)
 {
@@ -183,6 +219,7 @@ static int kl_check(struct kload *k, struct kernel_info *ki)
 	if (nload == 0)
 		return kl_fail(k, "no PT_LOAD program header");
 	ki->entry = k->eh->e_entry;
+	kl_ro_ranges(k, ki);
 	return kl_check_entry(k);
 }
 

@@ -13,6 +13,12 @@ struct kernel_info {
 	uint64_t entry;         /* e_entry: where the vCPU starts */
 	uint64_t phys_start;    /* lowest GPA of a PT_LOAD segment */
 	uint64_t phys_end;      /* one past the highest byte of the image */
+	/*
+	 * The segments without PF_W (text, rodata) as whole pages, minus any
+	 * page a writable segment shares: what the host makes read-only.
+	 */
+	struct kernel_ro { uint64_t gpa, len; } ro[KERNEL_MAX_PHDRS];
+	int nro;
 };
 
 /*

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include "hypercall.h"
+#include "integrity.h"
 #include "vm.h"
 #include "watchdog.h"
 #include "initwd.h"
@@ -60,6 +61,8 @@ void vm_handle_exit(struct vm *vm, struct kvm_run *run)
 		vcpu_io(vm, run);
 		break;
 	case KVM_EXIT_MMIO:
+		if (integrity_mmio(vm, run))    /* a write to protected memory */
+			break;
 		vm_fail(vm, MV_EXIT_BAD_MMIO, "MMIO %s of %u byte(s) at GPA 0x%llx: no "
 			"RAM or device there (guest RAM is 0x%llx bytes)",
 			run->mmio.is_write ? "write" : "read", run->mmio.len,

@@ -6,6 +6,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include "hypercall.h"
+#include "integrity.h"
 #include "kvm.h"
 #include "sigstop.h"
 #include "vm.h"
@@ -56,6 +57,9 @@ int vm_create(struct vm *vm, uint64_t mem_bytes)
 	rc = mem_alloc(&vm->mem, mem_bytes);
 	if (rc == 0)
 		rc = mem_register(&vm->mem, vm->vm_fd);
+	if (rc == 0)
+		rc = memslots_init(&vm->slots, vm->vm_fd, vm->mem.host, vm->mem.size,
+				   (uint32_t)kvm_has_cap(vm->kvm_fd, KVM_CAP_NR_MEMSLOTS));
 	if (rc < 0) {
 		fprintf(stderr, "modvisor: cannot set up %llu MiB of guest RAM: %s\n",
 			(unsigned long long)(mem_bytes >> 20), strerror(-rc));
@@ -85,6 +89,8 @@ void vm_destroy(struct vm *vm)
 		close(vm->vcpu[i].fd);
 	}
 	vm->nvcpus = 0;
+	integrity_free(vm);
+	memslots_free(&vm->slots);
 	mem_free(&vm->mem);
 	if (vm->vm_fd >= 0)
 		close(vm->vm_fd);

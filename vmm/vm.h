@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <linux/kvm.h>
 #include "mem.h"
+#include "memslot.h"
 #include "modvisor/abi/hypercall.h"
 
 /*
@@ -19,6 +20,7 @@
 enum mv_exit {
 	MV_EXIT_USAGE        = 2,    /* bad command line */
 	MV_EXIT_TIMEOUT      = 110,  /* the watchdog: ran longer than run --timeout */
+	MV_EXIT_INTEGRITY    = 111,  /* a guest write to memory the host made read-only */
 	MV_EXIT_HC_UNKNOWN   = 112,  /* unknown hypercall number */
 	MV_EXIT_HC_BAD_GPA   = 113,  /* GPA/length outside guest RAM or overflowing */
 	MV_EXIT_HC_BAD_HDR   = 114,  /* wrong abi_version or size in the header */
@@ -43,11 +45,13 @@ struct vcpu {
 };
 
 struct authority;               /* policy, measurement, log: vmm/authority.h */
+struct integrity;               /* read-only guest memory: vmm/integrity.h */
 
 struct vm {
 	int kvm_fd;
 	int vm_fd;
 	struct guest_mem mem;
+	struct memslots slots;       /* guest RAM as KVM slots (memslot.h) */
 	int nvcpus;
 	struct vcpu vcpu[VM_MAX_VCPUS];
 	size_t run_size;             /* size of each kvm_run mapping */
@@ -63,6 +67,7 @@ struct vm {
 	unsigned timeout_s;          /* watchdog: stop after this long; 0 = never */
 	unsigned init_timeout_s;     /* module init watchdog (initwd.h); 0 = none */
 	struct authority *auth;      /* module-load authority, or NULL */
+	struct integrity *integ;     /* protect = on: integrity.h; else NULL */
 };
 
 /*

@@ -217,6 +217,37 @@ START_TEST(test_cli_flags)
 }
 END_TEST
 
+/* Issue 14: protect (default on) and on_violation (default stop), as flags and keys. */
+START_TEST(test_protect_settings)
+{
+	struct policy p;
+	char err[256];
+	int used;
+	char *off[] = { "--protect=off" };
+	char *on[] = { "--protect" };
+	char *log[] = { "--on-violation", "log" };
+	char *bad[] = { "--on-violation=ignore" };
+
+	policy_init(&p);
+	ck_assert(p.protect);
+	ck_assert_int_eq(p.on_violation, POLICY_VIOLATION_STOP);
+	ck_assert_int_eq(policy_cli_option(&p, 1, off, &used, err, sizeof(err)), 1);
+	ck_assert(!p.protect);
+	ck_assert_int_eq(policy_cli_option(&p, 1, on, &used, err, sizeof(err)), 1);
+	ck_assert(p.protect);
+	ck_assert_int_eq(policy_cli_option(&p, 2, log, &used, err, sizeof(err)), 1);
+	ck_assert_int_eq(used, 2);
+	ck_assert_int_eq(p.on_violation, POLICY_VIOLATION_LOG);
+	ck_assert_int_eq(policy_cli_option(&p, 1, bad, &used, err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "--on-violation=ignore: on_violation: 'ignore' is not stop or log");
+	ck_assert_int_eq(policy_set(&p, "protect", "off", err, sizeof(err)), 0);
+	ck_assert(!p.protect);
+	ck_assert_int_eq(policy_set(&p, "on_violation", "stop", err, sizeof(err)), 0);
+	ck_assert_int_eq(p.on_violation, POLICY_VIOLATION_STOP);
+	policy_free(&p);
+}
+END_TEST
+
 START_TEST(test_cli_policy_file_then_flag_overrides)
 {
 	struct policy p;
@@ -345,6 +376,7 @@ static Suite *policy_suite(void)
 	tcase_add_test(tc, test_refuse_sha1);
 	tcase_add_test(tc, test_missing_file);
 	tcase_add_test(tc, test_cli_flags);
+	tcase_add_test(tc, test_protect_settings);
 	tcase_add_test(tc, test_cli_policy_file_then_flag_overrides);
 	tcase_add_test(tc, test_lookup);
 	tcase_add_test(tc, test_measure_known_answers);

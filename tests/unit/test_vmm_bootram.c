@@ -11,7 +11,8 @@
 
 static char err[512];
 /* A kernel ending at 3 MiB, as the guest kernel does. */
-static const struct kernel_info ki = { MV_KERNEL_VBASE + MV_KERNEL_PHYS, MV_KERNEL_PHYS, 3 * MIB };
+static const struct kernel_info ki = { .entry = MV_KERNEL_VBASE + MV_KERNEL_PHYS,
+					.phys_start = MV_KERNEL_PHYS, .phys_end = 3 * MIB };
 static uint8_t *archive;        /* 7 MiB: a cpio archive's first header, then zeros */
 static uint8_t *blob;           /* 7 MiB of zeros: not an archive */
 

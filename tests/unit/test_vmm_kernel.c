@@ -96,6 +96,32 @@ START_TEST(valid)
 }
 END_TEST
 
+/*
+ * The read-only ranges the host protects: the text segment's whole page;
+ * a read-only segment sharing a page with the writable one loses that page.
+ */
+START_TEST(read_only_ranges)
+{
+	struct kernel_info ki;
+
+	ck_assert_int_eq(load(sizeof(img), &ki), 0);
+	ck_assert_int_eq(ki.nro, 1);
+	ck_assert_uint_eq(ki.ro[0].gpa, MV_KERNEL_PHYS);
+	ck_assert_uint_eq(ki.ro[0].len, 0x1000);
+	/* text now 0x1800 bytes: its second page holds the start of data. */
+	img.ph[0].p_memsz = 0x1800;
+	img.ph[1].p_paddr = img.ph[1].p_vaddr - MV_KERNEL_VBASE + 0x800;
+	img.ph[1].p_vaddr += 0x800;
+	ck_assert_int_eq(load(sizeof(img), &ki), 0);
+	ck_assert_int_eq(ki.nro, 1);
+	ck_assert_uint_eq(ki.ro[0].len, 0x1000);
+	/* Writable text: nothing is read-only. */
+	img.ph[0].p_flags |= PF_W;
+	ck_assert_int_eq(load(sizeof(img), &ki), 0);
+	ck_assert_int_eq(ki.nro, 0);
+}
+END_TEST
+
 START_TEST(valid_identity_linked)
 {
 	struct kernel_info ki;
@@ -292,6 +318,7 @@ int main(void)
 	tcase_add_test(tc, no_load);
 	tcase_add_test(tc, file_missing);
 	tcase_add_test(tc, mutations);
+	tcase_add_test(tc, read_only_ranges);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -74,10 +74,12 @@ int authority_check_inputs(const char *kernel, char *err, size_t errlen)
 static void auth_policy_summary(const struct policy *p, char *out, size_t len)
 {
 	snprintf(out, len, "sig_enforce=%d force_load=%d keyring=%s digests=0x%x xxh3_match=%d "
-		 "allow=%zu deny=%zu modules_disabled=%d enforce_errno=%s refuse_sha1=%d",
+		 "allow=%zu deny=%zu modules_disabled=%d enforce_errno=%s refuse_sha1=%d "
+		 "protect=%s on_violation=%s",
 		 p->sig_enforce, p->force_load, p->keyring[0] ? p->keyring : "(none)", p->digests,
 		 p->xxh3_match, p->allow.n, p->deny.n, p->modules_disabled,
-		 policy_errno_name(p->enforce_errno), p->refuse_sha1);
+		 policy_errno_name(p->enforce_errno), p->refuse_sha1, p->protect ? "on" : "off",
+		 p->on_violation == POLICY_VIOLATION_LOG ? "log" : "stop");
 }
 
 /* Load keys and kernel facts; open the log and write its start entry. */

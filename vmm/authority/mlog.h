@@ -126,6 +126,20 @@ struct mlog_refusal {
  */
 int mlog_refused(struct mlog *l, const struct mlog_refusal *r, char *err, size_t errlen);
 
+/* A guest write to memory the host made read-only (integrity.c). */
+struct mlog_violation {
+	uint64_t gpa;
+	uint32_t len;                   /* bytes written */
+	uint64_t value;                 /* the first (up to 8) bytes, little-endian */
+	const char *target;             /* "kernel printk+0x0 (.text)" */
+	uint64_t rip;
+	const char *where;              /* "module wtext's init (load_id 2)" */
+	const char *action;             /* "stopped" or "discarded" */
+};
+
+/* mlog_violation(l, v, err, errlen): append a `violation` entry.  0 or -errno. */
+int mlog_violation(struct mlog *l, const struct mlog_violation *v, char *err, size_t errlen);
+
 /*
  * mlog_end(l, err, errlen): append the end entry (JSON Lines; nothing for
  * the IMA formats) and fsync; later calls do nothing.  0 or -errno.

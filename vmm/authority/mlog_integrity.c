@@ -23,3 +23,24 @@ int mlog_refused(struct mlog *l, const struct mlog_refusal *r, char *err, size_t
 	free(ima.p);
 	return ret;
 }
+
+int mlog_violation(struct mlog *l, const struct mlog_violation *v, char *err, size_t errlen)
+{
+	struct mlog_buf f = { 0 }, ima = { 0 };
+	int ret;
+
+	mlog_buf_printf(&f, ",\"gpa\":\"0x%llx\",\"len\":%u,\"value\":\"0x%llx\"",
+			(unsigned long long)v->gpa, v->len, (unsigned long long)v->value);
+	mlog_buf_json_str(&f, "target", v->target);
+	mlog_buf_printf(&f, ",\"rip\":\"0x%llx\"", (unsigned long long)v->rip);
+	mlog_buf_json_str(&f, "where", v->where);
+	mlog_buf_printf(&f, ",\"action\":\"%s\"", v->action);
+	mlog_buf_printf(&ima, "violation:");
+	mlog_buf_ima_escape(&ima, v->target);
+	mlog_buf_printf(&ima, "|gpa=0x%llx,len=%u,rip=0x%llx,action=%s",
+			(unsigned long long)v->gpa, v->len, (unsigned long long)v->rip, v->action);
+	ret = mlog_append(l, "violation", &f, &ima, err, errlen);
+	free(f.p);
+	free(ima.p);
+	return ret;
+}

@@ -21,6 +21,8 @@ void policy_init(struct policy *p)
 	p->log_format = POLICY_LOG_JSONL;
 	p->fsync = POLICY_FSYNC_ENTRY;
 	p->enforce_errno = ENOKEY;
+	p->protect = true;
+	p->on_violation = POLICY_VIOLATION_STOP;
 }
 
 void policy_free(struct policy *p)
@@ -121,6 +123,7 @@ static int policy_enum(const char *v, const char *const names[], int n, int *out
 
 static const char *const policy_formats[] = { "jsonl", "ima-ascii", "ima-binary" };
 static const char *const policy_fsyncs[] = { "per-entry", "close", "none" };
+static const char *const policy_violations[] = { "stop", "log" };
 
 /* Settings whose value is one word; returns 1 when key is not one of them. */
 static int policy_set_scalar(struct policy *p, const char *key, const char *v, const char **want)
@@ -137,6 +140,13 @@ static int policy_set_scalar(struct policy *p, const char *key, const char *v, c
 		return *want = "a boolean", policy_bool(v, &p->modules_disabled);
 	if (strcmp(key, "refuse_sha1") == 0)
 		return *want = "a boolean", policy_bool(v, &p->refuse_sha1);
+	if (strcmp(key, "protect") == 0)
+		return *want = "a boolean (on or off)", policy_bool(v, &p->protect);
+	if (strcmp(key, "on_violation") == 0) {
+		*want = "stop or log";
+		return policy_enum(v, policy_violations, 2, &i) < 0 ? -EINVAL :
+		       (p->on_violation = (enum policy_on_violation)i, 0);
+	}
 	if (strcmp(key, "keyring") == 0)
 		return *want = "a file or directory", policy_path(v, p->keyring, sizeof(p->keyring));
 	if (strcmp(key, "log") == 0)
@@ -329,7 +339,7 @@ static bool policy_is_bool_key(const char *key)
 {
 	return strcmp(key, "sig_enforce") == 0 || strcmp(key, "force_load") == 0 ||
 	       strcmp(key, "xxh3_match") == 0 || strcmp(key, "modules_disabled") == 0 ||
-	       strcmp(key, "refuse_sha1") == 0;
+	       strcmp(key, "refuse_sha1") == 0 || strcmp(key, "protect") == 0;
 }
 
 static bool policy_is_key(const char *key)
@@ -337,7 +347,7 @@ static bool policy_is_key(const char *key)
 	static const char *const keys[] = {
 		"sig_enforce", "keyring", "force_load", "digests", "xxh3_match", "log",
 		"log_format", "fsync", "allow", "deny", "modules_disabled", "enforce_errno",
-		"refuse_sha1",
+		"refuse_sha1", "protect", "on_violation",
 	};
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (strcmp(key, keys[i]) == 0)

@@ -11,6 +11,8 @@
 
 enum policy_log_format { POLICY_LOG_JSONL, POLICY_LOG_IMA_ASCII, POLICY_LOG_IMA_BINARY };
 enum policy_fsync { POLICY_FSYNC_ENTRY, POLICY_FSYNC_CLOSE, POLICY_FSYNC_NONE };
+/* What a guest write to protected memory does (docs/security.md). */
+enum policy_on_violation { POLICY_VIOLATION_STOP, POLICY_VIOLATION_LOG };
 
 /* One allow/deny list entry: a digest of a given kind. */
 enum policy_digest_kind {
@@ -49,6 +51,9 @@ struct policy {
 	int enforce_errno;              /* ENOKEY or EKEYREJECTED */
 	bool refuse_sha1;               /* a SHA-1 signature counts as unsupported
 	                                 * crypto (ENOPKG), not as good */
+	bool protect;                   /* kernel text read-only for the guest
+	                                 * (KVM_MEM_READONLY); default on */
+	enum policy_on_violation on_violation;  /* stop (default) or log */
 };
 
 /* policy_init(p): the defaults above.  policy_free(p) releases the lists. */
@@ -58,7 +63,8 @@ void policy_free(struct policy *p);
 /*
  * policy_set(p, key, value, err, errlen): set one setting by its INI key
  * (sig_enforce, keyring, force_load, digests, xxh3_match, log, log_format,
- * fsync, allow, deny, modules_disabled, enforce_errno, refuse_sha1).  allow/deny append.
+ * fsync, allow, deny, modules_disabled, enforce_errno, refuse_sha1, protect,
+ * on_violation).  allow/deny append.
  * Returns 0, or -EINVAL with a message in err ("unknown key 'x'",
  * "enforce_errno: 'x' is not ENOKEY or EKEYREJECTED").
  */
@@ -98,7 +104,9 @@ int policy_cli_option(struct policy *p, int argc, char **argv, int *used,
 	"  --deny DIGEST\n      modules with this digest never load (repeatable)\n"    \
 	"  --modules-disabled[=BOOL]\n      every load fails with EPERM\n"             \
 	"  --enforce-errno E\n      ENOKEY (default, as the man page) or EKEYREJECTED\n" \
-	"  --refuse-sha1[=BOOL]\n      a SHA-1 signature counts as unsupported crypto, not good\n"
+	"  --refuse-sha1[=BOOL]\n      a SHA-1 signature counts as unsupported crypto, not good\n" \
+	"  --protect[=on|off]\n      guest kernel text read-only at the hypervisor (default on)\n" \
+	"  --on-violation ACTION\n      stop (default) or log: a write to protected memory\n"
 
 /* policy_cli_help: POLICY_CLI_HELP as a string object. */
 extern const char policy_cli_help[];

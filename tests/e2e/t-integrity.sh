@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# tests/e2e/t-integrity.sh: hypervisor-enforced integrity (issue 14).  The
+# host makes the guest kernel's text and rodata KVM_MEM_READONLY before its
+# first instruction; the hostile module wtext.ko (images/modules/wtext.c)
+# writes a byte of kernel text past the guest's own page tables (CR0.WP
+# cleared, the direct map, an alias PTE it builds).  Each write stops the run
+# with status 111, a one-line diagnostic and a `violation` log entry; with
+# --on-violation=log the write is discarded and the guest goes on; with
+# --protect=off the write lands (so these checks can fail).
+# Run where KVM is usable (tests/e2e/run.sh, inside `modvisor with-kvm`).
+cd "$(dirname "$0")/../.."
+. tests/lib.sh
+out=$(mktemp -d /tmp/t-integrity.XXXXXX)
+trap 'rm -rf "$out"' EXIT
+M=/lib/modules
+K=build/images/kernel.elf
+
+# run NAME ARGS...: boot once; stdout in $out/NAME, stderr (host and guest kernel
+# messages) in $out/NAME.err, status $st.
+run() {
+	local name=$1; shift
+	"$MV" run --log "$out/$name.mlog" "$@" >"$out/$name" 2>"$out/$name.err"
+	st=$?
+}
+
+# check_log NAME LOG: the measurement log verifies.
+check_log() {
+	if "$MV" log verify "$2" >"$out/verify" 2>&1; then t_pass "$1"; else
+		t_fail "$1" "$(head -n 3 "$out/verify")"
+	fi
+}
+
+printk=$(nm "$K" | awk '$3 == "printk" { print $1 }')
+printk_gpa=$(printf '0x%x' $((0x$printk - 0xffffffff80000000)))
+
+# ---- each way past the guest's page tables stops the run -------------------
+for how in wp direct alias; do
+	run "$how" -c "insmod $M/wtext.ko how=$how" -c "echo still running"
+	t_expect_status "integrity-$how: status 111" 111 "$st"
+	t_expect_contains "integrity-$how: diagnostic names GPA, target and the module" \
+		"$out/$how.err" "integrity violation: write of 1 byte(s) to GPA $printk_gpa (kernel printk+0x0 (.text)) from RIP 0x"
+	t_expect_contains "integrity-$how: ... and the module the RIP is in" \
+		"$out/$how.err" "(module wtext's init (load_id 1))"
+	t_expect_absent "integrity-$how: the guest went no further" "$out/$how" "still running"
+	t_expect_contains "integrity-$how: violation logged" "$out/$how.mlog" \
+		"\"gpa\":\"$printk_gpa\",\"len\":1,"
+	t_expect_contains "integrity-$how: ... as stopped" "$out/$how.mlog" \
+		'"target":"kernel printk+0x0 (.text)",'
+	check_log "integrity-$how: log verifies" "$out/$how.mlog"
+done
+t_expect_contains "integrity-wp: the entry says stopped" "$out/wp.mlog" '"action":"stopped"'
+
+# ---- a plain store: the guest's read-only PTE faults first -----------------
+run plain -c "insmod $M/wtext.ko how=plain" -c "echo still running"
+t_expect_status "integrity-plain: the guest's page tables stop it (#PF contained: EFAULT)" 14 "$st"
+t_expect_contains "integrity-plain: init-fault logged" "$out/plain.mlog" '"event":"init-fault"'
+t_expect_absent "integrity-plain: no violation reached the host" "$out/plain.mlog" '"type":"violation"'
+
+# ---- rodata --------------------------------------------------------------
+ro=$(nm "$K" | awk '$2 ~ /^[rR]$/ && $3 == "mv_vermagic" { print $1 }')
+[ -n "$ro" ] || ro=$(nm "$K" | awk '$2 ~ /^[rR]$/ { print $1; exit }')
+run rodata -c "insmod $M/wtext.ko how=wp addr=0x$ro"
+t_expect_status "integrity-rodata: status 111" 111 "$st"
+t_expect_contains "integrity-rodata: names the rodata target" "$out/rodata.err" "(.rodata)) from RIP"
+
+# ---- on_violation = log: discarded, logged, the guest goes on --------------
+for how in wp alias; do
+	run "log-$how" --on-violation=log -c "insmod $M/wtext.ko how=$how" -c "echo still running"
+	t_expect_status "integrity-log-$how: status 0" 0 "$st"
+	t_expect_contains "integrity-log-$how: the write did not land (read back)" \
+		"$out/log-$how.err" "wtext: the write did not land"
+	t_expect_contains "integrity-log-$how: the guest goes on" "$out/log-$how" "still running"
+	t_expect_contains "integrity-log-$how: says it discarded the write" "$out/log-$how.err" \
+		"the write was discarded (on_violation = log)"
+	t_expect_contains "integrity-log-$how: logged as discarded" "$out/log-$how.mlog" \
+		'"action":"discarded"'
+	check_log "integrity-log-$how: log verifies" "$out/log-$how.mlog"
+done
+printf 'on_violation = log\n' >"$out/policy.ini"
+run ini --policy "$out/policy.ini" -c "insmod $M/wtext.ko how=direct"
+t_expect_status "integrity-ini: on_violation = log from the policy file" 0 "$st"
+t_expect_contains "integrity-ini: the write did not land" "$out/ini.err" "wtext: the write did not land"
+
+# ---- --protect=off: the write lands (the checks above can fail) -----------
+for how in wp alias; do
+	run "off-$how" --protect=off -c "insmod $M/wtext.ko how=$how" -c "echo still running"
+	t_expect_status "integrity-off-$how: status 0" 0 "$st"
+	t_expect_contains "integrity-off-$how: the write landed" "$out/off-$how.err" "wtext: the write landed"
+	t_expect_absent "integrity-off-$how: nothing logged as a violation" "$out/off-$how.mlog" \
+		'"type":"violation"'
+done
+
+# ---- an ordinary module loads and unloads as before -------------------------
+run hello -c "insmod $M/hello.ko" -c "rmmod hello"
+t_expect_status "integrity-hello: hello.ko loads and unloads under protection" 0 "$st"
+t_expect_contains "integrity-hello: unloaded logged" "$out/hello.mlog" '"event":"unloaded"'

@@ -1,0 +1,216 @@
+/* integrity.c: guest kernel text and rodata read-only at the hypervisor; a write to them is a violation. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include "authority/authority.h"
+#include "integrity.h"
+#include "kvm.h"
+#include "vm.h"
+#include "modvisor/abi/bootinfo.h"
+
+/* The kernel's symbols for diagnostics; without them addresses stay numbers. */
+static void integrity_read_symbols(struct integrity *in, const char *kernel)
+{
+	uint8_t *buf;
+	size_t len;
+
+	if (read_whole_file(kernel, &buf, &len) == 0) {
+		if (ksyms_read(buf, len, &in->ksyms) < 0)
+			memset(&in->ksyms, 0, sizeof(in->ksyms));
+		free(buf);
+	}
+}
+
+/* Make every read-only kernel range a KVM_MEM_READONLY slot. */
+static int integrity_lock_kernel(struct vm *vm, struct integrity *in, const struct kernel_info *ki)
+{
+	for (int i = 0; i < ki->nro; i++) {
+		int ret = memslots_set_ro(&vm->slots, ki->ro[i].gpa, ki->ro[i].len, true);
+
+		if (ret < 0) {
+			fprintf(stderr, "modvisor: protect = on: cannot make kernel GPA [0x%llx, "
+				"0x%llx) read-only: %s\n", (unsigned long long)ki->ro[i].gpa,
+				(unsigned long long)(ki->ro[i].gpa + ki->ro[i].len),
+				ret == -ENOSPC ? "KVM_CAP_NR_MEMSLOTS reached" : strerror(-ret));
+			return -1;
+		}
+		in->kro[in->nkro++] = ki->ro[i];
+	}
+	return 0;
+}
+
+int integrity_run_open(struct vm *vm, const struct kernel_info *ki, const char *kernel)
+{
+	struct integrity *in;
+
+	if (!vm->auth || !vm->auth->policy.protect)
+		return 0;
+	if (kvm_has_cap(vm->kvm_fd, KVM_CAP_READONLY_MEM) <= 0) {
+		fprintf(stderr, "modvisor: protect = on needs KVM_CAP_READONLY_MEM (read-only "
+			"memslots, KVM_MEM_READONLY), which this KVM lacks; run with --protect=off "
+			"to go without hypervisor-enforced integrity\n");
+		return -1;
+	}
+	in = calloc(1, sizeof(*in));
+	if (!in) {
+		fprintf(stderr, "modvisor: protect = on: out of memory\n");
+		return -1;
+	}
+	in->log_only = vm->auth->policy.on_violation == POLICY_VIOLATION_LOG;
+	in->kernel_end = ki->phys_end;
+	vm->integ = in;
+	integrity_read_symbols(in, kernel);
+	return integrity_lock_kernel(vm, in, ki);
+}
+
+/* "kernel printk+0x0 (.text)" for a guest-physical address in the kernel image. */
+static void integrity_kernel_gpa(const struct integrity *in, uint64_t gpa, char *out, size_t n)
+{
+	char sym[160];
+
+	ksyms_describe(&in->ksyms, MV_KERNEL_VBASE + gpa, sym, sizeof(sym));
+	snprintf(out, n, "kernel %s", sym[0] ? sym : "image");
+}
+
+/* What the write hit: a kernel range (later: a module's section). */
+static void integrity_target(const struct integrity *in, uint64_t gpa, char *out, size_t n)
+{
+	for (int i = 0; i < in->nkro; i++)
+		if (gpa - in->kro[i].gpa < in->kro[i].len)
+			return integrity_kernel_gpa(in, gpa, out, n);
+	snprintf(out, n, "protected memory");
+}
+
+/* The module whose core holds rip (the nearest base below it), or NULL. */
+static const struct integrity_mod *integrity_mod_at(const struct integrity *in, uint64_t rip)
+{
+	const struct integrity_mod *best = NULL;
+
+	for (uint32_t i = 0; i < in->nmods; i++) {
+		const struct integrity_mod *m = &in->mods[i];
+		if (m->base && m->base <= rip && (!best || m->base > best->base))
+			best = m;
+	}
+	return best && rip - best->base < (64u << 20) ? best : NULL;
+}
+
+/*
+ * Where the writing instruction is: kernel symbol (and whose init runs, if
+ * one does), the init that runs, or the live module whose core is nearest
+ * below rip.
+ */
+static void integrity_where(const struct integrity *in, uint64_t rip, char *out, size_t n)
+{
+	const struct integrity_mod *m, *init = NULL;
+	char sym[200];
+
+	for (uint32_t i = 0; i < in->nmods; i++)
+		if (in->mods[i].in_init)
+			init = &in->mods[i];
+	if (rip >= MV_KERNEL_VBASE && rip - MV_KERNEL_VBASE < in->kernel_end) {
+		integrity_kernel_gpa(in, rip - MV_KERNEL_VBASE, sym, sizeof(sym));
+		if (init)
+			snprintf(out, n, "%s, while module %s's init runs (load_id %u)", sym,
+				 init->name, init->load_id);
+		else
+			snprintf(out, n, "%s", sym);
+	} else if (init) {
+		/* Module sizes come with seals; until then an init that runs is the best guess. */
+		snprintf(out, n, "module %s's init (load_id %u)", init->name, init->load_id);
+	} else if ((m = integrity_mod_at(in, rip)) != NULL) {
+		snprintf(out, n, "module %s core+0x%llx (load_id %u)", m->name,
+			 (unsigned long long)(rip - m->base), m->load_id);
+	} else {
+		snprintf(out, n, "no known code");
+	}
+}
+
+/* The integrity-violation log entry; -1 when the log cannot be written. */
+static int integrity_log(struct vm *vm, const struct mlog_violation *v)
+{
+	char err[512];
+
+	if (!vm->auth || mlog_violation(vm->auth->log, v, err, sizeof(err)) == 0)
+		return 0;
+	vm_fail(vm, MV_EXIT_SETUP, "measurement log: %s (no measurement is dropped: the VM "
+		"stops)", err);
+	return -1;
+}
+
+bool integrity_mmio(struct vm *vm, struct kvm_run *run)
+{
+	struct integrity *in = vm->integ;
+	uint64_t gpa = run->mmio.phys_addr, value = 0, rip = 0;
+	char target[200], where[320], line[700];
+	struct kvm_regs regs;
+
+	if (!in || !run->mmio.is_write || !memslots_ro_at(&vm->slots, gpa))
+		return false;
+	in->violations++;
+	if (ioctl(vm->vcpu[0].fd, KVM_GET_REGS, &regs) == 0)
+		rip = regs.rip;
+	memcpy(&value, run->mmio.data, run->mmio.len < 8 ? run->mmio.len : 8);
+	integrity_target(in, gpa, target, sizeof(target));
+	integrity_where(in, rip, where, sizeof(where));
+	snprintf(line, sizeof(line), "integrity violation: write of %u byte(s) to GPA 0x%llx "
+		 "(%s) from RIP 0x%llx (%s)", run->mmio.len, (unsigned long long)gpa, target,
+		 (unsigned long long)rip, where);
+	struct mlog_violation v = { .gpa = gpa, .len = run->mmio.len, .value = value,
+				    .target = target, .rip = rip, .where = where,
+				    .action = in->log_only ? "discarded" : "stopped" };
+	if (integrity_log(vm, &v) < 0)
+		return true;
+	if (!in->log_only) {
+		vm_fail(vm, MV_EXIT_INTEGRITY, "%s", line);
+		return true;
+	}
+	/* KVM completes the instruction without the write when the vCPU runs again. */
+	fprintf(stderr, "modvisor: %s; the write was discarded (on_violation = log)\n", line);
+	return true;
+}
+
+/* The record of load_id, added when absent; NULL when out of memory. */
+static struct integrity_mod *integrity_mod(struct integrity *in, uint32_t load_id)
+{
+	struct integrity_mod *p;
+
+	for (uint32_t i = 0; i < in->nmods; i++)
+		if (in->mods[i].load_id == load_id)
+			return &in->mods[i];
+	p = realloc(in->mods, (in->nmods + 1) * sizeof(*p));
+	if (!p)
+		return NULL;
+	in->mods = p;
+	p = &in->mods[in->nmods++];
+	memset(p, 0, sizeof(*p));
+	p->load_id = load_id;
+	return p;
+}
+
+void integrity_note_event(struct vm *vm, uint32_t load_id, uint32_t event, const char *name,
+			  uint64_t base)
+{
+	struct integrity *in = vm->integ;
+	struct integrity_mod *m;
+
+	if (!in || !(m = integrity_mod(in, load_id)))
+		return;
+	snprintf(m->name, sizeof(m->name), "%s", name);
+	m->in_init = event == MV_MODEV_INIT_START;
+	if (event == MV_MODEV_LOADED)
+		m->base = base;
+	if (event != MV_MODEV_INIT_START && event != MV_MODEV_LOADED)
+		*m = in->mods[--in->nmods];     /* gone: failed, faulted or unloaded */
+}
+
+void integrity_free(struct vm *vm)
+{
+	if (!vm->integ)
+		return;
+	ksyms_free(&vm->integ->ksyms);
+	free(vm->integ->mods);
+	free(vm->integ);
+	vm->integ = NULL;
+}

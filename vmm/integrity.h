@@ -1,0 +1,60 @@
+/* integrity.h: hypervisor-enforced integrity: guest kernel text read-only in KVM, writes to it caught. */
+#ifndef MODVISOR_VMM_INTEGRITY_H
+#define MODVISOR_VMM_INTEGRITY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <linux/kvm.h>
+#include "kernel_load.h"
+#include "ksyms.h"
+
+struct vm;
+
+/* A module the host knows of, from the events that fit its load id. */
+struct integrity_mod {
+	uint32_t load_id;
+	char name[56];
+	uint64_t base;          /* core text address (0 until loaded) */
+	bool in_init;           /* between INIT_START and its outcome */
+};
+
+/* Per-VM state; vm->integ points at one when protection is on. */
+struct integrity {
+	bool log_only;                  /* on_violation = log: discard and go on */
+	struct ksyms ksyms;             /* the kernel's symbols, from its file */
+	struct kernel_ro kro[KERNEL_MAX_PHDRS];   /* kernel ranges made read-only */
+	int nkro;
+	uint64_t kernel_end;            /* one past the kernel image (GPA) */
+	struct integrity_mod *mods;
+	uint32_t nmods;
+	uint64_t violations;            /* writes caught */
+};
+
+/*
+ * integrity_run_open(vm, ki, kernel): `modvisor run`'s hook after the
+ * kernel is loaded and before the first guest instruction: with the run's
+ * policy protect = on, make ki's read-only ranges KVM_MEM_READONLY and set
+ * vm->integ.  Prints why and returns -1 when protection was asked for and
+ * cannot be had (no KVM_CAP_READONLY_MEM, too few memslots).
+ */
+int integrity_run_open(struct vm *vm, const struct kernel_info *ki, const char *kernel);
+
+/*
+ * integrity_mmio(vm, run): a KVM_EXIT_MMIO.  When it is a write to memory
+ * the host made read-only, handle it as a violation (diagnostic, log
+ * entry, then stop the VM with MV_EXIT_INTEGRITY, or with on_violation =
+ * log discard the write and resume) and return true; else false.
+ */
+bool integrity_mmio(struct vm *vm, struct kvm_run *run);
+
+/*
+ * integrity_note_event(vm, load_id, event, name, base): follow a module
+ * event the host accepted, to name the module a violating RIP is in.
+ */
+void integrity_note_event(struct vm *vm, uint32_t load_id, uint32_t event, const char *name,
+			  uint64_t base);
+
+/* integrity_free(vm): release vm->integ. */
+void integrity_free(struct vm *vm);
+
+#endif
