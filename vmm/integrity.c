@@ -41,12 +41,11 @@ static int integrity_lock_kernel(struct vm *vm, struct integrity *in, const stru
 	return 0;
 }
 
-int integrity_run_open(struct vm *vm, const struct kernel_info *ki, const char *kernel)
+int integrity_open(struct vm *vm, const struct kernel_info *ki, const char *kernel,
+		   bool log_only, bool quiet)
 {
 	struct integrity *in;
 
-	if (!vm->auth || !vm->auth->policy.protect)
-		return 0;
 	if (kvm_has_cap(vm->kvm_fd, KVM_CAP_READONLY_MEM) <= 0) {
 		fprintf(stderr, "modvisor: protect = on needs KVM_CAP_READONLY_MEM (read-only "
 			"memslots, KVM_MEM_READONLY), which this KVM lacks; run with --protect=off "
@@ -58,11 +57,20 @@ int integrity_run_open(struct vm *vm, const struct kernel_info *ki, const char *
 		fprintf(stderr, "modvisor: protect = on: out of memory\n");
 		return -1;
 	}
-	in->log_only = vm->auth->policy.on_violation == POLICY_VIOLATION_LOG;
+	in->log_only = log_only;
+	in->quiet = quiet;
 	in->kernel_end = ki->phys_end;
 	vm->integ = in;
 	integrity_read_symbols(in, kernel);
 	return integrity_lock_kernel(vm, in, ki);
+}
+
+int integrity_run_open(struct vm *vm, const struct kernel_info *ki, const char *kernel)
+{
+	if (!vm->auth || !vm->auth->policy.protect)
+		return 0;
+	return integrity_open(vm, ki, kernel,
+			      vm->auth->policy.on_violation == POLICY_VIOLATION_LOG, false);
 }
 
 /* "kernel printk+0x0 (.text)" for a guest-physical address in the kernel image. */
@@ -167,7 +175,8 @@ bool integrity_mmio(struct vm *vm, struct kvm_run *run)
 		return true;
 	}
 	/* KVM completes the instruction without the write when the vCPU runs again. */
-	fprintf(stderr, "modvisor: %s; the write was discarded (on_violation = log)\n", line);
+	if (!in->quiet)
+		fprintf(stderr, "modvisor: %s; the write was discarded (on_violation = log)\n", line);
 	return true;
 }
 

@@ -21,6 +21,7 @@ struct integrity_mod {
 /* Per-VM state; vm->integ points at one when protection is on. */
 struct integrity {
 	bool log_only;                  /* on_violation = log: discard and go on */
+	bool quiet;                     /* no line per discarded write (benchmarks) */
 	struct ksyms ksyms;             /* the kernel's symbols, from its file */
 	struct kernel_ro kro[KERNEL_MAX_PHDRS];   /* kernel ranges made read-only */
 	int nkro;
@@ -38,6 +39,14 @@ struct integrity {
  * cannot be had (no KVM_CAP_READONLY_MEM, too few memslots).
  */
 int integrity_run_open(struct vm *vm, const struct kernel_info *ki, const char *kernel);
+
+/*
+ * integrity_open(vm, ki, kernel, log_only, quiet): the same without a
+ * policy (the benchmark): protection on, violations stop the VM or (log_only)
+ * are discarded, printed unless quiet.  -1 after a message.
+ */
+int integrity_open(struct vm *vm, const struct kernel_info *ki, const char *kernel,
+		   bool log_only, bool quiet);
 
 /*
  * integrity_mmio(vm, run): a KVM_EXIT_MMIO.  When it is a write to memory

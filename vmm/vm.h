@@ -19,8 +19,8 @@
  */
 enum mv_exit {
 	MV_EXIT_USAGE        = 2,    /* bad command line */
+	MV_EXIT_INTEGRITY    = 109,  /* a guest write to memory the host made read-only */
 	MV_EXIT_TIMEOUT      = 110,  /* the watchdog: ran longer than run --timeout */
-	MV_EXIT_INTEGRITY    = 111,  /* a guest write to memory the host made read-only */
 	MV_EXIT_HC_UNKNOWN   = 112,  /* unknown hypercall number */
 	MV_EXIT_HC_BAD_GPA   = 113,  /* GPA/length outside guest RAM or overflowing */
 	MV_EXIT_HC_BAD_HDR   = 114,  /* wrong abi_version or size in the header */

@@ -1,6 +1,7 @@
 # images/bench/build.mk: what `modvisor bench` runs: the null-hypercall guest, the first user program, generated modules.
 #
 # build/images/bench/nop.elf        ring-0 guest looping on MV_HC_NOP
+# build/images/bench/viol.elf       the same, writing its own text before each call
 # build/images/bench/first-user     static program whose first instruction is write(2)
 # build/images/bench/quick/*.ko     modules of about 4 and 64 KiB (make; the smoke run)
 # build/images/bench/full/*.ko      4 KiB ... 16 MiB (make bench-modules; make bench)
@@ -11,9 +12,10 @@ BENCH_QUICK_KIB  := 4 64
 BENCH_FULL_KIB   := 4 64 256 1024 4096 16384
 BENCH_QUICK_KOS  := $(BENCH_QUICK_KIB:%=$(BENCH_IMG)/quick/bm%k.ko) $(BENCH_IMG)/quick/bmxz64k.ko
 BENCH_FULL_KOS   := $(BENCH_FULL_KIB:%=$(BENCH_IMG)/full/bm%k.ko) $(BENCH_IMG)/full/bmxz1024k.ko
-IMAGES           += $(BENCH_IMG)/nop.elf $(BENCH_IMG)/first-user $(BENCH_QUICK_KOS)
+IMAGES           += $(BENCH_IMG)/nop.elf $(BENCH_IMG)/viol.elf $(BENCH_IMG)/first-user \
+                    $(BENCH_QUICK_KOS)
 
-$(BENCH_IMG)/nop.elf: images/bench/nop.S images/testguests/tg.ld
+$(BENCH_IMG)/%.elf: images/bench/%.S images/testguests/tg.ld
 	$(call msg,BENCHGST,$@)mkdir -p $(@D) && \
 	$(GUEST_CC) $(GUEST_ASFLAGS) -c $< -o $(@:.elf=.o) && \
 	$(GUEST_LD) -nostdlib -T images/testguests/tg.ld -o $@ $(@:.elf=.o)

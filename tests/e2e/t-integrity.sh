@@ -4,7 +4,7 @@
 # first instruction; the hostile module wtext.ko (images/modules/wtext.c)
 # writes a byte of kernel text past the guest's own page tables (CR0.WP
 # cleared, the direct map, an alias PTE it builds).  Each write stops the run
-# with status 111, a one-line diagnostic and a `violation` log entry; with
+# with status 109, a one-line diagnostic and a `violation` log entry; with
 # --on-violation=log the write is discarded and the guest goes on; with
 # --protect=off the write lands (so these checks can fail).
 # Run where KVM is usable (tests/e2e/run.sh, inside `modvisor with-kvm`).
@@ -36,7 +36,7 @@ printk_gpa=$(printf '0x%x' $((0x$printk - 0xffffffff80000000)))
 # ---- each way past the guest's page tables stops the run -------------------
 for how in wp direct alias; do
 	run "$how" -c "insmod $M/wtext.ko how=$how" -c "echo still running"
-	t_expect_status "integrity-$how: status 111" 111 "$st"
+	t_expect_status "integrity-$how: status 109" 109 "$st"
 	t_expect_contains "integrity-$how: diagnostic names GPA, target and the module" \
 		"$out/$how.err" "integrity violation: write of 1 byte(s) to GPA $printk_gpa (kernel printk+0x0 (.text)) from RIP 0x"
 	t_expect_contains "integrity-$how: ... and the module the RIP is in" \
@@ -60,7 +60,7 @@ t_expect_absent "integrity-plain: no violation reached the host" "$out/plain.mlo
 ro=$(nm "$K" | awk '$2 ~ /^[rR]$/ && $3 == "mv_vermagic" { print $1 }')
 [ -n "$ro" ] || ro=$(nm "$K" | awk '$2 ~ /^[rR]$/ { print $1; exit }')
 run rodata -c "insmod $M/wtext.ko how=wp addr=0x$ro"
-t_expect_status "integrity-rodata: status 111" 111 "$st"
+t_expect_status "integrity-rodata: status 109" 109 "$st"
 t_expect_contains "integrity-rodata: names the rodata target" "$out/rodata.err" "(.rodata)) from RIP"
 
 # ---- on_violation = log: discarded, logged, the guest goes on --------------

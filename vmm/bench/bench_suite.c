@@ -90,6 +90,60 @@ static int bench_nop_blocks(const struct bench_opts *o, struct bench_raw *raw, u
 	return 0;
 }
 
+/*
+ * bench_round(o, elf, n, protect, us): one run of a null-hypercall guest to
+ * n calls; *us = host time per round between the first and the last call.
+ */
+static int bench_round(const struct bench_opts *o, const char *elf, uint64_t n, bool protect,
+		       double *us)
+{
+	char kernel[4096];
+	struct bench_guest_trace *t = malloc(sizeof(*t));
+	struct bench_guest_spec s = { .kernel = kernel, .mem_mib = 16, .nop_stop = n,
+				      .console_log = o->guest_log, .protect = protect };
+	int rc = -1;
+
+	snprintf(kernel, sizeof(kernel), "%s/bench/%s", o->images, elf);
+	if (t && bench_guest_run(&s, t) == 0) {
+		if (t->nops < n || t->status != 0)
+			bench_report_fail(elf, t);
+		else
+			rc = 0;
+		*us = bench_ticks_us((double)(t->nop_last - t->nop_first) / (double)(n - 1));
+	}
+	free(t);
+	return rc;
+}
+
+/*
+ * The violation exit (issue 14): viol.elf's round (a write to its protected
+ * text, discarded, then a null hypercall) minus nop.elf's round.
+ */
+int bench_section_violation(const struct bench_opts *o, struct bench_report *r)
+{
+	uint64_t n = o->quick ? 400 : 20000;
+	int reps = o->reps > 64 ? 64 : o->reps, k = 0, rc = 0;
+	double *viol = calloc((size_t)reps, sizeof(double));
+	double *ratio = calloc((size_t)reps, sizeof(double));
+	double nop_us, round_us;
+
+	for (int i = 0; viol && ratio && i < reps && !rc; i++, k++) {
+		bench_progress("violation: rep %d/%d: %llu writes to protected text", i + 1, reps,
+			       (unsigned long long)n);
+		rc = bench_round(o, "nop.elf", n, false, &nop_us);
+		if (!rc)
+			rc = bench_round(o, "viol.elf", n, true, &round_us);
+		viol[k] = round_us - nop_us;
+		ratio[k] = viol[k] / nop_us;
+	}
+	if (!rc && k) {
+		bench_add(r, "violation", "violation_exit", "", "us", viol, k);
+		bench_add(r, "violation", "violation_over_null", "", "ratio", ratio, k);
+	}
+	free(viol), free(ratio);
+	return !rc && k ? 0 : -1;
+}
+
 int bench_section_hypercall(const struct bench_opts *o, struct bench_report *r)
 {
 	uint64_t n = o->quick ? 400 : 20000;

@@ -13,6 +13,8 @@ struct authority;
  * with the next section and exits non-zero at the end.
  */
 int bench_section_hypercall(const struct bench_opts *o, struct bench_report *r);
+/* bench_section_violation(o, r): the cost of a write to protected memory (issue 14). */
+int bench_section_violation(const struct bench_opts *o, struct bench_report *r);
 int bench_section_boot(const struct bench_opts *o, struct bench_report *r);
 int bench_section_footprint(const struct bench_opts *o, struct bench_report *r);
 int bench_section_measure(const struct bench_opts *o, struct bench_report *r);

@@ -10,6 +10,7 @@
 #include <linux/kvm.h>
 #include "bench_core.h"
 #include "bench_vm.h"
+#include "integrity.h"
 #include "hypercall.h"
 #include "kernel_load.h"
 #include "kvm.h"
@@ -241,6 +242,8 @@ static int bench_boot(struct vm *vm, const struct bench_guest_spec *s, uint8_t *
 	if (kernel_load_file(s->kernel, &vm->mem, &ki, err, errlen) ||
 	    boot_prepare(vm, &ki, &bs, err, errlen))
 		return -1;
+	if (s->protect && integrity_open(vm, &ki, s->kernel, true, true))
+		return snprintf(err, errlen, "%s: cannot protect its text", s->kernel), -1;
 	return 0;
 }
 

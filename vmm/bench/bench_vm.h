@@ -31,6 +31,8 @@ struct bench_guest_spec {
 	struct bench_raw *raw;          /* if set: after every nop_block MV_HC_NOP, */
 	uint32_t nop_block;             /* run nop_block exits of this raw VM */
 	const char *console_log;        /* the guest's stdout+stderr go here; NULL: /dev/null */
+	bool protect;                   /* kernel text read-only; violations discarded
+	                                 * quietly (integrity.h) */
 };
 
 /* The state of the run when something happened: host TSC and exits so far. */

@@ -42,6 +42,7 @@ struct bench_section {
  */
 static const struct bench_section bench_sections[] = {
 	{ "hypercall", bench_section_hypercall, true },
+	{ "violation", bench_section_violation, true },
 	{ "boot", bench_section_boot, true },
 	{ "footprint", bench_section_footprint, true },
 	{ "load", bench_section_load, true },

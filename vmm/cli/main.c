@@ -15,6 +15,8 @@ static const char main_exit_table[] =
 	"       --initrd, --add, --policy, --keyring or --log that is missing, a\n"
 	"       directory, unreadable or does not parse (checked before anything\n"
 	"       boots, the emulated KVM host included)\n"
+	"  109  integrity violation: a guest write to kernel text or rodata, which\n"
+	"       the host made read-only (--protect, --on-violation)\n"
 	"  110  the --timeout watchdog stopped a guest that ran too long\n"
 	"  112  unknown hypercall number\n"
 	"  113  hypercall GPA or length outside guest RAM, or overflowing\n"
