@@ -411,6 +411,62 @@ START_TEST(test_ima_formats_verify)
 }
 END_TEST
 
+/* write_integrity_run(fmt): start, a refused event and a violation (hostile strings), end. */
+static void write_integrity_run(enum policy_log_format fmt)
+{
+	struct mlog *l;
+	char err[256];
+
+	ck_assert_int_eq(mlog_open(path, fmt, POLICY_FSYNC_NONE, &l, err, sizeof(err)), 0);
+	ck_assert_int_eq(mlog_start(l, &(struct mlog_start){ .kernel = "k" }, err, sizeof(err)), 0);
+	ck_assert_int_eq(mlog_refused(l, &(struct mlog_refusal){ .load_id = 3,
+			 .event = MV_MODEV_LOADED, .name = "x\n{\"seq\":9}|y", .state = "live",
+			 .why = "loaded does not fit load_id 3, which is live" }, err, sizeof(err)), 0);
+	ck_assert_int_eq(mlog_violation(l, &(struct mlog_violation){ .gpa = 0x2019c0, .len = 1,
+			 .value = 0x5a, .target = "kernel printk+0x0 (.text)", .rip = 0xffffffffa0006088,
+			 .where = "module w\x1b's init (load_id 3)", .action = "stopped" },
+			 err, sizeof(err)), 0);
+	ck_assert_int_eq(mlog_close(l, err, sizeof(err)), 0);
+}
+
+/* The entries of issue 12 finding 7 and issue 14: escaped, chained, shown. */
+START_TEST(test_refused_and_violation_entries)
+{
+	struct mlog_verify v;
+	size_t len;
+	char *buf, show[4096];
+	FILE *f;
+
+	write_integrity_run(POLICY_LOG_JSONL);
+	ck_assert_int_eq(mlog_verify_file(path, &v), 0);
+	ck_assert_uint_eq(v.entries, 4);
+	buf = slurp(&len);
+	ck_assert_ptr_nonnull(strstr(buf, "\"type\":\"refused\""));
+	ck_assert_ptr_nonnull(strstr(buf, "\"load_id\":3,\"event\":\"loaded\",\"name\":"
+				     "\"x\\u000a{\\\"seq\\\":9}|y\",\"state\":\"live\""));
+	ck_assert_ptr_nonnull(strstr(buf, "\"type\":\"violation\""));
+	ck_assert_ptr_nonnull(strstr(buf, "\"gpa\":\"0x2019c0\",\"len\":1,\"value\":\"0x5a\","
+				     "\"target\":\"kernel printk+0x0 (.text)\",\"rip\":\"0xffffffffa0006088\","
+				     "\"where\":\"module w\\u001b's init (load_id 3)\",\"action\":\"stopped\""));
+	free(buf);
+	f = fmemopen(show, sizeof(show), "w");
+	ck_assert_int_eq(mlog_show_file(path, f), 0);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(show, "REFUSED #3"));
+	ck_assert_ptr_nonnull(strstr(show, "VIOLATION gpa=0x2019c0 kernel printk+0x0 (.text) "
+				     "rip=0xffffffffa0006088"));
+	unlink(path);
+	write_integrity_run(POLICY_LOG_IMA_ASCII);
+	ck_assert_int_eq(mlog_verify_file(path, &v), 0);
+	ck_assert_uint_eq(v.entries, 3);          /* no end entry in IMA */
+	buf = slurp(&len);
+	ck_assert_ptr_nonnull(strstr(buf, "refused:loaded:x\\x0a{\"seq\":9}\\x7cy|id=3,state=live"));
+	ck_assert_ptr_nonnull(strstr(buf, "violation:kernel\\x20printk+0x0\\x20(.text)|gpa=0x2019c0,"
+				     "len=1,rip=0xffffffffa0006088,action=stopped"));
+	free(buf);
+}
+END_TEST
+
 START_TEST(test_ima_log_must_be_new)
 {
 	struct mlog *l;
@@ -528,6 +584,7 @@ static Suite *mlog_suite(void)
 	tcase_add_test(tc, test_ima_log_must_be_new);
 	tcase_add_test(tc, test_ima_binary_evmctl);
 	tcase_add_test(tc, test_long_path);
+	tcase_add_test(tc, test_refused_and_violation_entries);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -154,7 +154,8 @@ END_TEST
 
 /* A 64 MiB guest with a kernel ending at 3 MiB + 5 bytes. */
 static struct guest_mem lmem;
-static const struct kernel_info lki = { .entry = MV_KERNEL_VBASE + MV_KERNEL_PHYS, .phys_start = MV_KERNEL_PHYS,
+static const struct kernel_info lki = { .entry = MV_KERNEL_VBASE + MV_KERNEL_PHYS,
+					.phys_start = MV_KERNEL_PHYS,
 					.phys_end = (3u << 20) + 5 };
 
 static struct mv_bootinfo *layout(const struct boot_spec *bs, int want_rc)

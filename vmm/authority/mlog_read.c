@@ -336,6 +336,7 @@ static void mlog_show_json_line(FILE *f, const char *p, size_t len)
 	static const char *const keys[] = {
 		"seq", "time", "type", "load_id", "name", "source", "verdict", "errno_name",
 		"sig", "signer", "taints", "event", "init_ret", "why", "fault", "state",
+		"gpa", "target", "rip", "where", "action",
 	};
 	char v[sizeof(keys) / sizeof(keys[0])][256];
 
@@ -351,6 +352,9 @@ static void mlog_show_json_line(FILE *f, const char *p, size_t len)
 		fprintf(f, "%5s %s event #%-3s %-20s %-12s errno=%s init_ret=%s taints=%s%s%s\n",
 			v[0], v[1], v[3], v[4], v[11], v[7], v[12], v[10][0] ? v[10] : "-",
 			strcmp(v[14], "-") ? "  fault: " : "", strcmp(v[14], "-") ? v[14] : "");
+	else if (strcmp(v[2], "violation") == 0)
+		fprintf(f, "%5s %s VIOLATION gpa=%s %s rip=%s %s: %s\n", v[0], v[1], v[16], v[17],
+			v[18], v[19], v[20]);
 	else if (strcmp(v[2], "refused") == 0)
 		fprintf(f, "%5s %s REFUSED #%-3s %-20s %-12s state=%s  %s\n",
 			v[0], v[1], v[3], v[4], v[11], v[15], v[13]);
