@@ -41,7 +41,7 @@ static void write_run(enum policy_log_format fmt)
 				    err, sizeof(err)), 0);
 	struct mlog_load ld = { .load_id = 1, .name = "hello", .source = MV_MODSRC_FINIT_MODULE,
 				.path = "/lib/modules/hello.ko", .size = 6, .m = &m, .sig = &s,
-				.allow = true, .why = "signature good" };
+				.content = &m, .content_size = 6, .allow = true, .why = "signature good" };
 	ck_assert_int_eq(mlog_load(l, &ld, err, sizeof(err)), 0);
 	ld.load_id = 2;
 	ld.name = "evil\n{\"seq\":3,\"type\":\"load\"}\r\x1b[2J\"\\";
@@ -391,6 +391,9 @@ START_TEST(test_ima_formats_verify)
 	ck_assert_ptr_nonnull(strstr(buf, "10 "));
 	ck_assert_ptr_nonnull(strstr(buf, " ima-ng sha256:"));
 	ck_assert_ptr_nonnull(strstr(buf, "finit_module:/lib/modules/hello.ko|id=1,verdict=allow"));
+	/* The signed content's SHA-256 (here of "module") rides in the name (finding 1). */
+	ck_assert_ptr_nonnull(strstr(buf, ",taints=-,content_sha256=120970d812836f19888625587"
+				     "a4606a5ad23cef31c8684e601771552548fc6b9\n"));
 	ck_assert_ptr_nonnull(strstr(buf, "init_module:evil\\x0a{\"seq\":3,"));
 	/* An edited name no longer matches its template hash. */
 	char *h = strstr(buf, "hello.ko");
