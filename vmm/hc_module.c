@@ -33,7 +33,38 @@ static int hc_module_no_authority(struct mv_hc_module_load *a)
 	a->verdict_errno = EPERM;
 	a->taints = 0;
 	a->load_id = 0;
+	hc_module_strcpy(a->reason, "this VM has no module authority", sizeof(a->reason));
 	a->hdr.ret = 0;
+	return HC_CONTINUE;
+}
+
+/*
+ * The parameter string, for the log only: copied once out of guest RAM into
+ * params (MV_MODLOAD_PARAMS_MAX + 1 bytes), cut at an embedded NUL.  A
+ * length above the cap or an unknown flag stops the VM, as a bad GPA does.
+ */
+static int hc_module_params(struct vm *vm, const struct mv_hc_module_load *a,
+			    struct authority_request *req, char *params)
+{
+	const void *p;
+
+	if (a->params_len > MV_MODLOAD_PARAMS_MAX)
+		return vm_fail(vm, MV_EXIT_HC_BAD_ARG, "MV_HC_MODULE_LOAD: params_len %u exceeds "
+			       "MV_MODLOAD_PARAMS_MAX (%u)", a->params_len, MV_MODLOAD_PARAMS_MAX);
+	if (a->params_flags & ~(MV_MODPARAMS_CUT | MV_MODPARAMS_UNREADABLE))
+		return vm_fail(vm, MV_EXIT_HC_BAD_ARG, "MV_HC_MODULE_LOAD: params_flags 0x%x outside "
+			       "MV_MODPARAMS_*", a->params_flags);
+	params[0] = '\0';
+	if (a->params && a->params_len) {
+		p = mem_gpa(&vm->mem, a->params, a->params_len);
+		if (!p)
+			return hc_bad_gpa(vm, "MV_HC_MODULE_LOAD: params", a->params, a->params_len);
+		memcpy(params, p, a->params_len);
+		params[a->params_len] = '\0';
+	}
+	req->params = params;
+	req->params_cut = a->params_flags & MV_MODPARAMS_CUT;
+	req->params_unreadable = a->params_flags & MV_MODPARAMS_UNREADABLE;
 	return HC_CONTINUE;
 }
 
@@ -42,7 +73,7 @@ static int hc_module_load(struct vm *vm, struct mv_hc_module_load *a)
 	struct authority_request req = { .len = a->image_len, .source = a->source,
 					 .flags = a->flags, .file_len = a->file_len };
 	struct authority_verdict v;
-	char path[sizeof(a->path)], err[512];
+	char path[sizeof(a->path)], err[512], params[MV_MODLOAD_PARAMS_MAX + 1];
 	uint8_t *copy = NULL;
 	const void *p;
 	int ret;
@@ -55,6 +86,9 @@ static int hc_module_load(struct vm *vm, struct mv_hc_module_load *a)
 	if (a->flags & ~MV_MODULE_INIT_FLAGS_ALL)
 		return vm_fail(vm, MV_EXIT_HC_BAD_ARG, "MV_HC_MODULE_LOAD: flags 0x%x outside "
 			       "MODULE_INIT_* (the guest must fail these with EINVAL)", a->flags);
+	ret = hc_module_params(vm, a, &req, params);
+	if (ret != HC_CONTINUE)
+		return ret;
 	if (a->file) {
 		/* Read in place: the vCPU is stopped, and these bytes are only logged. */
 		req.file = mem_gpa(&vm->mem, a->file, a->file_len);
@@ -84,6 +118,7 @@ static int hc_module_load(struct vm *vm, struct mv_hc_module_load *a)
 	a->verdict_errno = v.allow ? 0 : v.err;
 	a->taints = v.taints;
 	a->load_id = v.load_id;
+	hc_module_strcpy(a->reason, v.allow ? "" : v.reason, sizeof(a->reason));
 	a->hdr.ret = 0;
 	return HC_CONTINUE;
 }

@@ -173,6 +173,11 @@ int modenv_host_verdict(const struct mod_verdict_req *req, struct mod_verdict *v
 
 	if (req->path)
 		strscpy(hc.path, req->path, sizeof(hc.path));
+	if (req->params) {
+		hc.params = virt_to_phys(req->params);
+		hc.params_len = req->params_len;
+		hc.params_flags = req->params_flags;
+	}
 	err = hcall(MV_HC_MODULE_LOAD, &hc, sizeof(hc));
 	if (err)
 		return err;
@@ -180,6 +185,7 @@ int modenv_host_verdict(const struct mod_verdict_req *req, struct mod_verdict *v
 	v->err = hc.verdict_errno;
 	v->taints = hc.taints;
 	v->load_id = hc.load_id;
+	strscpy(v->reason, hc.reason, sizeof(v->reason));
 	return 0;
 }
 

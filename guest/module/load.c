@@ -1,4 +1,5 @@
 /* load.c: the load pipeline (Linux's load_module) and the list of modules. */
+#include <modvisor/errname.h>
 #include <modvisor/modsig.h>
 #include "internal.h"
 #include "params.h"
@@ -54,7 +55,10 @@ static int load_ask_host(struct load_info *info)
 	struct mod_verdict_req req = {
 		.image = a->image, .len = a->len, .source = a->source,
 		.flags = a->flags, .path = a->path, .file = a->file, .file_len = a->file_len,
+		.params = a->params_log, .params_len = a->params_log_len,
+		.params_flags = a->params_log_flags,
 	};
+	const char *ename;
 	int err;
 
 	if (a->mode & MOD_LOAD_DRY_RUN)
@@ -65,11 +69,29 @@ static int load_ask_host(struct load_info *info)
 		return err;
 	if (!info->verdict.allow) {
 		err = info->verdict.err > 0 ? -info->verdict.err : -EPERM;
-		modenv_log("%s: load refused by the host (errno %d)",
-			   a->path ? a->path : "init_module", -err);
+		ename = mv_errno_name(err);
+		/* The errno's name and why, e.g. Linux's "Loading of unsigned module is rejected". */
+		modenv_log("%s: load refused by the host: %s: %s", a->path ? a->path : "init_module",
+			   ename ? ename : "E?", info->verdict.reason[0] ? info->verdict.reason :
+			   "(no reason given)");
 		return err;
 	}
 	return 0;
+}
+
+/*
+ * Linux 6.1's load_module() prints this once per boot for the first module
+ * loaded without a good signature (taint E), once its name is known.
+ */
+static void load_warn_unsigned(const struct module *mod)
+{
+	static bool warned;
+
+	if (warned || !(mod->taints & (1u << MV_TAINT_UNSIGNED_MODULE)))
+		return;
+	warned = true;
+	modenv_log("%s: module verification failed: signature and/or required key missing "
+		   "- tainting kernel", mod->name);
 }
 
 /* Step 1: drop the signature trailer (the host already judged it). */
@@ -353,6 +375,7 @@ int mod_load(const struct mod_load_args *args, struct module **out)
 	listed = !err && !(args->mode & MOD_LOAD_DRY_RUN);
 	if (err)
 		goto free_mod;
+	load_warn_unsigned(mod);
 	err = load_place(&info);
 	if (err || (args->mode & MOD_LOAD_DRY_RUN))
 		goto free_memory;

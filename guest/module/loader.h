@@ -97,6 +97,11 @@ struct mod_load_args {
 	const char *path;       /* finit_module's path, or NULL */
 	const void *file;       /* the file as read, when image was decompressed */
 	uint64_t    file_len;   /*   from it (COMPRESSED_FILE), else NULL / 0 */
+	const char *params_log; /* the parameter string's first bytes, read best
+	                         * effort before the verdict for the host's log
+	                         * only (MV_MODLOAD_PARAMS_MAX), or NULL */
+	uint32_t    params_log_len;
+	uint32_t    params_log_flags;   /* MV_MODPARAMS_* */
 	uint32_t    mode;       /* MOD_LOAD_* */
 	struct mod_reloc_stats *stats;  /* dry run only; may be NULL */
 	struct mod_timings *timings;    /* OUT, may be NULL */

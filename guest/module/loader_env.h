@@ -88,6 +88,10 @@ struct mod_verdict_req {
 	uint32_t    source;     /* MV_MODSRC_* */
 	uint32_t    flags;      /* finit_module flags */
 	const char *path;       /* finit_module's path, or NULL */
+	const char *params;     /* the parameter string's first bytes, for the
+	                         * host's log only, or NULL */
+	uint32_t    params_len; /* at most MV_MODLOAD_PARAMS_MAX */
+	uint32_t    params_flags;       /* MV_MODPARAMS_* */
 };
 
 /* The host's answer. */
@@ -96,6 +100,8 @@ struct mod_verdict {
 	int      err;           /* positive errno when denied */
 	uint32_t taints;        /* 1u << MV_TAINT_* to apply */
 	uint32_t load_id;       /* names this attempt in later events */
+	char     reason[128];   /* denied: the line to print (Linux's, or the
+	                         * host's reason), NUL-terminated */
 };
 
 /*

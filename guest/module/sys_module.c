@@ -29,6 +29,32 @@ static int may_init_module(void)
 }
 
 /*
+ * The parameter string for the host's log (MV_HC_MODULE_LOAD), read before
+ * the verdict: at most MV_MODLOAD_PARAMS_MAX bytes into buf (that + 1
+ * bytes), never failing the call.  The syscall's own copy, at Linux's point
+ * in the pipeline, decides the errno; an unreadable string is only flagged
+ * here (docs/log-format.md).
+ */
+static void params_for_log(uaddr_t uargs, char *buf, struct mod_load_args *a)
+{
+	long n;
+
+	if (!buf)
+		return;         /* no memory: the entry has no "params" */
+	n = strncpy_from_user(buf, uargs, MV_MODLOAD_PARAMS_MAX + 1);
+	a->params_log = buf;
+	if (n >= 0) {
+		a->params_log_len = (uint32_t)n;
+	} else if (n == -ENAMETOOLONG) {
+		a->params_log_len = MV_MODLOAD_PARAMS_MAX;
+		a->params_log_flags = MV_MODPARAMS_CUT;
+	} else {
+		a->params_log_len = 0;
+		a->params_log_flags = MV_MODPARAMS_UNREADABLE;
+	}
+}
+
+/*
  * Load an image already in kernel memory; on success tell sysfs and the
  * taint mask.  file/file_len: the file as read when image was decompressed
  * from it (the host measures both), else NULL/0.
@@ -42,11 +68,14 @@ static long load_image(const void *image, uint64_t len, const void *file, uint64
 	};
 	struct mod_timings tm = { { 0 } };
 	struct module *mod;
+	char *logged = kmalloc(MV_MODLOAD_PARAMS_MAX + 1);
 	int err;
 
+	params_for_log(uargs, logged, &a);
 	a.timings = &tm;
 	err = mod_load(&a, &mod);
 	bench_load_timings(&tm, len);
+	kfree(logged);
 	for (unsigned bit = 0; bit < 32; bit++)
 		if (mod_kernel_taints() & (1u << bit))
 			kernel_add_taint(bit);

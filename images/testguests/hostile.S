@@ -20,7 +20,7 @@
 #define HC_EVENT   5
 #define ABI        1
 
-/* struct mv_hc_module_load (328 bytes) and mv_hc_module_event (136) */
+/* struct mv_hc_module_load (472 bytes) and mv_hc_module_event (136) */
 #define ML_IMAGE   16
 #define ML_LEN     24
 #define ML_FILE    32
@@ -30,6 +30,9 @@
 #define ML_PATH    56
 #define ML_ERRNO   316
 #define ML_ID      324
+#define ML_PARAMS  328
+#define ML_PLEN    336
+#define ML_PFLAGS  340
 #define EV_ID      16
 #define EV_KIND    20
 #define EV_NAME    32
@@ -148,6 +151,19 @@ _start:
 #elif defined(HG_CASE_load_bad_flags)
 	SETL ml, ML_FLAGS, 0x80
 	call load_img
+#elif defined(HG_CASE_load_params_straddle)
+	SETQ ml, ML_PARAMS, (RAM_END-0x100)
+	SETL ml, ML_PLEN, 0x200
+	call load_img
+#elif defined(HG_CASE_load_params_long)
+	GPA img, %rax
+	movabs $ml, %rdi
+	mov %rax, ML_PARAMS(%rdi)
+	SETL ml, ML_PLEN, 1025           /* MV_MODLOAD_PARAMS_MAX + 1 */
+	call load_img
+#elif defined(HG_CASE_load_params_flags)
+	SETL ml, ML_PFLAGS, 4
+	call load_img
 
 /* ---- MV_HC_MODULE_EVENT ------------------------------------------------- */
 #elif defined(HG_CASE_event_unknown_id)
@@ -233,7 +249,7 @@ _start:
 	SETL con, 4, 0xffffffff
 	HC HC_CONSOLE, con
 #elif defined(HG_CASE_hdr_load_size)
-	SETL ml, 4, 320
+	SETL ml, 4, 464
 	call load_img
 #elif defined(HG_CASE_hdr_event_size)
 	SETL ev, 4, 112
@@ -515,11 +531,14 @@ exit_n:     HDR 24
 	.long 0, 0
 nop:        HDR 16
 	.balign 16
-ml:         HDR 328
+ml:         HDR 472
 	.quad 0, 0, 0, 0                 /* image, image_len, file, file_len */
 	.long 1, 0                       /* source: init_module; flags */
 	.fill 256, 1, 0                  /* path */
 	.long 0, 0, 0, 0                 /* OUT: verdict, errno, taints, load_id */
+	.quad 0                          /* params */
+	.long 0, 0                       /* params_len, params_flags */
+	.fill 128, 1, 0                  /* OUT: reason */
 	.balign 16
 ev:         HDR 136
 	.long 0, 0, 0, 0                 /* load_id, event, err, init_ret */

@@ -93,6 +93,9 @@ t_expect_contains "hostile-load_too_big: logged unmeasured" "$OUT/load_too_big.l
 	'"size":67108865,"sig"'
 hcase load_bad_source 115 "MV_HC_MODULE_LOAD: source 3 is neither"
 hcase load_bad_flags 115 "MV_HC_MODULE_LOAD: flags 0x80 outside MODULE_INIT_*"
+hcase load_params_straddle 113 "MV_HC_MODULE_LOAD: params: bad GPA 0xffff00 len 0x200: outside"
+hcase load_params_long 115 "MV_HC_MODULE_LOAD: params_len 1025 exceeds MV_MODLOAD_PARAMS_MAX (1024)"
+hcase load_params_flags 115 "MV_HC_MODULE_LOAD: params_flags 0x4 outside MV_MODPARAMS_*"
 hcase event_unknown_id 115 "MV_HC_MODULE_EVENT: load_id 3735928559 was never issued"
 t_expect_absent "hostile-event_unknown_id: no event logged for it" \
 	"$OUT/event_unknown_id.log" '"type":"event"'
@@ -143,7 +146,7 @@ hcase hdr_abi0 114 "MV_HC_CONSOLE: header abi_version 0"
 hcase hdr_abi2 114 "MV_HC_CONSOLE: header abi_version 2"
 hcase hdr_size0 114 "MV_HC_CONSOLE: header size 0" "expected 32"
 hcase hdr_size_huge 114 "header size 4294967295" "expected 32"
-hcase hdr_load_size 114 "MV_HC_MODULE_LOAD: header size 320" "expected 328"
+hcase hdr_load_size 114 "MV_HC_MODULE_LOAD: header size 464" "expected 472"
 hcase hdr_event_size 114 "MV_HC_MODULE_EVENT: header size 112" "expected 136"
 
 # ---- port I/O and MMIO ------------------------------------------------------

@@ -25,11 +25,11 @@ FUZZ_DEPS_params   := guest/module/params shared/lib/kstrtox tests/hosted/loader
 FUZZ_DEPS_modinfo  := shared/lib/modinfo
 FUZZ_DEPS_sig      := vmm/authority/sig vmm/authority/measure shared/lib/modsig
 FUZZ_DEPS_cpio     := shared/lib/cpio
-FUZZ_DEPS_policy   := vmm/authority/policy vmm/authority/measure
+FUZZ_DEPS_policy   := vmm/authority/policy vmm/authority/measure shared/lib/errname
 FUZZ_DEPS_kernel   := vmm/kernel_load
 FUZZ_DEPS_mlog     := vmm/authority/mlog_read vmm/authority/mlog_fmt vmm/authority/mlog vmm/authority/measure vmm/authority/policy vmm/authority/sig \
                       shared/lib/modsig
-FUZZ_DEPS_mlog     += vmm/emuhost/hostlock
+FUZZ_DEPS_mlog     += vmm/emuhost/hostlock shared/lib/errname
 FUZZ_DEPS_elf_exec := shared/lib/elf_exec
 FUZZ_DEPS_decompress := guest/module/decompress
 
@@ -46,7 +46,7 @@ $(BUILD)/fuzz/mv-mlog-seeds: $(BUILD)/host/tests/fuzz/mlog_seeds.o \
 		$(BUILD)/host/shared/lib/modsig.o
 	$(call msg,LINK,$@)mkdir -p $(@D) && $(HOSTCC) $(HOST_LDFLAGS) $^ -o $@ $(HOST_LDLIBS)
 
-$(BUILD)/fuzz/mv-mlog-seeds: $(BUILD)/host/vmm/emuhost/hostlock.o
+$(BUILD)/fuzz/mv-mlog-seeds: $(BUILD)/host/vmm/emuhost/hostlock.o $(BUILD)/host/shared/lib/errname.o
 
 .PHONY: fuzz-build fuzz-seeds
 fuzz-build: $(FUZZ_BINS) $(BUILD)/fuzz/mv-mlog-seeds

@@ -23,9 +23,13 @@ TEST_BINS += $(BUILD)/tests/unit/test_authority
 
 $(BUILD)/tests/unit/test_authority: $(BUILD)/host/tests/unit/test_authority.o \
 		$(BUILD)/host/tests/unit/pkcs7_reencode.o \
-		$(call AUTH_OBJ,authority kernel_info load_state mlog mlog_fmt mlog_read mlog_integrity policy measure sig) \
+		$(call AUTH_OBJ,authority kernel_info load_state mlog mlog_fmt mlog_read mlog_integrity policy measure sig modname unpack) \
 		$(BUILD)/host/shared/lib/modsig.o $(BUILD)/host/shared/lib/modinfo.o
 	$(call msg,LINK,$@)mkdir -p $(@D) && $(HOSTCC) $(HOST_LDFLAGS) $^ -o $@ $(CHECK_LIBS) $(HOST_LDLIBS)
+
+# policy.c names errnos through shared/lib/errname.c.
+$(BUILD)/tests/unit/test_policy $(BUILD)/tests/unit/test_mlog $(BUILD)/tests/unit/test_authority: \
+		$(BUILD)/host/shared/lib/errname.o
 
 # mlog.c locks a log on 9p on the real host too (vmm/emuhost/hostlock.c).
 $(BUILD)/tests/unit/test_mlog $(BUILD)/tests/unit/test_authority: $(BUILD)/host/vmm/emuhost/hostlock.o

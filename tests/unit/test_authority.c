@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
+#include <zlib.h>
 
 #include <modvisor/abi/hypercall.h>
 #include <modvisor/abi/module.h>
@@ -363,7 +364,7 @@ START_TEST(test_log_has_content_digests)
 	ck_assert_msg(strstr((char *)log.p, want) != NULL, "%s", (char *)log.p);
 	snprintf(want, sizeof(want), "\"content_digests\":[\"%s\"]", content);
 	ck_assert_msg(strstr((char *)log.p, want) != NULL, "%s", (char *)log.p);
-	ck_assert_ptr_nonnull(strstr((char *)log.p, "\"log_version\":2,"));
+	ck_assert_ptr_nonnull(strstr((char *)log.p, "\"log_version\":3,"));
 	free(log.p);
 	free(b.p);
 	free(plain.p);
@@ -641,6 +642,119 @@ START_TEST(test_unwritable_log_stops_before_boot)
 }
 END_TEST
 
+/* The log file as a string (the caller frees it). */
+static char *log_text(void)
+{
+	struct blob log = slurp(logfile);
+
+	log.p[log.len] = '\0';
+	return (char *)log.p;
+}
+
+/* b gzip-compressed, as `gzip` writes a .ko.gz. */
+static struct blob gzip_blob(struct blob b)
+{
+	struct blob z = { malloc(b.len + 4096), 0 };
+	z_stream zs = { 0 };
+
+	ck_assert_int_eq(deflateInit2(&zs, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	zs.next_in = b.p;
+	zs.avail_in = (uInt)b.len;
+	zs.next_out = z.p;
+	zs.avail_out = (uInt)(b.len + 4096);
+	ck_assert_int_eq(deflate(&zs, Z_FINISH), Z_STREAM_END);
+	z.len = zs.total_out;
+	deflateEnd(&zs);
+	return z;
+}
+
+/*
+ * Issue 16: a load refused before .modinfo is read (signature, lists)
+ * still logs the module's name, and the guest is sent Linux's line.
+ */
+START_TEST(test_refused_load_is_named)
+{
+	static const char *const enforce[] = { "sig_enforce", "1", NULL };
+	struct authority *a = open_auth(enforce);
+	struct blob b = variant(MODS "hello.ko", S_UNSIGNED), u = variant(MODS "hello.ko", S_BAD);
+	struct authority_verdict v = verdict(a, b, 0), w = verdict(a, u, 0);
+	char *log;
+
+	ck_assert(!v.allow && v.err == ENOKEY && !w.allow);
+	ck_assert_str_eq(v.name, "hello");
+	ck_assert_str_eq(v.reason, "Loading of unsigned module is rejected");
+	/* A bad signature: Linux fails without a line; the host's reason instead. */
+	ck_assert_str_eq(w.reason, "bad signature, and signatures are enforced");
+	ck_assert_str_eq(w.name, "hello");
+	close_auth(a);
+	log = log_text();
+	ck_assert_ptr_nonnull(strstr(log, "\"name\":\"hello\",\"source\":\"finit_module\","
+				     "\"path\":\"/lib/modules/x.ko\""));
+	ck_assert_ptr_null(strstr(log, "\"name\":\"\""));
+	free(log);
+	free(b.p);
+	free(u.p);
+}
+END_TEST
+
+/*
+ * Issue 16: busybox's first, raw finit_module of a .ko.gz under
+ * --sig-enforce: the host names the module inside the gzip file and says
+ * what happened, in the log and in the line the guest prints.
+ */
+START_TEST(test_raw_compressed_file_is_explained)
+{
+	static const char *const enforce[] = { "sig_enforce", "1", NULL };
+	struct blob b = slurp(MODS "hello.ko"), z = gzip_blob(b);
+	struct authority *a = open_auth(enforce);
+	struct authority_verdict v = verdict(a, z, 0);
+	char *log;
+
+	ck_assert(!v.allow && v.err == ENOKEY);
+	ck_assert_str_eq(v.name, "hello");
+	ck_assert_str_eq(v.reason, "Loading of unsigned module is rejected (a gzip file, passed "
+			 "without MODULE_INIT_COMPRESSED_FILE)");
+	close_auth(a);
+	log = log_text();
+	ck_assert_ptr_nonnull(strstr(log, "\"name\":\"hello\""));
+	ck_assert_ptr_nonnull(strstr(log, "the image is a gzip file, passed without "
+				     "MODULE_INIT_COMPRESSED_FILE"));
+	free(log);
+	/* Without enforcement: Linux's ENOEXEC for a file that is no ELF, named too. */
+	a = open_auth(NULL);
+	v = verdict(a, z, 0);
+	ck_assert(!v.allow && v.err == ENOEXEC);
+	ck_assert_str_eq(v.name, "hello");
+	ck_assert_ptr_nonnull(strstr(v.reason, "gzip file"));
+	close_auth(a);
+	free(b.p);
+	free(z.p);
+}
+END_TEST
+
+/* Issue 16: the parameter string reaches the log; errno_name only on errors. */
+START_TEST(test_params_and_errno_name_logged)
+{
+	struct authority *a = open_auth(NULL);
+	struct blob b = slurp(MODS "hello.ko");
+	struct authority_request req = { .image = b.p, .len = b.len, .source = MV_MODSRC_INIT_MODULE,
+					 .params = "count=7 who=\"x\"" };
+	struct authority_verdict v;
+	char err[256], *log;
+
+	ck_assert_int_eq(authority_load(a, &req, &v, err, sizeof(err)), 0);
+	ck_assert(v.allow);
+	ck_assert_str_eq(v.reason, "");
+	close_auth(a);
+	log = log_text();
+	ck_assert_ptr_nonnull(strstr(log, "\"params\":\"count=7 who=\\\"x\\\"\""));
+	ck_assert_ptr_nonnull(strstr(log, "\"verdict\":\"allow\",\"errno\":0,\"taints\""));
+	ck_assert_ptr_null(strstr(log, "errno_name"));
+	free(log);
+	free(b.p);
+}
+END_TEST
+
 static Suite *authority_suite(void)
 {
 	Suite *s = suite_create("authority");
@@ -662,6 +776,9 @@ static Suite *authority_suite(void)
 	tcase_add_test(tc, test_allowed_load_ids);
 	tcase_add_test(tc, test_event_states);
 	tcase_add_test(tc, test_unwritable_log_stops_before_boot);
+	tcase_add_test(tc, test_refused_load_is_named);
+	tcase_add_test(tc, test_raw_compressed_file_is_explained);
+	tcase_add_test(tc, test_params_and_errno_name_logged);
 	suite_add_tcase(s, tc);
 	return s;
 }

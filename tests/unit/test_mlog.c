@@ -291,7 +291,7 @@ START_TEST(test_resume_version1_log)
 	ck_assert_uint_eq(v.entries, 10);
 	log = slurp(&len);
 	ck_assert_ptr_nonnull(strstr(log + n, "\"seq\":5,"));
-	ck_assert_ptr_nonnull(strstr(log + n, "\"log_version\":2,"));
+	ck_assert_ptr_nonnull(strstr(log + n, "\"log_version\":3,"));
 	free(log);
 }
 END_TEST
@@ -564,6 +564,114 @@ START_TEST(test_long_path)
 }
 END_TEST
 
+/* Issue 16: errno_name is absent when errno is 0 (log_version 3), present otherwise. */
+START_TEST(test_errno_name_only_for_errors)
+{
+	size_t len;
+	char *buf, *allow, *deny, *event;
+
+	write_run(POLICY_LOG_JSONL);
+	buf = slurp(&len);
+	allow = strstr(buf, "\"verdict\":\"allow\"");
+	deny = strstr(buf, "\"verdict\":\"deny\"");
+	event = strstr(buf, "\"type\":\"event\"");
+	ck_assert(allow && deny && event);
+	ck_assert(strncmp(allow, "\"verdict\":\"allow\",\"errno\":0,\"taints\"",
+			  strlen("\"verdict\":\"allow\",\"errno\":0,\"taints\"")) == 0);
+	ck_assert(strncmp(deny, "\"verdict\":\"deny\",\"errno\":126,\"errno_name\":\"ENOKEY\"",
+			  strlen("\"verdict\":\"deny\",\"errno\":126,\"errno_name\":\"ENOKEY\"")) == 0);
+	ck_assert_ptr_nonnull(strstr(event, "\"errno\":0,\"init_ret\":0"));
+	ck_assert_ptr_null(strstr(buf, "\"errno_name\":\"0\""));
+	free(buf);
+}
+END_TEST
+
+/* Write one load entry with params (p, cut, unreadable) and return the log. */
+static char *params_entry(enum policy_log_format fmt, const char *p, bool cut, bool unreadable,
+			  size_t *len)
+{
+	struct mlog *l;
+	char err[256];
+
+	unlink(path);
+	ck_assert_int_eq(mlog_open(path, fmt, POLICY_FSYNC_NONE, &l, err, sizeof(err)), 0);
+	ck_assert_int_eq(mlog_start(l, &(struct mlog_start){ .kernel = "k" }, err, sizeof(err)), 0);
+	struct mlog_load ld = { .load_id = 1, .name = "hello", .source = MV_MODSRC_INIT_MODULE,
+				.params = p, .params_cut = cut, .params_unreadable = unreadable,
+				.allow = true, .why = "w" };
+	ck_assert_int_eq(mlog_load(l, &ld, err, sizeof(err)), 0);
+	ck_assert_int_eq(mlog_close(l, err, sizeof(err)), 0);
+	return slurp(len);
+}
+
+/* Issue 16: each load logs its parameter string, escaped, with markers when cut or unreadable. */
+START_TEST(test_params_logged)
+{
+	struct mlog_verify v;
+	size_t len;
+	char *buf;
+
+	buf = params_entry(POLICY_LOG_JSONL, "count=7 who=\"a b\"\n\x1b", false, false, &len);
+	ck_assert_ptr_nonnull(strstr(buf, "\"source\":\"init_module\",\"params\":\"count=7 "
+				     "who=\\\"a b\\\"\\u000a\\u001b\",\"flags\":"));
+	ck_assert_ptr_null(strstr(buf, "params_cut"));
+	ck_assert_ptr_null(strstr(buf, "params_unreadable"));
+	free(buf);
+	ck_assert_int_eq(mlog_verify_file(path, &v), 0);
+	buf = params_entry(POLICY_LOG_JSONL, "x=1", true, false, &len);
+	ck_assert_ptr_nonnull(strstr(buf, "\"params\":\"x=1\",\"params_cut\":true,\"flags\""));
+	free(buf);
+	buf = params_entry(POLICY_LOG_JSONL, "", false, true, &len);
+	ck_assert_ptr_nonnull(strstr(buf, "\"params\":\"\",\"params_unreadable\":true,"));
+	free(buf);
+	/* IMA: the name ends with the parameters, escaped into one word. */
+	buf = params_entry(POLICY_LOG_IMA_ASCII, "a=1,b=2 c", true, false, &len);
+	ck_assert_ptr_nonnull(strstr(buf, ",params_cut=1,params=a=1,b=2\\x20c\n"));
+	free(buf);
+	ck_assert_int_eq(mlog_verify_file(path, &v), 0);
+}
+END_TEST
+
+/*
+ * The longest load entry (parameters at MV_MODLOAD_PARAMS_MAX, name, path
+ * and why all at their caps, every byte escaped six-fold) is still a tail
+ * a shared log reads back: a second run appends after it and it verifies.
+ */
+START_TEST(test_longest_entry_continues)
+{
+	char params[MV_MODLOAD_PARAMS_MAX + 1], name[64], lpath[256], why[320], err[256];
+	struct measurement m;
+	struct sig_result s = { .status = SIG_GOOD };
+	struct mlog *a, *b;
+	struct mlog_verify v;
+
+	memset(params, 1, sizeof(params) - 1);
+	params[sizeof(params) - 1] = '\0';
+	memset(name, 2, sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	memset(lpath, 3, sizeof(lpath) - 1);
+	lpath[sizeof(lpath) - 1] = '\0';
+	memset(why, 4, sizeof(why) - 1);
+	why[sizeof(why) - 1] = '\0';
+	memset(s.signer, 5, sizeof(s.signer) - 1);
+	memset(s.key_id, 'f', sizeof(s.key_id) - 1);
+	ck_assert_int_eq(measure_buf("m", 1, (1u << MEASURE_NALGOS) - 1, &m), 0);
+	ck_assert_int_eq(mlog_open(path, POLICY_LOG_JSONL, POLICY_FSYNC_NONE, &a, err, sizeof(err)), 0);
+	ck_assert_int_eq(mlog_open(path, POLICY_LOG_JSONL, POLICY_FSYNC_NONE, &b, err, sizeof(err)), 0);
+	ck_assert_int_eq(mlog_start(a, &(struct mlog_start){ .kernel = "k" }, err, sizeof(err)), 0);
+	ck_assert_int_eq(mlog_start(b, &(struct mlog_start){ .kernel = "k" }, err, sizeof(err)), 0);
+	struct mlog_load ld = { .load_id = 1, .name = name, .source = MV_MODSRC_FINIT_MODULE,
+				.path = lpath, .params = params, .params_cut = true, .m = &m,
+				.content = &m, .file_size = 1, .sig = &s, .err = ENOKEY,
+				.why = why };
+	ck_assert_int_eq(mlog_load(a, &ld, err, sizeof(err)), 0);
+	ck_assert_msg(mlog_close(b, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(mlog_close(a, err, sizeof(err)), 0);
+	ck_assert_int_eq(mlog_verify_file(path, &v), 0);
+	ck_assert_uint_eq(v.entries, 5);
+}
+END_TEST
+
 static Suite *mlog_suite(void)
 {
 	Suite *s = suite_create("mlog");
@@ -588,6 +696,9 @@ static Suite *mlog_suite(void)
 	tcase_add_test(tc, test_ima_binary_evmctl);
 	tcase_add_test(tc, test_long_path);
 	tcase_add_test(tc, test_refused_and_violation_entries);
+	tcase_add_test(tc, test_errno_name_only_for_errors);
+	tcase_add_test(tc, test_params_logged);
+	tcase_add_test(tc, test_longest_entry_continues);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -11,6 +11,7 @@
 #include <modvisor/modinfo.h>
 #include <modvisor/modsig.h>
 #include "authority.h"
+#include "modname.h"
 
 /*
  * A __versions CRC that disagrees with the kernel's: Linux fails the
@@ -155,6 +156,21 @@ static void auth_note(struct authority_verdict *v, const char *fmt, const char *
 }
 
 /*
+ * The line Linux 6.1's module_sig_check() prints when it rejects a module
+ * for its signature under enforcement (kernel/module/signing.c); a bad
+ * signature fails there without a line, so the guest prints why instead.
+ */
+static void auth_linux_line(struct authority_verdict *v)
+{
+	const char *what = !v->sig_checked || v->sig.status == SIG_UNSIGNED ? "unsigned module" :
+			   v->sig.status == SIG_UNKNOWN_KEY ? "module with unavailable key" :
+			   v->sig.status == SIG_BAD ? NULL : "module with unsupported crypto";
+
+	if (what)
+		snprintf(v->reason, sizeof(v->reason), "Loading of %s is rejected", what);
+}
+
+/*
  * Step 1, Linux's module_sig_check(): with an IGNORE flag the signature is
  * not looked at and the module counts as unsigned.  Malformed is EBADMSG.
  * Unsigned, unknown key, unsupported crypto (ENOPKG: MD5, or SHA-1 under
@@ -192,6 +208,7 @@ static bool auth_signature(struct authority *a, const struct authority_request *
 			   v->sig.status == SIG_BAD ? "bad signature" : v->sig.why;
 	if (a->policy.sig_enforce) {
 		auth_deny(v, a->policy.enforce_errno, "%s, and signatures are enforced", what);
+		auth_linux_line(v);
 		return false;
 	}
 	v->taints |= 1u << MV_TAINT_UNSIGNED_MODULE;
@@ -342,6 +359,37 @@ static void auth_decide(struct authority *a, const struct authority_request *req
 	auth_modinfo(a, req, v);
 }
 
+/*
+ * Issue 16: a refused load is legible.  The log names the module whenever
+ * the host can read a name from its copy (also when the signature or the
+ * lists refused it before .modinfo was read, and inside a compressed file
+ * passed without MODULE_INIT_COMPRESSED_FILE), and the guest is sent the
+ * line to print: Linux's own when it has one, else why.
+ */
+static void auth_explain(const struct authority_request *req, struct authority_verdict *v)
+{
+	const char *packed = NULL;
+	char note[128] = "";
+
+	if (!v->name[0] && req->image)
+		modname_read(req->image, req->len, v->name, sizeof(v->name), &packed);
+	if (v->allow) {
+		v->reason[0] = '\0';
+		return;
+	}
+	if (packed) {
+		snprintf(note, sizeof(note), "a %s file, passed without MODULE_INIT_COMPRESSED_FILE",
+			 packed);
+		auth_note(v, "the image is %s", note);
+	}
+	if (!v->reason[0])
+		snprintf(v->reason, sizeof(v->reason), "%s", v->why);
+	else if (note[0]) {
+		size_t n = strlen(v->reason);
+		snprintf(v->reason + n, sizeof(v->reason) - n, " (%s)", note);
+	}
+}
+
 bool authority_load_allowed(const struct authority *a, uint32_t load_id)
 {
 	enum load_state st = load_states_get(&a->states, load_id);
@@ -384,6 +432,7 @@ int authority_load(struct authority *a, const struct authority_request *req,
 		auth_deny(v, ENOMEM, "cannot record the verdict%s", NULL);
 	if (!v->allow)
 		v->taints = 0;
+	auth_explain(req, v);
 	uint8_t file_sha256[32];
 	if (req->file)
 		measure_sha256(req->file, req->file_len, file_sha256);
@@ -391,6 +440,8 @@ int authority_load(struct authority *a, const struct authority_request *req,
 	struct mlog_load e = {
 		.file_size = req->file ? req->file_len : 0, .file_sha256 = file_sha256,
 		.load_id = v->load_id, .name = v->name, .source = req->source, .path = req->path,
+		.params = req->params, .params_cut = req->params_cut,
+		.params_unreadable = req->params_unreadable,
 		.flags = req->flags, .size = req->len, .m = req->image ? &v->m : NULL,
 		.content = req->image ? &v->content : NULL, .content_size = v->content_len,
 		.sig = v->sig_checked ? &v->sig : NULL, .allow = v->allow,

@@ -35,6 +35,10 @@ struct authority_request {
 	const uint8_t *file;            /* the compressed file as read, or NULL; only
 	                                 * measured for the log, never decided on */
 	uint64_t file_len;
+	const char *params;             /* the parameter string's first bytes as the
+	                                 * guest read them (only logged), or NULL */
+	bool params_cut;                /* the string is longer than params */
+	bool params_unreadable;         /* the guest could not read it */
 };
 
 /* The verdict and everything that explains it. */
@@ -52,6 +56,8 @@ struct authority_verdict {
 	uint64_t content_len;
 	char name[64];                  /* module name from .modinfo, or "" */
 	char why[320];
+	char reason[128];               /* denied: the line Linux prints for this
+	                                 * refusal, else why (the guest prints it) */
 };
 
 /*

@@ -435,6 +435,35 @@ static void mlog_ima_load_name(struct mlog_buf *b, const struct mlog_load *e, co
 		measure_hex(e->content->digest[MEASURE_SHA256], 32, hex);
 		mlog_buf_printf(b, ",content_sha256=%s", hex);
 	}
+	if (e->params_cut)
+		mlog_buf_printf(b, ",params_cut=1");
+	if (e->params_unreadable)
+		mlog_buf_printf(b, ",params_unreadable=1");
+	if (e->params) {
+		/* Last: the rest of the name, whatever commas it holds. */
+		mlog_buf_printf(b, ",params=");
+		mlog_buf_ima_escape(b, e->params);
+	}
+}
+
+/* JSON: "errno" and, when it is not 0, "errno_name" (log_version 3). */
+static void mlog_json_errno(struct mlog_buf *b, int err)
+{
+	mlog_buf_printf(b, ",\"errno\":%d", err);
+	if (err)
+		mlog_buf_printf(b, ",\"errno_name\":\"%s\"", policy_errno_name(err));
+}
+
+/* JSON: the parameter string, and whether it was cut or unreadable. */
+static void mlog_json_params(struct mlog_buf *b, const struct mlog_load *e)
+{
+	if (!e->params)
+		return;
+	mlog_buf_json_str(b, "params", e->params);
+	if (e->params_cut)
+		mlog_buf_printf(b, ",\"params_cut\":true");
+	if (e->params_unreadable)
+		mlog_buf_printf(b, ",\"params_unreadable\":true");
 }
 
 int mlog_load(struct mlog *l, const struct mlog_load *e, char *err, size_t errlen)
@@ -461,6 +490,7 @@ int mlog_load(struct mlog *l, const struct mlog_load *e, char *err, size_t errle
 	mlog_buf_printf(&b, ",\"source\":\"%s\"", mlog_source_name(e->source));
 	if (e->path)
 		mlog_buf_json_str(&b, "path", e->path);
+	mlog_json_params(&b, e);
 	mlog_buf_printf(&b, ",\"flags\":%u,\"size\":%llu", e->flags, (unsigned long long)e->size);
 	mlog_json_digests(&b, "", e->m);
 	if (e->m && e->content) {
@@ -475,8 +505,9 @@ int mlog_load(struct mlog *l, const struct mlog_load *e, char *err, size_t errle
 				(unsigned long long)e->file_size, hex);
 	}
 	mlog_json_sig(&b, e->sig);
-	mlog_buf_printf(&b, ",\"verdict\":\"%s\",\"errno\":%d,\"errno_name\":\"%s\",\"taints\":\"%s\"",
-			e->allow ? "allow" : "deny", e->err, policy_errno_name(e->err), taints);
+	mlog_buf_printf(&b, ",\"verdict\":\"%s\"", e->allow ? "allow" : "deny");
+	mlog_json_errno(&b, e->err);
+	mlog_buf_printf(&b, ",\"taints\":\"%s\"", taints);
 	mlog_buf_json_str(&b, "why", e->why ? e->why : "");
 	ret = mlog_json_end(l, &b, err, errlen);
 	free(b.p);
@@ -543,8 +574,9 @@ int mlog_event(struct mlog *l, const struct mlog_event *e, char *err, size_t err
 	mlog_json_begin(l, &b, "event");
 	mlog_buf_printf(&b, ",\"load_id\":%u,\"event\":\"%s\"", e->load_id, mlog_event_name(e->event));
 	mlog_buf_json_str(&b, "name", e->name ? e->name : "");
-	mlog_buf_printf(&b, ",\"errno\":%d,\"errno_name\":\"%s\",\"init_ret\":%d,\"base\":\"0x%llx\","
-			"\"taints\":\"%s\"", e->err, policy_errno_name(e->err), e->init_ret,
+	mlog_json_errno(&b, e->err);
+	mlog_buf_printf(&b, ",\"init_ret\":%d,\"base\":\"0x%llx\","
+			"\"taints\":\"%s\"", e->init_ret,
 			(unsigned long long)e->base, taints);
 	if (e->has_fault) {
 		mlog_buf_printf(&b, ",\"fault_vector\":%u", e->fault_vector);

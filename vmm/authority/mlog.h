@@ -19,7 +19,7 @@
  * or goes away; new fields keep it (readers skip unknown ones).  A start
  * entry without it is version 1.
  */
-#define MLOG_VERSION  2
+#define MLOG_VERSION  3
 
 /* What one entry records. */
 enum mlog_kind { MLOG_START, MLOG_LOAD, MLOG_EVENT, MLOG_END };
@@ -29,6 +29,10 @@ struct mlog_load {
 	const char *name;               /* module name (host's reading), may be "" */
 	uint32_t source;                /* MV_MODSRC_* */
 	const char *path;               /* finit_module's path, or NULL */
+	const char *params;             /* the parameter string's first bytes
+	                                 * (MV_MODLOAD_PARAMS_MAX), or NULL */
+	bool params_cut;                /* it is longer than params */
+	bool params_unreadable;         /* the guest could not read it */
 	uint32_t flags;
 	uint64_t size;
 	const struct measurement *m;    /* NULL: not measured */

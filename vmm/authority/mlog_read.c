@@ -336,13 +336,16 @@ static void mlog_show_json_line(FILE *f, const char *p, size_t len)
 	static const char *const keys[] = {
 		"seq", "time", "type", "load_id", "name", "source", "verdict", "errno_name",
 		"sig", "signer", "taints", "event", "init_ret", "why", "fault", "state",
-		"gpa", "target", "rip", "where", "action",
+		"gpa", "target", "rip", "where", "action", "errno",
 	};
 	char v[sizeof(keys) / sizeof(keys[0])][256];
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (mlog_json_field(p, len, keys[i], v[i], sizeof(v[i])) != 1)
 			snprintf(v[i], sizeof(v[i]), "-");
+	/* Since log_version 3 errno_name is absent when errno is 0 (older logs say "0"). */
+	if (strcmp(v[7], "-") == 0)
+		snprintf(v[7], sizeof(v[7]), "%s", v[21]);
 	if (strcmp(v[2], "load") == 0)
 		fprintf(f, "%5s %s load  #%-3s %-20s %-12s %-5s %-12s sig=%s%s%s taints=%s  %s\n",
 			v[0], v[1], v[3], v[4], v[5], v[6], v[7], v[8],

@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <ini.h>
 
+#include <modvisor/errname.h>
 #include "policy.h"
 
 #ifndef EKEYREJECTED
@@ -429,29 +430,7 @@ measure_set policy_measure_set(const struct policy *p)
 
 const char *policy_errno_name(int e)
 {
-	switch (e) {
-	case 0: return "0";
-	case EPERM: return "EPERM";
-	case ENOENT: return "ENOENT";
-	case EIO: return "EIO";
-	case ENOEXEC: return "ENOEXEC";
-	case EBADF: return "EBADF";
-	case ENOMEM: return "ENOMEM";
-	case EFAULT: return "EFAULT";
-	case EBUSY: return "EBUSY";
-	case EEXIST: return "EEXIST";
-	case EINVAL: return "EINVAL";
-	case EFBIG: return "EFBIG";
-	case ENOSPC: return "ENOSPC";
-	case ERANGE: return "ERANGE";
-	case ENODATA: return "ENODATA";
-	case ENOPKG: return "ENOPKG";
-	case EBADMSG: return "EBADMSG";
-	case EOPNOTSUPP: return "EOPNOTSUPP";
-	case ENOKEY: return "ENOKEY";
-	case EKEYREJECTED: return "EKEYREJECTED";
-	case ETXTBSY: return "ETXTBSY";
-	case ETIMEDOUT: return "ETIMEDOUT";
-	default: return "E?";
-	}
+	const char *name = e ? mv_errno_name(e) : "0";
+
+	return name ? name : "E?";
 }

@@ -129,7 +129,10 @@ enum policy_match policy_lookup(const struct policy_list *list, const struct mea
 /* policy_measure_set(p): the digests to compute: p->digests plus those the lists need. */
 measure_set policy_measure_set(const struct policy *p);
 
-/* policy_errno_name(e): "ENOKEY", "EPERM", ...; "E<n>" style fallback. */
+/*
+ * policy_errno_name(e): "ENOKEY", "EPERM", ... (shared/lib/errname.c);
+ * "0" for 0, "E?" for a number Linux does not define.
+ */
 const char *policy_errno_name(int e);
 
 #endif

@@ -95,6 +95,11 @@ struct mv_hc_nop {
 #define MV_VERDICT_DENY         2u
 
 #define MV_MODLOAD_IMAGE_MAX    (64ull << 20)  /* largest image the host copies */
+#define MV_MODLOAD_PARAMS_MAX   1024u          /* most parameter bytes sent for the log */
+
+/* mv_hc_module_load.params_flags */
+#define MV_MODPARAMS_CUT        1u  /* the string is longer than params_len */
+#define MV_MODPARAMS_UNREADABLE 2u  /* the guest could not read it (EFAULT) */
 
 /*
  * MV_HC_MODULE_LOAD: sent once the image is in kernel memory (after any
@@ -102,8 +107,10 @@ struct mv_hc_nop {
  * measures it, checks its signature, .modinfo and __versions against the
  * kernel it booted, applies the policy, logs the attempt and answers.  The
  * guest must obey: on DENY it fails the syscall with -verdict_errno; on
- * ALLOW it applies taints and goes on.  image and file are GPAs of
- * physically contiguous buffers.
+ * ALLOW it applies taints and goes on.  image, file and params are GPAs
+ * of physically contiguous buffers.  params is only logged, never decided
+ * on: the guest's best-effort copy of the first MV_MODLOAD_PARAMS_MAX bytes
+ * of the user's parameter string (docs/log-format.md).
  */
 struct mv_hc_module_load {
 	struct mv_hc_hdr hdr;
@@ -119,8 +126,15 @@ struct mv_hc_module_load {
 	int32_t  verdict_errno;  /* OUT: positive errno when denied */
 	uint32_t taints;         /* OUT: bitmask of 1u << MV_TAINT_* to apply */
 	uint32_t load_id;        /* OUT: names this attempt in MODULE_EVENT */
+	uint64_t params;         /* IN: GPA of the parameter string's first bytes
+	                          *     (no NUL needed), or 0 */
+	uint32_t params_len;     /* IN: bytes at params, <= MV_MODLOAD_PARAMS_MAX */
+	uint32_t params_flags;   /* IN: MV_MODPARAMS_* */
+	char     reason[128];    /* OUT: when denied, the line Linux prints for
+	                          *      this refusal, else the host's reason;
+	                          *      NUL-terminated ("" when allowed) */
 };
-_Static_assert(sizeof(struct mv_hc_module_load) == 16 + 4 * 8 + 8 + 256 + 16,
+_Static_assert(sizeof(struct mv_hc_module_load) == 16 + 4 * 8 + 8 + 256 + 16 + 16 + 128,
 	       "mv_hc_module_load size");
 
 enum mv_modevent {
