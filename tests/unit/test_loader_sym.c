@@ -336,7 +336,11 @@ START_TEST(host_denies)
 
 	henv.verdict.allow = false;
 	henv.verdict.err = EKEYREJECTED;
+	strcpy(henv.verdict.reason, "Loading of unsigned module is rejected");
 	ck_assert_int_eq(lt_load(img, len, 0, NULL, NULL), -EKEYREJECTED);
+	/* Issue 16: the errno's name and Linux's line, not a bare number. */
+	ck_assert(hosted_log_has("init_module: load refused by the host: EKEYREJECTED: Loading of "
+				 "unsigned module is rejected"));
 	ck_assert_int_eq(henv.verdict_calls, 1);
 	ck_assert_int_eq(henv.init_calls, 0);
 	/* The host is asked before any parsing: even garbage gets its verdict. */
@@ -357,6 +361,14 @@ START_TEST(host_taints_applied)
 	ck_assert_uint_eq(mod_kernel_taints(), 1u << MV_TAINT_UNSIGNED_MODULE);
 	ck_assert_uint_eq(henv.last_event.load_id, 77);
 	ck_assert_uint_eq(henv.last_event.taints, 1u << MV_TAINT_UNSIGNED_MODULE);
+	/* Linux's notice, once per boot, when a module without a good signature loads. */
+	ck_assert(hosted_log_has("test: module verification failed: signature and/or required key "
+				 "missing - tainting kernel"));
+	henv.log[0] = '\0';
+	henv.verdict.load_id = 78;
+	ck_assert_int_eq(mod_delete("test", 0), 0);
+	ck_assert_int_eq(lt_load_eg(MODULE_WITH("test", "intree=Y"), &mod), 0);
+	ck_assert(!hosted_log_has("module verification failed"));
 }
 END_TEST
 
