@@ -35,7 +35,7 @@ LOG=$TMP/run.log
 	-c "insmod /m/signed.ko.gz count=7" -c "cat /sys/module/hello/parameters/count" \
 	-c "rmmod hello" -c "mv-modcall init /m/signed.ko '$long'" \
 	-c "cat /sys/module/hello/parameters/count" -c "mv-modcall delete hello" \
-	>"$TMP/out" 2>&1
+	-c "mv-modcall init-badargs /m/signed.ko" >"$TMP/out" 2>&1
 if ! grep -qx 7 "$TMP/out"; then
 	t_fail "mlog: boots and loads" "no count 7"; sed 's/^/    | /' "$TMP/out" | tail -n 12
 	exit 0
@@ -63,15 +63,22 @@ grep -q '"name":"hello","source":"init_module","params":"count=7 "' <<<"$allow" 
 	t_pass "mlog: busybox's retry logs its params" ||
 	t_fail "mlog: busybox's retry logs its params" "${allow:0:300}"
 t_expect_absent "mlog: errno_name is absent when errno is 0" "$LOG" '"errno_name":"0"'
-[ "$(grep -c '"verdict":"allow","errno":0,"taints"' "$LOG")" = 2 ] &&
-	t_pass "mlog: two allowed loads, errno 0 without a name" ||
-	t_fail "mlog: two allowed loads, errno 0 without a name" "$(grep -o '"verdict":[^}]*' "$LOG")"
+# (busybox's retry, the long parameters, init-badargs: the host allows it, EFAULT comes later.)
+[ "$(grep -c '"verdict":"allow","errno":0,"taints"' "$LOG")" = 3 ] &&
+	t_pass "mlog: three allowed loads, errno 0 without a name" ||
+	t_fail "mlog: three allowed loads, errno 0 without a name" "$(grep -o '"verdict":[^}]*' "$LOG")"
 grep -qx 9 "$TMP/out" && t_pass "mlog: the long parameter string reached the module (count=9)" ||
 	t_fail "mlog: the long parameter string reached the module" "no 9"
 logged=$(grep '"source":"init_module"' "$LOG" | sed -n 's/.*"params":"\([^"]*\)","params_cut":true.*/\1/p')
 [ "${#logged}" = 1024 ] && [ "$logged" = "${long:0:1024}" ] &&
 	t_pass "mlog: a 1607-byte parameter string is logged as its first 1024 bytes, params_cut" ||
 	t_fail "mlog: long params cut at 1024 with params_cut" "got ${#logged} bytes"
+# An unreadable parameter string: the host is told (logged), the errno comes later (EFAULT).
+t_expect_contains "mlog: init-badargs fails with EFAULT" "$TMP/out" "init-badargs /m/signed.ko: EFAULT"
+grep -q '"source":"init_module","params":"","params_unreadable":true' "$LOG" &&
+	t_pass "mlog: an unreadable parameter string is logged as params_unreadable" ||
+	t_fail "mlog: an unreadable parameter string is logged as params_unreadable" \
+	"$(grep -o '"params[^,]*' "$LOG" | tail -n 2)"
 "$MV" log verify "$LOG" >"$TMP/verify" 2>&1
 t_expect_status "mlog: the log verifies" 0 $?
 "$MV" log show "$LOG" >"$TMP/show" 2>&1
