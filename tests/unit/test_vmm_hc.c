@@ -160,6 +160,21 @@ START_TEST(module_event_init_start)
 }
 END_TEST
 
+/* Without an authority every load is denied EPERM, and the guest is told why (issue 16). */
+START_TEST(module_load_no_authority_reason)
+{
+	struct mv_hc_module_load a = { .hdr = HDR(struct mv_hc_module_load),
+				       .source = MV_MODSRC_INIT_MODULE };
+
+	put(0x1000, &a, sizeof(a));
+	ck_assert_int_eq(hc_dispatch(&vm, MV_HC_MODULE_LOAD, 0x1000), HC_CONTINUE);
+	memcpy(&a, vm.mem.host + 0x1000, sizeof(a));
+	ck_assert_uint_eq(a.verdict, MV_VERDICT_DENY);
+	ck_assert_int_eq(a.verdict_errno, 1);   /* EPERM */
+	ck_assert_str_eq(a.reason, "this VM has no module authority");
+}
+END_TEST
+
 START_TEST(exit_names)
 {
 	ck_assert_str_eq(vm_exit_name(KVM_EXIT_IO), "KVM_EXIT_IO");
@@ -256,6 +271,7 @@ int main(void)
 	tcase_add_test(tc, console_len_limit);
 	tcase_add_test(tc, first_stop_wins);
 	tcase_add_test(tc, module_event_init_start);
+	tcase_add_test(tc, module_load_no_authority_reason);
 	tcase_add_test(tc, exit_names);
 	tcase_add_test(tc, exits_stop_with_distinct_status);
 	suite_add_tcase(s, tc);
