@@ -22,6 +22,14 @@ PKGS=(
   ima-evm-utils                                  # IMA log cross-check
 )
 
+# The kbuild headers of the kernel the emulated KVM host runs, for the
+# differential suite (tests/host/t-diff.sh): the ABI package that
+# linux-image-amd64 depends on now, resolved as scripts/fetch-debian-kernel.sh
+# resolves the image, with linux-image- turned into linux-headers-.
+kimg=$(apt-cache depends linux-image-amd64 2>/dev/null |
+	awk '/Depends: linux-image-[0-9]/ { print $2; exit }') || true
+[ -n "$kimg" ] && PKGS+=("linux-headers-${kimg#linux-image-}")
+
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

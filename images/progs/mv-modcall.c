@@ -34,12 +34,16 @@ static const char *errname(int e)
 		{ EINVAL, "EINVAL" }, { ETXTBSY, "ETXTBSY" }, { EFBIG, "EFBIG" }, { ENOSPC, "ENOSPC" },
 		{ ERANGE, "ERANGE" }, { ENOSYS, "ENOSYS" }, { EBADMSG, "EBADMSG" },
 		{ EOPNOTSUPP, "EOPNOTSUPP" }, { ENOKEY, "ENOKEY" }, { EKEYREJECTED, "EKEYREJECTED" },
+		{ E2BIG, "E2BIG" }, { ETIMEDOUT, "ETIMEDOUT" }, { EACCES, "EACCES" },
 	};
+
+	static char other[16];
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
 		if (t[i].e == e)
 			return t[i].n;
-	return "E?";
+	snprintf(other, sizeof(other), "E%d", e);
+	return other;
 }
 
 static char label[512];        /* the command line, for the report */
