@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include "accel.h"
 #include "boot.h"
+#include "sandbox.h"
 
 #define RUN_DEFAULT_MEM_MIB  128u
 #define RUN_MAX_TIMEOUT_S    (7u * 24 * 3600)   /* --timeout's largest value */
@@ -30,6 +31,7 @@ struct run_opts {
 	int nadds;
 	struct boot_cmd *cmds;   /* -c strings (split) and the -- command */
 	int ncmds;
+	struct sandbox_user user; /* --user: drop root to it after setup */
 };
 
 /*

@@ -13,6 +13,7 @@
 
 /* --report FILE: the run's result, apart from everything the guest can print. */
 static char run_report[PATH_MAX];
+static int run_report_fd = -1;  /* opened before the guest runs (--user, seccomp) */
 
 /* authority_run_option(argc, argv, used, err, errlen): --report, or a policy flag. */
 static int authority_run_option(int argc, char **argv, int *used, char *err, size_t errlen)
@@ -63,19 +64,13 @@ __attribute__((constructor)) static void authority_run_register(void)
 /* authority_run_report(msg, status): write the report, if asked; -1 when it cannot be written. */
 static int authority_run_report(const char *msg, int status)
 {
-	FILE *f;
-	int bad;
+	int n, fd = run_report_fd;
 
-	if (!run_report[0])
+	if (fd < 0)
 		return 0;
-	f = fopen(run_report, "we");
-	if (!f) {
-		fprintf(stderr, "modvisor: --report %s: %s\n", run_report, strerror(errno));
-		return -1;
-	}
-	fprintf(f, "%s\nexit status %d\n", msg, status);
-	bad = ferror(f);
-	if (fclose(f) != 0 || bad) {
+	run_report_fd = -1;
+	n = dprintf(fd, "%s\nexit status %d\n", msg, status);
+	if (close(fd) < 0 || n < 0) {
 		fprintf(stderr, "modvisor: --report %s: write failed\n", run_report);
 		return -1;
 	}
@@ -86,6 +81,14 @@ int authority_run_open(struct vm *vm, const char *kernel)
 {
 	char err[PATH_MAX + 512];
 
+	if (run_report[0]) {
+		run_report_fd = open(run_report, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY,
+				     0644);
+		if (run_report_fd < 0) {
+			fprintf(stderr, "modvisor: --report %s: %s\n", run_report, strerror(errno));
+			return -1;
+		}
+	}
 	if (authority_open(&vm->auth, NULL, kernel, err, sizeof(err)) < 0) {
 		fprintf(stderr, "modvisor: %s\n", err);
 		fprintf(stderr, "modvisor: the module authority is not ready: not starting the guest\n");

@@ -44,6 +44,7 @@ struct mlog {
 	char run[2 * 8 + 1];            /* this run's id, random hex */
 	char *path;                     /* as given (any length up to PATH_MAX) */
 	int hostlock;                   /* the real-host lock's connection, or -1 */
+	int rfd;                        /* a shared log read back (its tail), or -1 */
 	char *abspath;                  /* the path the real host locks */
 };
 
@@ -116,6 +117,8 @@ static void mlog_free(struct mlog *l)
 		close(l->fd);
 	if (l->hostlock >= 0)
 		close(l->hostlock);
+	if (l->rfd >= 0)
+		close(l->rfd);
 	free(l->path);
 	free(l->abspath);
 	free(l);
@@ -188,6 +191,7 @@ int mlog_open(const char *path, enum policy_log_format format, enum policy_fsync
 	}
 	l->format = format;
 	l->hostlock = -1;
+	l->rfd = -1;
 	l->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 	if (l->fd < 0) {
 		ret = -errno;
@@ -199,6 +203,13 @@ int mlog_open(const char *path, enum policy_log_format format, enum policy_fsync
 	/* Pipes and terminals cannot be fsync'ed or locked; only regular files are. */
 	bool regular = fstat(l->fd, &st) == 0 && S_ISREG(st.st_mode);
 	l->shared = regular && format == POLICY_LOG_JSONL;
+	/*
+	 * The tail is read through a descriptor opened now: no path is opened
+	 * again once the guest runs (the seccomp filter allows no open, and
+	 * --user may not reach the path).
+	 */
+	if (l->shared)
+		l->rfd = open(path, O_RDONLY | O_CLOEXEC);
 	l->fsync = regular && fsync == POLICY_FSYNC_ENTRY;
 	l->fsync_close = regular && fsync != POLICY_FSYNC_NONE;
 	mlog_run_id(l->run);
@@ -267,9 +278,9 @@ static int mlog_read_tail(struct mlog *l, char *err, size_t errlen)
 		return 0;
 	}
 	n = st.st_size < (off_t)sizeof(buf) ? (size_t)st.st_size : sizeof(buf);
-	int rfd = open(l->path, O_RDONLY | O_CLOEXEC);
+	int rfd = l->rfd >= 0 ? l->rfd : open(l->path, O_RDONLY | O_CLOEXEC);
 	got = rfd < 0 ? -1 : pread(rfd, buf, n, st.st_size - (off_t)n);
-	if (rfd >= 0)
+	if (rfd >= 0 && rfd != l->rfd)
 		close(rfd);
 	if (got != (ssize_t)n || buf[n - 1] != '\n')
 		return snprintf(err, errlen, "%s: the last entry is unreadable or cut", l->path), -EIO;

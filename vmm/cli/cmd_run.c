@@ -47,6 +47,7 @@ static int opt_cmd(struct run_opts *o, const char *v, char *e, size_t n);
 static int opt_timeout(struct run_opts *o, const char *v, char *e, size_t n);
 static int opt_init_timeout(struct run_opts *o, const char *v, char *e, size_t n);
 static int opt_help(struct run_opts *o, const char *v, char *e, size_t n);
+static int opt_user(struct run_opts *o, const char *v, char *e, size_t n);
 
 /*
  * Every option of `run`, one line each: name, value, kind, setter, help.
@@ -87,6 +88,9 @@ static int opt_help(struct run_opts *o, const char *v, char *e, size_t n);
 	  "module init watchdog: a module's init that still runs after SECONDS\n" \
 	  "      is stopped with an NMI and its load fails with ETIMEDOUT\n"    \
 	  "      (default 10; 0: no limit)")                                     \
+	X("--user", " NAME", OPT_PLAIN, opt_user,                              \
+	  "started as root (to open /dev/kvm): become user NAME (or a uid) once\n" \
+	  "      the VM is set up, before the guest runs (docs/security.md)")   \
 	X("--help", "", OPT_FLAG, opt_help, "show this help")
 
 #define RUN_OPT_ENTRY(n_, a_, k_, f_, h_) { n_, a_, k_, f_ },
@@ -222,6 +226,11 @@ static int opt_init_timeout(struct run_opts *o, const char *v, char *e, size_t n
 		return -1;
 	o->init_timeout_set = 1;
 	return 0;
+}
+
+static int opt_user(struct run_opts *o, const char *v, char *e, size_t n)
+{
+	return sandbox_user_lookup(v, &o->user, e, n);
 }
 
 static int opt_help(struct run_opts *o, const char *v, char *e, size_t n)
@@ -507,7 +516,8 @@ static int run_boot(const struct run_opts *o)
 	free((void *)bs.initrd);
 	bs.initrd = NULL;
 	cpio_free(&extra);
-	st = vm_run(&vm);
+	if (sandbox_enter(&o->user) == 0)       /* --user, then the seccomp filter */
+		st = vm_run(&vm);
 	st = authority_run_close(&vm, st);      /* the log's end entry and aggregate */
 out_vm:
 	vm_destroy(&vm);

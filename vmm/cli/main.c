@@ -36,6 +36,8 @@ static const char main_exit_table[] =
 	"  128+N  stopped by signal N: SIGINT (130), SIGTERM (143) or SIGHUP (129)\n"
 	"       stop the guest, complete the measurement log and print its aggregate;\n"
 	"       through the emulated KVM host the signal is passed to the run inside\n"
+	"  159  (128+SIGSYS) the VMM made a system call its seccomp filter forbids\n"
+	"       (\"modvisor: seccomp: forbidden system call N\"; docs/security.md)\n"
 	"\n"
 	"Exit status of the other commands: 2 always means a usage error or an\n"
 	"input that cannot be read (a missing file, a directory).\n"
@@ -48,7 +50,8 @@ static const char main_exit_table[] =
 
 static const char main_env[] =
 	"Environment:\n"
-	"  MODVISOR_NOPROBE=1  (developers only) trust /dev/kvm without the probe VM\n";
+	"  MODVISOR_NOPROBE=1  (developers only) trust /dev/kvm without the probe VM\n"
+	"  MODVISOR_NO_SECCOMP=1  (debugging only) run the guest without the seccomp filter\n";
 
 /* main_cmp(a, b): order commands by name for --help. */
 static int main_cmp(const void *a, const void *b)
