@@ -41,7 +41,7 @@ refused "--kernel DIR" 2 "kernel $OUT/adir: Is a directory" \
 refused "--kernel missing" 2 "kernel $OUT/nope.elf: No such file" \
 	"$MV" run --accel=emulated --kernel "$OUT/nope.elf" --initrd none
 head -c 100 "$TG/hello.elf" >"$OUT/short.elf"
-refused "--kernel cut short" 2 "kernel $OUT/short.elf: " \
+refused "--kernel cut short" 2 "$OUT/short.elf: " \
 	"$MV" run --accel=emulated --kernel "$OUT/short.elf" --initrd none
 refused "--initrd DIR" 2 "initrd $OUT/adir: Is a directory" \
 	"$MV" run --accel=emulated --kernel "$TG/hello.elf" --initrd "$OUT/adir"
