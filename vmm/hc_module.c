@@ -62,7 +62,8 @@ static int hc_module_params(struct vm *vm, const struct mv_hc_module_load *a,
 		memcpy(params, p, a->params_len);
 		params[a->params_len] = '\0';
 	}
-	req->params = params;
+	/* params 0: the guest sent none (no memory for its copy): no "params" field. */
+	req->params = a->params || a->params_flags ? params : NULL;
 	req->params_cut = a->params_flags & MV_MODPARAMS_CUT;
 	req->params_unreadable = a->params_flags & MV_MODPARAMS_UNREADABLE;
 	return HC_CONTINUE;

@@ -88,6 +88,8 @@ hcase load_file_wrap 113 "file: bad GPA 0xffffffffffffff00 len 0x200: GPA + len 
 hcase load_len0 8                        # ENOEXEC: shorter than an ELF header
 t_expect_contains "hostile-load_len0: logged as a denied 0-byte load" \
 	"$OUT/load_len0.log" '"size":0,'
+t_expect_absent "hostile-load_len0: no params sent (GPA 0), no params logged" \
+	"$OUT/load_len0.log" '"params"'
 hcase load_too_big 27                    # EFBIG: larger than MV_MODLOAD_IMAGE_MAX
 t_expect_contains "hostile-load_too_big: logged unmeasured" "$OUT/load_too_big.log" \
 	'"size":67108865,"sig"'
