@@ -94,6 +94,9 @@ void run_opts_free(struct run_opts *o);
  */
 int run_split_words(const char *s, struct boot_cmd *cmd, char *err, size_t errlen);
 
+/* run_words_free(cmd): free the words of run_split_words or run_words_copy. */
+void run_words_free(struct boot_cmd *cmd);
+
 /* run_words_copy(argc, argv, cmd): cmd = a copy of argv[0..argc); 0 or -1. */
 int run_words_copy(int argc, char **argv, struct boot_cmd *cmd);
 
@@ -107,9 +110,12 @@ int run_parse_add(const char *s, struct run_add *add, char *err, size_t errlen);
  * run_rewrite_argv(argc, argv, exe, out): the same `run` invocation for the
  * emulated KVM host: exe, "run", "--accel=kvm", every other option with
  * file names made absolute, then "--" and the command.  *out is a malloc'd
- * NULL-terminated vector; it and its strings live until exit (the
- * caller execs or exits right after).  0 or -1 (out of memory).
+ * NULL-terminated vector of malloc'd strings (run_argv_free).  0 or -1
+ * (out of memory).
  */
 int run_rewrite_argv(int argc, char **argv, const char *exe, char ***out);
+
+/* run_argv_free(v): free a vector of run_rewrite_argv and its strings. */
+void run_argv_free(char **v);
 
 #endif

@@ -19,8 +19,7 @@ static int words_push(struct boot_cmd *cmd, char *w)
 	return 0;
 }
 
-/* words_free(cmd): free a command's words. */
-static void words_free(struct boot_cmd *cmd)
+void run_words_free(struct boot_cmd *cmd)
 {
 	int i;
 
@@ -81,7 +80,7 @@ int run_split_words(const char *s, struct boot_cmd *cmd, char *err, size_t errle
 		s = words_next(s, w, err, errlen);
 		if (!s) {
 			free(w);
-			words_free(cmd);
+			run_words_free(cmd);
 			return -1;
 		}
 		if (words_push(cmd, w))
@@ -93,7 +92,7 @@ int run_split_words(const char *s, struct boot_cmd *cmd, char *err, size_t errle
 	}
 	return 0;
 nomem:
-	words_free(cmd);
+	run_words_free(cmd);
 	snprintf(err, errlen, "-c: out of memory");
 	return -1;
 }
@@ -108,7 +107,7 @@ int run_words_copy(int argc, char **argv, struct boot_cmd *cmd)
 	for (i = 0; i < argc; i++) {
 		w = strdup(argv[i]);
 		if (!w || words_push(cmd, w)) {
-			words_free(cmd);
+			run_words_free(cmd);
 			return -1;
 		}
 	}
@@ -145,7 +144,7 @@ void run_opts_free(struct run_opts *o)
 	}
 	free(o->adds);
 	for (i = 0; i < o->ncmds; i++)
-		words_free(&o->cmds[i]);
+		run_words_free(&o->cmds[i]);
 	free(o->cmds);
 	o->adds = NULL;
 	o->cmds = NULL;

@@ -3,8 +3,7 @@
 # Run where KVM is usable (tests/e2e/run.sh, inside `modvisor with-kvm`).
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
-out=$(mktemp -d /tmp/t-bench.XXXXXX)
-trap 'rm -rf "$out"' EXIT
+out=$T_DIR
 
 "$MV" bench --quick --out "$out/b" >"$out/stdout" 2>"$out/stderr"
 st=$?
@@ -63,4 +62,4 @@ t_expect_status "bench: --reps 0 is a usage error" 2 "$?"
 "$MV" bench --only boot,nosuch >"$out/none.out" 2>&1
 t_expect_status "bench: --only with an unknown section is a usage error" 2 "$?"
 t_expect_contains "bench: the unknown section is named" "$out/none.out" "unknown section 'nosuch'"
-
+t_done

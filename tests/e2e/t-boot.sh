@@ -5,28 +5,20 @@
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
 TG=build/images/testguests
-OUT=$(mktemp -d)
-trap 'rm -rf "$OUT"' EXIT
-
-# boot CASE: run test guest CASE; sets $st, output in $OUT/CASE.{out,err}.
-boot() {
-	$MV run --accel=kvm --initrd none --kernel "$TG/$1.elf" \
-		>"$OUT/$1.out" 2>"$OUT/$1.err"
-	st=$?
-}
+OUT=$T_DIR
 
 # expect CASE STATUS NEEDLE...: the guest stops with STATUS and stderr has each NEEDLE.
 expect() {
 	local c=$1 want=$2 n
 	shift 2
-	boot "$c"
+	t_boot_guest "$c" "$TG/$c.elf"
 	t_expect_status "boot-$c: exit status" "$want" "$st"
 	for n in "$@"; do
 		t_expect_contains "boot-$c: says '$n'" "$OUT/$c.err" "$n"
 	done
 }
 
-boot hello
+t_boot_guest hello "$TG/hello.elf"
 t_expect_status "boot-hello: guest's exit status comes back" 42 "$st"
 t_expect_contains "boot-hello: console to stdout" "$OUT/hello.out" "testguest: hello on stdout"
 t_expect_contains "boot-hello: console to stderr" "$OUT/hello.err" "testguest: hello on stderr"
@@ -76,3 +68,4 @@ if [ "$(tail -c +48 "$OUT/bi.out" | cpio -it --quiet 2>&1 | tr '\n' ' ')" = "x x
 else
 	t_fail "boot-bootinfo: --add archive follows the initrd" "cpio -t disagrees"
 fi
+t_done

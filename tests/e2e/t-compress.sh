@@ -10,8 +10,7 @@ B=${BUILD:-build}
 SIGNFILE=${SIGNFILE:-/usr/lib/linux-kbuild-6.1/scripts/sign-file}
 HELLO=$B/images/modules/hello.ko
 NOZSTD=$B/images/kernel-nozstd.elf
-TMP=$(mktemp -d /tmp/t-compress.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
+TMP=$T_DIR
 for f in "$HELLO" "$NOZSTD" "$SIGNFILE"; do
 	[ -e "$f" ] || { t_fail "compress: setup" "need $f (make; linux-kbuild-6.1)"; exit 0; }
 done
@@ -160,4 +159,4 @@ line=$(grep -F '"path":"/lib/modules/hello.ko"' "$TMP/c.log" | head -n 1)
 if [ -n "$line" ] && ! grep -q '"file_sha256"' <<<"$line"; then
 	t_pass "compress: an uncompressed load logs no file digest"
 else t_fail "compress: an uncompressed load logs no file digest" "${line:0:400}"; fi
-exit 0
+t_done

@@ -12,8 +12,7 @@
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
 TG=build/images/testguests
-OUT=$(mktemp -d)
-trap 'rm -rf "$OUT"' EXIT
+OUT=$T_DIR
 RUNS=${CRASHSAFE_RUNS:-50}
 
 # Under the emulated KVM host every fork+exec is slow, so the loop waits with
@@ -22,7 +21,7 @@ RUNS=${CRASHSAFE_RUNS:-50}
 # parses with [[ =~ ]].
 coproc QUIET { exec sleep 100000; }
 quiet_fd=${QUIET[0]}
-trap 'kill "$QUIET_PID" 2>/dev/null; rm -rf "$OUT"' EXIT
+T_ON_EXIT='kill "$QUIET_PID" 2>/dev/null'
 nap() {
 	read -rt "$1" -u "$quiet_fd" 2>/dev/null
 	[ $? -gt 128 ] || sleep "$1"
@@ -111,3 +110,4 @@ $MV run --accel=kvm --mem 16 --initrd none --log "$OUT/torn.log" \
 	--kernel "$TG/hg-race_flip.elf" >/dev/null 2>"$OUT/torn.err"
 t_expect_status "crashsafe: a run refuses to append to a torn log" 124 "$?"
 t_expect_contains "crashsafe: and says why" "$OUT/torn.err" "truncated final entry (crash?)"
+t_done

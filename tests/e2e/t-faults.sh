@@ -4,23 +4,8 @@
 # Two boots: every exception in one, the init watchdog (--init-timeout 1) in the other.
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
-out=$(mktemp -d /tmp/t-faults.XXXXXX)
-trap 'rm -rf "$out"' EXIT
+out=$T_DIR
 M=/lib/modules
-
-# run NAME ARGS...: boot once with ARGS, keep stdout+stderr in $out/NAME and status in $st.
-run() {
-	local name=$1; shift
-	"$MV" run --log "$out/$name.mlog" "$@" >"$out/$name" 2>&1
-	st=$?
-}
-
-# t_expect_line NAME FILE LINE: FILE has a line that is exactly LINE.
-t_expect_line() {
-	if grep -qxF -- "$3" "$2"; then t_pass "$1"; else
-		t_fail "$1" "no line '$3'"; sed 's/^/    | /' "$2" | head -n 30
-	fi
-}
 
 # memfree FILE N: the MemFree of the Nth `cat /proc/meminfo` in FILE.
 memfree() {
@@ -55,7 +40,7 @@ for c in "insmod $M/fault-pf.ko" "echo tainted:" "cat /proc/sys/kernel/tainted" 
 	"echo tainted:" "cat /proc/sys/kernel/tainted" "echo still running"; do
 	cmds+=(-c "$c")
 done
-run faults "${cmds[@]}"
+t_run faults "${cmds[@]}"
 f=$out/faults
 # Busybox insmod exits with the errno: 14 is EFAULT.
 t_expect_status "faults: the first failed command's status (insmod: EFAULT, 14)" 14 "$st"
@@ -127,7 +112,7 @@ for c in "insmod $M/fault-loop.ko" "cat /proc/meminfo" \
 	"insmod $M/hello.ko who=after" "lsmod" "echo still running"; do
 	cmds+=(-c "$c")
 done
-run loop --init-timeout 1 --timeout 600 "${cmds[@]}"
+t_run loop --init-timeout 1 --timeout 600 "${cmds[@]}"
 f=$out/loop
 # 110 is ETIMEDOUT from insmod here, not modvisor's own --timeout status.
 t_expect_status "loop: the first failed command's status (insmod: ETIMEDOUT, 110)" 110 "$st"
@@ -166,4 +151,4 @@ t_expect_contains "init-timeout: a bad value is refused" "$out/opt" \
 	"--init-timeout 'x': want whole seconds"
 "$MV" run --help >"$out/help" 2>&1
 t_expect_contains "init-timeout: listed in run --help" "$out/help" "--init-timeout SECONDS"
-exit 0
+t_done

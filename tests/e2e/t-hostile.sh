@@ -11,18 +11,14 @@ cd "$(dirname "$0")/../.."
 . tests/lib.sh
 TG=build/images/testguests
 HPFX=                                   # name prefix of the ASan pass
-OUT=$(mktemp -d)
-trap 'rm -rf "$OUT"' EXIT
+OUT=$T_DIR
 
 # hboot CASE [ARGS...]: boot hg-CASE in 16 MiB with a fresh measurement log
 # ($OUT/CASE.log); sets $st, output in $OUT/CASE.{out,err}.
 hboot() {
 	local c=$1
 	shift
-	rm -f "$OUT/$c.log"
-	$MV run --accel=kvm --mem 16 --initrd none --log "$OUT/$c.log" "$@" \
-		--kernel "$TG/hg-$c.elf" >"$OUT/$c.out" 2>"$OUT/$c.err"
-	st=$?
+	t_boot_guest "$c" "$TG/hg-$c.elf" --mem 16 "$@"
 }
 
 # host_ok CASE [WANT]: the host survived CASE: no signal (a status >= 128
@@ -286,5 +282,7 @@ if [ -x "$ASAN_MV" ] && ! [ "$MV" -nt "$ASAN_MV" ]; then
 		host_ok "$c" "$want"
 	done
 else
-	echo "# no current ASan build at $ASAN_MV: the ASan pass is skipped"
+	t_skip "hostile-asan: the hostile guests against an ASan+UBSan modvisor" \
+		"no current ASan build at $ASAN_MV (make check's sanitize phase builds it)"
 fi
+t_done

@@ -10,8 +10,7 @@
 # Run where KVM is usable (tests/e2e/run.sh, inside `modvisor with-kvm`).
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
-out=$(mktemp -d /tmp/t-integrity.XXXXXX)
-trap 'rm -rf "$out"' EXIT
+out=$T_DIR
 M=/lib/modules
 K=build/images/kernel.elf
 
@@ -94,3 +93,4 @@ done
 run hello -c "insmod $M/hello.ko" -c "rmmod hello"
 t_expect_status "integrity-hello: hello.ko loads and unloads under protection" 0 "$st"
 t_expect_contains "integrity-hello: unloaded logged" "$out/hello.mlog" '"event":"unloaded"'
+t_done

@@ -10,8 +10,7 @@ cd "$(dirname "$0")/../.."
 B=${BUILD:-build}
 SIGNFILE=${SIGNFILE:-/usr/lib/linux-kbuild-6.1/scripts/sign-file}
 HELLO=$B/images/modules/hello.ko
-TMP=$(mktemp -d /tmp/t-mlog.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
+TMP=$T_DIR
 for f in "$HELLO" "$SIGNFILE"; do
 	[ -e "$f" ] || { t_fail "mlog: setup" "need $f (make; linux-kbuild-6.1)"; exit 0; }
 done
@@ -85,3 +84,4 @@ t_expect_status "mlog: the log verifies" 0 $?
 grep -q 'load  #.*hello.*deny *ENOKEY' "$TMP/show" && grep -q 'load  #.*allow *0 ' "$TMP/show" &&
 	t_pass "mlog: log show prints ENOKEY and 0" || t_fail "mlog: log show prints ENOKEY and 0" \
 	"$(grep load "$TMP/show" | head -n 3)"
+t_done

@@ -3,27 +3,13 @@
 # Run where KVM is usable (tests/e2e/run.sh, inside `modvisor with-kvm`).
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
-out=$(mktemp -d /tmp/t-modules.XXXXXX)
-trap 'rm -rf "$out"' EXIT
+out=$T_DIR
 M=/lib/modules
-
-# run NAME ARGS...: boot once with ARGS, keep stdout+stderr in $out/NAME and status in $st.
-# Each run has its own measurement log, so parallel runs never share one.
-run() {
-	local name=$1; shift
-	"$MV" run --log "$out/$name.mlog" "$@" >"$out/$name" 2>&1
-	st=$?
-}
-
-# t_expect_line NAME FILE LINE: FILE has a line that is exactly LINE.
-t_expect_line() {
-	if grep -qxF -- "$3" "$2"; then t_pass "$1"; else t_fail "$1" "no line '$3'"; fi
-}
 
 # Each -c runs even when the one before failed (no fork in the guest yet:
 # plain commands only, no `sh -c "a; b"`).
 # The acceptance command of issue 4.
-run happy -c 'insmod /lib/modules/hello.ko who=world count=3 ids=1,2,3 verbose' \
+t_run happy -c 'insmod /lib/modules/hello.ko who=world count=3 ids=1,2,3 verbose' \
 	-c 'cat /sys/module/hello/parameters/count' -c 'cat /sys/module/hello/parameters/who' \
 	-c 'cat /sys/module/hello/parameters/ids' -c 'cat /sys/module/hello/parameters/verbose' \
 	-c 'cat /sys/module/hello/initstate /sys/module/hello/refcnt /sys/module/hello/taint' \
@@ -63,7 +49,7 @@ for c in "insmod $M/hello.ko" "insmod $M/hello.ko" "insmod $M/bad-magic.ko" \
 	"rmmod exporter" "lsmod" "rmmod importer" "rmmod exporter" "rmmod nosuch"; do
 	cmds+=(-c "$c")
 done
-run busybox "${cmds[@]}"
+t_run busybox "${cmds[@]}"
 t_expect_contains "modules: EEXIST for a second hello" "$out/busybox" "can't insert '$M/hello.ko': File exists"
 t_expect_contains "modules: ENOEXEC bad magic" "$out/busybox" "bad-magic.ko': invalid module format"
 t_expect_contains "modules: ENOENT unknown symbol" "$out/busybox" "bad-unknown-sym.ko': unknown symbol in module"
@@ -77,9 +63,11 @@ t_expect_contains "modules: ENOEXEC common symbol" "$out/busybox" "bad-common.ko
 t_expect_contains "modules: ENOEXEC duplicate export" "$out/busybox" "bad-dup-export.ko': invalid module format"
 t_expect_contains "modules: ENOEXEC vermagic" "$out/busybox" "bad-vermagic.ko': invalid module format"
 t_expect_contains "modules: EINVAL bad parameter" "$out/busybox" "hello.ko': Invalid argument"
-t_expect_contains "modules: importer uses exporter" "$out/busybox" "exporter"
+t_expect_contains "modules: importer uses exporter" "$out/busybox" \
+	'importer: 2 + 3 = 5, calls=1, "greetings from exporter"'
 t_expect_contains "modules: rmmod of a used module fails" "$out/busybox" "Resource temporarily unavailable"
-t_expect_contains "modules: rmmod of an unknown module fails" "$out/busybox" "nosuch"
+t_expect_contains "modules: rmmod of an unknown module fails with ENOENT" "$out/busybox" \
+	"can't unload module 'nosuch': No such file or directory"
 
 # The project's own caller, for errors insmod cannot produce.
 cmds=()
@@ -96,7 +84,7 @@ for c in "mv-modcall init-short" "mv-modcall init-badptr" "mv-modcall init-badar
 	'sh -c "echo 1 > /proc/sys/kernel/modules_disabled"' "mv-modcall finit $M/exporter.ko"; do
 	cmds+=(-c "$c")
 done
-run calls "${cmds[@]}"
+t_run calls "${cmds[@]}"
 t_expect_contains "modules: ENOEXEC image shorter than an ELF header" "$out/calls" "init-short: ENOEXEC"
 t_expect_contains "modules: EFAULT image pointer" "$out/calls" "init-badptr: EFAULT"
 t_expect_contains "modules: EFAULT parameter pointer" "$out/calls" "init-badargs $M/hello.ko: EFAULT"
@@ -129,7 +117,7 @@ n=$(grep -c "finit $M/exporter.ko: EPERM" "$out/calls")
 
 # Forced loads are the host's call: with --force-load an IGNORE_VERMAGIC load
 # goes through and taints F (without it: ENOEXEC, checked above).
-run forced --force-load -c "mv-modcall finit $M/hello.ko 2" -c 'cat /sys/module/hello/taint'
+t_run forced --force-load -c "mv-modcall finit $M/hello.ko 2" -c 'cat /sys/module/hello/taint'
 t_expect_contains "modules: IGNORE_VERMAGIC loads when the host permits forcing" "$out/forced" \
 	"finit $M/hello.ko 2: ok"
 grep -qxE 'P?FO?E?' "$out/forced" && t_pass "modules: a forced load taints F" ||
@@ -140,7 +128,7 @@ grep -qxE 'P?FO?E?' "$out/forced" && t_pass "modules: a forced load taints F" ||
 # importer holds a reference on its exporter, shown by refcnt, lsmod and
 # /proc/modules.
 P=/sys/module/hello/parameters
-run types -c "insmod $M/hello.ko 'who=\"a b\"' count=-7 ids=4,5 verbose=y quiet=n b=255 s=-32768 us=65535 ui=4294967295 l=-9223372036854775808 ul=18446744073709551615 ull=18446744073709551615 hx=0x1f tag=xyz debug-level=2 mask=3,4,5" \
+t_run types -c "insmod $M/hello.ko 'who=\"a b\"' count=-7 ids=4,5 verbose=y quiet=n b=255 s=-32768 us=65535 ui=4294967295 l=-9223372036854775808 ul=18446744073709551615 ull=18446744073709551615 hx=0x1f tag=xyz debug-level=2 mask=3,4,5" \
 	-c "cat $P/who $P/count $P/ids $P/verbose $P/quiet $P/b $P/s $P/us $P/ui $P/l $P/ul $P/ull $P/hx $P/tag $P/debug_level $P/mask" \
 	-c "sh -c 'echo 9 > $P/count'" -c "cat $P/count" -c "sh -c 'echo 1 > $P/b || echo refused'" \
 	-c "insmod $M/proprietary.ko" -c 'cat /sys/module/proprietary/taint /proc/sys/kernel/tainted' \
@@ -178,7 +166,7 @@ while read -r mod err needs how rest; do
 	rows+=("$mod:$err")
 	cmds+=(-c "mv-modcall finit $M/$mod")
 done <<<"$(grep -v '^#' images/modules/expected-errors.txt)"    # no <(...): /dev/fd may be missing
-run table "${cmds[@]}"
+t_run table "${cmds[@]}"
 [ "${#rows[@]}" -ge 15 ] && t_pass "modules: ${#rows[@]} broken modules in the table" ||
 	t_fail "modules: broken modules in the table" "only ${#rows[@]}"
 for r in "${rows[@]}"; do
@@ -188,7 +176,7 @@ done
 # A live module's text is read-only in the guest's page tables: the first
 # module loaded sits at the start of the module area (0xffffffffa0000000), and
 # fault-pf.ko's init writing there takes a contained #PF (EFAULT).
-run wx -c "insmod $M/exporter.ko" -c 'cat /proc/modules' \
+t_run wx -c "insmod $M/exporter.ko" -c 'cat /proc/modules' \
 	-c "insmod $M/fault-pf.ko addr=0xffffffffa0000000" -c 'cat /proc/modules'
 t_expect_contains "modules: the first module's text is at the module area's start" "$out/wx" \
 	"exporter 12288 0 - Live 0xffffffffa0000000"
@@ -198,10 +186,11 @@ t_expect_absent "modules: ... and does not land" "$out/wx" "fault-pf: still aliv
 
 # A parameter string is bounded only by memory: 40 MB in a 64 MiB guest cannot
 # be copied into the kernel (ENOMEM, where Linux's strndup_user fails too).
-run enomem --mem 64 -c "mv-modcall init-long $M/hello.ko 40000000 count=7"
+t_run enomem --mem 64 -c "mv-modcall init-long $M/hello.ko 40000000 count=7"
 t_expect_contains "modules: a parameter string larger than free memory: ENOMEM" "$out/enomem" \
 	"init-long $M/hello.ko 40000000 count=7: ENOMEM"
 
 # finit_module of a plain file larger than the host copies (64 MiB): EFBIG.
-run efbig --mem 256 -c 'truncate -s 65M /tmp/big.ko' -c 'mv-modcall finit /tmp/big.ko'
+t_run efbig --mem 256 -c 'truncate -s 65M /tmp/big.ko' -c 'mv-modcall finit /tmp/big.ko'
 t_expect_contains "modules: EFBIG for a file over 64 MiB" "$out/efbig" "finit /tmp/big.ko: EFBIG"
+t_done

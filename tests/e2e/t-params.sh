@@ -7,28 +7,15 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
-OUT=$(mktemp -d /tmp/t-params.XXXXXX)
-trap 'rm -rf "$OUT"' EXIT
+OUT=$T_DIR
 M=/lib/modules
 P=/sys/module/paramcb/parameters
 
-# run NAME ARGS...: boot the default guest; $st, output (merged) in $OUT/NAME.
-run() {
-	local name=$1; shift
-	"$MV" run --log "$OUT/$name.mlog" "$@" >"$OUT/$name" 2>&1
-	st=$?
-}
-# t_expect_line NAME FILE LINE: FILE has a line that is exactly LINE.
-t_expect_line() {
-	if grep -qxF -- "$3" "$2"; then t_pass "$1"; else
-		t_fail "$1" "no line '$3'"; sed 's/^/    | /' "$2" | head -n 30
-	fi
-}
 # tainted FILE: the value of the line after the marker "TAINTED" in FILE.
 tainted() { sed -n '/^TAINTED$/{n;p;q}' "$1"; }
 
 # Every form set at load time, then read back and written through /sys.
-run all -c "insmod $M/paramcb.ko percent=70 level=3 danger=1 risky=4 irq=9 io=0x2f8,0x3e8 flag=y" \
+t_run all -c "insmod $M/paramcb.ko percent=70 level=3 danger=1 risky=4 irq=9 io=0x2f8,0x3e8 flag=y" \
 	-c 'dmesg' -c "grep -H . $P/percent $P/level $P/danger $P/risky $P/irq $P/io $P/flag" \
 	-c "sh -c 'echo 101 > $P/percent || echo refused-101'" -c "grep -H . $P/percent" \
 	-c "sh -c 'echo 42 > $P/percent'" -c "grep -H . $P/percent" \
@@ -56,7 +43,7 @@ if [ -n "$t" ] && (( (t & 64) != 0 )); then t_pass "params: kernel tainted U (bi
 else t_fail "params: kernel tainted U (bit 6) by the unsafe parameter" "tainted='$t'"; fi
 
 # Without unsafe parameters the kernel is not tainted U; a write through /sys taints it.
-run sysfs -c "insmod $M/paramcb.ko percent=10" -c 'echo TAINTED' -c 'cat /proc/sys/kernel/tainted' \
+t_run sysfs -c "insmod $M/paramcb.ko percent=10" -c 'echo TAINTED' -c 'cat /proc/sys/kernel/tainted' \
 	-c "sh -c 'echo 5 > $P/danger'" -c 'echo TAINTED-AFTER' -c 'cat /proc/sys/kernel/tainted' -c 'dmesg'
 t_expect_status "params: safe load" 0 "$st"
 t=$(tainted "$OUT/sysfs")
@@ -67,9 +54,10 @@ if [ -n "$t" ] && (( (t & 64) != 0 )); then t_pass "params: an unsafe write thro
 else t_fail "params: an unsafe write through /sys taints U" "tainted='$t'"; fi
 
 # Errors, as Linux: the module's set() error fails the load; bint takes only a bool's values.
-run range -c "insmod $M/paramcb.ko percent=200"
+t_run range -c "insmod $M/paramcb.ko percent=200"
 t_expect_status "params: _cb set() error fails the load (busybox exits with the errno, ERANGE)" 34 "$st"
 t_expect_contains "params: ... with ERANGE" "$OUT/range" "Numerical result out of range"
-run bint -c "insmod $M/paramcb.ko flag=2"
+t_run bint -c "insmod $M/paramcb.ko flag=2"
 t_expect_status "params: bint=2 fails the load (EINVAL)" 22 "$st"
 t_expect_contains "params: ... with EINVAL" "$OUT/bint" "Invalid argument"
+t_done

@@ -9,8 +9,7 @@ cd "$(dirname "$0")/../.."
 
 B=${BUILD:-build}
 SIGNFILE=${SIGNFILE:-/usr/lib/linux-kbuild-6.1/scripts/sign-file}
-TMP=$(mktemp -d /tmp/t-policy.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
+TMP=$T_DIR
 HELLO=$B/images/modules/hello.ko
 if [ ! -x "$SIGNFILE" ] || [ ! -f "$HELLO" ]; then
 	t_fail "policy: setup" "need $SIGNFILE (linux-kbuild-6.1) and $HELLO (make)"; exit 0
@@ -147,3 +146,4 @@ else
 	t_fail "policy: a log write failure stops the VM at the load" "exit $st"
 	sed 's/^/    | /' "$TMP/out" | tail -n 5
 fi
+t_done

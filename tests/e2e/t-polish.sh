@@ -4,16 +4,7 @@
 # VMM, or named by the guest when unpacking runs out anyway.
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
-OUT=$(mktemp -d)
-trap 'rm -rf "$OUT"' EXIT
-
-# run NAME ARGS...: the default kernel; $st, $OUT/NAME.{out,err}.
-run() {
-	local name=$1
-	shift
-	$MV run --accel=kvm --log "$OUT/$name.log" "$@" >"$OUT/$name.out" 2>"$OUT/$name.err"
-	st=$?
-}
+OUT=$T_DIR
 
 # section FILE FROM TO: the lines of FILE between the marker lines FROM and TO.
 section() {
@@ -40,7 +31,7 @@ many_files_cpio() {
 }
 
 # ---- dmesg, free, uptime: one boot ------------------------------------------
-run tools --mem 64 -c 'insmod /lib/modules/hello.ko who=polish' \
+t_run_split tools --mem 64 -c 'insmod /lib/modules/hello.ko who=polish' \
 	-c 'echo @dmesg' -c 'dmesg' -c 'echo @raw' -c 'dmesg -r' \
 	-c 'echo @free' -c 'free' -c 'echo @uptime' -c 'uptime' \
 	-c 'echo @clear' -c 'dmesg -c' -c 'echo @after' -c 'dmesg' -c 'echo @end'
@@ -85,7 +76,7 @@ else
 fi
 
 # ---- --mem too small for the default initrd: refused at setup ----------------
-run small --mem 16 -c true
+t_run_split small --mem 16 -c true
 t_expect_status "--mem 16: refused before boot (an unusable option, 2)" 2 "$st"
 t_expect_contains "--mem 16: names the sizes" "$OUT/small.err" "and the initrd ("
 need=$(sed -n 's/.*need at least \([0-9]*\) MiB of guest RAM, not 16 MiB: raise --mem.*/\1/p' "$OUT/small.err")
@@ -93,16 +84,17 @@ if [ -n "$need" ]; then t_pass "--mem 16: names the minimum ($need MiB)"; else
 	t_fail "--mem 16: names the minimum" "$(head -n 2 "$OUT/small.err")"; need=128
 fi
 t_expect_absent "--mem 16: the guest never ran" "$OUT/small.err" "kernel panic"
-run enough --mem "$need" -c true
+t_run_split enough --mem "$need" -c true
 t_expect_status "--mem $need (the minimum named): busybox runs" 0 "$st"
 
 # ---- the guest runs out anyway (tiny files cost more than the archive) -------
 many_files_cpio "$OUT/many.cpio" 170 200
-run many_small --mem 16 --initrd "$OUT/many.cpio"
+t_run_split many_small --mem 16 --initrd "$OUT/many.cpio"
 need=$(sed -n 's/.*need at least \([0-9]*\) MiB of guest RAM.*/\1/p' "$OUT/many_small.err")
-run many --mem "${need:-16}" --initrd "$OUT/many.cpio"
+t_run_split many --mem "${need:-16}" --initrd "$OUT/many.cpio"
 t_expect_status "initrd of 34000 files in ${need:-16} MiB: the guest's panic" 111 "$st"
 t_expect_contains "initrd out of memory: names the file" "$OUT/many.err" \
 	"kernel panic: initrd: out of memory unpacking /d"
 t_expect_contains "initrd out of memory: RAM and a --mem to try" "$OUT/many.err" \
 	"MiB RAM, a 4136 KiB initrd); try --mem "
+t_done

@@ -10,8 +10,7 @@ set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
 B=${BUILD:-build}
-T=$(mktemp -d /tmp/t-report.XXXXXX)
-trap 'rm -rf "$T"' EXIT
+T=$T_DIR
 FORGED="modvisor: measurement log $T/forged.log: 99 entries, aggregate $(printf '0%.0s' $(seq 64))"
 
 "$MV" run --accel=kvm --report "$T/report" --log "$T/r.log" \
@@ -54,3 +53,4 @@ fi
 agg=$(sed -n '1s/.*aggregate \([0-9a-f]*\)$/\1/p' "$T/report")
 "$MV" log verify --aggregate "$agg" "$T/r.log" >/dev/null 2>&1
 t_expect_status "report: its aggregate anchors the log (log verify --aggregate)" 0 "$?"
+t_done

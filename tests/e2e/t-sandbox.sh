@@ -9,8 +9,7 @@ set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
 TG=build/images/testguests
-T=$(mktemp -d /tmp/t-sandbox.XXXXXX)
-trap 'rm -rf "$T"' EXIT
+T=$T_DIR
 HELLO=(--mem 16 --initrd none --kernel "$TG/hello.elf")
 
 MODVISOR_TEST_SECCOMP_TRIP=1 "$MV" run --accel=kvm "${HELLO[@]}" --log "$T/trip.log" \
@@ -62,3 +61,4 @@ fi
 "$MV" log verify "$T/user.log" >/dev/null 2>&1
 t_expect_status "--user nobody: the log (opened as root) verifies, end entry included" 0 "$?"
 t_expect_contains "--user nobody: --report written" "$T/user.report" "exit status 110"
+t_done

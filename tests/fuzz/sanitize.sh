@@ -57,7 +57,8 @@ done
 # The corpus test, its tool sanitized; its own lines, marked "asan".
 MV_CORPUS_TOOL=$A/tests/mv-reloc-corpus MV_CORPUS_MAX=${MV_SANITIZE_CORPUS_MAX:-} \
 	bash tests/host/t-corpus.sh >"$LOG/corpus.out" 2>&1
-sed -E 's/^(not )?ok - /&asan /' "$LOG/corpus.out"
+t_relay "asan " "$LOG/corpus.out"
+t_plan_of "asan: corpus suite" "$LOG/corpus.out"
 if grep -qE "$SAN_RE" build/tests/log/corpus/*.txt 2>/dev/null; then
 	t_fail "asan: corpus" "sanitizer report in build/tests/log/corpus/"
 	grep -hE "$SAN_RE" build/tests/log/corpus/*.txt | head -n 5 | sed 's/^/    | /'
@@ -70,9 +71,10 @@ rm -f "$LOG"/cli-san.*
 MV=$A/modvisor ASAN_OPTIONS=detect_leaks=0:log_path=$PWD/$LOG/cli-san \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$PWD/$LOG/cli-san \
 	bash tests/host/t-run-cli.sh >"$LOG/cli.out" 2>&1
-sed -E 's/^(not )?ok - /&asan cli: /' "$LOG/cli.out"
+t_relay "asan cli: " "$LOG/cli.out"
+t_plan_of "asan: cli suite" "$LOG/cli.out"
 if ls "$LOG"/cli-san.* >/dev/null 2>&1; then
 	t_fail "asan: cli" "sanitizer report in $LOG/cli-san.*"
 	grep -hE "$SAN_RE" "$LOG"/cli-san.* | head -n 5 | sed 's/^/    | /'
 fi
-exit 0
+t_done

@@ -4,8 +4,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
-TMP=$(mktemp -d /tmp/t-cli-status.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
+TMP=$T_DIR
 B=${BUILD:-build}
 
 # expect NAME WANT CMD...: run CMD (no VM), check its status.
@@ -31,3 +30,4 @@ t_expect_contains "help: the other commands' statuses" "$TMP/help" "Exit status 
 t_expect_status "run --mem 16 with the default initrd: 2 before boot" 2 "$?"
 t_expect_contains "run --mem 16: names the minimum" "$TMP/out" "need at least 24 MiB of guest RAM, not 16 MiB"
 t_expect_absent "run --mem 16: nothing booted" "$TMP/out" "running in the emulated KVM host"
+t_done

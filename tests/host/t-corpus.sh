@@ -53,3 +53,4 @@ printf '\x03' | dd of="$OUT/damaged.ko" bs=1 seek=18 conv=notrunc status=none  #
 "$TOOL" "$OUT/damaged.ko" >"$OUT/damaged.txt" 2>&1
 t_expect_status "corpus: damaged module refused" 1 "$?"
 t_expect_contains "corpus: refusal names its reason" "$OUT/damaged.txt" "not an x86-64 object (e_machine)"
+t_done

@@ -95,8 +95,7 @@ case ${1:-} in
 esac
 
 # ---- on the host ----------------------------------------------------------
-W=$(mktemp -d "${TMPDIR:-/tmp}/t-diff.XXXXXX")
-trap 'rm -rf "$W"' EXIT
+W=$T_DIR
 
 need() { [ -e "$1" ] || { t_fail "diff: prerequisites" "$1 missing: run make"; exit 0; }; }
 need "$MKBAD"; need "$MODCALL"; need build/images/modules/pmod.ko; need build/emuhost/kernel-dir
@@ -255,4 +254,4 @@ done
 echo "# diff: $agree cases agree, $differ differ as documented, $bad not as expected"
 [ -s "$W/oops.log" ] && sed 's/^/# /' "$W/oops.log"
 if [ -n "${MV_DIFF_KEEP:-}" ]; then cp -r "$W" "$MV_DIFF_KEEP"; fi
-exit 0
+t_done

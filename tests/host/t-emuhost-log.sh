@@ -12,8 +12,7 @@ cd "$(dirname "$0")/../.."
 . tests/lib.sh
 TG=build/images/testguests
 RUNS=${SHAREDLOG_RUNS:-2}
-W=$(mktemp -d "${TMPDIR:-/tmp}/t-emuhost-log.XXXXXX")
-trap 'rm -rf "$W"' EXIT
+W=$T_DIR
 
 if [ ! -f "$TG/hg-stream.elf" ] || [ ! -r build/emuhost/initramfs.cpio.gz ]; then
 	t_fail "shared log: setup" "need $TG/hg-stream.elf and build/emuhost (make)"
@@ -62,3 +61,4 @@ fi
 # Not asserted (timing): how much the runs overlapped, which is what this tests.
 runs_seen=$(grep -o '"run":"[0-9a-f]*"' "$W/shared.log" | uniq | wc -l)
 echo "# $n entries in $runs_seen stretches of one run (more than $RUNS: they interleaved)"
+t_done

@@ -4,8 +4,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
-TMP=$(mktemp -d /tmp/t-emuhost-progress.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
+TMP=$T_DIR
 
 # On a terminal (script(1) gives the command a pty for stdout and stderr).
 script -qec "$MV with-kvm --accel=emulated -- echo inner-ran" /dev/null >"$TMP/tty" 2>&1
@@ -21,3 +20,4 @@ $MV with-kvm --accel=emulated -- echo inner-ran >"$TMP/out" 2>"$TMP/err"
 t_expect_status "progress: with-kvm into files" 0 "$?"
 t_expect_absent "progress: no boot line when stderr is a file" "$TMP/err" "booting the emulated KVM host"
 t_expect_contains "progress: the command's output intact" "$TMP/out" "inner-ran"
+t_done

@@ -9,8 +9,7 @@ cd "$(dirname "$0")/../.."
 . tests/lib.sh
 TG=build/images/testguests
 case $MV in /*) ;; *) MV=$PWD/$MV ;; esac
-W=$(mktemp -d "${TMPDIR:-/tmp}/t-emuhost-signal.XXXXXX")
-trap 'rm -rf "$W"' EXIT
+W=$T_DIR
 
 if [ ! -f "$TG/hg-stream.elf" ] || [ ! -r build/emuhost/initramfs.cpio.gz ]; then
 	t_fail "signals: setup" "need $TG/hg-stream.elf and build/emuhost (make)"
@@ -104,3 +103,4 @@ for d in "$alive" "$new"; do
 		t_fail "a job dir whose owner runs (or a new one) is kept" "$d was removed"; fi
 done
 rm -rf "$alive" "$new" "$dead" "$old"
+t_done

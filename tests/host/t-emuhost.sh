@@ -16,8 +16,7 @@ if ! "$MV" with-kvm --help >/dev/null 2>&1; then
 	exit 0
 fi
 
-W=$(mktemp -d "${TMPDIR:-/tmp}/t-emuhost.XXXXXX")
-trap 'rm -rf "$W"' EXIT
+W=$T_DIR
 
 # ---- no boot: usage and missing artifacts -------------------------------
 "$MV" with-kvm >"$W/o" 2>"$W/e"
@@ -129,3 +128,4 @@ elif kill -0 "$qemu" 2>/dev/null || [ -e "$job" ]; then
 else
 	t_pass "emulated: QEMU stopped and the job dir removed"
 fi
+t_done

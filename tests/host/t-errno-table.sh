@@ -61,8 +61,7 @@ fi
 
 # The check itself: a row naming a function that is gone, or one without the errno, fails.
 [ -n "${ERRNO_TABLE_NESTED:-}" ] && exit 0
-tmp=$(mktemp)
-trap 'rm -f "$tmp"' EXIT
+tmp=$T_DIR/doc.md
 printf '%s\n' '<!-- errno-table: begin -->' '| errno | call | where | when |' \
 	'| `EEXIST` | init | `guest/module/load.c:no_such_function` | x |' \
 	'| `EXDEV` | init | `guest/module/load.c:add_unformed_module` | x |' \
@@ -72,3 +71,4 @@ grep -q "not ok - errno table: row 1: guest/module/load.c:no_such_function" <<<"
 	grep -q "not ok - errno table: row 2: EXDEV" <<<"$out" &&
 	t_pass "errno table: a gone function and a missing errno are caught" ||
 	t_fail "errno table: self-check" "$out"
+t_done

@@ -7,8 +7,7 @@ cd "$(dirname "$0")/../.."
 . tests/lib.sh
 
 B=${BUILD:-build}
-TMP=$(mktemp -d /tmp/t-install.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
+TMP=$T_DIR
 P=$TMP/prefix
 
 # The nested make must not inherit make check's jobserver.
@@ -88,3 +87,4 @@ t_expect_status "uninstall: make uninstall" 0 "$?"
 left=$(find "$P" -mindepth 1 2>/dev/null | head -n 5)
 if [ -z "$left" ]; then t_pass "uninstall: nothing left"
 else t_fail "uninstall: nothing left" "$left"; fi
+t_done

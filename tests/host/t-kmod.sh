@@ -11,8 +11,7 @@ MODPOST=$B/sdk/modpost
 TABLE=images/modules/expected-errors.txt
 MODINFO=$(command -v modinfo || echo /sbin/modinfo)
 MODPROBE=$(command -v modprobe || echo /sbin/modprobe)
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+TMP=$T_DIR
 
 for f in "$KSYMVERS" "$MODPOST" "$MODS/hello.ko"; do
 	[ -e "$f" ] || { t_fail "built" "$f missing: run make first"; exit 1; }
@@ -135,3 +134,4 @@ t_expect_contains "module.mk versions strlen" "$TMP/v" "$(grep -P '\tstrlen\t' "
 if make --no-print-directory -s -f images/sdk/module.mk M="$TMP/unres" MV_BUILD="$B" >"$TMP/log" 2>&1; then
 	t_fail "modpost-unresolved-is-error" "build succeeded"
 else t_expect_contains "modpost-unresolved-is-error" "$TMP/log" '"nowhere" [unres.ko] undefined!'; fi
+t_done

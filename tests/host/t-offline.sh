@@ -5,8 +5,7 @@ cd "$(dirname "$0")/../.."
 . tests/lib.sh
 
 B=${BUILD:-build}
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+TMP=$T_DIR
 cp "$MV" "$TMP/modvisor" || { t_fail "built" "$MV missing: run make first"; exit 1; }
 MVX=$TMP/modvisor
 DATA=tests/host/data
@@ -92,3 +91,4 @@ verify_refuses "verify: a second xz stream" "$TMP/two.ko.xz" "xz: trailing data:
 "$MVX" verify --keyring "$TMP/key.x509" "$TMP/pad.ko.xz" >"$TMP/out" 2>&1
 t_expect_status "verify: xz stream padding is accepted (Linux ignores it)" 0 $?
 t_expect_contains "verify: padded xz gives the signed image" "$TMP/out" "signature: good"
+t_done

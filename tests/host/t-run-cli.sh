@@ -5,8 +5,7 @@ set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
 TG=build/images/testguests
-OUT=$(mktemp -d)
-trap 'rm -rf "$OUT"' EXIT
+OUT=$T_DIR
 
 $MV --help >"$OUT/help" 2>&1
 t_expect_status "help: exit status" 0 "$?"
@@ -53,3 +52,4 @@ else
 	t_expect_contains "accel=kvm: gives a hint" "$OUT/kvm.err" "hint: use --accel=auto"
 	t_expect_absent "accel=kvm: nothing booted" "$OUT/kvm.out" "testguest"
 fi
+t_done

@@ -7,8 +7,7 @@ set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
 TG=build/images/testguests
-OUT=$(mktemp -d "${TMPDIR:-/tmp}/t-run-inputs.XXXXXX")
-trap 'rm -rf "$OUT"' EXIT
+OUT=$T_DIR
 
 # refused NAME STATUS NEEDLE CMD...: CMD exits STATUS, names NEEDLE, and boots nothing.
 refused() {
@@ -63,3 +62,4 @@ refused "--add missing" 2 "--add: $OUT/nope.ko: No such file" \
 mkfifo "$OUT/adir/fifo"
 refused "--add DIR holding a FIFO" 2 "not a regular file, directory or symlink" \
 	"$MV" run --accel=emulated "${K[@]}" --add "$OUT/adir:/lib/x"
+t_done

@@ -13,8 +13,7 @@ cd "$(dirname "$0")/../.."
 
 B=${BUILD:-build}
 SIGNFILE=${SIGNFILE:-/usr/lib/linux-kbuild-6.1/scripts/sign-file}
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+TMP=$T_DIR
 # A private copy: a parallel `make` may relink build/modvisor under us.
 cp "$MV" "$TMP/modvisor" || { t_fail "built" "$MV missing: run make first"; exit 1; }
 MVX=$TMP/modvisor
@@ -233,3 +232,4 @@ if [ -x "$MODINFO" ]; then
 	t_expect_contains "key id as kmod's sig_key" "$TMP/out" "key id $want_key)"
 	t_expect_contains "signer as kmod's signer" "$TMP/out" "signer \"$want_signer\""
 fi
+t_done

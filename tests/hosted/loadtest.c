@@ -59,13 +59,3 @@ TCase *lt_tcase(Suite *s, const char *name)
 	return tc;
 }
 
-int lt_run(Suite *s)
-{
-	SRunner *sr = srunner_create(s);
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}

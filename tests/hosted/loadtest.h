@@ -30,7 +30,5 @@ uint8_t *lt_default(size_t *len);
 /* lt_tcase(s, name): a TCase with the lt_setup/lt_teardown fixture, added to s. */
 TCase *lt_tcase(Suite *s, const char *name);
 
-/* lt_run(s): run the suite, return main()'s exit status. */
-int lt_run(Suite *s);
 
 #endif

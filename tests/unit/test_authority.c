@@ -17,6 +17,7 @@
 #include <modvisor/modinfo.h>
 #include "../../vmm/authority/authority.h"
 #include "pkcs7_reencode.h"
+#include "check_main.h"
 
 #define KERNEL   "build/images/kernel.elf"
 #define MODS     "build/images/modules/"
@@ -783,11 +784,4 @@ static Suite *authority_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(authority_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+const struct unit_main unit_main = { .suite = authority_suite };

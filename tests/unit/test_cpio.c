@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <modvisor/cpio.h>
+#include "check_main.h"
 
 /* ---- crafting archives ---------------------------------------------- */
 
@@ -434,11 +435,4 @@ static Suite *cpio_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(cpio_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+const struct unit_main unit_main = { .suite = cpio_suite };

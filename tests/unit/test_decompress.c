@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "decompress.h"
+#include "check_main.h"
 
 /*
  * Built twice (tests/unit/decompress.mk): test_decompress with every method,
@@ -469,22 +470,24 @@ static Suite *decompress_suite(void)
 	return s;
 }
 
-int main(void)
+/* unit_suite: the suite, with the temporary directory its tests write to. */
+static Suite *unit_suite(void)
 {
-	SRunner *sr;
-	int failed;
-	char rm[128];
-
 	if (!mkdtemp(tmpdir)) {
 		perror("mkdtemp");
-		return 1;
+		exit(1);
 	}
-	sr = srunner_create(decompress_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	return decompress_suite();
+}
+
+/* remove_tmpdir: after the run. */
+static void remove_tmpdir(void)
+{
+	char rm[128];
+
 	snprintf(rm, sizeof(rm), "rm -rf %s", tmpdir);
 	if (system(rm) != 0)
 		fprintf(stderr, "test_decompress: could not remove %s\n", tmpdir);
-	return failed ? 1 : 0;
 }
+
+const struct unit_main unit_main = { .suite = unit_suite, .done = remove_tmpdir };

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <modvisor/elf_exec.h>
+#include "check_main.h"
 
 #define USER_END 0x7ff000000000ULL
 #define FILE_SIZE 0x3000
@@ -240,12 +241,10 @@ START_TEST(pie_too_big)
 }
 END_TEST
 
-int main(void)
+static Suite *unit_suite(void)
 {
 	Suite *s = suite_create("elf_exec");
 	TCase *tc = tcase_create("parse");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, valid_exec);
 	tcase_add_test(tc, valid_pie_without_pt_phdr);
@@ -260,9 +259,7 @@ int main(void)
 	tcase_add_test(tc, too_many_loads);
 	tcase_add_test(tc, pie_too_big);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }
+
+const struct unit_main unit_main = { .suite = unit_suite };

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "klog.h"
+#include "check_main.h"
 
 static struct klog k;
 static char ring[4096];
@@ -149,12 +150,10 @@ START_TEST(read_after_wrap)
 }
 END_TEST
 
-int main(void)
+static Suite *unit_suite(void)
 {
 	Suite *s = suite_create("klog");
 	TCase *tc = tcase_create("ring");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, record_format);
@@ -166,9 +165,7 @@ int main(void)
 	tcase_add_test(tc, clear_and_read);
 	tcase_add_test(tc, read_after_wrap);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return s;
 }
+
+const struct unit_main unit_main = { .suite = unit_suite };

@@ -5,6 +5,7 @@
 
 #include <modvisor/abi/hypercall.h>
 #include "../../vmm/authority/load_state.h"
+#include "check_main.h"
 
 #define N LOAD_NONE
 #define D LOAD_DENIED
@@ -87,20 +88,16 @@ START_TEST(table)
 }
 END_TEST
 
-int main(void)
+static Suite *unit_suite(void)
 {
 	Suite *s = suite_create("load_state");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, every_state_and_event);
 	tcase_add_test(tc, unknown_events);
 	tcase_add_test(tc, table);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return s;
 }
+
+const struct unit_main unit_main = { .suite = unit_suite };

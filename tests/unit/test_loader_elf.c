@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../hosted/loadtest.h"
+#include "check_main.h"
 
 static uint8_t *img;
 static size_t len;
@@ -160,7 +161,7 @@ START_TEST(failure_reports_event)
 }
 END_TEST
 
-int main(void)
+static Suite *unit_suite(void)
 {
 	Suite *s = suite_create("loader-elf");
 	TCase *tc = lt_tcase(s, "elf");
@@ -212,5 +213,7 @@ int main(void)
 	tcase_add_test(tc, two_this_module);
 	tcase_add_test(tc, no_this_module);
 	tcase_add_test(tc, failure_reports_event);
-	return lt_run(s);
+	return s;
 }
+
+const struct unit_main unit_main = { .suite = unit_suite };

@@ -3,6 +3,7 @@
 #include <string.h>
 #include "../hosted/loadtest.h"
 #include "../../guest/module/params.h"
+#include "check_main.h"
 
 enum { S_TEXT, S_INIT_TEXT, S_RODATA, S_ROAI, S_DATA, S_BSS, S_INIT_DATA, S_N };
 
@@ -354,7 +355,7 @@ START_TEST(param_bad_table_size)
 }
 END_TEST
 
-int main(void)
+static Suite *unit_suite(void)
 {
 	Suite *s = suite_create("loader-layout");
 	TCase *tc = lt_tcase(s, "layout");
@@ -376,5 +377,7 @@ int main(void)
 	tcase_add_test(tc, param_unknown_only_warns);
 	tcase_add_test(tc, param_bad_table_size);
 	tcase_add_test(tc, param_name_outside);
-	return lt_run(s);
+	return s;
 }
+
+const struct unit_main unit_main = { .suite = unit_suite };

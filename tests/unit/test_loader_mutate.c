@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../hosted/loadtest.h"
+#include "check_main.h"
 
 /*
  * A deterministic stress test (seeded xorshift), no substitute for the
@@ -113,7 +114,7 @@ START_TEST(extreme_fields)
 }
 END_TEST
 
-int main(void)
+static Suite *unit_suite(void)
 {
 	Suite *s = suite_create("loader-mutate");
 	TCase *tc = lt_tcase(s, "mutate");
@@ -121,5 +122,7 @@ int main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, flips_and_cuts);
 	tcase_add_test(tc, extreme_fields);
-	return lt_run(s);
+	return s;
 }
+
+const struct unit_main unit_main = { .suite = unit_suite };

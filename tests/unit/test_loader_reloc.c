@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../hosted/loadtest.h"
+#include "check_main.h"
 
 /* What one relocation did: the load's result, and the 8 bytes at the target. */
 struct one {
@@ -233,7 +234,7 @@ START_TEST(section_symbol)
 }
 END_TEST
 
-int main(void)
+static Suite *unit_suite(void)
 {
 	Suite *s = suite_create("loader-reloc");
 	TCase *tc = lt_tcase(s, "reloc");
@@ -261,5 +262,7 @@ int main(void)
 	tcase_add_test(tc, symbol_index_range);
 	tcase_add_test(tc, unloaded_target_ignored);
 	tcase_add_test(tc, section_symbol);
-	return lt_run(s);
+	return s;
 }
+
+const struct unit_main unit_main = { .suite = unit_suite };

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../hosted/loadtest.h"
+#include "check_main.h"
 
 /*
  * Reads build/images/Module.symvers (the kernel's exports and CRCs, as the
@@ -148,7 +149,7 @@ START_TEST(rows_present)
 }
 END_TEST
 
-int main(void)
+static Suite *unit_suite(void)
 {
 	Suite *s = suite_create("loader-sdk");
 	TCase *tc;
@@ -160,5 +161,7 @@ int main(void)
 	tc = lt_tcase(s, "sdk");
 	tcase_add_test(tc, rows_present);
 	tcase_add_loop_test(tc, sdk_module, 0, nrows);
-	return lt_run(s);
+	return s;
 }
+
+const struct unit_main unit_main = { .suite = unit_suite };

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <modvisor/abi/modsig.h>
 #include "../hosted/loadtest.h"
+#include "check_main.h"
 
 static const struct hosted_export kexports[] = {
 	{ "printk", 0xffffffff81000100ull, 0x1234, false },
@@ -655,7 +656,7 @@ START_TEST(dry_run_leaves_nothing)
 }
 END_TEST
 
-int main(void)
+static Suite *unit_suite(void)
 {
 	Suite *s = suite_create("loader-sym");
 	TCase *tc = lt_tcase(s, "symbols");
@@ -704,5 +705,7 @@ int main(void)
 	tcase_add_test(tc, init_positive_warns);
 	tcase_add_test(tc, enomem_everywhere);
 	tcase_add_test(tc, dry_run_leaves_nothing);
-	return lt_run(s);
+	return s;
 }
+
+const struct unit_main unit_main = { .suite = unit_suite };

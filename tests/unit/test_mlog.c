@@ -12,6 +12,7 @@
 #include <modvisor/abi/hypercall.h>
 #include <modvisor/abi/module.h>
 #include "../../vmm/authority/mlog.h"
+#include "check_main.h"
 
 static char path[128];
 
@@ -703,11 +704,4 @@ static Suite *mlog_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(mlog_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+const struct unit_main unit_main = { .suite = mlog_suite };

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <modvisor/modinfo.h>
+#include "check_main.h"
 
 /* A struct modinfo over a string literal of known size (embedded NULs kept). */
 #define MI(lit) ((struct modinfo){ (lit), sizeof(lit) - 1 })
@@ -590,13 +591,4 @@ static Suite *modinfo_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(modinfo_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+const struct unit_main unit_main = { .suite = modinfo_suite };

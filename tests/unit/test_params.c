@@ -10,6 +10,7 @@
 #include <modvisor/kstrtox.h>
 
 #include "params.h"
+#include "check_main.h"
 
 /* ---- the loader environment params.c needs: malloc, free, log ----------- */
 
@@ -729,13 +730,4 @@ static Suite *params_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(params_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+const struct unit_main unit_main = { .suite = params_suite };

@@ -8,6 +8,7 @@
 
 #include "../../vmm/authority/measure.h"
 #include "../../vmm/authority/policy.h"
+#include "check_main.h"
 
 /* Write text to a fresh file named like a user's policy file; returns its path. */
 static const char *ini(const char *text)
@@ -384,11 +385,4 @@ static Suite *policy_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(policy_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+const struct unit_main unit_main = { .suite = policy_suite };

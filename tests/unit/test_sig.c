@@ -14,6 +14,7 @@
 #include <modvisor/modsig.h>
 #include "../../vmm/authority/sig.h"
 #include "pkcs7_reencode.h"
+#include "check_main.h"
 
 struct key {
 	EVP_PKEY *pkey;
@@ -434,11 +435,4 @@ static Suite *sig_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(sig_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+const struct unit_main unit_main = { .suite = sig_suite };

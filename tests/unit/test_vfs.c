@@ -8,6 +8,7 @@
 
 #include "vfs.h"
 #include "pseudofs.h"
+#include "check_main.h"
 
 static struct vfs_proc *proc;
 
@@ -703,11 +704,4 @@ static Suite *vfs_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(vfs_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+const struct unit_main unit_main = { .suite = vfs_suite };

@@ -9,6 +9,7 @@
 #include "../../vmm/hypercall.h"
 #include "../../vmm/mem.h"
 #include "modvisor/abi/bootinfo.h"
+#include "check_main.h"
 
 /*
  * Guest RAM must start on 2 MiB so KVM can map it with 2 MiB pages (boot exits).
@@ -123,12 +124,10 @@ START_TEST(hc_bench_records_only_when_asked)
 }
 END_TEST
 
-int main(void)
+static Suite *unit_suite(void)
 {
 	Suite *s = suite_create("vmm_bench");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, mem_is_2mib_aligned);
 	tcase_add_test(tc, stats_median_quartiles);
@@ -136,9 +135,7 @@ int main(void)
 	tcase_add_test(tc, csv_round_trip);
 	tcase_add_test(tc, hc_bench_records_only_when_asked);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }
+
+const struct unit_main unit_main = { .suite = unit_suite };

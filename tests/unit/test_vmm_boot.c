@@ -10,6 +10,7 @@
 #include "../../vmm/cpio_write.h"
 #include "modvisor/cpio.h"
 #include "modvisor/abi/bootinfo.h"
+#include "check_main.h"
 
 static char dir[64], err[512];
 
@@ -231,12 +232,10 @@ START_TEST(layout_refusals)
 }
 END_TEST
 
-int main(void)
+static Suite *unit_suite(void)
 {
 	Suite *s = suite_create("vmm_boot");
 	TCase *tc = tcase_create("cpio_write");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, tree_reads_back);
@@ -248,9 +247,7 @@ int main(void)
 	tcase_add_test(tc, layout_no_initrd);
 	tcase_add_test(tc, layout_refusals);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return s;
 }
+
+const struct unit_main unit_main = { .suite = unit_suite };

@@ -6,6 +6,7 @@
 #include "../../vmm/boot.h"
 #include "../../vmm/boot_ram.h"
 #include "modvisor/abi/bootinfo.h"
+#include "check_main.h"
 
 #define MIB (1u << 20)
 
@@ -91,12 +92,10 @@ START_TEST(layout_refuses)
 }
 END_TEST
 
-int main(void)
+static Suite *unit_suite(void)
 {
 	Suite *s = suite_create("vmm_bootram");
 	TCase *tc = tcase_create("boot_ram");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, cpio_initrd_needs_twice_its_size);
@@ -104,9 +103,7 @@ int main(void)
 	tcase_add_test(tc, blob_or_nothing_is_not_unpacked);
 	tcase_add_test(tc, layout_refuses);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return s;
 }
+
+const struct unit_main unit_main = { .suite = unit_suite };

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "../../vmm/run.h"
+#include "check_main.h"
 
 static char err[512];
 
@@ -49,6 +50,7 @@ START_TEST(split_plain_and_quotes)
 	ck_assert_str_eq(c.argv[0], "ls");
 	ck_assert_str_eq(c.argv[2], "/lib/modules");
 	ck_assert_ptr_null(c.argv[3]);
+	run_words_free(&c);
 	ck_assert_int_eq(split("echo 'a  b' \"c \\\"d\\\" \\\\\" e\\ f '' x'y'z", &c), 0);
 	ck_assert_int_eq(c.argc, 6);
 	ck_assert_str_eq(c.argv[1], "a  b");
@@ -56,8 +58,10 @@ START_TEST(split_plain_and_quotes)
 	ck_assert_str_eq(c.argv[3], "e f");
 	ck_assert_str_eq(c.argv[4], "");
 	ck_assert_str_eq(c.argv[5], "xyz");
+	run_words_free(&c);
 	ck_assert_int_eq(split("echo '$HOME \\n'", &c), 0);
 	ck_assert_str_eq(c.argv[1], "$HOME \\n");
+	run_words_free(&c);
 }
 END_TEST
 
@@ -220,6 +224,7 @@ START_TEST(rewrite_for_emuhost)
 		ck_assert_str_eq(v[i], buf);
 	}
 	ck_assert_ptr_null(v[i]);
+	run_argv_free(v);
 }
 END_TEST
 
@@ -263,6 +268,7 @@ START_TEST(extra_options)
 	for (i = 0; want[i]; i++)
 		ck_assert_str_eq(v[i], want[i]);
 	ck_assert_ptr_null(v[i]);
+	run_argv_free(v);
 	ck_assert_int_eq(parse(&o, "--policy"), -1);
 	ck_assert_str_eq(err, "--policy needs a file");
 	ck_assert_int_eq(parse(&o, "--polcy"), -1);
@@ -271,12 +277,10 @@ START_TEST(extra_options)
 }
 END_TEST
 
-int main(void)
+static Suite *unit_suite(void)
 {
 	Suite *s = suite_create("vmm_cli");
 	TCase *tc = tcase_create("run_parse");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, defaults);
 	tcase_add_test(tc, split_plain_and_quotes);
@@ -291,9 +295,7 @@ int main(void)
 	tcase_add_test(tc, rewrite_for_emuhost);
 	tcase_add_test(tc, extra_options);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return s;
 }
+
+const struct unit_main unit_main = { .suite = unit_suite };

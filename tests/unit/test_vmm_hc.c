@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../../vmm/hypercall.h"
+#include "check_main.h"
 
 #define RAM (1u << 20)
 static struct vm vm;
@@ -252,12 +253,10 @@ START_TEST(exits_stop_with_distinct_status)
 }
 END_TEST
 
-int main(void)
+static Suite *unit_suite(void)
 {
 	Suite *s = suite_create("vmm_hc");
 	TCase *tc = tcase_create("dispatch");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, registered);
@@ -275,9 +274,7 @@ int main(void)
 	tcase_add_test(tc, exit_names);
 	tcase_add_test(tc, exits_stop_with_distinct_status);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return s;
 }
+
+const struct unit_main unit_main = { .suite = unit_suite };

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "../../vmm/initwd.h"
+#include "check_main.h"
 
 /* wait_kick(run): wait up to 10 s for immediate_exit (no timing is asserted). */
 static bool wait_kick(struct kvm_run *run)
@@ -65,21 +66,17 @@ START_TEST(late_expiry_is_dropped)
 }
 END_TEST
 
-int main(void)
+static Suite *unit_suite(void)
 {
 	Suite *s = suite_create("initwd");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, fires_then_repeats_until_its_load_ends);
 	tcase_add_test(tc, zero_means_never);
 	tcase_add_test(tc, late_expiry_is_dropped);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }
+
+const struct unit_main unit_main = { .suite = unit_suite };

@@ -5,6 +5,7 @@
 #include "../../vmm/authority/authority.h"
 #include "../../vmm/integrity.h"
 #include "../../vmm/vm.h"
+#include "check_main.h"
 
 #define RAM (16u << 20)
 static struct vm vm;
@@ -144,12 +145,10 @@ START_TEST(kernel_symbols)
 }
 END_TEST
 
-int main(void)
+static Suite *unit_suite(void)
 {
 	Suite *s = suite_create("vmm_integrity");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, write_to_kernel_text_stops);
@@ -159,9 +158,7 @@ int main(void)
 	tcase_add_test(tc, protect_needs_readonly_mem);
 	tcase_add_test(tc, kernel_symbols);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return s;
 }
+
+const struct unit_main unit_main = { .suite = unit_suite };

@@ -8,6 +8,7 @@
 #include <string.h>
 #include "../../vmm/kernel_load.h"
 #include "modvisor/abi/bootinfo.h"
+#include "check_main.h"
 
 #define RAM (16u << 20)
 
@@ -283,12 +284,10 @@ START_TEST(mutations)
 }
 END_TEST
 
-int main(void)
+static Suite *unit_suite(void)
 {
 	Suite *s = suite_create("vmm_kernel");
 	TCase *tc = tcase_create("kernel_load");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, valid);
@@ -320,9 +319,7 @@ int main(void)
 	tcase_add_test(tc, mutations);
 	tcase_add_test(tc, read_only_ranges);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return s;
 }
+
+const struct unit_main unit_main = { .suite = unit_suite };

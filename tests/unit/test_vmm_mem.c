@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include "../../vmm/mem.h"
+#include "check_main.h"
 
 static uint8_t ram[4096];
 static const struct guest_mem m = { ram, sizeof(ram) };
@@ -61,12 +62,10 @@ START_TEST(alloc_sizes)
 }
 END_TEST
 
-int main(void)
+static Suite *unit_suite(void)
 {
 	Suite *s = suite_create("vmm_mem");
 	TCase *tc = tcase_create("mem_gpa");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, gpa_inside);
 	tcase_add_test(tc, gpa_straddles_end);
@@ -74,9 +73,7 @@ int main(void)
 	tcase_add_test(tc, gpa_overflow);
 	tcase_add_test(tc, alloc_sizes);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return s;
 }
+
+const struct unit_main unit_main = { .suite = unit_suite };

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../../vmm/memslot.h"
+#include "check_main.h"
 
 #define MB (1ull << 20)
 #define RAM (64 * MB)
@@ -154,12 +155,10 @@ START_TEST(rollback)
 }
 END_TEST
 
-int main(void)
+static Suite *unit_suite(void)
 {
 	Suite *s = suite_create("vmm_memslot");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, split_and_merge);
@@ -167,9 +166,7 @@ int main(void)
 	tcase_add_test(tc, slot_limit);
 	tcase_add_test(tc, rollback);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return s;
 }
+
+const struct unit_main unit_main = { .suite = unit_suite };

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include "../../vmm/authority/mlog.h"
 #include "../../vmm/watchdog.h"
+#include "check_main.h"
 
 /* wait_fired(): wait up to 10 s for the watchdog (no timing is asserted). */
 static bool wait_fired(void)
@@ -101,21 +102,17 @@ START_TEST(log_append_survives_alarm)
 }
 END_TEST
 
-int main(void)
+static Suite *unit_suite(void)
 {
 	Suite *s = suite_create("watchdog");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, fires_and_sets_immediate_exit);
 	tcase_add_test(tc, zero_means_never);
 	tcase_add_test(tc, one_at_a_time_and_restores_sigalrm);
 	tcase_add_test(tc, log_append_survives_alarm);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }
+
+const struct unit_main unit_main = { .suite = unit_suite };

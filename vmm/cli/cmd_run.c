@@ -372,6 +372,26 @@ static char *run_rewrite_val(const struct run_option *opt, const char *val)
 	return out;
 }
 
+/* rw_push(v, n, s): v[(*n)++] = s, a malloc'd string it now owns; 0, or -1 if s is NULL. */
+static int rw_push(char **v, int *n, char *s)
+{
+	if (!s)
+		return -1;
+	v[(*n)++] = s;
+	return 0;
+}
+
+void run_argv_free(char **v)
+{
+	char **p;
+
+	if (!v)
+		return;
+	for (p = v; *p; p++)
+		free(*p);
+	free(v);
+}
+
 int run_rewrite_argv(int argc, char **argv, const char *exe, char ***out)
 {
 	const struct run_option *opt;
@@ -383,9 +403,9 @@ int run_rewrite_argv(int argc, char **argv, const char *exe, char ***out)
 	v = calloc(2 * argc + 5, sizeof(*v));
 	if (!v)
 		return -1;
-	v[n++] = (char *)exe;
-	v[n++] = "run";
-	v[n++] = "--accel=kvm";
+	if (rw_push(v, &n, strdup(exe)) || rw_push(v, &n, strdup("run")) ||
+	    rw_push(v, &n, strdup("--accel=kvm")))
+		goto err;
 	for (i = 1; i < argc; i++) {
 		rc = run_next_opt(argc, argv, &i, &opt, &val, err, sizeof(err));
 		if (rc < 0)
@@ -397,24 +417,26 @@ int run_rewrite_argv(int argc, char **argv, const char *exe, char ***out)
 			for (first = val; argv[j] != first; j++)
 				;
 			while (j <= i)
-				v[n++] = argv[j++];
+				if (rw_push(v, &n, strdup(argv[j++])))
+					goto err;
 			continue;
 		}
 		if (opt->kind == OPT_ACCEL)
 			continue;
-		v[n++] = (char *)opt->name;
-		if (opt->kind != OPT_FLAG && !(v[n++] = run_rewrite_val(opt, val)))
+		if (rw_push(v, &n, strdup(opt->name)) ||
+		    (opt->kind != OPT_FLAG && rw_push(v, &n, run_rewrite_val(opt, val))))
 			goto err;
 	}
-	if (i < argc)
-		v[n++] = "--";
+	if (i < argc && rw_push(v, &n, strdup("--")))
+		goto err;
 	while (i < argc)
-		v[n++] = argv[i++];
+		if (rw_push(v, &n, strdup(argv[i++])))
+			goto err;
 	v[n] = NULL;
 	*out = v;
 	return 0;
 err:
-	free(v);        /* its strings are reclaimed at exit (see run.h) */
+	run_argv_free(v);       /* calloc'd: NULL after the last string */
 	return -1;
 }
 
