@@ -81,7 +81,14 @@ int hc_dispatch(struct vm *vm, uint32_t nr, uint64_t gpa)
 		return vm_fail(vm, MV_EXIT_HC_BAD_HDR, "%s: header size %u at GPA 0x%llx, "
 			       "expected %u", h->name, hdr->size,
 			       (unsigned long long)gpa, h->size);
+	if (vm->hooks && vm->hooks->hc_before) {
+		vm->hooks->hc_before(vm, nr, copy, vm->hooks->ctx);
+		if (vm->stopped)
+			return HC_STOP;
+	}
 	rc = h->fn(vm, copy);
+	if (vm->hooks && vm->hooks->hc_after)
+		vm->hooks->hc_after(vm, nr, copy, vm->hooks->ctx);
 	if (rc == HC_CONTINUE)
 		memcpy(arg, copy, h->size);
 	return rc;

@@ -182,6 +182,11 @@ int vm_run(struct vm *vm)
 		}
 		if (run->exit_reason < sizeof(vm->exits) / sizeof(vm->exits[0]))
 			vm->exits[run->exit_reason]++;
+		if (vm->hooks && vm->hooks->exit) {
+			vm->hooks->exit(vm, run, vm->hooks->ctx);
+			if (vm->stopped)
+				break;
+		}
 		vm_handle_exit(vm, run);
 	}
 	watchdog_disarm();

@@ -46,6 +46,27 @@ struct vcpu {
 
 struct authority;               /* policy, measurement, log: vmm/authority.h */
 struct integrity;               /* read-only guest memory: vmm/integrity.h */
+struct vm;
+
+/*
+ * Observers on the one vCPU loop (vm_run), as Solo5's tender modules attach
+ * to its core with hvt_core_register_vmexit(): the benchmark (vmm/bench/)
+ * times exits and hypercalls through these instead of running a loop of its
+ * own.  A hook may stop the VM (vm_stop/vm_fail); every pointer may be NULL.
+ */
+struct vm_hooks {
+	/* exit(vm, run, ctx): KVM_RUN returned (counted in vm->exits), before the exit is handled. */
+	void (*exit)(struct vm *vm, const struct kvm_run *run, void *ctx);
+	/*
+	 * hc_before(vm, nr, arg, ctx): hypercall nr's argument was copied in
+	 * and its header checked (arg is the host copy); its handler runs next
+	 * unless the hook stopped the VM.
+	 */
+	void (*hc_before)(struct vm *vm, uint32_t nr, const void *arg, void *ctx);
+	/* hc_after(vm, nr, arg, ctx): hypercall nr's handler returned. */
+	void (*hc_after)(struct vm *vm, uint32_t nr, const void *arg, void *ctx);
+	void *ctx;
+};
 
 struct vm {
 	int kvm_fd;
@@ -68,6 +89,7 @@ struct vm {
 	unsigned init_timeout_s;     /* module init watchdog (initwd.h); 0 = none */
 	struct authority *auth;      /* module-load authority, or NULL */
 	struct integrity *integ;     /* protect = on: integrity.h; else NULL */
+	const struct vm_hooks *hooks; /* observers of the vCPU loop, or NULL */
 };
 
 /*

@@ -32,6 +32,15 @@ for m in boot,exits_to_user boot,exits_to_module hypercall,raw_exit hypercall,nu
 	if grep -q "^$m," "$csv" 2>/dev/null; then t_pass "bench: row $m"
 	else t_fail "bench: row $m" "absent"; fi
 done
+# The exits to the first module add up: all are port I/O, and each a hypercall by name.
+if awk -F, '$1 == "boot" && $2 == "exits_to_module" { total = $6 }
+	$1 == "boot" && $2 == "exits_to_module:IO" { io = $6 }
+	$1 == "boot" && $2 ~ /^exits_to_module:/ && $2 != "exits_to_module:IO" { hc += $6 }
+	END { exit !(total > 0 && total == io && io == hc) }' "$csv" 2>/dev/null; then
+	t_pass "bench: exits to the first module = its port I/O exits = its hypercalls by name"
+else
+	t_fail "bench: exits to the first module add up" "$(grep '^boot,exits_to_module' "$csv" | tr '\n' ' ')"
+fi
 # The VMs ran where KVM is usable here: every row says where it came from.
 if awk -F, 'NR > 1 && $11 !~ /^(kvm|emulated-kvm-host|host)$/ { bad = 1 } END { exit bad }' "$csv" 2>/dev/null
 then t_pass "bench: every row names where it was measured"

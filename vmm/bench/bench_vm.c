@@ -1,4 +1,4 @@
-/* bench_vm.c: boot a guest with an instrumented vCPU loop (exits, markers, handler times) and the raw-exit VM. */
+/* bench_vm.c: boot a guest on modvisor's vCPU loop with exit hooks (exits, markers, handler times), and the raw-exit VM. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -48,11 +48,13 @@ static void bench_mark_take(struct bench_mark *m, const struct vm *vm, uint32_t 
 	m->exits = bench_exit_total(m);
 }
 
-/* bench_hc_arg(vm, gpa, len): the guest's argument struct, read-only, or NULL. */
-static const void *bench_hc_arg(const struct vm *vm, uint64_t gpa, uint64_t len)
-{
-	return mem_gpa(&vm->mem, gpa, len);
-}
+/* The state one bench_guest_run() shares with its hooks on the vCPU loop. */
+struct bench_ctx {
+	const struct bench_guest_spec *s;
+	struct bench_guest_trace *t;
+	uint64_t now;                   /* host TSC when KVM_RUN returned this exit */
+	uint64_t verdict_done;          /* TSC after a MODULE_LOAD verdict; 0: none pending */
+};
 
 /*
  * bench_nop_block(vm, t, s, now): at the end of a block of null hypercalls,
@@ -79,91 +81,88 @@ static void bench_nop_block(struct vm *vm, struct bench_guest_trace *t,
 	t->blk_raw[t->nblocks++] = raw;
 }
 
-/* bench_on_hypercall(vm, t, s, nr, gpa, now): note events before the handler runs. */
-static void bench_on_hypercall(struct vm *vm, struct bench_guest_trace *t,
-			       const struct bench_guest_spec *s, uint32_t nr, uint64_t gpa,
-			       uint64_t now)
+/* bench_on_exit: the exit's time, before anything handles it. */
+static void bench_on_exit(struct vm *vm, const struct kvm_run *run, void *ctx)
 {
-	const struct mv_hc_console *c;
-	const struct mv_hc_module_event *e;
+	(void)vm;
+	(void)run;
+	((struct bench_ctx *)ctx)->now = bench_tsc();
+}
+
+/* bench_on_event(vm, c, e): a module event; a load's guest time ends at its outcome. */
+static void bench_on_event(struct vm *vm, struct bench_ctx *c, const struct mv_hc_module_event *e)
+{
+	struct bench_guest_trace *t = c->t;
+
+	/* MV_MODEV_INIT_START comes before init, so it ends nothing. */
+	if (c->verdict_done && e->event != MV_MODEV_INIT_START && t->nloads < BENCH_MAX_LOADS) {
+		t->load_guest[t->nloads] = c->now - c->verdict_done;
+		c->verdict_done = 0;
+	}
+	if (e->event != MV_MODEV_LOADED)
+		return;
+	if (!t->loaded.hit)
+		bench_mark_take(&t->loaded, vm, KVM_EXIT_IO, MV_HC_MODULE_EVENT, c->now);
+	t->nloads++;
+	t->loaded_last = c->now;
+}
+
+/* bench_on_hc: note the events of struct bench_guest_trace before the handler runs. */
+static void bench_on_hc(struct vm *vm, uint32_t nr, const void *arg, void *ctx)
+{
+	struct bench_ctx *c = ctx;
+	struct bench_guest_trace *t = c->t;
+	const struct bench_guest_spec *s = c->s;
+	const struct mv_hc_console *con = arg;
 
 	switch (nr) {
 	case MV_HC_CONSOLE:
-		c = bench_hc_arg(vm, gpa, sizeof(*c));
-		if (c && c->stream == MV_CONSOLE_STDOUT && !t->user.hit)
-			bench_mark_take(&t->user, vm, KVM_EXIT_IO, (int)nr, now);
+		if (con->stream == MV_CONSOLE_STDOUT && !t->user.hit)
+			bench_mark_take(&t->user, vm, KVM_EXIT_IO, (int)nr, c->now);
 		break;
 	case MV_HC_NOP:
 		if (!t->nops++)
-			t->nop_first = now;
-		t->nop_last = now;
+			t->nop_first = c->now;
+		t->nop_last = c->now;
 		if (s->raw && s->nop_block > 1)
-			bench_nop_block(vm, t, s, now);
+			bench_nop_block(vm, t, s, c->now);
 		if (s->nop_stop && t->nops >= s->nop_stop)
 			vm_stop(vm, 0);
 		break;
 	case MV_HC_MODULE_EVENT:
-		e = bench_hc_arg(vm, gpa, sizeof(*e));
-		if (!e || e->event != MV_MODEV_LOADED)
-			break;
-		if (!t->loaded.hit)
-			bench_mark_take(&t->loaded, vm, KVM_EXIT_IO, (int)nr, now);
-		t->nloads++;
-		t->loaded_last = now;
+		bench_on_event(vm, c, arg);
 		break;
 	}
 }
 
-/* MV_MODEV_INIT_START comes before init: a load's guest time ends at its outcome. */
-static bool bench_is_init_start(struct vm *vm, uint64_t gpa)
+/* bench_after_hc: the host's time for a MODULE_LOAD verdict. */
+static void bench_after_hc(struct vm *vm, uint32_t nr, const void *arg, void *ctx)
 {
-	const struct mv_hc_module_event *e = bench_hc_arg(vm, gpa, sizeof(*e));
+	struct bench_ctx *c = ctx;
+	struct bench_guest_trace *t = c->t;
 
-	return e && e->event == MV_MODEV_INIT_START;
+	(void)vm;
+	(void)arg;
+	if (nr != MV_HC_MODULE_LOAD)
+		return;
+	if (!t->load_first)
+		t->load_first = c->now;
+	if (t->nloads < BENCH_MAX_LOADS) {
+		c->verdict_done = bench_tsc();
+		t->load_host[t->nloads] = c->verdict_done - c->now;
+	}
 }
 
-/* bench_loop(vm, s, t): vm_run() with a stopwatch around the module verdicts. */
+/* bench_loop(vm, s, t): modvisor's own vm_run(), observed through its exit hooks. */
 static void bench_loop(struct vm *vm, const struct bench_guest_spec *s, struct bench_guest_trace *t)
 {
-	struct kvm_run *run = vm->vcpu[0].run;
-	uint64_t verdict_done = 0;
+	struct bench_ctx c = { .s = s, .t = t };
+	const struct vm_hooks hooks = { .exit = bench_on_exit, .hc_before = bench_on_hc,
+					.hc_after = bench_after_hc, .ctx = &c };
 
-	while (!vm->stopped) {
-		if (ioctl(vm->vcpu[0].fd, KVM_RUN, 0) < 0) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			vm_fail(vm, MV_EXIT_SETUP, "KVM_RUN: %s", strerror(errno));
-			break;
-		}
-		uint64_t now = bench_tsc();
-		uint32_t reason = run->exit_reason;
-		uint32_t nr = 0, gpa = 0;
-		bool hc = reason == KVM_EXIT_IO && run->io.direction == KVM_EXIT_IO_OUT &&
-			  run->io.port >= MV_HC_PIO_BASE && run->io.port < MV_HC_PIO_END &&
-			  run->io.size == 4;
-
-		if (reason < BENCH_NEXITS)
-			vm->exits[reason]++;
-		if (hc) {
-			nr = run->io.port - MV_HC_PIO_BASE;
-			memcpy(&gpa, (uint8_t *)run + run->io.data_offset, sizeof(gpa));
-			if (nr == MV_HC_MODULE_EVENT && t->nloads < BENCH_MAX_LOADS && verdict_done &&
-			    !bench_is_init_start(vm, gpa)) {
-				t->load_guest[t->nloads] = now - verdict_done;
-				verdict_done = 0;
-			}
-			bench_on_hypercall(vm, t, s, nr, gpa, now);
-		}
-		if (vm->stopped)
-			break;
-		vm_handle_exit(vm, run);
-		if (hc && nr == MV_HC_MODULE_LOAD && !t->load_first)
-			t->load_first = now;
-		if (hc && nr == MV_HC_MODULE_LOAD && t->nloads < BENCH_MAX_LOADS) {
-			verdict_done = bench_tsc();
-			t->load_host[t->nloads] = verdict_done - now;
-		}
-	}
+	vm->hooks = &hooks;
+	vm_run(vm);
+	vm->hooks = NULL;
 	bench_mark_take(&t->end, vm, BENCH_NEXITS, -1, bench_tsc());
 }
 

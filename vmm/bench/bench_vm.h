@@ -1,4 +1,4 @@
-/* bench_vm.h: boot a guest in this process with an instrumented vCPU loop, and the raw-exit VM. */
+/* bench_vm.h: boot a guest in this process on the vCPU loop with exit hooks, and the raw-exit VM. */
 #ifndef MODVISOR_VMM_BENCH_VM_H
 #define MODVISOR_VMM_BENCH_VM_H
 
@@ -71,9 +71,9 @@ struct bench_guest_trace {
 
 /*
  * bench_guest_run(s, t): create a VM, load s->kernel, boot it with s's
- * initrd/commands/flags and run it to the end with a vCPU loop that counts
- * exits and notes the events of struct bench_guest_trace before each is
- * handled (the handling itself is modvisor's own, vm_handle_exit()).
+ * initrd/commands/flags and run it to the end on modvisor's own vCPU loop
+ * (vm_run()), whose hooks (struct vm_hooks) note the events of struct
+ * bench_guest_trace before each is handled.
  * Returns 0 when the VM ran (t->status is its status), -1 when it could not
  * be set up (after a message).
  */
