@@ -17,4 +17,11 @@ int hcall(unsigned nr, void *arg, uint32_t size);
 /* hcall_exit(status): stop the VM with status (0-255). */
 __noreturn void hcall_exit(int status);
 
+/*
+ * bench_stage(stage, ticks, bytes): report a stage (enum mv_bench_stage) that
+ * took ticks TSC ticks over bytes bytes to `modvisor bench` with MV_HC_BENCH;
+ * nothing unless the boot info has MV_BOOT_F_BENCH (guest/kernel/bench.c).
+ */
+void bench_stage(uint32_t stage, uint64_t ticks, uint64_t bytes);
+
 #endif

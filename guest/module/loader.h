@@ -78,10 +78,19 @@ enum mod_stage {
 	MOD_STAGE_PARAMS,       /* exports check and parameters */
 	MOD_STAGE_INIT,         /* the module's init */
 	MOD_STAGE_PROTECT,      /* page protections, sealing, freeing init */
+	/* Timed by the syscalls around mod_load() (sys_module.c): */
+	MOD_STAGE_COPY_IN,      /* user buffer or file -> kernel memory */
+	MOD_STAGE_DECOMPRESS,   /* MODULE_INIT_COMPRESSED_FILE -> plain image */
+	MOD_STAGE_TOTAL,        /* the whole syscall */
 	MOD_STAGE_COUNT,
 };
 
-/* Time spent per stage, in modenv_now() ticks; stages not reached stay 0. */
+/*
+ * Time spent per stage, in modenv_now() ticks; stages not reached stay 0.
+ * The one timing facility of a load: `modvisor bench` gets it through
+ * MV_HC_BENCH (guest/kernel/bench.c), the corpus tool and the hosted stage
+ * benchmark read it directly.
+ */
 struct mod_timings {
 	uint64_t ticks[MOD_STAGE_COUNT];
 };

@@ -6,11 +6,40 @@
 #include <syscalls.h>
 #include <uaccess.h>
 #include <vfs.h>
-#include "bench_stage.h"
 #include "decompress.h"
 #include "elf64.h"
 #include "loader.h"
 #include "sysfs_module.h"
+#include <modvisor/abi/bench.h>
+
+
+/* timing_since(tm, stage, t0): add the time since t0 (modenv_now()) to stage. */
+static void timing_since(struct mod_timings *tm, enum mod_stage stage, uint64_t t0)
+{
+	tm->ticks[stage] += modenv_now() - t0;
+}
+
+/*
+ * bench_load_report(tm, len): one MV_HC_BENCH record per stage the load
+ * reached, MV_BENCH_LOAD_TOTAL last (the host splits the records into loads
+ * there).
+ */
+static void bench_load_report(const struct mod_timings *tm, uint64_t len)
+{
+	static const uint8_t to_bench[MOD_STAGE_COUNT] = {
+		[MOD_STAGE_HOST] = MV_BENCH_VERDICT, [MOD_STAGE_ELF] = MV_BENCH_ELF_CHECK,
+		[MOD_STAGE_LAYOUT] = MV_BENCH_LAYOUT, [MOD_STAGE_SYMBOLS] = MV_BENCH_SYMBOLS,
+		[MOD_STAGE_RELOC] = MV_BENCH_RELOC, [MOD_STAGE_PARAMS] = MV_BENCH_PARAMS,
+		[MOD_STAGE_INIT] = MV_BENCH_INIT, [MOD_STAGE_PROTECT] = MV_BENCH_PROTECT,
+		[MOD_STAGE_COPY_IN] = MV_BENCH_COPY_IN,
+		[MOD_STAGE_DECOMPRESS] = MV_BENCH_DECOMPRESS,
+		[MOD_STAGE_TOTAL] = MV_BENCH_LOAD_TOTAL,
+	};
+
+	for (int s = 0; s < MOD_STAGE_COUNT; s++)
+		if (tm->ticks[s])
+			bench_stage(to_bench[s], tm->ticks[s], len);
+}
 
 /*
  * The user-facing checks, in Linux 6.1's order, then mod_load().  The image
@@ -60,21 +89,19 @@ static void params_for_log(uaddr_t uargs, char *buf, struct mod_load_args *a)
  * from it (the host measures both), else NULL/0.
  */
 static long load_image(const void *image, uint64_t len, const void *file, uint64_t file_len,
-		       uaddr_t uargs, uint32_t flags, uint32_t source, const char *path)
+		       uaddr_t uargs, uint32_t flags, uint32_t source, const char *path,
+		       struct mod_timings *tm)
 {
 	struct mod_load_args a = {
 		.image = image, .len = len, .flags = flags, .source = source, .path = path,
-		.file = file, .file_len = file_len, .uargs = uargs,
+		.file = file, .file_len = file_len, .uargs = uargs, .timings = tm,
 	};
-	struct mod_timings tm = { { 0 } };
 	struct module *mod;
 	char *logged = kmalloc(MV_MODLOAD_PARAMS_MAX + 1);
 	int err;
 
 	params_for_log(uargs, logged, &a);
-	a.timings = &tm;
 	err = mod_load(&a, &mod);
-	bench_load_timings(&tm, len);
 	kfree(logged);
 	for (unsigned bit = 0; bit < 32; bit++)
 		if (mod_kernel_taints() & (1u << bit))
@@ -88,7 +115,9 @@ static long load_image(const void *image, uint64_t len, const void *file, uint64
 static long sys_init_module(uaddr_t umod, uint64_t len, uaddr_t uargs)
 {
 	size_t pages = (len + PAGE_SIZE - 1) / PAGE_SIZE;
+	struct mod_timings tm = { { 0 } };
 	phys_addr_t pa;
+	uint64_t t0;
 	void *image;
 	long err;
 
@@ -103,13 +132,14 @@ static long sys_init_module(uaddr_t umod, uint64_t len, uaddr_t uargs)
 	if (!pa)
 		return -ENOMEM;
 	image = phys_to_virt(pa);
-	uint64_t t0 = bench_t0();
+	t0 = modenv_now();
 	err = copy_from_user(image, umod, len);
-	BENCH_STAGE(MV_BENCH_COPY_IN, t0, len);
+	timing_since(&tm, MOD_STAGE_COPY_IN, t0);
 	if (!err)
-		err = load_image(image, len, NULL, 0, uargs, 0, MV_MODSRC_INIT_MODULE, NULL);
+		err = load_image(image, len, NULL, 0, uargs, 0, MV_MODSRC_INIT_MODULE, NULL, &tm);
 	page_free(pa, pages);
-	BENCH_STAGE(MV_BENCH_LOAD_TOTAL, t0, len);
+	timing_since(&tm, MOD_STAGE_TOTAL, t0);
+	bench_load_report(&tm, len);
 	return err;
 }
 SYSCALL_REGISTER(175, init_module, sys_init_module);
@@ -152,28 +182,30 @@ static int read_module_file(int fd, struct file **fp, void **image, size_t *len)
  * module_decompress); the signature is then checked on it, as in Linux.
  */
 static long load_compressed(const void *file, size_t len, uaddr_t uargs, uint32_t flags,
-			    const char *path)
+			    const char *path, struct mod_timings *tm)
 {
 	struct mdc_image img;
-	uint64_t t0 = bench_t0();
+	uint64_t t0 = modenv_now();
 	long err;
 
 	err = module_decompress(file, len, mdc_max(), &img);
-	BENCH_STAGE(MV_BENCH_DECOMPRESS, t0, len);
+	timing_since(tm, MOD_STAGE_DECOMPRESS, t0);
 	if (err) {
 		printk("%s: decompression failed: %s\n", path ? path : "finit_module",
 		       mdc_last_error());
 		return err;
 	}
 	err = load_image(img.data, img.len, file, len, uargs, flags,
-			 MV_MODSRC_FINIT_MODULE, path);
+			 MV_MODSRC_FINIT_MODULE, path, tm);
 	module_decompress_free(&img);
 	return err;
 }
 
 static long sys_finit_module(uint64_t fd, uaddr_t uargs, uint64_t flags)
 {
+	struct mod_timings tm = { { 0 } };
 	struct file *f;
+	uint64_t t0;
 	void *image;
 	size_t len;
 	long err;
@@ -185,20 +217,21 @@ static long sys_finit_module(uint64_t fd, uaddr_t uargs, uint64_t flags)
 		return -EINVAL;
 	if (fd > INT32_MAX)
 		return -EBADF;
-	uint64_t t0 = bench_t0();
+	t0 = modenv_now();
 	err = read_module_file((int)fd, &f, &image, &len);
 	if (err)
 		return err;
-	BENCH_STAGE(MV_BENCH_COPY_IN, t0, len);
+	timing_since(&tm, MOD_STAGE_COPY_IN, t0);
 	if (flags & MV_MODULE_INIT_COMPRESSED_FILE)
-		err = load_compressed(image, len, uargs, (uint32_t)flags, f->path);
+		err = load_compressed(image, len, uargs, (uint32_t)flags, f->path, &tm);
 	else
 		err = load_image(image, len, NULL, 0, uargs, (uint32_t)flags,
-				 MV_MODSRC_FINIT_MODULE, f->path);
+				 MV_MODSRC_FINIT_MODULE, f->path, &tm);
 	kfree(image);
 	vfs_allow_write(f->inode);
 	vfs_file_put(f);
-	BENCH_STAGE(MV_BENCH_LOAD_TOTAL, t0, len);
+	timing_since(&tm, MOD_STAGE_TOTAL, t0);
+	bench_load_report(&tm, len);
 	return err;
 }
 SYSCALL_REGISTER(313, finit_module, sys_finit_module);

@@ -23,6 +23,7 @@
 
 static const char *const stage_names[MOD_STAGE_COUNT] = {
 	"host", "elf", "layout", "symbols", "reloc", "params", "init", "protect",
+	"copy_in", "decompress", "total",
 };
 static bool timing;
 static uint64_t stage_ns[MOD_STAGE_COUNT];
