@@ -5,7 +5,8 @@
 # (guest/kernel/exports.c) refer to.
 include images/sdk/flags.mk
 
-SDK_HEADERS    := $(wildcard images/sdk/include/linux/*.h) shared/include/modvisor/abi/module.h
+SDK_HEADERS    := $(wildcard images/sdk/include/linux/*.h) shared/include/modvisor/abi/module.h \
+                  shared/include/modvisor/abi/ksymtab.h
 MODPOST        := $(BUILD)/sdk/modpost
 MODPOST_OBJS   := $(patsubst %.c,$(BUILD)/host/%.o,$(wildcard images/sdk/modpost*.c))
 KERNEL_SYMVERS := $(BUILD)/images/Module.symvers

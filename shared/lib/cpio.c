@@ -1,5 +1,6 @@
 /* cpio.c: a freestanding, overflow-safe reader of newc cpio archives (see cpio.h). */
 #include <modvisor/cpio.h>
+#include <modvisor/kstrtox.h>
 
 static const char cpio_trailer[] = "TRAILER!!!";
 
@@ -18,17 +19,6 @@ static int fail(struct cpio_reader *r, size_t off, const char *field, const char
 	r->error_offset = off;
 	r->pos = r->len;
 	return -CPIO_EINVAL;
-}
-
-static int hex_digit(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* align4: round an absolute buffer offset up to 4; 0 on overflow. */
@@ -59,7 +49,7 @@ static int parse_header(struct cpio_reader *r, uint32_t v[13])
 	for (int f = 0; f < 13; f++) {
 		uint32_t x = 0;
 		for (int i = 0; i < 8; i++) {
-			int d = hex_digit(h[6 + f * 8 + i]);
+			int d = kstrtox_hex_digit((char)h[6 + f * 8 + i]);
 			if (d < 0)
 				return fail(r, r->pos + 6 + f * 8 + i, cpio_fields[f],
 					    "not a hex digit");

@@ -7,12 +7,9 @@
 /* The value of digit (c) in any base up to 16, or 16 when it is none. */
 static unsigned int kx_digit(char c)
 {
-	if (c >= '0' && c <= '9')
-		return (unsigned int)(c - '0');
-	c = (char)(c | 0x20);
-	if (c >= 'a' && c <= 'f')
-		return (unsigned int)(c - 'a' + 10);
-	return 16;
+	int d = kstrtox_hex_digit(c);
+
+	return d < 0 ? 16 : (unsigned int)d;
 }
 
 /* Linux's _parse_integer_fixup_radix(): the base, and the "0x" to skip. */

@@ -11,6 +11,7 @@
 #include <xxhash.h>
 
 #include "measure.h"
+#include <modvisor/kstrtox.h>
 
 /*
  * A chunk small enough to stay in L1/L2 while every hash reads it, so the
@@ -185,22 +186,11 @@ void measure_hex(const uint8_t *bytes, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
-static int measure_nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int measure_unhex(const char *hex, uint8_t *out, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		int hi = measure_nibble(hex[2 * i]);
-		int lo = hi < 0 ? -1 : measure_nibble(hex[2 * i + 1]);
+		int hi = kstrtox_hex_digit(hex[2 * i]);
+		int lo = hi < 0 ? -1 : kstrtox_hex_digit(hex[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return -EINVAL;
 		out[i] = (uint8_t)(hi << 4 | lo);

@@ -10,10 +10,6 @@
 #include <modvisor/errname.h>
 #include "policy.h"
 
-#ifndef EKEYREJECTED
-#define EKEYREJECTED 129
-#endif
-
 void policy_init(struct policy *p)
 {
 	memset(p, 0, sizeof(*p));

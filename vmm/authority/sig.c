@@ -16,10 +16,6 @@
 #include <modvisor/modsig.h>
 #include "sig.h"
 
-#ifndef EKEYREJECTED
-#define EKEYREJECTED 129
-#endif
-
 struct sig_keyring {
 	STACK_OF(X509) *certs;
 };

@@ -36,4 +36,16 @@ int kstrtox_ll(const char *s, unsigned int base, long long *res);
  */
 int kstrtox_bool(const char *s, bool *res);
 
+/* kstrtox_hex_digit(c): the value of the hex digit (c), 0-15, or -1 when it is none. */
+static inline int kstrtox_hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 #endif
