@@ -74,8 +74,8 @@ __asm__(".pushsection .rodata\n"
 /* probe_memory(m): page tables (user-accessible 2 MiB page), GDT, code. */
 static void probe_memory(struct guest_mem *m)
 {
-	uint64_t *pml4 = mem_gpa(m, PROBE_PML4, 4096), *pdpt = mem_gpa(m, PROBE_PDPT, 4096);
-	uint64_t *pd = mem_gpa(m, PROBE_PD, 4096), *gdt = mem_gpa(m, PROBE_GDT, 56);
+	uint64_t *pml4 = MEM_GPA_CHECKED(m, PROBE_PML4, 4096), *pdpt = MEM_GPA_CHECKED(m, PROBE_PDPT, 4096);
+	uint64_t *pd = MEM_GPA_CHECKED(m, PROBE_PD, 4096), *gdt = MEM_GPA_CHECKED(m, PROBE_GDT, 56);
 
 	pml4[0] = pml4[511] = PROBE_PDPT | 0x7;         /* P W U */
 	pdpt[0] = pdpt[510] = PROBE_PD | 0x7;
@@ -85,8 +85,8 @@ static void probe_memory(struct guest_mem *m)
 	gdt[3] = 0x00cff3000000ffffull;                 /* 0x18 ring-3 data */
 	gdt[4] = 0x00affb000000ffffull;                 /* 0x20 ring-3 code */
 	gdt[5] = 0x0000890000000067ull | ((uint64_t)PROBE_TSS << 16);
-	memcpy(mem_gpa(m, PROBE_KCODE, 256), probe_k_start, probe_k_end - probe_k_start);
-	memcpy(mem_gpa(m, PROBE_UCODE, 256), probe_u_start, probe_u_end - probe_u_start);
+	memcpy(MEM_GPA_CHECKED(m, PROBE_KCODE, 256), probe_k_start, probe_k_end - probe_k_start);
+	memcpy(MEM_GPA_CHECKED(m, PROBE_UCODE, 256), probe_u_start, probe_u_end - probe_u_start);
 }
 
 /* probe_seg(s, sel, type, l): a flat present DPL0 segment. */

@@ -80,7 +80,7 @@ static int boot_place_initrd(struct guest_mem *m, const struct kernel_info *ki,
 		return -ENOMEM;
 	}
 	start = ALIGN_DOWN(top - total, PAGE_SIZE);
-	dst = mem_gpa(m, start, total);
+	dst = MEM_GPA_CHECKED(m, start, total);
 	memcpy(dst, bs->initrd, bs->initrd_len);
 	memset(dst + bs->initrd_len, 0, total - bs->initrd_len);
 	if (bs->extra_len)
@@ -106,10 +106,10 @@ static int boot_place_strings(struct guest_mem *m, const struct boot_spec *bs,
 			 cl_len, MV_CMDLINE_MAX - 1);
 		return -E2BIG;
 	}
-	memcpy(mem_gpa(m, MV_GPA_CMDLINE, cl_len + 1), cl, cl_len + 1);
+	memcpy(MEM_GPA_CHECKED(m, MV_GPA_CMDLINE, cl_len + 1), cl, cl_len + 1);
 	bi->cmdline = MV_GPA_CMDLINE;
 	bi->cmdline_len = cl_len;
-	n = boot_pack_cmds(bs->cmds, bs->ncmds, mem_gpa(m, MV_GPA_CMDS, MV_CMDS_MAX),
+	n = boot_pack_cmds(bs->cmds, bs->ncmds, MEM_GPA_CHECKED(m, MV_GPA_CMDS, MV_CMDS_MAX),
 			   MV_CMDS_MAX);
 	if (n < 0) {
 		snprintf(err, errlen, "the commands (-c, --) take more than %llu bytes",
@@ -125,7 +125,7 @@ static int boot_place_strings(struct guest_mem *m, const struct boot_spec *bs,
 int boot_layout(struct guest_mem *m, const struct kernel_info *ki,
 		const struct boot_spec *bs, uint32_t flags, char *err, size_t errlen)
 {
-	struct mv_bootinfo *bi = mem_gpa(m, MV_GPA_BOOTINFO, sizeof(*bi));
+	struct mv_bootinfo *bi = MEM_GPA_CHECKED(m, MV_GPA_BOOTINFO, sizeof(*bi));
 	int rc;
 
 	memset(bi, 0, sizeof(*bi));
@@ -149,7 +149,7 @@ int boot_layout(struct guest_mem *m, const struct kernel_info *ki,
 int boot_prepare(struct vm *vm, const struct kernel_info *ki,
 		 const struct boot_spec *bs, char *err, size_t errlen)
 {
-	struct mv_bootinfo *bi = mem_gpa(&vm->mem, MV_GPA_BOOTINFO, sizeof(*bi));
+	struct mv_bootinfo *bi = MEM_GPA_CHECKED(&vm->mem, MV_GPA_BOOTINFO, sizeof(*bi));
 	struct timespec now;
 	int rc;
 

@@ -47,9 +47,9 @@ _Static_assert(MV_GPA_CMDS + MV_CMDS_MAX <= MV_KERNEL_PHYS - (1 << 20),
  */
 static void boot_pagetables(struct vm *vm)
 {
-	uint64_t *pml4 = mem_gpa(&vm->mem, BOOT_PML4, 0x1000);
-	uint64_t *pdpt = mem_gpa(&vm->mem, BOOT_PDPT, 0x1000);
-	uint64_t *pd = mem_gpa(&vm->mem, BOOT_PD, 0x4000);
+	uint64_t *pml4 = MEM_GPA_CHECKED(&vm->mem, BOOT_PML4, 0x1000);
+	uint64_t *pdpt = MEM_GPA_CHECKED(&vm->mem, BOOT_PDPT, 0x1000);
+	uint64_t *pd = MEM_GPA_CHECKED(&vm->mem, BOOT_PD, 0x4000);
 	uint64_t lim = vm->mem.size < (4ull << 30) ? vm->mem.size : (4ull << 30);
 	uint64_t a;
 	int i;
@@ -70,9 +70,9 @@ static void boot_pagetables(struct vm *vm)
 /* boot_gdt(vm): null, 64-bit code, data, and a 64-bit TSS descriptor. */
 static void boot_gdt(struct vm *vm)
 {
-	uint64_t *gdt = mem_gpa(&vm->mem, BOOT_GDT, 5 * 8);
+	uint64_t *gdt = MEM_GPA_CHECKED(&vm->mem, BOOT_GDT, 5 * 8);
 
-	memset(mem_gpa(&vm->mem, BOOT_TSS, 0x68), 0, 0x68);
+	memset(MEM_GPA_CHECKED(&vm->mem, BOOT_TSS, 0x68), 0, 0x68);
 	gdt[0] = 0;
 	gdt[1] = 0x00af9b000000ffffull;        /* code: L, P, DPL0, exec/read */
 	gdt[2] = 0x00cf93000000ffffull;        /* data: P, DPL0, read/write */

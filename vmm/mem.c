@@ -1,5 +1,7 @@
 /* mem.c: guest RAM: one anonymous mapping, registered as KVM slot 0 at GPA 0. */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <linux/kvm.h>
@@ -66,4 +68,19 @@ void mem_free(struct guest_mem *m)
 		munmap(m->host, m->size);
 	m->host = NULL;
 	m->size = 0;
+}
+
+void *mem_gpa_checked(const struct guest_mem *m, uint64_t gpa, uint64_t len,
+		      const char *file, int line)
+{
+	void *p = mem_gpa(m, gpa, len);
+
+	if (!p) {
+		fprintf(stderr, "modvisor: internal error at %s:%d: fixed GPA 0x%llx "
+			"len 0x%llx is outside guest RAM (0x%llx bytes)\n", file, line,
+			(unsigned long long)gpa, (unsigned long long)len,
+			(unsigned long long)m->size);
+		abort();
+	}
+	return p;
 }

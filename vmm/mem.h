@@ -35,6 +35,19 @@ static inline void *mem_gpa(const struct guest_mem *m, uint64_t gpa, uint64_t le
 }
 
 /*
+ * MEM_GPA_CHECKED(m, gpa, len): mem_gpa() for the VMM's own fixed-layout
+ * addresses (boot page tables, GDT, boot info, command line), which guest
+ * RAM (at least MEM_MIN_MIB) always holds.  NULL there is a bug in modvisor,
+ * never the guest's doing, so it aborts naming the file and line, as
+ * Solo5's HVT_CHECKED_GPA_P does.  Never for an address the guest chose.
+ */
+#define MEM_GPA_CHECKED(m, gpa, len) mem_gpa_checked((m), (gpa), (len), __FILE__, __LINE__)
+
+/* mem_gpa_checked(m, gpa, len, file, line): MEM_GPA_CHECKED's body. */
+void *mem_gpa_checked(const struct guest_mem *m, uint64_t gpa, uint64_t len,
+		      const char *file, int line);
+
+/*
  * mem_alloc(m, size): map size bytes of zeroed guest RAM (size a multiple
  * of 2 MiB).  Returns 0 or -errno.
  */

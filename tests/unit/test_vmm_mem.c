@@ -1,6 +1,11 @@
 /* test_vmm_mem.c: the checked GPA accessor, including overflow and edges. */
 #include <check.h>
+#include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
 #include <stdlib.h>
 #include "../../vmm/mem.h"
 #include "check_main.h"
@@ -47,6 +52,39 @@ START_TEST(gpa_overflow)
 }
 END_TEST
 
+/* MEM_GPA_CHECKED: the pointer inside RAM; outside, abort naming file and line. */
+START_TEST(gpa_checked_inside)
+{
+	ck_assert_ptr_eq(MEM_GPA_CHECKED(&m, 0x100, 0x100), ram + 0x100);
+}
+END_TEST
+
+START_TEST(gpa_checked_outside_aborts)
+{
+	char buf[512] = "";
+	int fds[2], status;
+	ssize_t n;
+	pid_t pid;
+
+	ck_assert_int_eq(pipe(fds), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		dup2(fds[1], 2);
+		MEM_GPA_CHECKED(&m, sizeof(ram) - 8, 16);
+		_exit(0);
+	}
+	close(fds[1]);
+	n = read(fds[0], buf, sizeof(buf) - 1);
+	close(fds[0]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
+	ck_assert_int_gt(n, 0);
+	ck_assert_ptr_nonnull(strstr(buf, "internal error at tests/unit/test_vmm_mem.c:"));
+	ck_assert_ptr_nonnull(strstr(buf, "fixed GPA 0xff8 len 0x10 is outside guest RAM"));
+}
+END_TEST
+
 START_TEST(alloc_sizes)
 {
 	struct guest_mem g;
@@ -71,6 +109,8 @@ static Suite *unit_suite(void)
 	tcase_add_test(tc, gpa_straddles_end);
 	tcase_add_test(tc, gpa_len_zero);
 	tcase_add_test(tc, gpa_overflow);
+	tcase_add_test(tc, gpa_checked_inside);
+	tcase_add_test(tc, gpa_checked_outside_aborts);
 	tcase_add_test(tc, alloc_sizes);
 	suite_add_tcase(s, tc);
 	return s;
