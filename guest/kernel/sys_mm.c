@@ -68,7 +68,18 @@ static long mmap_fill_file(struct file *f, uint64_t va, uint64_t len, uint64_t o
 			ret = n;
 			break;
 		}
-		umm_write(current->mm, va + done, buf, (size_t)n);
+		/*
+		 * umm_write() stores through the kernel's map of the page
+		 * frames, not through the user address, so PTE_U and PTE_W do
+		 * not apply: these are pages the kernel mapped for this mmap a
+		 * moment ago (umm_protect() applies PROT_* after the fill), as
+		 * the exec loader fills a read-only segment.  It fails only on
+		 * a page that is not present, a bug in that mapping; the
+		 * caller then undoes the mmap.
+		 */
+		ret = umm_write(current->mm, va + done, buf, (size_t)n);
+		if (ret)
+			break;
 		done += (uint64_t)n;
 	}
 	kfree(buf);
