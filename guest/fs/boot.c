@@ -22,10 +22,10 @@ static void make_dev(struct inode *dev, const char *name, uint32_t rdev, uint32_
 {
 	struct inode *inode = ramfs_new_inode(S_IFCHR | mode);
 
-	BUG_ON(!inode);
+	FS_BUG_ON(!inode);
 	inode->rdev = rdev;
 	inode->fops = devices_ops(rdev);
-	BUG_ON(ramfs_dir_add(dev, name, strlen(name), inode) < 0);
+	FS_BUG_ON(ramfs_dir_add(dev, name, strlen(name), inode) < 0);
 }
 
 void vfs_init(uint32_t boot_flags)
@@ -33,11 +33,11 @@ void vfs_init(uint32_t boot_flags)
 	struct inode *dev;
 
 	root_dir = ramfs_new_inode(S_IFDIR | 0755);
-	BUG_ON(!root_dir);
+	FS_BUG_ON(!root_dir);
 	root_dir->nlink = 2;
 	root_dir->refs = 1;         /* never freed */
-	BUG_ON(vfs_mkdir(NULL, AT_FDCWD, "/dev", 0755) < 0);
-	BUG_ON(vfs_lookup(NULL, AT_FDCWD, "/dev", 0, &dev) < 0);
+	FS_BUG_ON(vfs_mkdir(NULL, AT_FDCWD, "/dev", 0755) < 0);
+	FS_BUG_ON(vfs_lookup(NULL, AT_FDCWD, "/dev", 0, &dev) < 0);
 	make_dev(dev, "console", (5u << 8) | 1, 0600);
 	make_dev(dev, "null", (1u << 8) | 3, 0666);
 	make_dev(dev, "zero", (1u << 8) | 5, 0666);
@@ -293,26 +293,3 @@ int vfs_unpack_initrd(const void *initrd, size_t len, char *err, size_t errlen)
 	}
 	return ret < 0 ? ret : 0;
 }
-
-#ifdef __MODVISOR_GUEST__
-void fs_boot(const struct mv_bootinfo *bi)
-{
-	char err[256];
-	int ret;
-
-	vfs_init(bi->flags);
-	procfs_set_mem_total(bi->mem_size);
-	if (bi->cmdline && bi->cmdline_len < MV_CMDLINE_MAX)
-		procfs_set_cmdline(phys_to_virt(bi->cmdline), bi->cmdline_len);
-	if (!bi->initrd || !bi->initrd_len)
-		return;
-	ret = vfs_unpack_initrd(phys_to_virt(bi->initrd), bi->initrd_len, err, sizeof(err));
-	if (ret == -ENOMEM || ret == -ENOSPC)   /* RAM for the archive and its copy, and more */
-		panic("%s (%llu MiB RAM, a %llu KiB initrd); try --mem %llu", err,
-		      (unsigned long long)(bi->mem_size >> 20),
-		      (unsigned long long)(bi->initrd_len >> 10),
-		      (unsigned long long)(((bi->mem_size + 2 * bi->initrd_len) >> 20) + 2) & ~1ull);
-	if (ret < 0)
-		panic("%s", err);
-}
-#endif

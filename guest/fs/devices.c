@@ -1,10 +1,6 @@
 /* devices.c: character devices: the console (fds 0-2), /dev/null and /dev/zero. */
 #include "fs_env.h"
 
-#ifdef __MODVISOR_GUEST__
-#include "console.h"
-#endif
-
 /*
  * A console open file writes to the host's stdout, except the one the
  * process core puts on fd 2, whose priv is CONSOLE_STDERR: guest stderr
@@ -22,16 +18,7 @@ static long con_write(struct file *f, struct vfs_iobuf *buf, uint64_t off)
 {
 	unsigned int stream = f->priv == CONSOLE_STDERR ? 2 : 1;
 	(void)off;
-#ifdef __MODVISOR_GUEST__
-	if (buf->user)
-		return console_write_user(stream, buf->addr, buf->len);
-	console_write(stream, (const void *)buf->addr, buf->len);
-	return (long)buf->len;
-#else
-	if (buf->user && buf->addr < 4096)
-		return -EFAULT;
-	return (long)fwrite((const void *)buf->addr, 1, buf->len, stream == 2 ? stderr : stdout);
-#endif
+	return fs_env_console_write(stream, buf->addr, buf->len, buf->user);
 }
 
 const struct file_ops console_ops = {

@@ -5,25 +5,49 @@
 /*
  * The file system core (ramfs, path walk, open files, fd tables, pseudo
  * files, initrd unpacking) is ordinary C that also compiles for the host,
- * so tests/unit/test_vfs.c drives the real code.  Only the sys_*.c files
- * and the console device need the guest kernel.
+ * so tests/unit/test_vfs.c drives the real code.  Only the sys_*.c files,
+ * the console device and env_kernel.c need the guest kernel.  As with the
+ * module loader (guest/module/loader_env.h), the few things that differ
+ * are functions, implemented once in guest/fs/env_kernel.c (the kernel
+ * heap, panic) and once in tests/hosted/fs_env_hosted.c (malloc, abort).
  */
-#ifdef __MODVISOR_GUEST__
-#include "kernel.h"
-#include "mm.h"
-#define fs_warn(...)  printk(__VA_ARGS__)
-#else
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-static inline void *kmalloc(size_t n) { return malloc(n ? n : 1); }
-static inline void *kzalloc(size_t n) { return calloc(1, n ? n : 1); }
-static inline void kfree(void *p) { free(p); }
-#define fs_warn(...)  fprintf(stderr, __VA_ARGS__)
-#define BUG_ON(c)     do { if (c) abort(); } while (0)
-#endif
+
+/* kmalloc(n), kzalloc(n), kfree(p): the kernel heap's calls (mm.h). */
+void *kmalloc(size_t n);
+void *kzalloc(size_t n);
+void kfree(void *p);
+
+/*
+ * fs_env_copy_out(uaddr, src, n) / fs_env_copy_in(dst, uaddr, n): copy to
+ * or from user memory; 0 or -EFAULT (the host models a bad pointer as one
+ * below 4096).
+ */
+int fs_env_copy_out(uint64_t uaddr, const void *src, size_t n);
+int fs_env_copy_in(void *dst, uint64_t uaddr, size_t n);
+
+/*
+ * fs_env_console_write(stream, addr, len, user): write to the host's stdout
+ * (stream 1) or stderr (2) from a kernel or (user) a user buffer; bytes
+ * written or -EFAULT.
+ */
+long fs_env_console_write(unsigned int stream, uint64_t addr, size_t len, bool user);
+
+/* fs_env_free_kib(): free RAM for /proc/meminfo (0 on the host). */
+uint64_t fs_env_free_kib(void);
+
+/* fs_bug(what, file, line): an invariant of the file system broke; does not return. */
+__attribute__((noreturn)) void fs_bug(const char *what, const char *file, int line);
+
+/* FS_BUG_ON(c): fs_bug() when c holds. */
+#define FS_BUG_ON(c) \
+	do { if (__builtin_expect(!!(c), 0)) fs_bug(#c, __FILE__, __LINE__); } while (0)
 
 #include "vfs.h"
 

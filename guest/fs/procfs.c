@@ -131,11 +131,7 @@ static int show_self_exe(struct pseudo_buf *out, void *priv)
 /* /proc/meminfo: the few lines busybox's free reads. */
 static int show_meminfo(struct pseudo_buf *out, void *priv)
 {
-#ifdef __MODVISOR_GUEST__
-	uint64_t free_kb = (uint64_t)page_free_count() * 4;
-#else
-	uint64_t free_kb = 0;
-#endif
+	uint64_t free_kb = fs_env_free_kib();
 	(void)priv;
 	return pbuf_printf(out, "MemTotal:       %8llu kB\nMemFree:        %8llu kB\n"
 			   "MemAvailable:   %8llu kB\nBuffers:               0 kB\n"
@@ -184,7 +180,7 @@ void procfs_init(uint32_t boot_flags)
 	modules_disabled = (boot_flags & 1u) ? 1 : 0;   /* MV_BOOT_F_MODULES_DISABLED */
 	proc_dir = pseudo_mkdir(root, "proc", 0555);
 	sys_dir = pseudo_mkdir(root, "sys", 0555);
-	BUG_ON(!proc_dir || !sys_dir);
+	FS_BUG_ON(!proc_dir || !sys_dir);
 	proc_dir->dev = 1;          /* st_dev 0x16 and 0x17: apart from the ramfs */
 	sys_dir->dev = 2;
 	self = pseudo_mkdir(proc_dir, "self", 0555);

@@ -49,7 +49,7 @@ void vfs_inode_put(struct inode *inode)
 {
 	if (!inode)
 		return;
-	BUG_ON(inode->refs == 0);
+	FS_BUG_ON(inode->refs == 0);
 	if (--inode->refs == 0 && inode->nlink == 0)
 		ramfs_free(inode);
 }

@@ -3,6 +3,7 @@
 #define MV_GUEST_KERNEL_H
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -43,10 +44,7 @@ typedef int64_t ssize_t;
 __printf(1, 2) void printk(const char *fmt, ...);
 /* vprintk(fmt, ap): printk with a va_list. */
 void vprintk(const char *fmt, va_list ap);
-/* snprintf(buf, size, fmt, ...): format into buf; returns the full length. */
-__printf(3, 4) int snprintf(char *buf, size_t size, const char *fmt, ...);
-/* vsnprintf(buf, size, fmt, ap): snprintf with a va_list. */
-int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+/* snprintf, vsnprintf: <stdio.h>. */
 
 /* panic(fmt, ...): print "kernel panic: ..." and stop the VM with status 111. */
 __printf(1, 2) __noreturn void panic(const char *fmt, ...);

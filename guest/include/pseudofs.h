@@ -95,4 +95,9 @@ void kernel_add_taint(unsigned int bit);
  */
 bool kernel_modules_disabled(void);
 
+/* ---- /sys files of other subsystems, made at boot (kmain) ---------------- */
+
+/* mdc_sysfs_init(): /sys/module/compression (guest/module/decompress_kernel.c). */
+void mdc_sysfs_init(void);
+
 #endif

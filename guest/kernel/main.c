@@ -5,6 +5,7 @@
 #include "hcall.h"
 #include "mm.h"
 #include "proc.h"
+#include "pseudofs.h"
 #include "syscalls.h"
 #include "vfs.h"
 #include <modvisor/abi/hypercall.h>
@@ -19,9 +20,13 @@ static const char kernel_vermagic[] __attribute__((section(".mv_vermagic"), used
 
 /* The file system unpacks the initrd; weak so the kernel links without it. */
 #pragma weak fs_boot
-/* /sys/module/compression (guest/module/decompress_kernel.c), weak likewise. */
-void mdc_sysfs_init(void);
-#pragma weak mdc_sysfs_init
+/*
+ * What other subsystems publish under /sys once the initrd is unpacked, in
+ * this order (pseudofs.h).
+ */
+static void (*const sysfs_inits[])(void) = {
+	mdc_sysfs_init,
+};
 
 const void *boot_phys(uint64_t gpa, uint64_t len)
 {
@@ -104,8 +109,8 @@ __noreturn void kmain(uint64_t bootinfo_gpa)
 	selftest_run();
 	syscall_init();
 	initrd_unpack();
-	if (mdc_sysfs_init)
-		mdc_sysfs_init();
+	for (size_t i = 0; i < sizeof(sysfs_inits) / sizeof(sysfs_inits[0]); i++)
+		sysfs_inits[i]();
 	status = run_commands();
 	console_flush();
 	hcall_exit(status);

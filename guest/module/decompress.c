@@ -28,48 +28,9 @@
 #define MDC_XZ_SLACK    (16ull << 20)   /* xz memlimit = cap + this */
 #define MDC_SCRATCH     (64u * 1024u)   /* counting pass; xz_only_check_fails() */
 
-/*
- * The two environments.  The output buffer must be physically contiguous
- * in the guest (the host reads the image by GPA), so it comes from the
- * page allocator; the libraries' own state comes from the kernel heap.
- * In the guest every library call runs between mdc_lib_enter() and
- * mdc_lib_exit() (FPU/SSE state and the stack-protector FS base).
- */
-#ifdef __MODVISOR_GUEST__
-#include <errno.h>
-#include <kernel.h>
-#include <mm.h>
-#include <string.h>
-
-static void *out_alloc(size_t n)
-{
-	phys_addr_t pa = page_alloc(n / MDC_PAGE);
-
-	return pa ? phys_to_virt(pa) : NULL;
-}
-
-static void out_free(void *p, size_t n)
-{
-	page_free(virt_to_phys(p), n / MDC_PAGE);
-}
-
-static void *heap_alloc(size_t n) { return kmalloc(n); }
-static void heap_free(void *p) { kfree(p); }
-#define LIB_ENTER()     mdc_lib_enter()
-#define LIB_EXIT()      mdc_lib_exit()
-#else
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-
-static void *out_alloc(size_t n) { return malloc(n); }
-static void out_free(void *p, size_t n) { (void)n; free(p); }
-static void *heap_alloc(size_t n) { return malloc(n); }
-static void heap_free(void *p) { free(p); }
-#define LIB_ENTER()     ((void)0)
-#define LIB_EXIT()      ((void)0)
-#endif
 
 static char last_error[160];
 static enum mdc_fault last_fault;
@@ -215,7 +176,7 @@ static int sink_exact(struct mdc_sink *s, size_t cap, size_t size)
 	size_t want = round_page(size + 1);
 
 	*s = (struct mdc_sink){ .limit = cap + 1 };
-	s->buf = out_alloc(want);
+	s->buf = mdc_env_out_alloc(want);
 	if (!s->buf) {
 		set_fault(MDC_FAULT_NOMEM, "no memory for a %zu-byte output buffer", want);
 		return -ENOMEM;
@@ -228,7 +189,7 @@ static int sink_exact(struct mdc_sink *s, size_t cap, size_t size)
 static int sink_counting(struct mdc_sink *s, size_t cap)
 {
 	*s = (struct mdc_sink){ .limit = cap + 1, .counting = true };
-	s->buf = heap_alloc(MDC_SCRATCH);
+	s->buf = mdc_env_heap_alloc(MDC_SCRATCH);
 	if (!s->buf) {
 		set_fault(MDC_FAULT_NOMEM, "no memory for the scratch buffer");
 		return -ENOMEM;
@@ -240,9 +201,9 @@ static int sink_counting(struct mdc_sink *s, size_t cap)
 static void sink_free(struct mdc_sink *s)
 {
 	if (s->buf && s->counting)
-		heap_free(s->buf);
+		mdc_env_heap_free(s->buf);
 	else if (s->buf)
-		out_free(s->buf, s->alloc);
+		mdc_env_out_free(s->buf, s->alloc);
 	s->buf = NULL;
 }
 
@@ -287,7 +248,7 @@ static inline int sink_need_room(struct mdc_sink *s, size_t cap)
 void module_decompress_free(struct mdc_image *img)
 {
 	if (img->data)
-		out_free(img->data, img->alloc);
+		mdc_env_out_free(img->data, img->alloc);
 	img->data = NULL;
 	img->len = img->alloc = 0;
 }
@@ -299,13 +260,13 @@ static voidpf zl_alloc(voidpf opaque, uInt items, uInt size)
 	(void)opaque;
 	if (size && items > SIZE_MAX / size)
 		return NULL;
-	return heap_alloc((size_t)items * size);
+	return mdc_env_heap_alloc((size_t)items * size);
 }
 
 static void zl_free(voidpf opaque, voidpf p)
 {
 	(void)opaque;
-	heap_free(p);
+	mdc_env_heap_free(p);
 }
 
 /* zlib's return code as our errno, with the reason recorded. */
@@ -415,13 +376,13 @@ static void *xz_alloc(void *opaque, size_t nmemb, size_t size)
 	(void)opaque;
 	if (size && nmemb > SIZE_MAX / size)
 		return NULL;
-	return heap_alloc(nmemb * size);
+	return mdc_env_heap_alloc(nmemb * size);
 }
 
 static void xz_free(void *opaque, void *p)
 {
 	(void)opaque;
-	heap_free(p);
+	mdc_env_heap_free(p);
 }
 
 /*
@@ -433,14 +394,14 @@ static bool xz_only_check_fails(const uint8_t *in, size_t len, size_t cap)
 {
 	lzma_allocator al = { .alloc = xz_alloc, .free = xz_free };
 	lzma_stream st = LZMA_STREAM_INIT;
-	uint8_t *scratch = heap_alloc(MDC_SCRATCH);
+	uint8_t *scratch = mdc_env_heap_alloc(MDC_SCRATCH);
 	lzma_ret ret;
 	uint64_t total = 0;
 
 	st.allocator = &al;
 	if (!scratch || lzma_stream_decoder(&st, (uint64_t)cap + MDC_XZ_SLACK,
 					    LZMA_IGNORE_CHECK) != LZMA_OK) {
-		heap_free(scratch);
+		mdc_env_heap_free(scratch);
 		return false;
 	}
 	st.next_in = in;
@@ -452,7 +413,7 @@ static bool xz_only_check_fails(const uint8_t *in, size_t len, size_t cap)
 		total += MDC_SCRATCH - st.avail_out;
 	} while (ret == LZMA_OK && total <= cap);
 	lzma_end(&st);
-	heap_free(scratch);
+	mdc_env_heap_free(scratch);
 	return ret == LZMA_STREAM_END;
 }
 
@@ -588,13 +549,13 @@ static inline uint64_t xz_hint(const uint8_t *in, size_t len)
 static void *zs_alloc(void *opaque, size_t size)
 {
 	(void)opaque;
-	return heap_alloc(size);
+	return mdc_env_heap_alloc(size);
 }
 
 static void zs_free(void *opaque, void *p)
 {
 	(void)opaque;
-	heap_free(p);
+	mdc_env_heap_free(p);
 }
 
 static int zs_error(size_t r)
@@ -759,7 +720,7 @@ static int run_decoder(enum mdc_method m, const uint8_t *in, size_t len, size_t 
 	uint64_t hint;
 	int err = SINK_FULL;
 
-	LIB_ENTER();
+	mdc_lib_enter();
 	hint = stream_hint(m, in, len);
 	if (hint > cap && m != MDC_GZIP) {
 		/*
@@ -775,7 +736,7 @@ static int run_decoder(enum mdc_method m, const uint8_t *in, size_t len, size_t 
 	}
 	if (err == SINK_FULL)
 		err = decode_counted(m, in, len, cap, s);
-	LIB_EXIT();
+	mdc_lib_exit();
 	return err;
 }
 

@@ -87,25 +87,40 @@ void module_decompress_free(struct mdc_image *img);
 /* mdc_last_error(): text of the last module_decompress failure ("" if none). */
 const char *mdc_last_error(void);
 
-#ifdef __MODVISOR_GUEST__
 /*
- * mdc_max(): the cap finit_module uses: kernel command line
- * module.decompress_max=BYTES (K/M/G suffixes), default MDC_DEFAULT_MAX,
- * never more than MDC_DEFAULT_MAX.
+ * What decompress.c needs from its surroundings.  Like the loader's
+ * loader_env.h, decompress.c is the same file on both sides and these are
+ * implemented once for the guest kernel (decompress_kernel.c: the page
+ * allocator, the kernel heap, the FPU/stack-protector bracket) and once for
+ * the host tests (vmm/authority/decompress_env.c: malloc, no-ops).
  */
-size_t mdc_max(void);
 
 /*
- * mdc_lib_enter() / mdc_lib_exit(): bracket every call into the libraries
- * (decompress_kernel.c).  enter saves the user's FPU/SSE state, loads a
- * clean one, and points FS at the kernel's stack-protector block; exit
- * undoes both.  Not nestable.
+ * mdc_env_out_alloc(n) / mdc_env_out_free(p, n): the output buffer, n a
+ * multiple of 4096; physically contiguous in the guest, because the host
+ * reads the image by GPA.  NULL when out of memory.
+ */
+void *mdc_env_out_alloc(size_t n);
+void mdc_env_out_free(void *p, size_t n);
+
+/* mdc_env_heap_alloc(n) / mdc_env_heap_free(p): the libraries' own state. */
+void *mdc_env_heap_alloc(size_t n);
+void mdc_env_heap_free(void *p);
+
+/*
+ * mdc_lib_enter() / mdc_lib_exit(): bracket every call into the libraries.
+ * In the guest, enter saves the user's FPU/SSE state, loads a clean one,
+ * and points FS at the kernel's stack-protector block; exit undoes both.
+ * Not nestable.  On the host they do nothing.
  */
 void mdc_lib_enter(void);
 void mdc_lib_exit(void);
 
-/* mdc_sysfs_init(): create /sys/module/compression (idempotent). */
-void mdc_sysfs_init(void);
-#endif
+/*
+ * mdc_max(): the cap finit_module uses (guest only): kernel command line
+ * module.decompress_max=BYTES (K/M/G suffixes), default MDC_DEFAULT_MAX,
+ * never more than MDC_DEFAULT_MAX.
+ */
+size_t mdc_max(void);
 
 #endif

@@ -1,4 +1,4 @@
-/* decompress_kernel.c: the guest kernel's side of decompression: libc shim, FPU/stack-protector bracket, cap, /sys/module/compression. */
+/* decompress_kernel.c: the guest kernel's side of decompression: FPU/stack-protector bracket, cap, /sys/module/compression. */
 #include <arch.h>
 #include <boot.h>
 #include <errno.h>
@@ -13,9 +13,9 @@
  * Debian's libz.a, liblzma.a and libzstd.a are ordinary user-space
  * objects (docs/compression.md):
  *   - they need malloc/calloc/free and memcpy/memmove/memset/memcmp (the
- *     kernel's string.c has the latter; the allocators are below, though
- *     decompress.c hands each library its own allocator, so these are only
- *     reached by paths we do not use);
+ *     kernel's guest/lib/string.c has the latter, guest/lib/malloc.c the
+ *     allocators, though decompress.c hands each library its own allocator,
+ *     so those are only reached by paths we do not use);
  *   - they use SSE registers, which belong to the user process that made
  *     the syscall: mdc_lib_enter() saves them and loads a clean state,
  *     mdc_lib_exit() puts them back;
@@ -27,35 +27,37 @@
  *     never resumes the code it interrupted (fault.h).
  */
 
-/* ---- libc shim ------------------------------------------------------------ */
+/* ---- the libraries' canary check (malloc & co.: guest/lib/malloc.c) -------- */
 
-void *malloc(size_t n);
-void *calloc(size_t nmemb, size_t size);
-void free(void *p);
 void __stack_chk_fail(void);
-
-void *malloc(size_t n)
-{
-	return kmalloc(n ? n : 1);
-}
-
-void *calloc(size_t nmemb, size_t size)
-{
-	size_t n;
-
-	if (__builtin_mul_overflow(nmemb, size, &n))
-		return NULL;
-	return kzalloc(n ? n : 1);
-}
-
-void free(void *p)
-{
-	kfree(p);
-}
 
 __noreturn void __stack_chk_fail(void)
 {
 	panic("decompress: stack smashing detected in a compression library");
+}
+
+/* ---- decompress.c's environment (decompress.h) ------------------------------ */
+
+void *mdc_env_out_alloc(size_t n)
+{
+	phys_addr_t pa = page_alloc(n / 4096);
+
+	return pa ? phys_to_virt(pa) : NULL;
+}
+
+void mdc_env_out_free(void *p, size_t n)
+{
+	page_free(virt_to_phys(p), n / 4096);
+}
+
+void *mdc_env_heap_alloc(size_t n)
+{
+	return kmalloc(n);
+}
+
+void mdc_env_heap_free(void *p)
+{
+	kfree(p);
 }
 
 /* ---- the bracket around library calls ------------------------------------- */

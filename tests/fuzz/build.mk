@@ -31,7 +31,7 @@ FUZZ_DEPS_mlog     := vmm/authority/mlog_read vmm/authority/mlog_fmt vmm/authori
                       shared/lib/modsig
 FUZZ_DEPS_mlog     += vmm/emuhost/hostlock shared/lib/errname
 FUZZ_DEPS_elf_exec := shared/lib/elf_exec
-FUZZ_DEPS_decompress := guest/module/decompress
+FUZZ_DEPS_decompress := guest/module/decompress vmm/authority/decompress_env
 
 $(BUILD)/fuzz/obj/%.o: %.c
 	$(call msg,FUZZCC,$<)mkdir -p $(@D) && $(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@

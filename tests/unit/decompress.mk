@@ -19,10 +19,10 @@ $(DECOMP_NZ_DIR)/test_decompress.o: tests/unit/test_decompress.c
 		-Iguest/module -DMDC_HAVE_ZSTD=0 -c $< -o $@
 
 $(BUILD)/tests/unit/test_decompress: $(BUILD)/host/tests/unit/test_decompress.o \
-		$(BUILD)/host/guest/module/decompress.o
+		$(BUILD)/host/guest/module/decompress.o $(BUILD)/host/vmm/authority/decompress_env.o
 	$(call msg,LINK,$@)mkdir -p $(@D) && $(HOSTCC) $(HOST_LDFLAGS) $^ -o $@ \
 		-lz -llzma -lzstd $(CHECK_LIBS)
 
 $(BUILD)/tests/unit/test_decompress_nozstd: $(DECOMP_NZ_DIR)/test_decompress.o \
-		$(DECOMP_NZ_DIR)/decompress.o
+		$(DECOMP_NZ_DIR)/decompress.o $(BUILD)/host/vmm/authority/decompress_env.o
 	$(call msg,LINK,$@)mkdir -p $(@D) && $(HOSTCC) $(HOST_LDFLAGS) $^ -o $@ -lz -llzma $(CHECK_LIBS)

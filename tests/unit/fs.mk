@@ -1,11 +1,13 @@
 # tests/unit/fs.mk: unit tests of the cpio reader and the guest file system (host build).
 #
 # The file system core in guest/fs/ is plain C that also builds for the
-# host (guest/fs/fs_env.h maps kmalloc & co. to libc), so test_vfs links
-# the real ramfs, path walk, fd tables, pseudo files and initrd unpacker.
-# The sys_*.c files need the guest kernel and are not part of it.
+# host (tests/hosted/fs_env_hosted.c implements guest/fs/fs_env.h with libc),
+# so test_vfs links the real ramfs, path walk, fd tables, pseudo files and
+# initrd unpacker.  The sys_*.c files and env_kernel.c need the guest kernel
+# and are not part of it.
 
-FS_HOST_SRCS := $(filter-out guest/fs/sys_%.c,$(wildcard guest/fs/*.c))
+FS_HOST_SRCS := $(filter-out guest/fs/sys_%.c guest/fs/env_kernel.c,$(wildcard guest/fs/*.c)) \
+                tests/hosted/fs_env_hosted.c
 FS_HOST_OBJS := $(FS_HOST_SRCS:%.c=$(BUILD)/host/%.o)
 
 TEST_BINS += $(BUILD)/tests/unit/test_cpio $(BUILD)/tests/unit/test_vfs

@@ -1,0 +1,57 @@
+/* env_kernel.c: the file system's environment in the guest kernel (fs_env.h), and fs_boot(), which needs the kernel. */
+#include "console.h"
+#include "kernel.h"
+#include "mm.h"
+#include "uaccess.h"
+#include "fs_env.h"
+#include <modvisor/abi/bootinfo.h>
+
+void fs_bug(const char *what, const char *file, int line)
+{
+	panic("BUG at %s:%d: %s", file, line, what);
+}
+
+int fs_env_copy_out(uint64_t uaddr, const void *src, size_t n)
+{
+	return copy_to_user(uaddr, src, n);
+}
+
+int fs_env_copy_in(void *dst, uint64_t uaddr, size_t n)
+{
+	return copy_from_user(dst, uaddr, n);
+}
+
+long fs_env_console_write(unsigned int stream, uint64_t addr, size_t len, bool user)
+{
+	if (user)
+		return console_write_user(stream, addr, len);
+	console_write(stream, (const void *)addr, len);
+	return (long)len;
+}
+
+uint64_t fs_env_free_kib(void)
+{
+	return (uint64_t)page_free_count() * 4;
+}
+
+/* fs_boot(bi): the root file system, /proc and /sys, and the initrd unpacked (vfs.h). */
+void fs_boot(const struct mv_bootinfo *bi)
+{
+	char err[256];
+	int ret;
+
+	vfs_init(bi->flags);
+	procfs_set_mem_total(bi->mem_size);
+	if (bi->cmdline && bi->cmdline_len < MV_CMDLINE_MAX)
+		procfs_set_cmdline(phys_to_virt(bi->cmdline), bi->cmdline_len);
+	if (!bi->initrd || !bi->initrd_len)
+		return;
+	ret = vfs_unpack_initrd(phys_to_virt(bi->initrd), bi->initrd_len, err, sizeof(err));
+	if (ret == -ENOMEM || ret == -ENOSPC)   /* RAM for the archive and its copy, and more */
+		panic("%s (%llu MiB RAM, a %llu KiB initrd); try --mem %llu", err,
+		      (unsigned long long)(bi->mem_size >> 20),
+		      (unsigned long long)(bi->initrd_len >> 10),
+		      (unsigned long long)(((bi->mem_size + 2 * bi->initrd_len) >> 20) + 2) & ~1ull);
+	if (ret < 0)
+		panic("%s", err);
+}

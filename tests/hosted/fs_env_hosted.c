@@ -1,0 +1,54 @@
+/* fs_env_hosted.c: guest/fs's environment on the host (guest/fs/fs_env.h): malloc and abort, for test_vfs. */
+#include <stdio.h>
+#include <stdlib.h>
+#include "../../guest/fs/fs_env.h"
+
+void *kmalloc(size_t n)
+{
+	return malloc(n ? n : 1);
+}
+
+void *kzalloc(size_t n)
+{
+	return calloc(1, n ? n : 1);
+}
+
+void kfree(void *p)
+{
+	free(p);
+}
+
+void fs_bug(const char *what, const char *file, int line)
+{
+	fprintf(stderr, "BUG at %s:%d: %s\n", file, line, what);
+	abort();
+}
+
+/* Host tests model a bad user pointer as one below 4096. */
+int fs_env_copy_out(uint64_t uaddr, const void *src, size_t n)
+{
+	if (uaddr < 4096)
+		return -EFAULT;
+	memcpy((void *)uaddr, src, n);
+	return 0;
+}
+
+int fs_env_copy_in(void *dst, uint64_t uaddr, size_t n)
+{
+	if (uaddr < 4096)
+		return -EFAULT;
+	memcpy(dst, (const void *)uaddr, n);
+	return 0;
+}
+
+long fs_env_console_write(unsigned int stream, uint64_t addr, size_t len, bool user)
+{
+	if (user && addr < 4096)
+		return -EFAULT;
+	return (long)fwrite((const void *)addr, 1, len, stream == 2 ? stderr : stdout);
+}
+
+uint64_t fs_env_free_kib(void)
+{
+	return 0;
+}
