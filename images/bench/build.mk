@@ -49,6 +49,9 @@ bench-modules: $(BENCH_FULL_KOS)
 BENCH_STAGES := $(BUILD)/tests/mv-bench-stages
 TEST_BINS    += $(BENCH_STAGES)
 
+# It uses the loader through its interface (guest/module/loader.h) and the
+# host environment the loader's tests use (tests/hosted/loader_env_hosted.h).
+$(BUILD)/host/images/bench/loader_stages.o: HOST_CFLAGS += -iquote guest/module -iquote tests/hosted
 $(BENCH_STAGES): $(BUILD)/host/images/bench/loader_stages.o $$(LOADER_HOST_OBJS)
 	$(call msg,LINK,$@)mkdir -p $(@D) && $(HOSTCC) $(HOST_LDFLAGS) $^ -o $@
 

@@ -3,8 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../../tests/hosted/loader_env_hosted.h"
-#include "../../guest/module/internal.h"
+#include "elf64.h"                 /* guest/module: the ELF types the loader reads */
+#include "loader.h"                /* guest/module: mod_load() and struct mod_timings */
+#include "loader_env_hosted.h"     /* tests/hosted: the loader's host environment */
 
 /*
  * usage: mv-bench-stages REPS FILE.ko...
