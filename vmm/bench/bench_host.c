@@ -157,8 +157,10 @@ int bench_footprint_child(const struct bench_opts *o)
 
 	if (bench_guest_run(&s, &t) || t.status != 0)
 		return 1;
-	printf("%llu %llu %llu\n", (unsigned long long)t.rss_kib, (unsigned long long)t.hwm_kib,
-	       (unsigned long long)t.guest_resident_kib);
+	printf("%llu %llu %llu %llu %llu %llu %llu\n", (unsigned long long)t.rss_kib,
+	       (unsigned long long)t.hwm_kib, (unsigned long long)t.guest_resident_kib,
+	       (unsigned long long)t.anon_kib, (unsigned long long)t.file_kib,
+	       (unsigned long long)t.private_kib, (unsigned long long)t.shared_kib);
 	return 0;
 }
 
@@ -169,7 +171,7 @@ int bench_footprint_child(const struct bench_opts *o)
 int bench_section_footprint(const struct bench_opts *o, struct bench_report *r)
 {
 	char exe[4096], cmd[8400];
-	unsigned long long rss = 0, hwm = 0, guest = 0;
+	unsigned long long rss = 0, hwm = 0, guest = 0, anon = 0, file = 0, priv = 0, shared = 0;
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	FILE *p;
 	int ok;
@@ -182,10 +184,21 @@ int bench_section_footprint(const struct bench_opts *o, struct bench_report *r)
 	p = popen(cmd, "r");
 	if (!p)
 		return fprintf(stderr, "modvisor bench: footprint: %s\n", strerror(errno)), -1;
-	ok = fscanf(p, "%llu %llu %llu", &rss, &hwm, &guest) == 3;
+	ok = fscanf(p, "%llu %llu %llu %llu %llu %llu %llu", &rss, &hwm, &guest, &anon, &file,
+		    &priv, &shared) == 7;
 	if (pclose(p) != 0 || !ok)
 		return fprintf(stderr, "modvisor bench: footprint: the guest run failed\n"), -1;
 	bench_add1(r, "footprint", "vmm_rss_beyond_guest", "", "KiB", (double)(rss - guest));
+	/*
+	 * Private: pages only this process maps (its heap, stacks, data, and
+	 * library pages nobody else has loaded); shared: pages other processes
+	 * map too, mostly the shared libraries' code.  Guest RAM is private
+	 * anonymous memory and is taken out of both of these.
+	 */
+	bench_add1(r, "footprint", "vmm_private_beyond_guest", "", "KiB", (double)(priv - guest));
+	bench_add1(r, "footprint", "vmm_shared", "", "KiB", (double)shared);
+	bench_add1(r, "footprint", "vmm_anon_beyond_guest", "", "KiB", (double)(anon - guest));
+	bench_add1(r, "footprint", "vmm_file_backed", "", "KiB", (double)file);
 	bench_add1(r, "footprint", "vmm_hwm", "", "KiB", (double)hwm);
 	bench_add1(r, "footprint", "guest_ram_touched", "128MiB", "KiB", (double)guest);
 	return bench_kernel_sizes(o->kernel, r);

@@ -166,13 +166,13 @@ static void bench_loop(struct vm *vm, const struct bench_guest_spec *s, struct b
 	bench_mark_take(&t->end, vm, BENCH_NEXITS, -1, bench_tsc());
 }
 
-/* bench_status_kib(key): a "Key:   N kB" line of /proc/self/status. */
-static uint64_t bench_status_kib(const char *key)
+/* bench_proc_kib(path, key): a "Key:   N kB" line of /proc/self/status or smaps_rollup. */
+static uint64_t bench_proc_kib(const char *path, const char *key)
 {
 	char line[256];
 	size_t n = strlen(key);
 	unsigned long long v = 0;
-	FILE *f = fopen("/proc/self/status", "r");
+	FILE *f = fopen(path, "r");
 
 	if (!f)
 		return 0;
@@ -276,8 +276,14 @@ int bench_guest_run(const struct bench_guest_spec *s, struct bench_guest_trace *
 	bench_kstats_close(&bench_ks);
 	t->status = vm.status;
 	snprintf(t->why, sizeof(t->why), "%s", vm.why);
-	t->rss_kib = bench_status_kib("VmRSS");
-	t->hwm_kib = bench_status_kib("VmHWM");
+	t->rss_kib = bench_proc_kib("/proc/self/status", "VmRSS");
+	t->hwm_kib = bench_proc_kib("/proc/self/status", "VmHWM");
+	t->anon_kib = bench_proc_kib("/proc/self/status", "RssAnon");
+	t->file_kib = bench_proc_kib("/proc/self/status", "RssFile");
+	t->private_kib = bench_proc_kib("/proc/self/smaps_rollup", "Private_Clean") +
+			 bench_proc_kib("/proc/self/smaps_rollup", "Private_Dirty");
+	t->shared_kib = bench_proc_kib("/proc/self/smaps_rollup", "Shared_Clean") +
+			bench_proc_kib("/proc/self/smaps_rollup", "Shared_Dirty");
 	t->guest_resident_kib = bench_resident_kib(&vm.mem);
 	rc = 0;
 out_vm:

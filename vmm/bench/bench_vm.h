@@ -64,6 +64,10 @@ struct bench_guest_trace {
 	uint64_t load_first;            /* TSC of the first MODULE_LOAD exit */
 	uint64_t loaded_last;           /* TSC of the last LOADED event */
 	uint64_t rss_kib, hwm_kib;      /* the process's VmRSS/VmHWM at the end */
+	uint64_t anon_kib, file_kib;    /* RssAnon (heap, stacks, guest RAM), RssFile
+	                                 * (modvisor's and its libraries' pages) */
+	uint64_t private_kib;           /* pages no other process maps (smaps_rollup) */
+	uint64_t shared_kib;            /* pages other processes map too (libraries) */
 	uint64_t guest_resident_kib;    /* guest RAM pages resident (mincore) */
 	int status;                     /* the VM's exit status */
 	char why[512];                  /* the VM's diagnostic, if failed */
