@@ -52,6 +52,41 @@ static inline bool reloc_put64(uint8_t *loc, uint64_t val)
 	return true;
 }
 
+/*
+ * reloc_compute(type, place, val, size): turn *val, symbol + addend, into
+ * what relocation type stores at address place, and *size into its width
+ * in bytes (0 for R_X86_64_NONE: nothing to store).  Returns 0, -ERANGE
+ * when the value does not fit its field (*val is then the value that did
+ * not fit), or -ENOEXEC for a type the loader does not know.
+ */
+static int reloc_compute(uint32_t type, uint64_t place, uint64_t *val, unsigned *size)
+{
+	switch (type) {
+	case R_X86_64_NONE:
+		*size = 0;
+		return 0;
+	case R_X86_64_64:
+		*size = 8;
+		return 0;
+	case R_X86_64_32:
+		*size = 4;
+		return *val == (uint32_t)*val ? 0 : -ERANGE;
+	case R_X86_64_32S:
+		*size = 4;
+		return (int64_t)*val == (int32_t)*val ? 0 : -ERANGE;
+	case R_X86_64_PC32:
+	case R_X86_64_PLT32:
+		*val -= place;
+		*size = 4;
+		return (int64_t)*val == (int32_t)*val ? 0 : -ERANGE;
+	case R_X86_64_PC64:
+		*val -= place;
+		*size = 8;
+		return 0;
+	}
+	return -ENOEXEC;
+}
+
 int mod_reloc_apply_rela(const struct load_info *info, uint32_t relsec)
 {
 	const Elf64_Shdr *rs = &info->sechdrs[relsec];
@@ -59,54 +94,29 @@ int mod_reloc_apply_rela(const struct load_info *info, uint32_t relsec)
 	const uint64_t n = rs->sh_size / sizeof(*rel);
 	const struct mod_sec *t = &info->secs[rs->sh_info];
 	const uint64_t tsize = info->sechdrs[rs->sh_info].sh_size;
-	const uint64_t *symval = info->symval;
-	const uint64_t nsyms = info->nsyms;
 
 	for (uint64_t i = 0; i < n; i++) {
 		const uint64_t off = rel[i].r_offset;
 		const uint32_t type = (uint32_t)ELF64_R_TYPE(rel[i].r_info);
 		const uint64_t symi = ELF64_R_SYM(rel[i].r_info);
-		uint64_t val, size;
-		bool wide, ok;
+		uint64_t val;
+		unsigned size;
+		int err;
 
-		if (symi >= nsyms)
+		if (symi >= info->nsyms)
 			return reloc_bad(info, relsec, i, "symbol index out of range", type);
-		val = symval[symi] + (uint64_t)rel[i].r_addend;
-		switch (type) {
-		case R_X86_64_NONE:
-			continue;
-		case R_X86_64_64:
-			wide = true;
-			break;
-		case R_X86_64_32:
-			if (val != (uint32_t)val)
-				return reloc_overflow(info, relsec, i, type, val);
-			wide = false;
-			break;
-		case R_X86_64_32S:
-			if ((int64_t)val != (int32_t)val)
-				return reloc_overflow(info, relsec, i, type, val);
-			wide = false;
-			break;
-		case R_X86_64_PC32:
-		case R_X86_64_PLT32:
-			val -= t->va + off;
-			if ((int64_t)val != (int32_t)val)
-				return reloc_overflow(info, relsec, i, type, val);
-			wide = false;
-			break;
-		case R_X86_64_PC64:
-			val -= t->va + off;
-			wide = true;
-			break;
-		default:
+		/* First the value, then the write. */
+		val = info->symval[symi] + (uint64_t)rel[i].r_addend;
+		err = reloc_compute(type, t->va + off, &val, &size);
+		if (err == -ERANGE)
+			return reloc_overflow(info, relsec, i, type, val);
+		if (err)
 			return reloc_bad(info, relsec, i, "unknown relocation type", type);
-		}
-		size = wide ? 8 : 4;
+		if (size == 0)
+			continue;
 		if (tsize < size || off > tsize - size)
 			return reloc_bad(info, relsec, i, "target outside its section", type);
-		ok = wide ? reloc_put64(t->buf + off, val) : reloc_put32(t->buf + off, val);
-		if (!ok)
+		if (!(size == 8 ? reloc_put64(t->buf + off, val) : reloc_put32(t->buf + off, val)))
 			return reloc_bad(info, relsec, i,
 					 "invalid relocation target, existing value is nonzero",
 					 type);
