@@ -31,31 +31,47 @@ struct open_walk {
 };
 
 /* vfs_file_open_inode(p, inode, flags, path, out): a file description on inode. */
+/*
+ * may_open(p, inode, flags, mask): Linux's may_open(): may p open inode with
+ * flags?  *mask gets the access it needs (R_OK/W_OK; 0 for O_PATH).  0,
+ * -EINVAL (O_ACCMODE), -EISDIR, -EACCES, -ENXIO (a device node without a
+ * driver) or -ETXTBSY (written while it runs).
+ */
+static int may_open(struct vfs_proc *p, const struct inode *inode, uint32_t flags, int *mask)
+{
+	uint32_t acc = flags & O_ACCMODE;
+	int err;
+
+	*mask = 0;
+	if (flags & O_PATH)
+		return 0;
+	if (acc == O_ACCMODE)
+		return -EINVAL;
+	*mask = (acc == O_RDONLY ? R_OK : acc == O_WRONLY ? W_OK : R_OK | W_OK);
+	if (flags & O_TRUNC)
+		*mask |= W_OK;
+	if (S_ISDIR(inode->mode) && (*mask & W_OK))
+		return -EISDIR;
+	err = vfs_permission(p, inode, *mask);
+	if (err < 0)
+		return err;
+	if (!inode->fops)
+		return -ENXIO;
+	if ((*mask & W_OK) && inode->writers < 0)
+		return -ETXTBSY;
+	return 0;
+}
+
 int vfs_file_open_inode(struct vfs_proc *p, struct inode *inode, uint32_t flags,
 			const char *path, struct file **out)
 {
-	uint32_t acc = flags & O_ACCMODE;
+	uint32_t acc = flags & O_PATH ? 0 : flags & O_ACCMODE;
 	struct file *f;
-	int mask = 0;
+	int mask, err;
 
-	if (flags & O_PATH) {
-		acc = 0;
-	} else {
-		if (acc == O_ACCMODE)
-			return -EINVAL;
-		mask = (acc == O_RDONLY ? R_OK : acc == O_WRONLY ? W_OK : R_OK | W_OK);
-		if (flags & O_TRUNC)
-			mask |= W_OK;
-		if (S_ISDIR(inode->mode) && (mask & W_OK))
-			return -EISDIR;
-		int err = vfs_permission(p, inode, mask);
-		if (err < 0)
-			return err;
-		if (!inode->fops)
-			return -ENXIO;      /* a device node without a driver */
-		if ((mask & W_OK) && inode->writers < 0)
-			return -ETXTBSY;
-	}
+	err = may_open(p, inode, flags, &mask);
+	if (err)
+		return err;
 	f = kzalloc(sizeof(*f));
 	if (!f)
 		return -ENOMEM;
@@ -72,7 +88,7 @@ int vfs_file_open_inode(struct vfs_proc *p, struct inode *inode, uint32_t flags,
 	f->readable = !(flags & O_PATH) && (mask & R_OK);
 	f->writable = !(flags & O_PATH) && (acc == O_WRONLY || acc == O_RDWR);
 	if (f->ops && f->ops->open && !(flags & O_PATH)) {
-		int err = f->ops->open(f);
+		err = f->ops->open(f);
 		if (err < 0) {
 			if (f->ops->release)
 				f->ops->release(f);
