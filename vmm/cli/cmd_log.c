@@ -11,6 +11,59 @@
 
 #define LOG_USAGE "log verify [--aggregate HEX] [--entries N] FILE | log show FILE"
 
+/*
+ * log_verify_failed(path, ret, v): the verdict on a log that did not verify:
+ * 3 for a valid prefix (what a crash leaves; only anchors tell it from a
+ * cut), 1 for a broken one, 2 when it could not be read.
+ */
+static int log_verify_failed(const char *path, int ret, const struct mlog_verify *v)
+{
+	char hex[2 * MLOG_AGG_LEN + 1];
+
+	if (ret == -EBADMSG && (v->unended || v->torn)) {
+		measure_hex(v->agg, MLOG_AGG_LEN, hex);
+		printf("%s: PREFIX: %llu entries verify, aggregate %s; then %s\n", path,
+		       (unsigned long long)v->entries, hex, v->why);
+		return 3;
+	}
+	if (ret == -EBADMSG) {
+		printf("%s: FAILED: %s\n", path, v->why);
+		return 1;
+	}
+	/* Not a verdict on the log: it could not be read (2, as a usage error). */
+	fprintf(stderr, "modvisor log verify: %s: %s\n", path, strerror(-ret));
+	return 2;
+}
+
+/*
+ * log_verify_anchors(path, v, want_agg, want_n): the verdict on a log whose
+ * chain verified, held to the expected aggregate and entry count (NULL:
+ * not given); 0 or 1.
+ */
+static int log_verify_anchors(const char *path, const struct mlog_verify *v,
+			      const char *want_agg, const char *want_n)
+{
+	char hex[2 * MLOG_AGG_LEN + 1];
+
+	measure_hex(v->agg, MLOG_AGG_LEN, hex);
+	if (want_agg && strcasecmp(want_agg, hex) != 0) {
+		printf("%s: FAILED: %llu entries verify, but their aggregate %s is not the expected "
+		       "%s: entries were altered, added or cut\n", path,
+		       (unsigned long long)v->entries, hex, want_agg);
+		return 1;
+	}
+	if (want_n && strtoull(want_n, NULL, 10) != v->entries) {
+		printf("%s: FAILED: %llu entries, expected %s: entries were added or cut\n",
+		       path, (unsigned long long)v->entries, want_n);
+		return 1;
+	}
+	printf("ok, %llu entries, aggregate %s\n", (unsigned long long)v->entries, hex);
+	if (v->killed)
+		printf("note: %llu run(s) stopped without their end entry (killed or crashed)\n",
+		       (unsigned long long)v->killed);
+	return 0;
+}
+
 /* log_verify(argc, argv): replay the chain; 0 when it verifies (and matches the anchors). */
 static int log_verify(int argc, char **argv)
 {
@@ -21,7 +74,6 @@ static int log_verify(int argc, char **argv)
 	};
 	const char *want_agg = NULL, *want_n = NULL;
 	struct mlog_verify v;
-	char hex[2 * MLOG_AGG_LEN + 1];
 	int c, ret;
 
 	optind = 1;
@@ -38,39 +90,9 @@ static int log_verify(int argc, char **argv)
 		return 2;
 	}
 	ret = mlog_verify_file(argv[optind], &v);
-	if (ret == -EBADMSG && (v.unended || v.torn)) {
-		/* What a crash leaves: a valid prefix; only anchors tell it from a cut. */
-		measure_hex(v.agg, MLOG_AGG_LEN, hex);
-		printf("%s: PREFIX: %llu entries verify, aggregate %s; then %s\n", argv[optind],
-		       (unsigned long long)v.entries, hex, v.why);
-		return 3;
-	}
-	if (ret == -EBADMSG) {
-		printf("%s: FAILED: %s\n", argv[optind], v.why);
-		return 1;
-	}
-	if (ret < 0) {
-		/* Not a verdict on the log: it could not be read (2, as a usage error). */
-		fprintf(stderr, "modvisor log verify: %s: %s\n", argv[optind], strerror(-ret));
-		return 2;
-	}
-	measure_hex(v.agg, MLOG_AGG_LEN, hex);
-	if (want_agg && strcasecmp(want_agg, hex) != 0) {
-		printf("%s: FAILED: %llu entries verify, but their aggregate %s is not the expected "
-		       "%s: entries were altered, added or cut\n", argv[optind],
-		       (unsigned long long)v.entries, hex, want_agg);
-		return 1;
-	}
-	if (want_n && strtoull(want_n, NULL, 10) != v.entries) {
-		printf("%s: FAILED: %llu entries, expected %s: entries were added or cut\n",
-		       argv[optind], (unsigned long long)v.entries, want_n);
-		return 1;
-	}
-	printf("ok, %llu entries, aggregate %s\n", (unsigned long long)v.entries, hex);
-	if (v.killed)
-		printf("note: %llu run(s) stopped without their end entry (killed or crashed)\n",
-		       (unsigned long long)v.killed);
-	return 0;
+	if (ret < 0)
+		return log_verify_failed(argv[optind], ret, &v);
+	return log_verify_anchors(argv[optind], &v, want_agg, want_n);
 }
 
 static int log_show(int argc, char **argv)
