@@ -69,6 +69,49 @@ static int hc_module_params(struct vm *vm, const struct mv_hc_module_load *a,
 	return HC_CONTINUE;
 }
 
+/*
+ * hc_module_copy_in(vm, a, req, params, copy): check the request, copy its
+ * parameter string for the log, and make the one copy of the image in host
+ * memory (*copy, malloc'd; left NULL when the image is larger than a guest
+ * may send, which the authority refuses).  Returns HC_CONTINUE, or HC_STOP
+ * after vm_fail().
+ */
+static int hc_module_copy_in(struct vm *vm, const struct mv_hc_module_load *a,
+			     struct authority_request *req, char *params, uint8_t **copy)
+{
+	const void *p;
+	int ret;
+
+	if (a->source != MV_MODSRC_INIT_MODULE && a->source != MV_MODSRC_FINIT_MODULE)
+		return vm_fail(vm, MV_EXIT_HC_BAD_ARG, "MV_HC_MODULE_LOAD: source %u is neither "
+			       "init_module (1) nor finit_module (2)", a->source);
+	if (a->flags & ~MV_MODULE_INIT_FLAGS_ALL)
+		return vm_fail(vm, MV_EXIT_HC_BAD_ARG, "MV_HC_MODULE_LOAD: flags 0x%x outside "
+			       "MODULE_INIT_* (the guest must fail these with EINVAL)", a->flags);
+	ret = hc_module_params(vm, a, req, params);
+	if (ret != HC_CONTINUE)
+		return ret;
+	if (a->file) {
+		/* Read in place: the vCPU is stopped, and these bytes are only logged. */
+		req->file = mem_gpa(&vm->mem, a->file, a->file_len);
+		if (!req->file)
+			return hc_bad_gpa(vm, "MV_HC_MODULE_LOAD: file", a->file, a->file_len);
+	}
+	if (a->image_len > MV_MODLOAD_IMAGE_MAX)
+		return HC_CONTINUE;
+	p = mem_gpa(&vm->mem, a->image, a->image_len);
+	if (!p)
+		return hc_bad_gpa(vm, "MV_HC_MODULE_LOAD: image", a->image, a->image_len);
+	/* The one copy: from here on only the host's bytes are looked at. */
+	*copy = malloc(a->image_len ? a->image_len : 1);
+	if (!*copy)
+		return vm_fail(vm, MV_EXIT_SETUP, "MV_HC_MODULE_LOAD: cannot allocate %llu "
+			       "bytes for the image", (unsigned long long)a->image_len);
+	memcpy(*copy, p, a->image_len);
+	return HC_CONTINUE;
+}
+
+/* hc_module_load: copy the request in, then the authority decides. */
 static int hc_module_load(struct vm *vm, struct mv_hc_module_load *a)
 {
 	struct authority_request req = { .len = a->image_len, .source = a->source,
@@ -76,37 +119,13 @@ static int hc_module_load(struct vm *vm, struct mv_hc_module_load *a)
 	struct authority_verdict v;
 	char path[sizeof(a->path)], err[512], params[MV_MODLOAD_PARAMS_MAX + 1];
 	uint8_t *copy = NULL;
-	const void *p;
 	int ret;
 
 	if (!vm->auth)
 		return hc_module_no_authority(a);
-	if (a->source != MV_MODSRC_INIT_MODULE && a->source != MV_MODSRC_FINIT_MODULE)
-		return vm_fail(vm, MV_EXIT_HC_BAD_ARG, "MV_HC_MODULE_LOAD: source %u is neither "
-			       "init_module (1) nor finit_module (2)", a->source);
-	if (a->flags & ~MV_MODULE_INIT_FLAGS_ALL)
-		return vm_fail(vm, MV_EXIT_HC_BAD_ARG, "MV_HC_MODULE_LOAD: flags 0x%x outside "
-			       "MODULE_INIT_* (the guest must fail these with EINVAL)", a->flags);
-	ret = hc_module_params(vm, a, &req, params);
+	ret = hc_module_copy_in(vm, a, &req, params, &copy);
 	if (ret != HC_CONTINUE)
 		return ret;
-	if (a->file) {
-		/* Read in place: the vCPU is stopped, and these bytes are only logged. */
-		req.file = mem_gpa(&vm->mem, a->file, a->file_len);
-		if (!req.file)
-			return hc_bad_gpa(vm, "MV_HC_MODULE_LOAD: file", a->file, a->file_len);
-	}
-	if (a->image_len <= MV_MODLOAD_IMAGE_MAX) {
-		p = mem_gpa(&vm->mem, a->image, a->image_len);
-		if (!p)
-			return hc_bad_gpa(vm, "MV_HC_MODULE_LOAD: image", a->image, a->image_len);
-		/* The one copy: from here on only the host's bytes are looked at. */
-		copy = malloc(a->image_len ? a->image_len : 1);
-		if (!copy)
-			return vm_fail(vm, MV_EXIT_SETUP, "MV_HC_MODULE_LOAD: cannot allocate %llu "
-				       "bytes for the image", (unsigned long long)a->image_len);
-		memcpy(copy, p, a->image_len);
-	}
 	req.image = copy;
 	hc_module_strcpy(path, a->path, sizeof(path));
 	req.path = a->source == MV_MODSRC_FINIT_MODULE ? path : NULL;
