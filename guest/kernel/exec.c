@@ -209,28 +209,32 @@ static uint32_t cpu_hwcap(void)
 	return d;
 }
 
-/* The initial stack, Linux style: argc, argv, envp, auxv, then the strings. */
-static int exec_build_stack(struct process *p, struct exec_image *img,
-			    const struct exec_args *a, const char *execfn)
-{
-	uint64_t top = img->mm->stack_top, strings, rnd, plat, efn, sp;
-	uint64_t nptr = 1 + a->argc + 1 + a->envc + 1 + 2 * 19, *v, *vec;
-	size_t efn_len = strlen(execfn) + 1, vi = 0;
-	uint8_t random[16];
-	const char *s = a->buf;
-	int err;
+/* Where execve puts each piece of the new stack, from the top down. */
+struct exec_stack {
+	uint64_t efn, strings, plat, rnd, sp;
+	uint64_t nptr;          /* words at sp: argc, argv, envp, the auxv pairs */
+};
 
-	efn = top - 8 - efn_len;
-	strings = efn - a->len;
-	plat = strings - 8;
-	rnd = ALIGN_DOWN(plat - 16, 16);
-	sp = ALIGN_DOWN(rnd - nptr * 8, 16);
-	if (top - sp > UMM_STACK_INIT)
-		return -E2BIG;
-	vec = v = kzalloc(nptr * 8);
-	if (!v)
-		return -ENOMEM;
-	get_random_bytes(random, sizeof(random));
+/* exec_stack_layout(img, a, efn_len, st): the addresses; -E2BIG past UMM_STACK_INIT. */
+static int exec_stack_layout(const struct exec_image *img, const struct exec_args *a,
+			     size_t efn_len, struct exec_stack *st)
+{
+	uint64_t top = img->mm->stack_top;
+
+	st->nptr = 1 + a->argc + 1 + a->envc + 1 + 2 * 19;
+	st->efn = top - 8 - efn_len;
+	st->strings = st->efn - a->len;
+	st->plat = st->strings - 8;
+	st->rnd = ALIGN_DOWN(st->plat - 16, 16);
+	st->sp = ALIGN_DOWN(st->rnd - st->nptr * 8, 16);
+	return top - st->sp > UMM_STACK_INIT ? -E2BIG : 0;
+}
+
+/* exec_pointers(a, strings, v): argc, argv and envp into the strings at v; where auxv goes. */
+static uint64_t *exec_pointers(const struct exec_args *a, uint64_t strings, uint64_t *v)
+{
+	const char *s = a->buf;
+
 	*v++ = a->argc;
 	for (uint32_t i = 0; i < a->argc; i++, s += strlen(s) + 1)
 		*v++ = strings + (uint64_t)(s - a->buf);
@@ -238,6 +242,15 @@ static int exec_build_stack(struct process *p, struct exec_image *img,
 	for (uint32_t i = 0; i < a->envc; i++, s += strlen(s) + 1)
 		*v++ = strings + (uint64_t)(s - a->buf);
 	*v++ = 0;                               /* end of envp */
+	return v;
+}
+
+/* exec_auxv(p, img, st, v): the 19 auxiliary vector pairs at v, AT_NULL last. */
+static void exec_auxv(const struct process *p, const struct exec_image *img,
+		      const struct exec_stack *st, uint64_t *v)
+{
+	size_t vi = 0;
+
 #define AUX(t, val) do { v[vi++] = (t); v[vi++] = (val); } while (0)
 	AUX(AT_PHDR, img->elf.phdr_vaddr ? img->elf.phdr_vaddr + img->bias : 0);
 	AUX(AT_PHENT, img->elf.phentsize);
@@ -251,25 +264,45 @@ static int exec_build_stack(struct process *p, struct exec_image *img,
 	AUX(AT_GID, p->cred.gid);
 	AUX(AT_EGID, p->cred.egid);
 	AUX(AT_SECURE, 0);
-	AUX(AT_RANDOM, rnd);
+	AUX(AT_RANDOM, st->rnd);
 	AUX(AT_HWCAP, cpu_hwcap());
 	AUX(AT_HWCAP2, 0);
 	AUX(AT_CLKTCK, 100);
-	AUX(AT_PLATFORM, plat);
-	AUX(AT_EXECFN, efn);
+	AUX(AT_PLATFORM, st->plat);
+	AUX(AT_EXECFN, st->efn);
 	AUX(AT_NULL, 0);
 #undef AUX
-	err = umm_write(img->mm, sp, vec, nptr * 8);
+}
+
+/* The initial stack, Linux style: argc, argv, envp, auxv, then the strings. */
+static int exec_build_stack(struct process *p, struct exec_image *img,
+			    const struct exec_args *a, const char *execfn)
+{
+	size_t efn_len = strlen(execfn) + 1;
+	struct exec_stack st;
+	uint8_t random[16];
+	uint64_t *vec;
+	int err;
+
+	err = exec_stack_layout(img, a, efn_len, &st);
+	if (err)
+		return err;
+	vec = kzalloc(st.nptr * 8);
+	if (!vec)
+		return -ENOMEM;
+	get_random_bytes(random, sizeof(random));
+	exec_auxv(p, img, &st, exec_pointers(a, st.strings, vec));
+	err = umm_write(img->mm, st.sp, vec, st.nptr * 8);
 	if (!err)
-		err = umm_write(img->mm, rnd, random, sizeof(random));
+		err = umm_write(img->mm, st.rnd, random, sizeof(random));
 	if (!err)
-		err = umm_write(img->mm, plat, "x86_64", 7);
+		err = umm_write(img->mm, st.plat, "x86_64", 7);
 	if (!err)
-		err = umm_write(img->mm, strings, a->buf, a->len);
+		err = umm_write(img->mm, st.strings, a->buf, a->len);
 	if (!err)
-		err = umm_write(img->mm, efn, execfn, efn_len);
+		err = umm_write(img->mm, st.efn, execfn, efn_len);
 	kfree(vec);
-	img->sp = sp;
+	img->sp = st.sp;
 	return err;
 }
 
