@@ -3,7 +3,7 @@
 #define MOD_INTERNAL_H
 
 #include <modvisor/modinfo.h>
-#include "elf64.h"
+#include <modvisor/elf64.h>
 #include "loader.h"
 
 /* Where a section goes once laid out. */

@@ -7,7 +7,7 @@
 #include <uaccess.h>
 #include <vfs.h>
 #include "decompress.h"
-#include "elf64.h"
+#include <modvisor/elf64.h>
 #include "loader.h"
 #include "sysfs_module.h"
 #include <modvisor/abi/bench.h>

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "elf64.h"                 /* guest/module: the ELF types the loader reads */
+#include <modvisor/elf64.h>
 #include "loader.h"                /* guest/module: mod_load() and struct mod_timings */
 #include "loader_env_hosted.h"     /* tests/hosted: the loader's host environment */
 
