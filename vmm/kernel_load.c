@@ -1,5 +1,5 @@
 /* kernel_load.c: check every field of the guest kernel ELF, then copy its segments. */
-#include <elf.h>
+#include <modvisor/elf64.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>

@@ -1,5 +1,5 @@
 /* modpost-elf.c: read what modpost needs from a module's ELF relocatable object. */
-#include <elf.h>
+#include <modvisor/elf64.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
 #ifndef ELFGEN_H
 #define ELFGEN_H
 
-#include <elf.h>
+#include <modvisor/elf64.h>
 #include <stddef.h>
 #include <stdint.h>
 

@@ -1,6 +1,6 @@
 /* test_elf_exec.c: elf_exec_parse() on a valid static executable and on each malformed header. */
 #include <check.h>
-#include <elf.h>
+#include <modvisor/elf64.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* test_vmm_kernel.c: guest kernel ELF loading: a valid image and each malformed field. */
 #include <check.h>
-#include <elf.h>
+#include <modvisor/elf64.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>

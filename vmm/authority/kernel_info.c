@@ -1,5 +1,5 @@
 /* kernel_info.c: read vermagic and exported symbols' CRCs from the booted kernel's ELF file. */
-#include <elf.h>
+#include <modvisor/elf64.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* bench_host.c: host-only sections of `modvisor bench`: measurement throughput and footprint. */
-#include <elf.h>
+#include <modvisor/elf64.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* mkbad.c: writes the broken test modules that are a good module with one field patched. */
-#include <elf.h>
+#include <modvisor/elf64.h>
 #include <err.h>
 #include <stdio.h>
 #include <stdlib.h>
