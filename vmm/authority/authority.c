@@ -382,9 +382,13 @@ static void auth_explain(const struct authority_request *req, struct authority_v
 			 packed);
 		auth_note(v, "the image is %s", note);
 	}
-	if (!v->reason[0])
-		snprintf(v->reason, sizeof(v->reason), "%s", v->why);
-	else if (note[0]) {
+	if (!v->reason[0]) {
+		/* The guest's reason is a shortened why: cut it on purpose. */
+		size_t n = strnlen(v->why, sizeof(v->reason) - 1);
+
+		memcpy(v->reason, v->why, n);
+		v->reason[n] = '\0';
+	} else if (note[0]) {
 		size_t n = strlen(v->reason);
 		snprintf(v->reason + n, sizeof(v->reason) - n, " (%s)", note);
 	}
