@@ -1,4 +1,4 @@
-/* run.h: `modvisor run` options and their parsing (shared with the unit tests). */
+/* run.h: `modvisor run`: its options and their parsing (cli/cmd_run.c, run_opts.c) and the run itself (run.c). */
 #ifndef MODVISOR_VMM_RUN_H
 #define MODVISOR_VMM_RUN_H
 
@@ -117,5 +117,19 @@ int run_rewrite_argv(int argc, char **argv, const char *exe, char ***out);
 
 /* run_argv_free(v): free a vector of run_rewrite_argv and its strings. */
 void run_argv_free(char **v);
+
+/*
+ * run_default_path(leaf, buf, len): images/leaf in the data directory
+ * (paths.h), or leaf itself when there is none.
+ */
+const char *run_default_path(const char *leaf, char *buf, size_t len);
+
+/*
+ * run_execute(o, argc, argv): run the parsed invocation o (argv is its
+ * `run` words, passed on to the emulated host when /dev/kvm cannot run the
+ * guest): boot here on /dev/kvm, or in the emulated KVM host.  Returns
+ * modvisor's exit status.
+ */
+int run_execute(const struct run_opts *o, int argc, char **argv);
 
 #endif
