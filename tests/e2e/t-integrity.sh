@@ -14,14 +14,6 @@ out=$T_DIR
 M=/lib/modules
 K=build/images/kernel.elf
 
-# run NAME ARGS...: boot once; stdout in $out/NAME, stderr (host and guest kernel
-# messages) in $out/NAME.err, status $st.
-run() {
-	local name=$1; shift
-	"$MV" run --log "$out/$name.mlog" "$@" >"$out/$name" 2>"$out/$name.err"
-	st=$?
-}
-
 # check_log NAME LOG: the measurement log verifies.
 check_log() {
 	if "$MV" log verify "$2" >"$out/verify" 2>&1; then t_pass "$1"; else
@@ -34,63 +26,63 @@ printk_gpa=$(printf '0x%x' $((0x$printk - 0xffffffff80000000)))
 
 # ---- each way past the guest's page tables stops the run -------------------
 for how in wp direct alias; do
-	run "$how" -c "insmod $M/wtext.ko how=$how" -c "echo still running"
+	t_run_split "$how" -c "insmod $M/wtext.ko how=$how" -c "echo still running"
 	t_expect_status "integrity-$how: status 109" 109 "$st"
 	t_expect_contains "integrity-$how: diagnostic names GPA, target and the module" \
 		"$out/$how.err" "integrity violation: write of 1 byte(s) to GPA $printk_gpa (kernel printk+0x0 (.text)) from RIP 0x"
 	t_expect_contains "integrity-$how: ... and the module the RIP is in" \
 		"$out/$how.err" "(module wtext's init (load_id 1))"
-	t_expect_absent "integrity-$how: the guest went no further" "$out/$how" "still running"
-	t_expect_contains "integrity-$how: violation logged" "$out/$how.mlog" \
+	t_expect_absent "integrity-$how: the guest went no further" "$out/$how.out" "still running"
+	t_expect_contains "integrity-$how: violation logged" "$out/$how.log" \
 		"\"gpa\":\"$printk_gpa\",\"len\":1,"
-	t_expect_contains "integrity-$how: ... as stopped" "$out/$how.mlog" \
+	t_expect_contains "integrity-$how: ... as stopped" "$out/$how.log" \
 		'"target":"kernel printk+0x0 (.text)",'
-	check_log "integrity-$how: log verifies" "$out/$how.mlog"
+	check_log "integrity-$how: log verifies" "$out/$how.log"
 done
-t_expect_contains "integrity-wp: the entry says stopped" "$out/wp.mlog" '"action":"stopped"'
+t_expect_contains "integrity-wp: the entry says stopped" "$out/wp.log" '"action":"stopped"'
 
 # ---- a plain store: the guest's read-only PTE faults first -----------------
-run plain -c "insmod $M/wtext.ko how=plain" -c "echo still running"
+t_run_split plain -c "insmod $M/wtext.ko how=plain" -c "echo still running"
 t_expect_status "integrity-plain: the guest's page tables stop it (#PF contained: EFAULT)" 14 "$st"
-t_expect_contains "integrity-plain: init-fault logged" "$out/plain.mlog" '"event":"init-fault"'
-t_expect_absent "integrity-plain: no violation reached the host" "$out/plain.mlog" '"type":"violation"'
+t_expect_contains "integrity-plain: init-fault logged" "$out/plain.log" '"event":"init-fault"'
+t_expect_absent "integrity-plain: no violation reached the host" "$out/plain.log" '"type":"violation"'
 
 # ---- rodata --------------------------------------------------------------
 ro=$(nm "$K" | awk '$2 ~ /^[rR]$/ && $3 == "mv_vermagic" { print $1 }')
 [ -n "$ro" ] || ro=$(nm "$K" | awk '$2 ~ /^[rR]$/ { print $1; exit }')
-run rodata -c "insmod $M/wtext.ko how=wp addr=0x$ro"
+t_run_split rodata -c "insmod $M/wtext.ko how=wp addr=0x$ro"
 t_expect_status "integrity-rodata: status 109" 109 "$st"
 t_expect_contains "integrity-rodata: names the rodata target" "$out/rodata.err" "(.rodata)) from RIP"
 
 # ---- on_violation = log: discarded, logged, the guest goes on --------------
 for how in wp alias; do
-	run "log-$how" --on-violation=log -c "insmod $M/wtext.ko how=$how" -c "echo still running"
+	t_run_split "log-$how" --on-violation=log -c "insmod $M/wtext.ko how=$how" -c "echo still running"
 	t_expect_status "integrity-log-$how: status 0" 0 "$st"
 	t_expect_contains "integrity-log-$how: the write did not land (read back)" \
 		"$out/log-$how.err" "wtext: the write did not land"
-	t_expect_contains "integrity-log-$how: the guest goes on" "$out/log-$how" "still running"
+	t_expect_contains "integrity-log-$how: the guest goes on" "$out/log-$how.out" "still running"
 	t_expect_contains "integrity-log-$how: says it discarded the write" "$out/log-$how.err" \
 		"the write was discarded (on_violation = log)"
-	t_expect_contains "integrity-log-$how: logged as discarded" "$out/log-$how.mlog" \
+	t_expect_contains "integrity-log-$how: logged as discarded" "$out/log-$how.log" \
 		'"action":"discarded"'
-	check_log "integrity-log-$how: log verifies" "$out/log-$how.mlog"
+	check_log "integrity-log-$how: log verifies" "$out/log-$how.log"
 done
 printf 'on_violation = log\n' >"$out/policy.ini"
-run ini --policy "$out/policy.ini" -c "insmod $M/wtext.ko how=direct"
+t_run_split ini --policy "$out/policy.ini" -c "insmod $M/wtext.ko how=direct"
 t_expect_status "integrity-ini: on_violation = log from the policy file" 0 "$st"
 t_expect_contains "integrity-ini: the write did not land" "$out/ini.err" "wtext: the write did not land"
 
 # ---- --protect=off: the write lands (the checks above can fail) -----------
 for how in wp alias; do
-	run "off-$how" --protect=off -c "insmod $M/wtext.ko how=$how" -c "echo still running"
+	t_run_split "off-$how" --protect=off -c "insmod $M/wtext.ko how=$how" -c "echo still running"
 	t_expect_status "integrity-off-$how: status 0" 0 "$st"
 	t_expect_contains "integrity-off-$how: the write landed" "$out/off-$how.err" "wtext: the write landed"
-	t_expect_absent "integrity-off-$how: nothing logged as a violation" "$out/off-$how.mlog" \
+	t_expect_absent "integrity-off-$how: nothing logged as a violation" "$out/off-$how.log" \
 		'"type":"violation"'
 done
 
 # ---- an ordinary module loads and unloads as before -------------------------
-run hello -c "insmod $M/hello.ko" -c "rmmod hello"
+t_run_split hello -c "insmod $M/hello.ko" -c "rmmod hello"
 t_expect_status "integrity-hello: hello.ko loads and unloads under protection" 0 "$st"
-t_expect_contains "integrity-hello: unloaded logged" "$out/hello.mlog" '"event":"unloaded"'
+t_expect_contains "integrity-hello: unloaded logged" "$out/hello.log" '"event":"unloaded"'
 t_done
