@@ -28,7 +28,11 @@ check_log() {
 # ---- boot 1: exceptions.  Busybox insmod tries finit_module, then
 # init_module, so each faulting insmod runs init twice.
 cmds=()
+# The kernel heap keeps the slab pages a first load of each kind grows it by,
+# so one load of each faulting module comes before the first MemFree: what
+# is compared is what the later loads leave behind.
 for c in "insmod $M/fault-pf.ko" "echo tainted:" "cat /proc/sys/kernel/tainted" \
+	"insmod $M/fault-de.ko" "insmod $M/fault-ud.ko" \
 	"cat /proc/meminfo" \
 	"insmod $M/fault-pf.ko" "insmod $M/fault-de.ko" "insmod $M/fault-ud.ko" \
 	"insmod $M/fault-de.ko" "insmod $M/fault-ud.ko" \
@@ -79,7 +83,7 @@ n=$(grep -cxF "fault-exit: loaded" "$f")
 t_expect_line "faults: the last command runs" "$f" "still running"
 m1=$(memfree "$f" 1) m2=$(memfree "$f" 2)
 [ -n "$m1" ] && [ "$m1" = "$m2" ] &&
-	t_pass "faults: 16 failed loads free every page (MemFree $m1 kB before and after)" ||
+	t_pass "faults: the failed loads free every page (MemFree $m1 kB before and after)" ||
 	t_fail "faults: faulted loads leak no pages" "MemFree '$m1' kB, then '$m2' kB"
 t1=$(tainted "$f" 1) t2=$(tainted "$f" 2)
 [ -n "$t1" ] && [ $(( t1 & 128 )) -ne 0 ] && [ $(( t1 & 16384 )) -eq 0 ] &&

@@ -292,8 +292,14 @@ static int emuhost_spawn(struct emuhost_job *job, const sigset_t *mask)
 	const char *qemu = emuhost_env_or("MODVISOR_QEMU", "qemu-system-x86_64");
 	int out[2], err[2], cp[2];
 
+	/*
+	 * no_timer_check: under TCG on a loaded host, Linux's boot-time check
+	 * that the IO-APIC timer ticks can miss its window and panic ("IO-APIC
+	 * + timer doesn't work!"); the timer works, only the check is timing
+	 * dependent.
+	 */
 	if (emuhost_fmt(append, sizeof(append), "console=ttyS2 panic=-1 quiet loglevel=4 "
-			"mitigations=off %s mvjob=%s",
+			"mitigations=off no_timer_check %s mvjob=%s",
 			emuhost_env_or("MODVISOR_EMUHOST_APPEND", ""), job->dir) < 0)
 		return -1;
 	if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC)) {
