@@ -127,6 +127,31 @@ struct vfs_proc *vfs_proc_create(void)
 	return p;
 }
 
+struct vfs_proc *vfs_proc_dup(const struct vfs_proc *src)
+{
+	struct vfs_proc *p = kzalloc(sizeof(*p));
+
+	if (!p || fdt_grow(p, src->nfds) < 0) {
+		kfree(p);
+		return NULL;
+	}
+	for (unsigned int fd = 0; fd < src->nfds; fd++) {
+		p->fds[fd] = src->fds[fd];
+		p->fd_cloexec[fd] = src->fd_cloexec[fd];
+		if (p->fds[fd])
+			vfs_file_get(p->fds[fd]);
+	}
+	p->cwd = src->cwd;
+	vfs_inode_get(p->cwd);
+	p->umask = src->umask;
+	p->uid = src->uid;
+	p->gid = src->gid;
+	p->exe = src->exe;
+	if (p->exe)
+		vfs_file_get(p->exe);
+	return p;
+}
+
 void vfs_proc_exec(struct vfs_proc *p)
 {
 	for (unsigned int fd = 0; fd < p->nfds; fd++)

@@ -57,6 +57,42 @@ void paging_switch(uint64_t pml4_pa);
  */
 __noreturn void user_enter(uint64_t rip, uint64_t rsp);
 
+/*
+ * switch_stack(save, next): store this kernel stack's pointer (with the
+ * callee-saved registers on it) in *save and continue on stack next; it
+ * returns when another switch_stack() comes back to *save.
+ */
+void switch_stack(uint64_t *save, uint64_t next);
+/* First return addresses of a new process's stack (sched.c). */
+void kthread_entry(void);
+void fork_return(void);
+
+/* cpu_fpu_save(area) / cpu_fpu_load(area): FXSAVE / FXRSTOR of 512 aligned bytes. */
+static inline void cpu_fpu_save(void *area)
+{
+	__asm__ volatile("fxsaveq %0" : "=m"(*(uint8_t (*)[512])area));
+}
+
+static inline void cpu_fpu_load(const void *area)
+{
+	__asm__ volatile("fxrstorq %0" : : "m"(*(const uint8_t (*)[512])area));
+}
+
+/* cpu_fpu_clean(area): fill area with the clean state cpu_fpu_reset() loads. */
+void cpu_fpu_clean(void *area);
+
+/*
+ * cpu_idle_wait(): wait a little for something to happen (an interrupt or
+ * a deadline): HLT when the timer interrupt runs, else a PAUSE.
+ */
+void cpu_idle_wait(void);
+
+/*
+ * user_rflags_if(): the IF bit ring 3 runs with: 0x200 once the timer
+ * interrupt is set up (so it can preempt), else 0.
+ */
+uint64_t user_rflags_if(void);
+
 /* nmi_unblock(): end the CPU's NMI blocking with an iretq to the caller. */
 void nmi_unblock(void);
 

@@ -75,12 +75,6 @@ void trap_dispatch(struct trap_frame *f);
 __noreturn void fault_report(const struct trap_frame *f, uint64_t cr2,
 			     const char *msg);
 
-/* Signal numbers for user faults (Linux's). */
-#define SIGILL   4
-#define SIGTRAP  5
-#define SIGBUS   7
-#define SIGFPE   8
-#define SIGKILL  9
-#define SIGSEGV 11
+#include "signal.h"     /* the signal numbers user faults turn into */
 
 #endif

@@ -42,6 +42,18 @@ void page_free(phys_addr_t pa, size_t n);
 size_t page_free_count(void);
 
 /*
+ * Share counts of single user pages (page_ref.c), for copy-on-write fork:
+ * a page from page_alloc(1) has one owner; page_ref_get() adds one,
+ * page_ref_put() drops one and frees the page with the last.  0 or -ENOMEM
+ * (the count table is allocated at the first fork).
+ */
+int page_ref_get(phys_addr_t pa);
+/* page_ref_put(pa): drop one owner of page pa; the last frees it. */
+void page_ref_put(phys_addr_t pa);
+/* page_ref_shared(pa): has page pa more than one owner? */
+bool page_ref_shared(phys_addr_t pa);
+
+/*
  * kmalloc(size): kernel heap memory, 16-byte aligned, in the direct map (so
  * physically contiguous; virt_to_phys() gives its GPA).  Sizes above 2 KiB
  * take whole pages.  NULL when out of memory.  kfree(NULL) is a no-op.

@@ -9,6 +9,8 @@
 #define PTE_U       (1ULL << 2)
 #define PTE_PS      (1ULL << 7)
 #define PTE_G       (1ULL << 8)
+#define PTE_COW     (1ULL << 9)    /* user page: read-only until a write copies it */
+#define PTE_SHARED  (1ULL << 10)   /* user page: MAP_SHARED, stays shared across fork */
 #define PTE_NX      (1ULL << 63)
 #define PTE_ADDR    0x000ffffffffff000ULL
 

@@ -5,11 +5,12 @@
 #include "kernel.h"
 
 /*
- * Process model (docs/guest-kernel.md): there is no fork and no scheduler.
- * The kernel runs the commands from the boot info one after another; each
- * becomes one process with its own user address space that runs in ring 3
- * until it exits, is killed by a fault, or replaces itself with execve.
- * `current` is that process while one runs (NULL otherwise).
+ * Process model (docs/guest-kernel.md): processes fork (copy-on-write),
+ * exec, exit and are waited for as on Linux; one CPU runs them in turn
+ * (sched.h).  The kernel starts each boot command as a process of its own
+ * and waits for it; orphans go to pid 1 while it lives, else to the
+ * kernel, which reaps them.  `current` is the running process (NULL while
+ * the kernel's own idle loop runs).
  */
 
 #define PROC_PATH_MAX   4096    /* PATH_MAX */
@@ -31,6 +32,7 @@ struct mm {
 	uint64_t mmap_top;      /* next mmap without a hint goes below this */
 	uint64_t stack_top;     /* highest stack address (exclusive) */
 	uint64_t pages;         /* user pages mapped (for limits and stats) */
+	int users;              /* processes using it (a vfork child shares it) */
 };
 
 /* Credentials: uid/gid are always 0; capabilities may be dropped (capset). */
@@ -41,28 +43,44 @@ struct creds {
 	uint64_t cap_inheritable;
 };
 
-/* The callee-saved state the runner resumes when the process ends. */
-struct proc_resume {
-	uint64_t rbx, rbp, r12, r13, r14, r15, rsp, rip;
+enum proc_state {
+	PROC_RUNNABLE,          /* running or waiting for the CPU */
+	PROC_SLEEPING,          /* blocked (sched_sleep) */
+	PROC_ZOMBIE,            /* exited, waiting for its parent to reap it */
 };
 
 struct process {
-	int pid;                /* 1, 2, ...: one per command */
-	int ppid;               /* 0: the kernel started it */
-	struct mm *mm;
+	uint8_t fpu[512] __attribute__((aligned(16))); /* FXSAVE area while switched out */
+	int pid;                /* 1, 2, ... */
+	int pgid, sid;          /* process group and session */
+	struct process *parent; /* NULL: the kernel (boot commands, orphans) */
+	struct process *next;   /* every process, in creation order (sched.c) */
+	struct mm *mm;          /* NULL once exited */
 	struct vfs_proc *fs;    /* fds, cwd, exe: owned by guest/fs */
 	char exe[PROC_PATH_MAX];  /* path execve resolved (for messages) */
 	char comm[PROC_COMM_LEN]; /* basename of exe, for messages */
 	struct creds cred;
 	uint64_t fs_base;       /* arch_prctl(ARCH_SET_FS) */
-	uint64_t clear_child_tid; /* set_tid_address */
+	uint64_t clear_child_tid; /* set_tid_address, CLONE_CHILD_CLEARTID */
 	uint64_t robust_list;   /* set_robust_list, recorded only */
 	uint64_t kstack_pa;     /* kernel stack pages (physical) */
 	uint64_t kstack_top;    /* kernel virtual address of its top */
-	int exit_status;        /* 0-255 as a shell shows it (139 = SIGSEGV) */
-	bool exited;
-	struct proc_resume resume;
+	int kstack_slot;
+	uint64_t ksp;           /* saved kernel stack pointer while switched out */
+	enum proc_state state;
+	const void *wchan;      /* what a sleeping process waits for */
+	uint64_t wake_ns;       /* monotonic deadline of a timed sleep; 0: none */
+	bool timed_out;         /* the deadline, not a wakeup, ended the sleep */
+	int wstatus;            /* wait status once a zombie (wstatus.h) */
+	int exit_signal;        /* sent to the parent at exit (SIGCHLD or 0) */
+	bool boot_cmd;          /* a boot command: the kernel's runner reaps it */
+	struct process *vfork_parent; /* sleeps until this child execs or exits */
+	uint64_t start_ns;      /* creation time (for /proc) */
 };
+
+/* The user registers of process p, saved at the top of its kernel stack at entry. */
+struct trap_frame;
+struct trap_frame *proc_user_frame(struct process *p);
 
 /* The running process, or NULL while the kernel itself runs. */
 extern struct process *current;
@@ -71,11 +89,32 @@ extern struct process *current;
 bool capable(int cap);
 
 /*
- * proc_exit(status): end the current process with a shell-style status
- * (exit(n) gives n & 0xff; a signal gives 128 + signo) and return to the
- * command runner.  Called by exit/exit_group and the fault handlers.
+ * proc_exit(wstatus): end the current process with a wait status
+ * (wstatus.h: W_EXITCODE(n) for exit(n), W_SIGNALED(sig) for a signal):
+ * its files and memory go, its children go to pid 1 (or the kernel), it
+ * becomes a zombie for its parent, and another process runs.
  */
-__noreturn void proc_exit(int status);
+__noreturn void proc_exit(int wstatus);
+
+/* proc_vfork_release(p): p execs or exits: wake the vfork parent waiting for it. */
+void proc_vfork_release(struct process *p);
+
+/* proc_find(pid): the process with that pid (zombies too), or NULL. */
+struct process *proc_find(int pid);
+
+/*
+ * proc_reap(p): free zombie p for good (its parent waited for it, or the
+ * kernel reaps an orphan).
+ */
+void proc_reap(struct process *p);
+
+/*
+ * proc_alloc(): a new process with a pid, a kernel stack and root
+ * credentials, not yet runnable and without mm or files; NULL if out of
+ * memory or pids.  proc_free_unstarted() undoes it.
+ */
+struct process *proc_alloc(void);
+void proc_free_unstarted(struct process *p);
 
 /*
  * run_commands(): run the boot-info commands in order, each resolved through

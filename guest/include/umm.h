@@ -23,10 +23,31 @@
 #define UMM_STACK_MAX    (8ULL << 20)
 #define UMM_STACK_INIT   (256ULL << 10)   /* mapped at exec */
 
+/* A mapping flag besides VM_READ/WRITE/EXEC: MAP_SHARED (stays shared across fork). */
+#define VM_SHARED        0x10u
+
 /* umm_create(): an empty address space (kernel half shared); NULL if OOM. */
 struct mm *umm_create(void);
-/* umm_destroy(mm): free every user page and table, and mm. */
+/*
+ * umm_destroy(mm): drop one user of mm (vfork shares it); the last frees
+ * every user page (or its share of it) and table, and mm.
+ */
 void umm_destroy(struct mm *mm);
+/*
+ * umm_fork(mm): a copy-on-write copy of mm for fork: the child's tables
+ * point at the same frames; private writable pages become read-only with
+ * PTE_COW in both, MAP_SHARED pages stay writable and shared.  Costs page
+ * table work only.  NULL if out of memory (mm is unchanged then).
+ */
+struct mm *umm_fork(struct mm *mm);
+/*
+ * umm_cow_break(mm, va): give mm its own writable copy of the COW page at
+ * va (or make it writable if no one else shares it).  0, -EFAULT (not a
+ * COW page) or -ENOMEM.
+ */
+int umm_cow_break(struct mm *mm, uint64_t va);
+/* umm_write_fault(mm, va): a user write hit a COW page: copy it; false if not one. */
+bool umm_write_fault(struct mm *mm, uint64_t va);
 
 /*
  * umm_map_anon(mm, va, len, prot): map zeroed pages over the page-aligned

@@ -154,6 +154,11 @@ struct inode *vfs_root(void);
 
 /* A new process: fds 0, 1, 2 on the console, cwd "/", umask 022. NULL if OOM. */
 struct vfs_proc *vfs_proc_create(void);
+/*
+ * (p): fork: a copy of p's state; the fds share their open file
+ * descriptions (offsets, status flags) as after fork(2).  NULL if OOM.
+ */
+struct vfs_proc *vfs_proc_dup(const struct vfs_proc *p);
 /* (p): execve succeeded: close the O_CLOEXEC fds. */
 void vfs_proc_exec(struct vfs_proc *p);
 /* (p, exe): remember the executable for /proc/self/exe (takes a reference). */

@@ -399,7 +399,8 @@ static __noreturn void exec_commit(struct process *p, struct exec_image *img,
 
 	p->mm = img->mm;
 	paging_switch(p->mm->pml4_pa);
-	umm_destroy(old);
+	umm_destroy(old);               /* a vfork parent keeps its share */
+	proc_vfork_release(p);
 	strscpy(p->exe, found, sizeof(p->exe));
 	strscpy(p->comm, base ? base + 1 : found, sizeof(p->comm));
 	kfree(found);

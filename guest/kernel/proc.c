@@ -1,4 +1,4 @@
-/* proc.c: processes, the boot command runner, exit and execve. */
+/* proc.c: processes: pids, kernel stacks, exit and reparenting, the boot command runner, execve. */
 #include "arch.h"
 #include "boot.h"
 #include "console.h"
@@ -8,15 +8,21 @@
 #include "syscalls.h"
 #include "umm.h"
 #include "vfs.h"
+#include "ktime.h"
+#include "sched.h"
+#include "wstatus.h"
+#include "signal.h"
 
 #pragma weak vfs_proc_create
 #pragma weak vfs_proc_destroy
 
 #define KSTACK_PAGES 8             /* 32 KiB */
-#define KSTACK_SLOTS 1024          /* address slots, reused round-robin */
+#define KSTACK_SLOTS 1024          /* kernel stack address slots */
+#define PID_MAX      32768         /* /proc/sys/kernel/pid_max */
 
 struct process *current;
-static int next_pid = 1;
+static int last_pid;
+static uint64_t kstack_used[KSTACK_SLOTS / 64];
 
 /* The environment every command starts with. */
 static const char *const default_env[] = {
@@ -35,16 +41,50 @@ struct vfs_proc *vfs_current(void)
 	return current ? current->fs : NULL;
 }
 
+struct trap_frame *proc_user_frame(struct process *p)
+{
+	return (struct trap_frame *)(p->kstack_top - sizeof(struct trap_frame));
+}
+
+struct process *proc_find(int pid)
+{
+	for (struct process *p = sched_first(); p; p = p->next)
+		if (p->pid == pid)
+			return p;
+	return NULL;
+}
+
+/* The next free pid after the last one, wrapping at PID_MAX as Linux does (to 300). */
+static int pid_alloc(void)
+{
+	for (int tries = 0; tries < PID_MAX; tries++) {
+		int pid = last_pid + 1;
+
+		if (pid >= PID_MAX)
+			pid = last_pid < 300 ? 1 : 300;
+		last_pid = pid;
+		if (!proc_find(pid))
+			return pid;
+	}
+	return -EAGAIN;
+}
+
 /*
- * The kernel stack lives in its own slot of MV_KSTACK_AREA with an unmapped
+ * The kernel stack lives in a free slot of MV_KSTACK_AREA with an unmapped
  * page below it, so an overflow faults (and is reported through the #DF
  * stack) instead of overwriting whatever the allocator put next to it.
  */
 static int kstack_map(struct process *p)
 {
-	uint64_t slot = (uint64_t)p->pid % KSTACK_SLOTS;
-	uint64_t base = MV_KSTACK_AREA + slot * (KSTACK_PAGES + 1) * PAGE_SIZE + PAGE_SIZE;
+	int slot = -1;
+	uint64_t base;
 
+	for (int i = 0; i < KSTACK_SLOTS && slot < 0; i++)
+		if (!(kstack_used[i / 64] >> (i % 64) & 1))
+			slot = i;
+	if (slot < 0)
+		return -EAGAIN;
+	base = MV_KSTACK_AREA + (uint64_t)slot * (KSTACK_PAGES + 1) * PAGE_SIZE + PAGE_SIZE;
 	p->kstack_pa = page_alloc(KSTACK_PAGES);
 	if (!p->kstack_pa)
 		return -ENOMEM;
@@ -53,56 +93,132 @@ static int kstack_map(struct process *p)
 		p->kstack_pa = 0;
 		return -ENOMEM;
 	}
+	kstack_used[slot / 64] |= 1ULL << (slot % 64);
+	p->kstack_slot = slot;
 	p->kstack_top = base + KSTACK_PAGES * PAGE_SIZE;
 	return 0;
 }
 
-static void proc_free(struct process *p)
+static void kstack_unmap(struct process *p)
 {
-	if (p->fs && vfs_proc_destroy)
-		vfs_proc_destroy(p->fs);
-	umm_destroy(p->mm);
-	if (p->kstack_pa) {
-		kunmap_range(p->kstack_top - KSTACK_PAGES * PAGE_SIZE, KSTACK_PAGES);
-		page_free(p->kstack_pa, KSTACK_PAGES);
-	}
-	kfree(p);
+	if (!p->kstack_pa)
+		return;
+	kunmap_range(p->kstack_top - KSTACK_PAGES * PAGE_SIZE, KSTACK_PAGES);
+	page_free(p->kstack_pa, KSTACK_PAGES);
+	kstack_used[p->kstack_slot / 64] &= ~(1ULL << (p->kstack_slot % 64));
+	p->kstack_pa = 0;
 }
 
-/* A new root process with full capabilities, files, and a kernel stack. */
-static struct process *proc_create(void)
+struct process *proc_alloc(void)
 {
 	struct process *p = kzalloc(sizeof(*p));
+	int pid = pid_alloc();
 
-	if (!p)
+	if (!p || pid < 0) {
+		kfree(p);
 		return NULL;
-	p->pid = next_pid++;
+	}
+	p->pid = p->pgid = p->sid = pid;
 	p->cred.cap_effective = p->cred.cap_permitted = CAP_FULL_SET;
-	p->mm = umm_create();
-	if (vfs_proc_create)
-		p->fs = vfs_proc_create();
-	if (!p->mm || kstack_map(p) || (vfs_proc_create && !p->fs)) {
-		proc_free(p);
+	p->exit_signal = SIGCHLD;
+	p->start_ns = ktime_mono_ns();
+	cpu_fpu_clean(p->fpu);
+	if (kstack_map(p)) {
+		kfree(p);
 		return NULL;
 	}
 	return p;
 }
 
-static void proc_destroy(struct process *p)
+void proc_free_unstarted(struct process *p)
 {
-	paging_switch(paging_kernel_pml4());
-	proc_free(p);
+	if (p->fs && vfs_proc_destroy)
+		vfs_proc_destroy(p->fs);
+	umm_destroy(p->mm);
+	kstack_unmap(p);
+	kfree(p);
 }
 
-__noreturn void proc_exit(int status)
+void proc_reap(struct process *p)
 {
-	struct process *p = current;
+	BUG_ON(p->state != PROC_ZOMBIE || p == current);
+	sched_remove(p);
+	kstack_unmap(p);
+	kfree(p);
+}
+
+/* A new boot-command process: root, full capabilities, files on the console. */
+static struct process *proc_create(void)
+{
+	struct process *p = proc_alloc();
 
 	if (!p)
-		panic("proc_exit(%d) with no process running", status);
-	p->exit_status = status & 0xff;
-	p->exited = true;
-	ctx_restore(&p->resume, 1);
+		return NULL;
+	p->mm = umm_create();
+	if (vfs_proc_create)
+		p->fs = vfs_proc_create();
+	if (!p->mm || (vfs_proc_create && !p->fs)) {
+		proc_free_unstarted(p);
+		return NULL;
+	}
+	p->boot_cmd = true;
+	return p;
+}
+
+/* The parent a child of exiting process p goes to: pid 1 while it lives, else the kernel. */
+static struct process *proc_reaper(struct process *p)
+{
+	struct process *init = proc_find(1);
+
+	return init && init != p && init->state != PROC_ZOMBIE ? init : NULL;
+}
+
+/* Hand p's children to the reaper; a zombie among them is announced there. */
+static void proc_reparent(struct process *p)
+{
+	struct process *reaper = proc_reaper(p);
+
+	for (struct process *c = sched_first(); c; c = c->next) {
+		if (c->parent != p)
+			continue;
+		c->parent = reaper;
+		if (c->state == PROC_ZOMBIE && reaper)
+			sched_wakeup(&reaper->wstatus);
+	}
+}
+
+/* A vfork parent waits until its child no longer uses its memory. */
+void proc_vfork_release(struct process *p)
+{
+	if (p->vfork_parent) {
+		sched_wakeup(&p->vfork_parent);
+		p->vfork_parent = NULL;
+	}
+}
+
+__noreturn void proc_exit(int wstatus)
+{
+	struct process *p = current;
+	uint32_t zero = 0;
+
+	if (!p)
+		panic("proc_exit(%#x) with no process running", wstatus);
+	if (p->clear_child_tid && p->mm)
+		copy_to_user(p->clear_child_tid, &zero, sizeof(zero));
+	if (p->fs && vfs_proc_destroy)
+		vfs_proc_destroy(p->fs);
+	p->fs = NULL;
+	paging_switch(paging_kernel_pml4());
+	umm_destroy(p->mm);
+	p->mm = NULL;
+	proc_vfork_release(p);
+	proc_reparent(p);
+	p->wstatus = wstatus;
+	p->state = PROC_ZOMBIE;
+	if (p->parent)
+		sched_wakeup(&p->parent->wstatus);
+	schedule();
+	panic("zombie %d was scheduled", p->pid);
 }
 
 /* What a shell says when a command cannot even start. */
@@ -118,25 +234,29 @@ static int exec_failure(const char *name, int err)
 	return 126;
 }
 
+/* A boot command's first run, in its own process: exec, or say why not. */
+static void run_start(void *arg)
+{
+	struct exec_args *a = arg;
+	int err = exec_run(current, a->buf, a, true);
+
+	proc_exit(W_EXITCODE(exec_failure(a->buf, err)));
+}
+
 /* Run one command to its end; returns its shell-style status. */
 static int run_one(struct exec_args *a)
 {
 	struct process *p = proc_create();
-	int status, err;
+	int status;
 
 	if (!p) {
 		printk("%s: out of memory\n", a->buf);
 		return 126;
 	}
-	current = p;
-	if (ctx_save(&p->resume) == 0) {
-		err = exec_run(p, a->buf, a, true);
-		status = exec_failure(a->buf, err);
-	} else {
-		status = p->exit_status;
-	}
-	current = NULL;
-	proc_destroy(p);
+	sched_start_kernel(p, run_start, a);
+	sched_run_until(p);
+	status = wstatus_shell(p->wstatus);
+	proc_reap(p);
 	console_flush();
 	return status;
 }
@@ -198,7 +318,7 @@ int run_commands(void)
 
 static long sys_exit(int status)
 {
-	proc_exit(status & 0xff);
+	proc_exit(W_EXITCODE(status));
 }
 SYSCALL_REGISTER(60, exit, sys_exit);
 SYSCALL_REGISTER(231, exit_group, sys_exit);

@@ -9,17 +9,16 @@
 #include "syscalls.h"
 #include "uaccess.h"
 #include "umm.h"
+#include "wstatus.h"
 #include <modvisor/version.h>
 
 static long sys_getpid(void) { return current->pid; }
-static long sys_getppid(void) { return current->ppid; }
 static long sys_getuid(void) { return current->cred.uid; }
 static long sys_geteuid(void) { return current->cred.euid; }
 static long sys_getgid(void) { return current->cred.gid; }
 static long sys_getegid(void) { return current->cred.egid; }
 SYSCALL_REGISTER(39, getpid, sys_getpid);
 SYSCALL_REGISTER(186, gettid, sys_getpid);
-SYSCALL_REGISTER(110, getppid, sys_getppid);
 SYSCALL_REGISTER(102, getuid, sys_getuid);
 SYSCALL_REGISTER(107, geteuid, sys_geteuid);
 SYSCALL_REGISTER(104, getgid, sys_getgid);
@@ -240,7 +239,7 @@ static long sys_tgkill(int tgid, int tid, int sig)
 		return -ESRCH;
 	if (sig == 0)
 		return 0;
-	proc_exit(128 + sig);
+	proc_exit(W_SIGNALED(sig, wstatus_sig_core(sig)));
 }
 SYSCALL_REGISTER(234, tgkill, sys_tgkill);
 

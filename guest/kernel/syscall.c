@@ -4,6 +4,7 @@
 #include "mm.h"
 #include "proc.h"
 #include "syscalls.h"
+#include "wstatus.h"
 
 static syscall_fn syscall_table[SYSCALL_NR_MAX];
 static const struct syscall_entry *syscall_owner[SYSCALL_NR_MAX];
@@ -72,7 +73,7 @@ void syscall_dispatch(struct trap_frame *f)
 	 * for a syscall instruction in user memory; checked all the same.
 	 */
 	if (f->rip >= MV_USER_END - PAGE_SIZE)
-		proc_exit(128 + SIGSEGV);
+		proc_exit(W_SIGNALED(SIGSEGV, 1));
 	/* User-controllable flags only; IF stays off, reserved bit 1 on. */
 	f->r11 = f->rflags = (f->rflags & 0x240dd5) | 0x2;
 }

@@ -6,7 +6,8 @@
 
 /*
  * The kernel address of user byte addr if the page holding it is present,
- * user-accessible and (for write) writable; NULL otherwise.  Copies then go
+ * user-accessible and (for write) writable, after copying a copy-on-write
+ * page; NULL otherwise.  Copies then go
  * through the direct map, so a bad pointer never faults the kernel.  An
  * untouched stack page is allocated here as the CPU's fault would.
  */
@@ -20,6 +21,10 @@ static void *user_byte(uaddr_t addr, bool write)
 	if ((!pte || !(*pte & PTE_P)) && umm_fault_in(current->mm, addr))
 		pte = pt_walk(current->mm->pml4_pa, addr, false);
 	if (!pte)
+		return NULL;
+	/* A copy-on-write page (fork) is copied before the kernel writes it. */
+	if (write && (*pte & PTE_P) && (*pte & PTE_U) && (*pte & PTE_COW) &&
+	    umm_cow_break(current->mm, addr))
 		return NULL;
 	e = *pte;
 	if (!(e & PTE_P) || !(e & PTE_U) || (write && !(e & PTE_W)))

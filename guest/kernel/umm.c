@@ -1,13 +1,27 @@
-/* umm.c: user address spaces: page mappings, protections, stack growth. */
+/* umm.c: user address spaces: page mappings, protections, stack growth, copy-on-write fork. */
 #include "paging.h"
 #include "umm.h"
 
 /* PTE bits for a user page with prot; no access at all is PROT_NONE. */
 static uint64_t umm_pte_bits(unsigned prot)
 {
+	uint64_t shared = prot & VM_SHARED ? PTE_SHARED : 0;
+
 	if (!(prot & (VM_READ | VM_WRITE | VM_EXEC)))
-		return pt_prot(0);
-	return pt_prot(prot | VM_USER);
+		return pt_prot(0) | shared;
+	return pt_prot(prot | VM_USER) | shared;
+}
+
+/*
+ * The leaf entry for frame pa with protection bits: a private page that
+ * another address space still shares is not made writable but marked
+ * copy-on-write, so the first write copies it.
+ */
+static uint64_t umm_leaf(uint64_t pa, uint64_t bits)
+{
+	if ((bits & PTE_W) && !(bits & PTE_SHARED) && page_ref_shared(pa))
+		bits = (bits & ~PTE_W) | PTE_COW;
+	return pa | bits;
 }
 
 struct mm *umm_create(void)
@@ -23,12 +37,13 @@ struct mm *umm_create(void)
 	}
 	mm->mmap_top = UMM_MMAP_TOP;
 	mm->stack_top = UMM_STACK_TOP;
+	mm->users = 1;
 	return mm;
 }
 
 void umm_destroy(struct mm *mm)
 {
-	if (!mm)
+	if (!mm || --mm->users > 0)
 		return;
 	pt_user_destroy(mm->pml4_pa, true);
 	kfree(mm);
@@ -41,7 +56,7 @@ static void umm_drop_page(struct mm *mm, uint64_t va)
 
 	if (!pte || !(*pte & PTE_P))
 		return;
-	page_free(*pte & PTE_ADDR, 1);
+	page_ref_put(*pte & PTE_ADDR);
 	*pte = 0;
 	mm->pages--;
 	tlb_flush_page(va);
@@ -109,7 +124,7 @@ void umm_unmap(struct mm *mm, uint64_t va, uint64_t len)
 	     va = umm_next(mm, va + PAGE_SIZE, end, &pte)) {
 		if (!(*pte & PTE_P))
 			continue;
-		page_free(*pte & PTE_ADDR, 1);
+		page_ref_put(*pte & PTE_ADDR);
 		*pte = 0;
 		mm->pages--;
 		tlb_flush_page(va);
@@ -131,7 +146,7 @@ int umm_protect(struct mm *mm, uint64_t va, uint64_t len, unsigned prot)
 	for (uint64_t off = 0; off < len; off += PAGE_SIZE) {
 		uint64_t *pte = pt_walk(mm->pml4_pa, va + off, false);
 
-		*pte = (*pte & PTE_ADDR) | bits;
+		*pte = umm_leaf(*pte & PTE_ADDR, bits | (*pte & PTE_SHARED));
 		tlb_flush_page(va + off);
 	}
 	return 0;
@@ -174,6 +189,8 @@ int umm_write(struct mm *mm, uint64_t va, const void *src, size_t n)
 
 		if (!pte || !(*pte & PTE_P))
 			return -EFAULT;
+		if ((*pte & PTE_COW) && umm_cow_break(mm, va))
+			return -ENOMEM;
 		memcpy((char *)phys_to_virt(*pte & PTE_ADDR) + (va & (PAGE_SIZE - 1)), s, k);
 		s += k;
 		va += k;
@@ -203,7 +220,8 @@ int umm_prot_at(struct mm *mm, uint64_t va)
 		return -1;
 	if (!(*pte & PTE_U))
 		return 0;               /* PROT_NONE */
-	return VM_READ | (*pte & PTE_W ? VM_WRITE : 0) | (*pte & PTE_NX ? 0 : VM_EXEC);
+	return VM_READ | (*pte & (PTE_W | PTE_COW) ? VM_WRITE : 0) |
+	       (*pte & PTE_NX ? 0 : VM_EXEC);
 }
 
 int umm_move(struct mm *mm, uint64_t from, uint64_t to, uint64_t len)
@@ -223,4 +241,76 @@ int umm_move(struct mm *mm, uint64_t from, uint64_t to, uint64_t len)
 		tlb_flush_page(from + off);
 	}
 	return 0;
+}
+
+int umm_cow_break(struct mm *mm, uint64_t va)
+{
+	uint64_t *pte = pt_walk(mm->pml4_pa, ALIGN_DOWN(va, PAGE_SIZE), false);
+	phys_addr_t old, copy;
+
+	if (!pte || !(*pte & PTE_P) || !(*pte & PTE_COW))
+		return -EFAULT;
+	old = *pte & PTE_ADDR;
+	if (page_ref_shared(old)) {
+		copy = page_alloc(1);
+		if (!copy)
+			return -ENOMEM;
+		memcpy(phys_to_virt(copy), phys_to_virt(old), PAGE_SIZE);
+		page_ref_put(old);
+		*pte = copy | (*pte & ~PTE_ADDR);
+	}
+	*pte = (*pte & ~PTE_COW) | PTE_W;      /* the last owner writes in place */
+	tlb_flush_page(ALIGN_DOWN(va, PAGE_SIZE));
+	return 0;
+}
+
+/* Share the parent's page at *src with the child's entry *dst (fork). */
+static int umm_fork_page(uint64_t *src, uint64_t *dst)
+{
+	uint64_t e = *src;
+
+	if (page_ref_get(e & PTE_ADDR))
+		return -ENOMEM;
+	if ((e & PTE_W) && !(e & PTE_SHARED))
+		e = (e & ~PTE_W) | PTE_COW;
+	*src = *dst = e;
+	return 0;
+}
+
+struct mm *umm_fork(struct mm *mm)
+{
+	struct mm *child = umm_create();
+	uint64_t va, *pte;
+
+	if (!child)
+		return NULL;
+	for (va = umm_next(mm, 0, UMM_STACK_TOP, &pte); va < UMM_STACK_TOP;
+	     va = umm_next(mm, va + PAGE_SIZE, UMM_STACK_TOP, &pte)) {
+		uint64_t *dst;
+
+		if (!(*pte & PTE_P))
+			continue;
+		dst = pt_walk(child->pml4_pa, va, true);
+		if (!dst || umm_fork_page(pte, dst)) {
+			umm_destroy(child);
+			tlb_flush_all();
+			return NULL;
+		}
+		child->pages++;
+	}
+	tlb_flush_all();                /* the parent's pages became read-only */
+	child->image_end = mm->image_end;
+	child->brk_start = mm->brk_start;
+	child->brk = mm->brk;
+	child->mmap_top = mm->mmap_top;
+	child->stack_top = mm->stack_top;
+	return child;
+}
+
+bool umm_write_fault(struct mm *mm, uint64_t va)
+{
+	uint64_t span, *pte = mm ? pt_lookup(mm->pml4_pa, va, &span) : NULL;
+
+	return pte && (*pte & PTE_P) && (*pte & PTE_COW) && (*pte & PTE_U) &&
+	       umm_cow_break(mm, va) == 0;
 }

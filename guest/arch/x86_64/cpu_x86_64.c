@@ -162,12 +162,26 @@ void cpu_set_kernel_stack(uint64_t top)
 }
 
 /*
- * There is one process at a time and no preemption, so the FPU/SSE
- * registers always belong to the running program and never need saving;
- * a new program (exec) only gets a clean state so nothing of the previous
- * one leaks into it.
+ * The scheduler saves and loads the FPU/SSE registers at each switch
+ * (sched.c); a new program (exec) gets a clean state so nothing of the
+ * previous one leaks into it.
  */
 void cpu_fpu_reset(void)
 {
 	__asm__ volatile("fninit\n\tfxrstor %0" : : "m"(fpu_clean) : "memory");
+}
+
+void cpu_fpu_clean(void *area)
+{
+	memcpy(area, fpu_clean, sizeof(fpu_clean));
+}
+
+void cpu_idle_wait(void)
+{
+	__asm__ volatile("pause");
+}
+
+uint64_t user_rflags_if(void)
+{
+	return 0;
 }

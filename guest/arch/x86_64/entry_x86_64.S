@@ -107,6 +107,8 @@ trap_common:
 	cld
 	movq %rsp, %rdi
 	call trap_dispatch
+	.globl fork_return
+fork_return:            /* a fork child's first run starts here, on its frame */
 	RESTORE_REGS
 	addq $16, %rsp
 	iretq
@@ -192,6 +194,37 @@ nmi_unblock:
 	pushq %rax
 	iretq
 1:	ret
+
+/*
+ * switch_stack(save, next): save the callee-saved registers on this
+ * kernel stack, store its pointer in *save, and resume the stack at next
+ * (a process's kernel stack, or the idle loop's).
+ */
+	.globl switch_stack
+switch_stack:
+	pushq %rbp
+	pushq %rbx
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	movq %rsp, (%rdi)
+	movq %rsi, %rsp
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %rbx
+	popq %rbp
+	ret
+
+/* kthread_entry: a new process's first run: call r12(r13); it never returns. */
+	.globl kthread_entry
+kthread_entry:
+	andq $-16, %rsp
+	movq %r13, %rdi
+	call *%r12
+	ud2
 
 /* ctx_save(c): save callee-saved state; returns 0 (and later ctx_restore's v). */
 	.globl ctx_save

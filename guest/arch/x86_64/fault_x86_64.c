@@ -4,6 +4,7 @@
 #include "hcall.h"
 #include "proc.h"
 #include "umm.h"
+#include "wstatus.h"
 
 /* Mnemonic and name of each exception vector, for messages. */
 static const char *const vector_names[32][2] = {
@@ -102,7 +103,7 @@ static __noreturn void user_fault(const struct trap_frame *f, uint64_t cr2)
 			     sig == SIGKILL ? "Killed" : "Bus error",
 			     vector_name(f->vector, 0), vector_name(f->vector, 1), f->rip);
 	console_write(MV_CONSOLE_STDERR, line, MIN((size_t)n, sizeof(line) - 1));
-	proc_exit(128 + sig);
+	proc_exit(W_SIGNALED(sig, wstatus_sig_core(sig)));
 }
 
 /* Whether recovery point r takes an NMI that interrupted rip (fault.h). */
@@ -119,6 +120,10 @@ void trap_dispatch(struct trap_frame *f)
 		/* A not-present fault in the stack region grows the stack. */
 		if (f->vector == X86_PF && !(f->error_code & 1) &&
 		    current && umm_fault_in(current->mm, cr2))
+			return;
+		/* A write to a copy-on-write page (after fork) copies it. */
+		if (f->vector == X86_PF && (f->error_code & 3) == 3 &&
+		    current && umm_write_fault(current->mm, cr2))
 			return;
 		user_fault(f, cr2);
 	}

@@ -227,8 +227,10 @@ static void pt_free_level(uint64_t *t, int level, bool free_frames)
 			continue;
 		if (level > 1)
 			pt_free_level(table_of(t[i]), level - 1, free_frames);
-		if (level > 1 || free_frames)
+		if (level > 1)
 			page_free(t[i] & PTE_ADDR, 1);
+		else if (free_frames)
+			page_ref_put(t[i] & PTE_ADDR);  /* may be shared (fork) */
 		t[i] = 0;
 	}
 }
