@@ -78,6 +78,9 @@ static inline void cpu_fpu_load(const void *area)
 	__asm__ volatile("fxrstorq %0" : : "m"(*(const uint8_t (*)[512])area));
 }
 
+/* cpu_mxcsr_mask(): the MXCSR bits this CPU accepts (FXSAVE's MXCSR_MASK). */
+uint32_t cpu_mxcsr_mask(void);
+
 /* cpu_fpu_clean(area): fill area with the clean state cpu_fpu_reset() loads. */
 void cpu_fpu_clean(void *area);
 

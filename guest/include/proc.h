@@ -76,6 +76,24 @@ struct process {
 	bool boot_cmd;          /* a boot command: the kernel's runner reaps it */
 	struct process *vfork_parent; /* sleeps until this child execs or exits */
 	uint64_t start_ns;      /* creation time (for /proc) */
+	/* Signals (signal.c, sigdeliver.h). */
+	uint64_t sig_pending;   /* bit sig-1: sent, not yet delivered */
+	uint64_t sig_blocked;   /* the signal mask */
+	uint64_t sig_saved;     /* mask to restore after ppoll/pselect/sigsuspend */
+	bool sig_restore;       /* sig_saved is set */
+	bool sig_iret;          /* return to ring 3 with iretq (all registers) */
+	struct k_sigaction {
+		uint64_t handler, flags, restorer, mask;
+	} sig_action[64];
+	struct sig_info_k {     /* what the handler's siginfo says */
+		int32_t code, pid, uid, status;
+		uint64_t addr;
+	} sig_info[64];
+	uint64_t ss_sp, ss_size;  /* sigaltstack */
+	uint32_t ss_flags;
+	uint64_t syscall_nr;    /* the syscall in progress (for restarts) */
+	uint64_t alarm_ns;      /* ITIMER_REAL deadline (monotonic), 0: none */
+	uint64_t alarm_interval_ns;
 };
 
 /* The user registers of process p, saved at the top of its kernel stack at entry. */

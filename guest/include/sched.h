@@ -34,6 +34,8 @@ void schedule(void);
  * Callers re-check their condition in a loop: a wakeup is a hint.
  */
 int sched_sleep(const void *chan, uint64_t wake_ns);
+/* sched_sleep_uninterruptible(chan): sleep until a wakeup; signals do not end it. */
+void sched_sleep_uninterruptible(const void *chan);
 /* sched_wakeup(chan): make every process sleeping on chan runnable. */
 void sched_wakeup(const void *chan);
 /* sched_wake(p): make sleeping process p runnable (a signal for it). */

@@ -100,8 +100,21 @@ struct file_ops {
 	long (*write)(struct file *f, struct vfs_iobuf *buf, uint64_t off);
 	/* (f): called when the last reference to f goes away; may be NULL. */
 	void (*release)(struct file *f);
+	/*
+	 * (f): the VFS_POLL* events ready now, for poll/select; NULL means
+	 * always ready for reading and writing (regular files, devices).
+	 */
+	unsigned int (*poll)(struct file *f);
 	bool seekable;              /* false: lseek gives ESPIPE */
 };
+
+/* poll(2) event bits (Linux's values). */
+#define VFS_POLLIN    0x001
+#define VFS_POLLPRI   0x002
+#define VFS_POLLOUT   0x004
+#define VFS_POLLERR   0x008
+#define VFS_POLLHUP   0x010
+#define VFS_POLLNVAL  0x020
 
 /* One open file description. */
 struct file {
@@ -257,6 +270,12 @@ int vfs_rename(struct vfs_proc *p, int olddirfd, const char *oldpath, int newdir
 long vfs_readlink(struct vfs_proc *p, int dirfd, const char *path, char *buf, size_t size);
 /* (inode, len): set a regular file's size (zero-filling growth). */
 int vfs_truncate(struct inode *inode, uint64_t len);
+
+/*
+ * (): something a poll or select may wait for changed (a pipe, the
+ * console): wake them to look again.  Implemented by guest/fs/sys_poll.c.
+ */
+void vfs_poll_wake(void);
 
 /* Current time for timestamps; implemented by the kernel core (0 if none). */
 int64_t vfs_now_ns(void);

@@ -2,6 +2,7 @@
 #include "arch.h"
 #include "exec.h"
 #include "random.h"
+#include "sigdeliver.h"
 #include "uaccess.h"
 #include "umm.h"
 #include "vfs.h"
@@ -411,6 +412,7 @@ static __noreturn void exec_commit(struct process *p, struct exec_image *img,
 	if (img->file && vfs_file_put)
 		vfs_file_put(img->file);
 	p->fs_base = 0;
+	signal_exec(p);
 	p->clear_child_tid = 0;
 	p->robust_list = 0;
 	wrmsr(MSR_FS_BASE, 0);

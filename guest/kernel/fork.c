@@ -2,7 +2,7 @@
 #include "arch.h"
 #include "proc.h"
 #include "sched.h"
-#include "signal.h"
+#include "sigdeliver.h"
 #include "syscalls.h"
 #include "uaccess.h"
 #include "umm.h"
@@ -95,6 +95,7 @@ static void clone_inherit(struct process *c, struct process *p, const struct clo
 	if (r->flags & CLONE_CHILD_CLEARTID)
 		c->clear_child_tid = r->child_tid;
 	cpu_fpu_save(c->fpu);
+	signal_fork(c, p);
 }
 
 /* The tid stores: the parent's now, the child's in its own memory. */
@@ -135,7 +136,7 @@ static long do_clone(const struct clone_req *r)
 	sched_start_user(c, &f);
 	/* vfork: the parent sleeps until the child execs or exits (killable only). */
 	while (c->vfork_parent == p)
-		sched_sleep(&c->vfork_parent, 0);
+		sched_sleep_uninterruptible(&c->vfork_parent);
 	return c->pid;
 }
 

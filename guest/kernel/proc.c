@@ -11,7 +11,7 @@
 #include "ktime.h"
 #include "sched.h"
 #include "wstatus.h"
-#include "signal.h"
+#include "sigdeliver.h"
 
 #pragma weak vfs_proc_create
 #pragma weak vfs_proc_destroy
@@ -215,8 +215,16 @@ __noreturn void proc_exit(int wstatus)
 	proc_reparent(p);
 	p->wstatus = wstatus;
 	p->state = PROC_ZOMBIE;
-	if (p->parent)
-		sched_wakeup(&p->parent->wstatus);
+	p->sig_pending = 0;
+	p->alarm_ns = 0;
+	if (p->parent) {
+		struct process *parent = p->parent;
+
+		signal_child_exit(p);
+		if (!signal_parent_reaps(parent))
+			p->parent = NULL;       /* SIGCHLD ignored: no zombie (the kernel reaps) */
+		sched_wakeup(&parent->wstatus);
+	}
 	schedule();
 	panic("zombie %d was scheduled", p->pid);
 }

@@ -2,6 +2,7 @@
 #include "arch.h"
 #include "ktime.h"
 #include "sched.h"
+#include "sigdeliver.h"
 
 static struct process *proc_head, *proc_tail;
 /* The idle loop's saved kernel stack pointer while a process runs. */
@@ -38,16 +39,15 @@ void sched_remove(struct process *p)
 		proc_tail = prev;
 }
 
-/* Wake the sleepers whose deadline passed. */
+/* Wake the sleepers whose deadline passed; fire the interval timers. */
 static void sched_timers(void)
 {
-	uint64_t now = 0;
+	uint64_t now = ktime_mono_ns();
 
+	signal_timers(now);
 	for (struct process *p = proc_head; p; p = p->next) {
 		if (p->state != PROC_SLEEPING || !p->wake_ns)
 			continue;
-		if (!now)
-			now = ktime_mono_ns();
 		if (now >= p->wake_ns) {
 			p->state = PROC_RUNNABLE;
 			p->timed_out = true;
@@ -105,10 +105,13 @@ void schedule(void)
 	sched_switch(next);
 }
 
-int sched_sleep(const void *chan, uint64_t wake_ns)
+/* Sleep on chan until a wakeup or wake_ns; a signal ends it if intr. */
+static int sched_sleep_common(const void *chan, uint64_t wake_ns, bool intr)
 {
 	struct process *p = current;
 
+	if (intr && signal_pending())
+		return -EINTR;
 	p->wchan = chan;
 	p->wake_ns = wake_ns;
 	p->timed_out = false;
@@ -121,7 +124,19 @@ int sched_sleep(const void *chan, uint64_t wake_ns)
 	}
 	p->wchan = NULL;
 	p->wake_ns = 0;
+	if (intr && signal_pending())
+		return -EINTR;
 	return p->timed_out ? -ETIMEDOUT : 0;
+}
+
+int sched_sleep(const void *chan, uint64_t wake_ns)
+{
+	return sched_sleep_common(chan, wake_ns, true);
+}
+
+void sched_sleep_uninterruptible(const void *chan)
+{
+	sched_sleep_common(chan, 0, false);
 }
 
 void sched_wakeup(const void *chan)
@@ -189,9 +204,12 @@ static uint64_t sched_next_deadline(void)
 {
 	uint64_t t = 0;
 
-	for (struct process *p = proc_head; p; p = p->next)
+	for (struct process *p = proc_head; p; p = p->next) {
 		if (p->state == PROC_SLEEPING && p->wake_ns && (!t || p->wake_ns < t))
 			t = p->wake_ns;
+		if (p->state != PROC_ZOMBIE && p->alarm_ns && (!t || p->alarm_ns < t))
+			t = p->alarm_ns;
+	}
 	return t;
 }
 

@@ -1,4 +1,4 @@
-/* sys_misc.c: identity, limits, thread setup, uname, getrandom, capabilities, signals (accepted). */
+/* sys_misc.c: identity, limits, thread setup, uname, getrandom, capabilities, sched_yield, sysinfo. */
 #include "arch.h"
 #include "fault.h"
 #include "boot.h"
@@ -9,7 +9,7 @@
 #include "syscalls.h"
 #include "uaccess.h"
 #include "umm.h"
-#include "wstatus.h"
+#include "sched.h"
 #include <modvisor/version.h>
 
 static long sys_getpid(void) { return current->pid; }
@@ -202,56 +202,11 @@ static long sys_prctl(int op, uint64_t a2)
 }
 SYSCALL_REGISTER(157, prctl, sys_prctl);
 
-/* Signals: handlers and masks are accepted and recorded nowhere. */
-#define SIGSTOP 19
-
-static long sys_rt_sigaction(int sig, uaddr_t act, uaddr_t oldact, uint64_t setsize)
+static long sys_sched_yield(void)
 {
-	if (sig < 1 || sig > 64 || setsize != 8)
-		return -EINVAL;
-	if (act && (sig == SIGKILL || sig == SIGSTOP))
-		return -EINVAL;
-	if (act && !access_ok_user(act, 32, false))    /* sizeof(struct sigaction) */
-		return -EFAULT;
-	return oldact ? clear_user(oldact, 32) : 0;
+	schedule();
+	return 0;
 }
-SYSCALL_REGISTER(13, rt_sigaction, sys_rt_sigaction);
-
-static long sys_rt_sigprocmask(int how, uaddr_t set, uaddr_t oldset, uint64_t setsize)
-{
-	if (setsize != 8 || how < 0 || how > 2)
-		return -EINVAL;
-	if (set && !access_ok_user(set, 8, false))
-		return -EFAULT;
-	return oldset ? clear_user(oldset, 8) : 0;
-}
-SYSCALL_REGISTER(14, rt_sigprocmask, sys_rt_sigprocmask);
-
-static long sys_sigaltstack(void) { return 0; }
-SYSCALL_REGISTER(131, sigaltstack, sys_sigaltstack);
-
-/* kill/tgkill of oneself (abort(), raise()): the process dies of that signal. */
-static long sys_tgkill(int tgid, int tid, int sig)
-{
-	if (sig < 0 || sig > 64)
-		return -EINVAL;
-	if ((tgid != current->pid && tgid != -1) || tid != current->pid)
-		return -ESRCH;
-	if (sig == 0)
-		return 0;
-	proc_exit(W_SIGNALED(sig, wstatus_sig_core(sig)));
-}
-SYSCALL_REGISTER(234, tgkill, sys_tgkill);
-
-static long sys_kill(int pid, int sig)
-{
-	if (pid != current->pid && pid != 0 && pid != -1)
-		return -ESRCH;
-	return sys_tgkill(current->pid, current->pid, sig);
-}
-SYSCALL_REGISTER(62, kill, sys_kill);
-
-static long sys_sched_yield(void) { return 0; }
 SYSCALL_REGISTER(24, sched_yield, sys_sched_yield);
 
 /* struct sysinfo of x86-64 (free, uptime). */
@@ -265,13 +220,22 @@ struct linux_sysinfo {
 };
 _Static_assert(sizeof(struct linux_sysinfo) == 112, "struct sysinfo size");
 
+static uint16_t sysinfo_procs(void)
+{
+	uint16_t n = 0;
+
+	for (struct process *p = sched_first(); p; p = p->next)
+		n++;
+	return n;
+}
+
 static long sys_sysinfo(uaddr_t info)
 {
 	struct linux_sysinfo si = {
 		.uptime = (int64_t)(ktime_mono_ns() / 1000000000),
 		.totalram = boot_info.mem_size,
 		.freeram = page_free_count() * PAGE_SIZE,
-		.procs = 1,
+		.procs = sysinfo_procs(),
 		.mem_unit = 1,
 	};
 

@@ -2,6 +2,7 @@
 #include "arch.h"
 #include "ktime.h"
 #include "proc.h"
+#include "sched.h"
 #include "syscalls.h"
 #include "uaccess.h"
 
@@ -79,11 +80,21 @@ static long sys_time(uaddr_t tloc)
 }
 SYSCALL_REGISTER(201, time, sys_time);
 
-/* Sleep by spinning on the TSC: the guest has nothing else to run. */
-static long sleep_until_mono(uint64_t deadline)
+/*
+ * Sleep until the monotonic deadline; a signal ends it early with the time
+ * left in *rem (for nanosleep's rem) and -EINTR.
+ */
+static long sleep_until_mono(uint64_t deadline, uaddr_t rem)
 {
-	while (ktime_mono_ns() < deadline)
-		__asm__ volatile("pause");
+	while (ktime_mono_ns() < deadline) {
+		if (sched_sleep(&current->wake_ns, deadline) == -EINTR) {
+			uint64_t now = ktime_mono_ns(), left = deadline > now ? deadline - now : 0;
+
+			if (rem && put_timespec(rem, (int64_t)left))
+				return -EFAULT;
+			return -EINTR;
+		}
+	}
 	return 0;
 }
 
@@ -95,9 +106,8 @@ static long sys_nanosleep(uaddr_t req, uaddr_t rem)
 		return -EFAULT;
 	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
 		return -EINVAL;
-	(void)rem;
 	return sleep_until_mono(ktime_mono_ns() + (uint64_t)ts.tv_sec * 1000000000 +
-				(uint64_t)ts.tv_nsec);
+				(uint64_t)ts.tv_nsec, rem);
 }
 SYSCALL_REGISTER(35, nanosleep, sys_nanosleep);
 
@@ -115,10 +125,9 @@ static long sys_clock_nanosleep(int clock, int flags, uaddr_t req, uaddr_t rem)
 		return -EFAULT;
 	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
 		return -EINVAL;
-	(void)rem;
 	ns = (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
 	if (flags & TIMER_ABSTIME)
 		ns = ns > (uint64_t)now ? ns - (uint64_t)now : 0;
-	return sleep_until_mono(ktime_mono_ns() + ns);
+	return sleep_until_mono(ktime_mono_ns() + ns, flags & TIMER_ABSTIME ? 0 : rem);
 }
 SYSCALL_REGISTER(230, clock_nanosleep, sys_clock_nanosleep);

@@ -5,6 +5,7 @@
 #include "proc.h"
 #include "syscalls.h"
 #include "wstatus.h"
+#include "sigdeliver.h"
 
 static syscall_fn syscall_table[SYSCALL_NR_MAX];
 static const struct syscall_entry *syscall_owner[SYSCALL_NR_MAX];
@@ -54,19 +55,27 @@ static long syscall_unknown(uint64_t nr)
 	return -ENOSYS;
 }
 
-/* Called by syscall_entry with the user's registers; the result goes in rax. */
-void syscall_dispatch(struct trap_frame *f)
+/*
+ * Called by syscall_entry with the user's registers; the result goes in
+ * rax.  Returns nonzero when the frame must be restored with iretq (a
+ * signal handler's frame, rt_sigreturn) instead of sysretq, which loses
+ * rcx and r11.
+ */
+int syscall_dispatch(struct trap_frame *f)
 {
 	uint64_t nr = f->rax;
 	long ret;
+	bool iret;
 
 	syscall_frame = f;
+	current->syscall_nr = nr;
 	if (nr < SYSCALL_NR_MAX && syscall_table[nr])
 		ret = syscall_table[nr](f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
 	else
 		ret = syscall_unknown(nr);
 	f->rax = (uint64_t)ret;
 	syscall_frame = NULL;
+	iret = signal_return(f);
 	/*
 	 * sysretq to a non-canonical RIP would fault in ring 0 on the user's
 	 * stack.  The top user page is never mapped, so this cannot happen
@@ -74,6 +83,7 @@ void syscall_dispatch(struct trap_frame *f)
 	 */
 	if (f->rip >= MV_USER_END - PAGE_SIZE)
 		proc_exit(W_SIGNALED(SIGSEGV, 1));
-	/* User-controllable flags only; IF stays off, reserved bit 1 on. */
-	f->r11 = f->rflags = (f->rflags & 0x240dd5) | 0x2;
+	/* User-controllable flags only; IF as the timer needs it, reserved bit 1 on. */
+	f->r11 = f->rflags = (f->rflags & 0x250dd5) | 0x2 | user_rflags_if();
+	return iret;
 }

@@ -60,7 +60,7 @@ static struct process *wait_find(const struct wait_sel *w, int *err)
 		if (!any || (w->options & WNOHANG))
 			return NULL;
 		if (sched_sleep(&current->wstatus, 0) == -EINTR) {
-			*err = -EINTR;
+			*err = -ERESTARTSYS;
 			return NULL;
 		}
 	}

@@ -185,3 +185,17 @@ uint64_t user_rflags_if(void)
 {
 	return 0;
 }
+
+uint32_t cpu_mxcsr_mask(void)
+{
+	static uint8_t fx[512] __attribute__((aligned(16)));
+	static uint32_t mask;
+
+	if (!mask) {
+		cpu_fpu_save(fx);
+		memcpy(&mask, fx + 28, 4);
+		if (!mask)
+			mask = 0xffbf;  /* the architectural default */
+	}
+	return mask;
+}

@@ -144,6 +144,8 @@ syscall_entry:
 	cld
 	movq %rsp, %rdi
 	call syscall_dispatch
+	testl %eax, %eax
+	jnz fork_return         /* iretq: every register as the frame says */
 	RESTORE_REGS
 	addq $16, %rsp
 	/* syscall_dispatch made sure the RIP is canonical and in the user half. */

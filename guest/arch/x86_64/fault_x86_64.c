@@ -5,6 +5,7 @@
 #include "proc.h"
 #include "umm.h"
 #include "wstatus.h"
+#include "sigdeliver.h"
 
 /* Mnemonic and name of each exception vector, for messages. */
 static const char *const vector_names[32][2] = {
@@ -81,12 +82,33 @@ static int user_signal(uint64_t vector)
 	}
 }
 
-/* A ring-3 exception: say what happened on stderr and end the process. */
-static __noreturn void user_fault(const struct trap_frame *f, uint64_t cr2)
+/* The si_code of a user fault. */
+static int user_si_code(const struct trap_frame *f, int sig)
+{
+	switch (sig) {
+	case SIGSEGV:
+		return f->vector == X86_PF && (f->error_code & 1) ? SEGV_ACCERR :
+		       f->vector == X86_PF ? SEGV_MAPERR : SI_KERNEL;
+	case SIGILL:  return ILL_ILLOPN;
+	case SIGFPE:  return FPE_INTDIV;
+	case SIGTRAP: return SI_KERNEL;
+	default:      return BUS_ADRERR;
+	}
+}
+
+/*
+ * A ring-3 exception: the process's handler takes the signal if it has
+ * one; else say what happened on stderr, as a shell would, and end it.
+ */
+static void user_fault(struct trap_frame *f, uint64_t cr2)
 {
 	int sig = user_signal(f->vector);
 	char line[160];
 	int n;
+
+	if (sig != SIGKILL && signal_fault(f, sig, user_si_code(f, sig),
+					   f->vector == X86_PF ? cr2 : f->rip))
+		return;
 
 	if (f->vector == X86_PF)
 		n = snprintf(line, sizeof(line),
@@ -126,6 +148,8 @@ void trap_dispatch(struct trap_frame *f)
 		    current && umm_write_fault(current->mm, cr2))
 			return;
 		user_fault(f, cr2);
+		signal_return(f);
+		return;
 	}
 	if (f->vector == X86_NMI && !nmi_taken(recovery_top, f->rip)) {
 		if (!recovery_top)
