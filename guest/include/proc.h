@@ -108,7 +108,7 @@ bool capable(int cap);
 
 /*
  * proc_exit(wstatus): end the current process with a wait status
- * (wstatus.h: W_EXITCODE(n) for exit(n), W_SIGNALED(sig) for a signal):
+ * (wstatus.h: WS_EXITCODE(n) for exit(n), WS_SIGNALED(sig) for a signal):
  * its files and memory go, its children go to pid 1 (or the kernel), it
  * becomes a zombie for its parent, and another process runs.
  */

@@ -10,18 +10,20 @@
  *   continued: 0xffff               (WIFCONTINUED)
  * Pure functions, unit-tested on the host against <sys/wait.h>.
  */
-#define W_EXITCODE(code)       (((code) & 0xff) << 8)
-#define W_SIGNALED(sig, core)  (((sig) & 0x7f) | ((core) ? 0x80 : 0))
-#define W_STOPCODE(sig)        (((sig) & 0xff) << 8 | 0x7f)
-#define W_CONTINUED            0xffff
+#define WS_EXITCODE(code)       (((code) & 0xff) << 8)
+#define WS_SIGNALED(sig, core)  (((sig) & 0x7f) | ((core) ? 0x80 : 0))
+#define WS_STOPCODE(sig)        (((sig) & 0xff) << 8 | 0x7f)
+#define WS_CONTINUED            0xffff
 
-/* waitid's si_code values (CLD_*). */
+/* waitid's si_code values (CLD_*; a hosted test has them from <signal.h>). */
+#ifndef CLD_EXITED
 #define CLD_EXITED    1
 #define CLD_KILLED    2
 #define CLD_DUMPED    3
 #define CLD_TRAPPED   4
 #define CLD_STOPPED   5
 #define CLD_CONTINUED 6
+#endif
 
 static inline int wstatus_exited(int ws)   { return (ws & 0x7f) == 0; }
 static inline int wstatus_termsig(int ws)  { return ws & 0x7f; }
@@ -39,7 +41,7 @@ static inline int wstatus_shell(int ws)
 /* waitid's (si_code, si_status) of a wait status. */
 static inline void wstatus_siginfo(int ws, int *code, int *status)
 {
-	if (ws == W_CONTINUED) {
+	if (ws == WS_CONTINUED) {
 		*code = CLD_CONTINUED;
 		*status = 18;           /* SIGCONT */
 	} else if ((ws & 0xff) == 0x7f) {

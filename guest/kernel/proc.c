@@ -248,7 +248,7 @@ static void run_start(void *arg)
 	struct exec_args *a = arg;
 	int err = exec_run(current, a->buf, a, true);
 
-	proc_exit(W_EXITCODE(exec_failure(a->buf, err)));
+	proc_exit(WS_EXITCODE(exec_failure(a->buf, err)));
 }
 
 /* Run one command to its end; returns its shell-style status. */
@@ -326,7 +326,7 @@ int run_commands(void)
 
 static long sys_exit(int status)
 {
-	proc_exit(W_EXITCODE(status));
+	proc_exit(WS_EXITCODE(status));
 }
 SYSCALL_REGISTER(60, exit, sys_exit);
 SYSCALL_REGISTER(231, exit_group, sys_exit);

@@ -5,6 +5,7 @@
 #include "sigdeliver.h"
 #include "uaccess.h"
 #include "wstatus.h"
+#include "sigframe.h"
 
 #define SIGBIT(sig)     (1ULL << ((sig) - 1))
 #define SIG_UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
@@ -12,48 +13,6 @@
 #define SS_DISABLE      2
 #define RED_ZONE        128
 #define FLAGS_USER      0x50dd5ULL    /* Linux FIX_EFLAGS: AC RF OF DF TF SF ZF AF PF CF */
-
-/* x86-64 struct sigcontext, as Linux lays it out. */
-struct linux_sigcontext {
-	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
-	uint64_t rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, eflags;
-	uint16_t cs, gs, fs, ss;
-	uint64_t err, trapno, oldmask, cr2, fpstate;
-	uint64_t reserved1[8];
-};
-_Static_assert(sizeof(struct linux_sigcontext) == 256, "sigcontext size");
-
-struct linux_stack {
-	uint64_t ss_sp;
-	int32_t ss_flags, pad;
-	uint64_t ss_size;
-};
-
-struct linux_ucontext {
-	uint64_t uc_flags, uc_link;
-	struct linux_stack uc_stack;
-	struct linux_sigcontext uc_mcontext;
-	uint64_t uc_sigmask;
-};
-
-struct linux_siginfo {
-	int32_t si_signo, si_errno, si_code, pad;
-	union {
-		struct { int32_t pid, uid, status; } kill;   /* also SIGCHLD */
-		uint64_t addr;                                  /* faults */
-		uint8_t raw[112];
-	};
-};
-_Static_assert(sizeof(struct linux_siginfo) == 128, "siginfo size");
-
-/* What the handler finds at its stack pointer: Linux's struct rt_sigframe. */
-struct rt_sigframe {
-	uint64_t pretcode;              /* sa_restorer: the handler returns there */
-	struct linux_ucontext uc;
-	struct linux_siginfo info;
-};
-_Static_assert(offsetof(struct rt_sigframe, uc.uc_mcontext) == 48, "uc_mcontext offset");
-_Static_assert(offsetof(struct rt_sigframe, info) == 312, "info offset");
 
 static int sig_default_kind(int sig)
 {
@@ -197,7 +156,7 @@ static void syscall_restart(struct process *p, struct trap_frame *f, const struc
 static void signal_default(int sig)
 {
 	if (sig_default_kind(sig) == 1)
-		proc_exit(W_SIGNALED(sig, wstatus_sig_core(sig)));
+		proc_exit(WS_SIGNALED(sig, wstatus_sig_core(sig)));
 }
 
 /* Run handler sig: mask update, frame; a frame that cannot be written kills. */
@@ -210,7 +169,7 @@ static void signal_handle(struct process *p, struct trap_frame *f, int sig)
 	if (sigframe_setup(p, f, sig, ka, mask)) {
 		printk("%s: cannot deliver signal %d (bad stack or no sa_restorer): SIGSEGV\n",
 		       p->comm, sig);
-		proc_exit(W_SIGNALED(SIGSEGV, 1));
+		proc_exit(WS_SIGNALED(SIGSEGV, 1));
 	}
 	p->sig_blocked = mask | ka->mask | (ka->flags & SA_NODEFER ? 0 : SIGBIT(sig));
 	p->sig_blocked &= ~SIG_UNBLOCKABLE;
@@ -370,7 +329,7 @@ long signal_sigreturn(struct trap_frame *f)
 
 	if (copy_from_user(&fr, f->rsp - 8, sizeof(fr))) {
 		printk("%s: rt_sigreturn with a bad frame at %#lx: SIGSEGV\n", p->comm, f->rsp - 8);
-		proc_exit(W_SIGNALED(SIGSEGV, 1));
+		proc_exit(WS_SIGNALED(SIGSEGV, 1));
 	}
 	sigcontext_restore(f, &fr.uc.uc_mcontext);
 	p->sig_blocked = fr.uc.uc_sigmask & ~SIG_UNBLOCKABLE;

@@ -137,7 +137,9 @@ static long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags,
 	err = va;
 	if (va < 0)
 		goto out;
-	err = umm_map_anon(current->mm, (uint64_t)va, len, VM_READ | VM_WRITE);
+	/* MAP_SHARED pages stay shared with fork children (PTE_SHARED). */
+	err = umm_map_anon(current->mm, (uint64_t)va, len, VM_READ | VM_WRITE |
+			   ((flags & MAP_TYPE) == MAP_PRIVATE ? 0 : VM_SHARED));
 	if (!err && f)
 		err = mmap_fill_file(f, (uint64_t)va, len, off);
 	if (!err)
@@ -191,6 +193,32 @@ static long sys_madvise(uint64_t addr, uint64_t len, int advice)
 	return 0;
 }
 SYSCALL_REGISTER(28, madvise, sys_madvise);
+
+#define MS_ASYNC      1
+#define MS_INVALIDATE 2
+#define MS_SYNC       4
+
+/*
+ * msync: memory is the only backing store (shared file mappings are
+ * copies, docs/guest-kernel.md), so there is nothing to write back; the
+ * arguments are checked as Linux does.
+ */
+static long sys_msync(uint64_t addr, uint64_t len, uint64_t flags)
+{
+	uint64_t end;
+
+	if (addr % PAGE_SIZE || (flags & ~(uint64_t)(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
+	    ((flags & MS_ASYNC) && (flags & MS_SYNC)))
+		return -EINVAL;
+	len = ALIGN_UP(len, PAGE_SIZE);
+	if (__builtin_add_overflow(addr, len, &end) || end > UMM_STACK_TOP)
+		return -ENOMEM;
+	for (uint64_t va = addr; va < end; va += PAGE_SIZE)
+		if (umm_prot_at(current->mm, va) < 0)
+			return -ENOMEM;
+	return 0;
+}
+SYSCALL_REGISTER(26, msync, sys_msync);
 
 #define MREMAP_MAYMOVE  1
 #define MREMAP_FIXED    2

@@ -82,7 +82,7 @@ int syscall_dispatch(struct trap_frame *f)
 	 * for a syscall instruction in user memory; checked all the same.
 	 */
 	if (f->rip >= MV_USER_END - PAGE_SIZE)
-		proc_exit(W_SIGNALED(SIGSEGV, 1));
+		proc_exit(WS_SIGNALED(SIGSEGV, 1));
 	/* User-controllable flags only; IF as the timer needs it, reserved bit 1 on. */
 	f->r11 = f->rflags = (f->rflags & 0x250dd5) | 0x2 | user_rflags_if();
 	return iret;

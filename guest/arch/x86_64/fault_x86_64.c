@@ -125,7 +125,7 @@ static void user_fault(struct trap_frame *f, uint64_t cr2)
 			     sig == SIGKILL ? "Killed" : "Bus error",
 			     vector_name(f->vector, 0), vector_name(f->vector, 1), f->rip);
 	console_write(MV_CONSOLE_STDERR, line, MIN((size_t)n, sizeof(line) - 1));
-	proc_exit(W_SIGNALED(sig, wstatus_sig_core(sig)));
+	proc_exit(WS_SIGNALED(sig, wstatus_sig_core(sig)));
 }
 
 /* Whether recovery point r takes an NMI that interrupted rip (fault.h). */

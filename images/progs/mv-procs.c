@@ -1,0 +1,526 @@
+/* mv-procs.c: checks of the guest's processes, pipes and signals (fork, exec, wait, pipes, poll, signals), one "ok -" line each. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/select.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+static int failures;
+
+static void check(int cond, const char *name)
+{
+	printf("%s - %s\n", cond ? "ok" : "not ok", name);
+	fflush(stdout);
+	if (!cond)
+		failures++;
+}
+
+/* A call must fail with exactly err. */
+static void check_errno(long ret, int err, const char *name)
+{
+	char buf[160];
+
+	snprintf(buf, sizeof(buf), "%s: %s", name, strerrorname_np(err));
+	if (!(ret == -1 && errno == err))
+		printf("# got %ld, errno %d (%s)\n", ret, errno, strerrorname_np(errno));
+	check(ret == -1 && errno == err, buf);
+}
+
+/* Fork a child that runs fn and exits with its result; returns the wait status. */
+static int run_child(int (*fn)(void))
+{
+	int ws = -1;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(fn());
+	if (pid < 0 || waitpid(pid, &ws, 0) != pid)
+		return -1;
+	return ws;
+}
+
+static volatile int cow_value = 1;
+static int child_cow(void) { cow_value = 2; return cow_value == 2 ? 7 : 1; }
+
+static void test_fork_cow(void)
+{
+	int ws = run_child(child_cow);
+	size_t big = 32u << 20;
+	char *heap = malloc(big);
+
+	check(WIFEXITED(ws) && WEXITSTATUS(ws) == 7, "fork: child exit status 7 through wait4");
+	check(cow_value == 1, "fork: the child's write is its own (copy-on-write)");
+	memset(heap, 'p', big);
+	pid_t pid = fork();
+	if (pid == 0) {
+		memset(heap, 'c', big);             /* copies every page */
+		_exit(heap[big - 1] == 'c' ? 0 : 1);
+	}
+	waitpid(pid, &ws, 0);
+	check(WIFEXITED(ws) && WEXITSTATUS(ws) == 0 && heap[0] == 'p' && heap[big - 1] == 'p',
+	      "fork: a 32 MiB heap written by the child stays the parent's");
+	free(heap);
+}
+
+static void test_shared_anon(void)
+{
+	volatile int *shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+				    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	volatile int *priv = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int ws;
+
+	*shared = 1;
+	*priv = 1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		*shared = 42;
+		*priv = 42;
+		_exit(0);
+	}
+	waitpid(pid, &ws, 0);
+	check(*shared == 42, "MAP_SHARED|MAP_ANONYMOUS: the child's write reaches the parent");
+	check(*priv == 1, "MAP_PRIVATE|MAP_ANONYMOUS: the child's write does not");
+	check(msync((void *)shared, 4096, MS_SYNC) == 0, "msync of a shared mapping");
+}
+
+static void test_exec(void)
+{
+	int ws, fds[2];
+	pid_t pid;
+	char fdarg[16];
+
+	pid = fork();
+	if (pid == 0) {
+		execl("/bin/sh", "sh", "-c", "exit 5", (char *)NULL);
+		_exit(99);
+	}
+	waitpid(pid, &ws, 0);
+	check(WIFEXITED(ws) && WEXITSTATUS(ws) == 5, "execve from a forked child (sh -c 'exit 5')");
+
+	check(pipe2(fds, O_CLOEXEC) == 0, "pipe2(O_CLOEXEC)");
+	snprintf(fdarg, sizeof(fdarg), "%d", fds[1]);
+	pid = fork();
+	if (pid == 0) {
+		execl("/bin/mv-procs", "mv-procs", "--fd-closed", fdarg, (char *)NULL);
+		_exit(99);
+	}
+	waitpid(pid, &ws, 0);
+	check(WIFEXITED(ws) && WEXITSTATUS(ws) == 0, "execve closes O_CLOEXEC fds");
+	close(fds[0]);
+	close(fds[1]);
+
+	int fd = open("/tmp/mv-procs-script", O_CREAT | O_WRONLY | O_TRUNC, 0755);
+	check(fd >= 0 && write(fd, "#!/bin/sh\nexit $1\n", 18) == 18 && close(fd) == 0,
+	      "write a #!/bin/sh script");
+	pid = fork();
+	if (pid == 0) {
+		execl("/tmp/mv-procs-script", "mv-procs-script", "9", (char *)NULL);
+		_exit(99);
+	}
+	waitpid(pid, &ws, 0);
+	check(WIFEXITED(ws) && WEXITSTATUS(ws) == 9, "a #! script runs directly from a child");
+
+	pid = vfork();
+	if (pid == 0)
+		_exit(11);
+	waitpid(pid, &ws, 0);
+	check(WIFEXITED(ws) && WEXITSTATUS(ws) == 11, "vfork + _exit");
+
+	char *argv[] = { "sh", "-c", "exit 13", NULL };
+	check(posix_spawn(&pid, "/bin/sh", NULL, NULL, argv, environ) == 0 &&
+	      waitpid(pid, &ws, 0) == pid && WIFEXITED(ws) && WEXITSTATUS(ws) == 13,
+	      "posix_spawn (clone with CLONE_VM|CLONE_VFORK)");
+	static char stack[4096];
+	check_errno(syscall(SYS_clone, CLONE_VM | SIGCHLD, stack + sizeof(stack), 0, 0, 0),
+		    ENOSYS, "clone(CLONE_VM) without CLONE_VFORK (a thread)");
+}
+
+static volatile int *volatile bad_ptr;
+static int child_segv(void) { bad_ptr = (int *)8; *bad_ptr = 1; return 0; }
+static int child_kill9(void) { kill(getpid(), SIGKILL); return 0; }
+
+static void test_wait(void)
+{
+	int ws = run_child(child_segv);
+	siginfo_t si;
+
+	check(WIFSIGNALED(ws) && WTERMSIG(ws) == SIGSEGV && WCOREDUMP(ws),
+	      "wait4: killed by SIGSEGV, core bit");
+	ws = run_child(child_kill9);
+	check(WIFSIGNALED(ws) && WTERMSIG(ws) == SIGKILL && !WCOREDUMP(ws),
+	      "wait4: killed by SIGKILL");
+	check_errno(waitpid(-1, &ws, 0), ECHILD, "wait4 with no children");
+	check_errno(waitid(P_ALL, 0, &si, WEXITED), ECHILD, "waitid with no children");
+	check_errno(waitpid(-1, &ws, 0x100), EINVAL, "wait4 with an unknown option");
+	check_errno(waitid(P_ALL, 0, &si, 0), EINVAL, "waitid without WEXITED/WSTOPPED");
+
+	int fds[2];
+	pipe(fds);
+	pid_t pid = fork();
+	if (pid == 0) {
+		char c;
+		close(fds[1]);
+		read(fds[0], &c, 1);
+		_exit(21);
+	}
+	memset(&si, 0xff, sizeof(si));
+	check(waitid(P_PID, pid, &si, WEXITED | WNOHANG) == 0 && si.si_pid == 0,
+	      "waitid WNOHANG with a running child: 0, si_pid 0");
+	check(waitpid(pid, &ws, WNOHANG) == 0, "wait4 WNOHANG with a running child: 0");
+	close(fds[1]);
+	close(fds[0]);
+	check(waitid(P_PID, pid, &si, WEXITED | WNOWAIT) == 0 && si.si_pid == pid &&
+	      si.si_code == CLD_EXITED && si.si_status == 21 && si.si_signo == SIGCHLD,
+	      "waitid WNOWAIT: CLD_EXITED, status 21");
+	check(waitpid(pid, &ws, 0) == pid && WEXITSTATUS(ws) == 21,
+	      "the child is still there after WNOWAIT");
+
+	/* Orphans: a grandchild whose parent exits goes to pid 1 (or the kernel). */
+	pipe(fds);
+	pid = fork();
+	if (pid == 0) {
+		if (fork() == 0) {
+			char c;
+			close(fds[1]);
+			read(fds[0], &c, 1);            /* wait until the parent is gone */
+			_exit(getppid() == (getpid() > 1 ? 1 : 0) ? 0 : 31);
+		}
+		_exit(0);
+	}
+	waitpid(pid, &ws, 0);
+	close(fds[0]);
+	close(fds[1]);
+	if (getpid() == 1) {
+		pid_t g = waitpid(-1, &ws, 0);
+		check(g > 0 && WIFEXITED(ws) && WEXITSTATUS(ws) == 0,
+		      "an orphan goes to pid 1 (getppid 1) and pid 1 reaps it");
+	} else {
+		check(1, "an orphan goes to pid 1 (skipped: not pid 1)");
+	}
+	check(getppid() >= 0 && getpgid(0) > 0 && getsid(0) > 0, "getppid, getpgid, getsid");
+	pid = fork();
+	if (pid == 0)
+		_exit(setpgid(0, 0) == 0 && getpgid(0) == getpid() && getppid() > 0 ? 0 : 1);
+	waitpid(pid, &ws, 0);
+	check(WIFEXITED(ws) && WEXITSTATUS(ws) == 0, "setpgid(0, 0) in a child");
+	check_errno(setpgid(99999, 0), ESRCH, "setpgid of a stranger");
+}
+
+static void test_pipes(void)
+{
+	int fds[2], n = 0;
+	char buf[8192];
+	long total = 0, w;
+
+	check(pipe2(fds, O_NONBLOCK) == 0, "pipe2(O_NONBLOCK)");
+	memset(buf, 'x', sizeof(buf));
+	while ((w = write(fds[1], buf, 1000)) > 0)
+		total += w;
+	check(w == -1 && errno == EAGAIN, "a full non-blocking pipe: EAGAIN");
+	while ((w = write(fds[1], buf, 1)) > 0)
+		total += w;
+	check(total == 65536, "the pipe holds Linux's 64 KiB");
+	check(read(fds[0], buf, 300) == 300, "read 300 bytes back");
+	check_errno(write(fds[1], buf, 400), EAGAIN,
+		    "a write of <= PIPE_BUF bytes that does not fit whole");
+	w = write(fds[1], buf, 8192);
+	check(w > 0 && w < 8192, "a write of > PIPE_BUF bytes goes in partly");
+	while (read(fds[0], buf, sizeof(buf)) > 0)
+		n++;
+	check_errno(read(fds[0], buf, 1), EAGAIN, "read of an empty non-blocking pipe");
+	close(fds[1]);
+	check(read(fds[0], buf, 1) == 0, "read with every writer closed: end of file");
+	close(fds[0]);
+
+	pipe(fds);
+	close(fds[0]);
+	signal(SIGPIPE, SIG_IGN);
+	check_errno(write(fds[1], "a", 1), EPIPE, "write with no reader");
+	signal(SIGPIPE, SIG_DFL);
+	pid_t pid = fork();
+	int ws;
+	if (pid == 0) {
+		write(fds[1], "a", 1);
+		_exit(0);
+	}
+	waitpid(pid, &ws, 0);
+	check(WIFSIGNALED(ws) && WTERMSIG(ws) == SIGPIPE, "SIGPIPE kills a writer with no reader");
+	close(fds[1]);
+
+	check(pipe(fds) == 0, "pipe");
+	check(fcntl(fds[0], F_GETFL) == O_RDONLY && fcntl(fds[1], F_GETFL) == O_WRONLY,
+	      "F_GETFL of the ends");
+	check(fcntl(fds[0], F_SETFL, O_NONBLOCK) == 0 &&
+	      (fcntl(fds[0], F_GETFL) & O_NONBLOCK), "F_SETFL O_NONBLOCK");
+	int d = fcntl(fds[1], F_DUPFD, 50);
+	check(d >= 50, "F_DUPFD >= 50");
+	check(dup2(d, d) == d, "dup2(fd, fd) returns fd");
+	check_errno(dup3(d, d, 0), EINVAL, "dup3(fd, fd)");
+	check_errno(dup2(d, -1), EBADF, "dup2 to -1");
+	close(d);
+
+	struct pollfd p[2] = { { fds[0], POLLIN, 0 }, { fds[1], POLLOUT, 0 } };
+	check(poll(p, 1, 0) == 0, "poll of an empty pipe: 0");
+	check(poll(p + 1, 1, 0) == 1 && (p[1].revents & POLLOUT), "poll: the write end is POLLOUT");
+	write(fds[1], "z", 1);
+	check(poll(p, 1, 100) == 1 && (p[0].revents & POLLIN), "poll: POLLIN after a write");
+	fd_set rs;
+	struct timeval tv = { 0, 0 };
+	FD_ZERO(&rs);
+	FD_SET(fds[0], &rs);
+	check(select(fds[0] + 1, &rs, NULL, NULL, &tv) == 1 && FD_ISSET(fds[0], &rs),
+	      "select: readable");
+	read(fds[0], buf, 1);
+	FD_SET(fds[0], &rs);
+	check(select(fds[0] + 1, &rs, NULL, NULL, &tv) == 0, "select: not readable when empty");
+	close(fds[1]);
+	check(poll(p, 1, 0) == 1 && (p[0].revents & POLLHUP), "poll: POLLHUP with no writer");
+	FD_ZERO(&rs);
+	FD_SET(100, &rs);
+	check_errno(select(101, &rs, NULL, NULL, &tv), EBADF, "select of a closed fd");
+	close(fds[0]);
+	struct pollfd bad = { 77, POLLIN, 0 };
+	check(poll(&bad, 1, 0) == 1 && bad.revents == POLLNVAL, "poll of a closed fd: POLLNVAL");
+	/* A blocking pipe between two processes: the reader sleeps until data comes. */
+	pipe(fds);
+	pid = fork();
+	if (pid == 0) {
+		usleep(50000);
+		write(fds[1], "late", 4);
+		_exit(0);
+	}
+	close(fds[1]);
+	check(read(fds[0], buf, sizeof(buf)) == 4 && !memcmp(buf, "late", 4),
+	      "a blocking read waits for another process's write");
+	waitpid(pid, &ws, 0);
+	close(fds[0]);
+}
+
+static volatile sig_atomic_t got_sig, got_chld;
+static int wake_fd = -1;
+static sigjmp_buf jb;
+static volatile uintptr_t fault_addr;
+static volatile int fault_code;
+static volatile uintptr_t handler_sp;
+
+static void on_sig(int sig) { got_sig = sig; }
+static void on_alarm_write(int sig) { (void)sig; got_sig = SIGALRM; write(wake_fd, "w", 1); }
+static void on_chld(int sig) { (void)sig; got_chld++; }
+
+static void on_fault(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	fault_addr = (uintptr_t)si->si_addr;
+	fault_code = si->si_code;
+	handler_sp = (uintptr_t)&sig;
+	siglongjmp(jb, sig);
+}
+
+static void set_handler(int sig, void (*fn)(int), int flags)
+{
+	struct sigaction sa = { .sa_handler = fn, .sa_flags = flags };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(sig, &sa, NULL);
+}
+
+static void arm_timer(long usec)
+{
+	struct itimerval it = { { 0, 0 }, { 0, usec } };
+
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void test_signals_basic(void)
+{
+	sigset_t set, pend;
+	struct sigaction sa;
+
+	set_handler(SIGUSR1, on_sig, 0);
+	got_sig = 0;
+	kill(getpid(), SIGUSR1);
+	check(got_sig == SIGUSR1, "kill(self, SIGUSR1) runs the handler");
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	got_sig = 0;
+	raise(SIGUSR1);
+	sigpending(&pend);
+	check(got_sig == 0 && sigismember(&pend, SIGUSR1), "a blocked signal stays pending");
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	check(got_sig == SIGUSR1, "unblocking delivers it");
+	check_errno(kill(99999, 0), ESRCH, "kill of no such pid");
+	check_errno(kill(getpid(), 99), EINVAL, "kill with signal 99");
+	memset(&sa, 0, sizeof(sa));
+	check_errno(sigaction(SIGKILL, &sa, NULL), EINVAL, "sigaction(SIGKILL)");
+	check(kill(getpid(), 0) == 0, "kill(self, 0)");
+
+	set_handler(SIGCHLD, on_chld, 0);
+	got_chld = 0;
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(0);
+	sigemptyset(&set);
+	while (!got_chld)
+		sigsuspend(&set);
+	check(got_chld == 1, "SIGCHLD when a child exits (sigsuspend woke)");
+	waitpid(pid, NULL, 0);
+	set_handler(SIGCHLD, SIG_DFL, 0);
+
+	pid = fork();
+	if (pid == 0) {
+		set_handler(SIGTERM, on_sig, 0);
+		pause();
+		_exit(got_sig == SIGTERM ? 0 : 1);
+	}
+	usleep(20000);
+	kill(pid, SIGTERM);
+	int ws;
+	waitpid(pid, &ws, 0);
+	check(WIFEXITED(ws) && WEXITSTATUS(ws) == 0, "kill of another process wakes its pause()");
+	pid = fork();
+	if (pid == 0) {
+		pause();
+		_exit(0);
+	}
+	usleep(20000);
+	kill(pid, SIGTERM);
+	waitpid(pid, &ws, 0);
+	check(WIFSIGNALED(ws) && WTERMSIG(ws) == SIGTERM, "SIGTERM's default action terminates");
+	union sigval v = { .sival_int = 5 };
+	set_handler(SIGUSR2, on_sig, 0);
+	got_sig = 0;
+	check(sigqueue(getpid(), SIGUSR2, v) == 0 && got_sig == SIGUSR2, "sigqueue to self");
+}
+
+static void test_signals_eintr(void)
+{
+	int fds[2];
+	char c;
+	struct timespec ts = { 5, 0 }, rem = { 0, 0 };
+
+	pipe(fds);
+	wake_fd = fds[1];
+	set_handler(SIGALRM, on_sig, 0);
+	arm_timer(50000);
+	check_errno(read(fds[0], &c, 1), EINTR, "a blocking read interrupted without SA_RESTART");
+	set_handler(SIGALRM, on_alarm_write, SA_RESTART);
+	got_sig = 0;
+	arm_timer(50000);
+	check(read(fds[0], &c, 1) == 1 && c == 'w' && got_sig == SIGALRM,
+	      "with SA_RESTART the read restarts (and gets the handler's byte)");
+	set_handler(SIGALRM, on_sig, 0);
+	arm_timer(50000);
+	check_errno(nanosleep(&ts, &rem), EINTR, "nanosleep interrupted");
+	check(rem.tv_sec >= 3 && rem.tv_sec <= 5, "nanosleep's remaining time");
+	got_sig = 0;
+	check(alarm(1) == 0, "alarm(1)");
+	pause();
+	check(got_sig == SIGALRM, "SIGALRM from alarm() ends pause()");
+	sigset_t block, none;
+	sigemptyset(&block);
+	sigemptyset(&none);
+	sigaddset(&block, SIGALRM);
+	sigprocmask(SIG_BLOCK, &block, NULL);
+	got_sig = 0;
+	pid_t pid = fork();
+	int ws;
+	if (pid == 0) {
+		sigsuspend(&none);
+		_exit(got_sig == SIGALRM ? 0 : 1);
+	}
+	sigprocmask(SIG_UNBLOCK, &block, NULL);
+	kill(pid, SIGALRM);
+	waitpid(pid, &ws, 0);
+	check(WIFEXITED(ws) && WEXITSTATUS(ws) == 0, "a handler is inherited across fork");
+	close(fds[0]);
+	close(fds[1]);
+}
+
+static void test_faults(void)
+{
+	struct sigaction sa = { .sa_sigaction = on_fault, .sa_flags = SA_SIGINFO };
+	static char alt[65536];
+	stack_t ss = { .ss_sp = alt, .ss_size = sizeof(alt), .ss_flags = 0 }, old;
+	volatile int zero = 0;
+	int sig;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGFPE, &sa, NULL);
+	sigaction(SIGILL, &sa, NULL);
+	bad_ptr = (int *)0x1234;
+	if ((sig = sigsetjmp(jb, 1)) == 0)
+		*bad_ptr = 1;
+	check(sig == SIGSEGV && fault_addr == 0x1234 && fault_code == SEGV_MAPERR,
+	      "SIGSEGV caught: si_addr and SEGV_MAPERR");
+	if ((sig = sigsetjmp(jb, 1)) == 0)
+		printf("%d\n", 7 / zero);
+	check(sig == SIGFPE, "SIGFPE (divide by zero) caught");
+	if ((sig = sigsetjmp(jb, 1)) == 0)
+		__asm__ volatile("ud2");
+	check(sig == SIGILL, "SIGILL (ud2) caught");
+	check(sigaltstack(&ss, &old) == 0 && (old.ss_flags & SS_DISABLE), "sigaltstack");
+	sa.sa_flags |= SA_ONSTACK;
+	sigaction(SIGSEGV, &sa, NULL);
+	bad_ptr = (int *)0x10;
+	if ((sig = sigsetjmp(jb, 1)) == 0)
+		*bad_ptr = 1;
+	check(sig == SIGSEGV && handler_sp >= (uintptr_t)alt &&
+	      handler_sp < (uintptr_t)alt + sizeof(alt), "SA_ONSTACK: the handler runs on the altstack");
+	ss.ss_size = 100;
+	check_errno(sigaltstack(&ss, NULL), ENOMEM, "sigaltstack smaller than MINSIGSTKSZ");
+	ss.ss_flags = 77;
+	ss.ss_size = sizeof(alt);
+	check_errno(sigaltstack(&ss, NULL), EINVAL, "sigaltstack with bad flags");
+	signal(SIGSEGV, SIG_DFL);
+	signal(SIGFPE, SIG_DFL);
+	signal(SIGILL, SIG_DFL);
+}
+
+/* Floating point state survives a handler (rt_sigreturn restores it). */
+static volatile double fp_in_handler;
+static void on_fp(int sig) { (void)sig; fp_in_handler = 3.25 * fp_in_handler; }
+
+static void test_fpu(void)
+{
+	volatile double x = 1.5;
+
+	fp_in_handler = 2.0;
+	set_handler(SIGUSR1, on_fp, 0);
+	double y = x * 2.0;
+	raise(SIGUSR1);
+	check(y * 2.0 == 6.0 && fp_in_handler == 6.5, "FPU state across a handler");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], "--fd-closed"))
+		return fcntl(atoi(argv[2]), F_GETFD) == -1 && errno == EBADF ? 0 : 1;
+	test_fork_cow();
+	test_shared_anon();
+	test_exec();
+	test_wait();
+	test_pipes();
+	test_signals_basic();
+	test_signals_eintr();
+	test_faults();
+	test_fpu();
+	printf("%s: %d failure(s)\n", failures ? "FAIL" : "PASS", failures);
+	return failures ? 1 : 0;
+}

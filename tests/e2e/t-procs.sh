@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# tests/e2e/t-procs.sh: processes in the guest: fork/exec/wait from busybox ash, pipelines,
+# signals and jobs (tests/e2e/procs/shell.sh), images/progs/mv-procs.c's syscall checks,
+# and 200 insmod/rmmod rounds in one shell with the measurement log counted.
+cd "$(dirname "$0")/../.."
+. tests/lib.sh
+OUT=$(mktemp -d)
+trap 'rm -rf "$OUT"' EXIT
+
+# run NAME ARGS...: modvisor run ARGS (own measurement log); $st, output in $OUT/NAME.{out,err}.
+run() {
+	local name=$1
+	shift
+	$MV run --accel=kvm --log "$OUT/$name.log" "$@" >"$OUT/$name.out" 2>"$OUT/$name.err"
+	st=$?
+}
+
+# The issue's commands.
+run rmmod -- sh -c 'rmmod a; echo "status $?"'
+t_expect_contains "sh -c 'rmmod a; echo \$?': the shell forks rmmod and reports 1" "$OUT/rmmod.out" "status 1"
+t_expect_absent "... and does not say can't fork" "$OUT/rmmod.err" "can't fork"
+run lsmod -- sh -c 'insmod /lib/modules/hello.ko; lsmod | grep hello'
+t_expect_status "sh -c 'lsmod | grep hello': status 0" 0 "$st"
+t_expect_contains "sh -c 'lsmod | grep hello': the pipeline finds it" "$OUT/lsmod.out" "hello "
+
+# Shell features, one marker line each.
+run shell --add tests/e2e/procs/shell.sh:/shell.sh -- sh /shell.sh
+t_expect_status "shell script: exit status" 0 "$st"
+for want in "pipe: 3" "subst: inner nested" "subshell-status: 3" "and: yes" "or: yes" \
+	    "for: 3" "while: 3" "bg: waited 0 for pid set" "bg-status: 7" "trap: USR1" \
+	    "after-trap: yes" "killed-status: 143" "set-e-status: 1" "exit-status: 42" \
+	    "shebang: arg" "shebang-status: 5" "yes-head: 3" "redirect: hello" "ppid: parent" \
+	    "done"; do
+	t_expect_contains "ash: $want" "$OUT/shell.out" "$want"
+done
+t_expect_absent "ash: nothing reached after a kill or set -e" "$OUT/shell.out" "not-reached"
+
+# The syscall checks, each as its own line.
+run procs -- mv-procs
+t_expect_status "mv-procs: exit status" 0 "$st"
+t_expect_contains "mv-procs: ran to the end" "$OUT/procs.out" "PASS: 0 failure(s)"
+grep -E '^(not )?ok - ' "$OUT/procs.out" | sed 's/^\(not \)\?ok - /&mv-procs: /'
+
+# 200 loads and unloads in one guest shell: 200 load entries, 400 module events.
+run loop -- sh -c 'i=0; while [ $i -lt 200 ]; do insmod /lib/modules/hello.ko || exit 1;
+	rmmod hello || exit 2; i=$((i + 1)); done; echo "rounds $i"'
+t_expect_status "200 insmod/rmmod rounds: exit status" 0 "$st"
+t_expect_contains "200 insmod/rmmod rounds: all ran" "$OUT/loop.out" "rounds 200"
+$MV log show "$OUT/loop.log" >"$OUT/loop.show" 2>&1
+t_expect_status "200 rounds: log loads" 200 "$(grep -c ' load  #' "$OUT/loop.show")"
+t_expect_status "200 rounds: log module events (loaded + unloaded)" 400 \
+	"$(grep -cE ' event #[0-9]+ +hello +(loaded|unloaded) ' "$OUT/loop.show")"
+$MV log verify "$OUT/loop.log" >"$OUT/loop.verify" 2>&1
+t_expect_status "200 rounds: the log verifies" 0 "$?"
