@@ -148,6 +148,13 @@ int ramfs_reserve(struct inode *inode, uint64_t size)
 		return 0;
 	if (size > (1ull << 40))
 		return -EFBIG;
+	/*
+	 * The first reservation of an empty file is exact: the initrd unpacks
+	 * each file in one write, and a rounded-up capacity would cost up to
+	 * half of every big binary (boot_ram.c's minimum counts the bytes).
+	 */
+	if (!inode->reg.cap && size > cap)
+		cap = size;
 	while (cap < size)
 		cap = cap < (1u << 20) ? cap * 2 : cap + (cap >> 1);
 	data = kmalloc(cap);
