@@ -10,6 +10,7 @@
 #include "initwd.h"
 #include "sigstop.h"
 #include "console_guard.h"
+#include "irq.h"
 
 static const char *const internal_suberrors[] = {
 	[KVM_INTERNAL_ERROR_EMULATION] = "instruction emulation failed",
@@ -69,7 +70,11 @@ void vm_handle_exit(struct vm *vm, struct kvm_run *run)
 			(unsigned long long)run->mmio.phys_addr,
 			(unsigned long long)vm->mem.size);
 		break;
+	case KVM_EXIT_IRQ_WINDOW_OPEN:
+		break;                  /* irq_inject() delivers before the next KVM_RUN */
 	case KVM_EXIT_HLT:
+		if (irq_halt(vm))
+			break;          /* the tick (or input) wakes it */
 		vm_fail(vm, MV_EXIT_HLT, "the guest executed HLT; no interrupt can wake "
 			"it (stop with MV_HC_EXIT instead)");
 		break;
@@ -158,6 +163,7 @@ int vm_run(struct vm *vm)
 	if (rc < 0)
 		vm_fail(vm, MV_EXIT_SETUP, "cannot handle SIGINT/SIGTERM: %s", strerror(-rc));
 	while (!vm->stopped) {
+		irq_inject(vm, v);
 		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR && sigstop_signal()) {
 				vcpu_signal_stop(vm);
@@ -169,6 +175,7 @@ int vm_run(struct vm *vm)
 				break;
 			}
 			if (errno == EINTR) {
+				irq_take(vm, run);
 				if (initwd_take(run))
 					vcpu_init_nmi(vm, v);
 				if (watchdog_fired())   /* SIGALRM in between */
@@ -192,6 +199,7 @@ int vm_run(struct vm *vm)
 	watchdog_disarm();
 	initwd_disarm();
 	console_guard_flush();
+	irq_stop();
 	if (vm->why[0])
 		vcpu_report(vm, v);
 	return vm->status;

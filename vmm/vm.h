@@ -8,6 +8,7 @@
 #include <linux/kvm.h>
 #include "mem.h"
 #include "memslot.h"
+#include "irq.h"
 #include "modvisor/abi/hypercall.h"
 
 /*
@@ -90,6 +91,7 @@ struct vm {
 	struct authority *auth;      /* module-load authority, or NULL */
 	struct integrity *integ;     /* protect = on: integrity.h; else NULL */
 	const struct vm_hooks *hooks; /* observers of the vCPU loop, or NULL */
+	struct vm_irq irq;           /* tick and input interrupts (irq.h) */
 };
 
 /*

@@ -4,14 +4,35 @@
 /*
  * A console open file writes to the host's stdout, except the one the
  * process core puts on fd 2, whose priv is CONSOLE_STDERR: guest stderr
- * goes to the host's stderr.  Reading the console gives end of file.
+ * goes to the host's stderr.  Reading the console reads the host's stdin
+ * (console_in.c); the hosted build reads end of file.
  */
 #define CONSOLE_STDERR ((void *)2)
 
-static long con_read(struct file *f, struct vfs_iobuf *buf, uint64_t off)
+static long eof_read(struct file *f, struct vfs_iobuf *buf, uint64_t off)
 {
 	(void)f, (void)buf, (void)off;
 	return 0;
+}
+
+static long con_read(struct file *f, struct vfs_iobuf *buf, uint64_t off)
+{
+	(void)off;
+#ifdef __MODVISOR_GUEST__
+	return console_read(buf->addr, buf->len, buf->user, f->flags & O_NONBLOCK);
+#endif
+	(void)f, (void)buf;
+	return 0;
+}
+
+static unsigned int con_poll(struct file *f)
+{
+	(void)f;
+#ifdef __MODVISOR_GUEST__
+	return VFS_POLLOUT | (console_readable() ? VFS_POLLIN : 0);
+#else
+	return VFS_POLLIN | VFS_POLLOUT;
+#endif
 }
 
 static long con_write(struct file *f, struct vfs_iobuf *buf, uint64_t off)
@@ -24,6 +45,7 @@ static long con_write(struct file *f, struct vfs_iobuf *buf, uint64_t off)
 const struct file_ops console_ops = {
 	.read = con_read,
 	.write = con_write,
+	.poll = con_poll,
 	.seekable = false,
 };
 
@@ -47,7 +69,7 @@ static long zero_read(struct file *f, struct vfs_iobuf *buf, uint64_t off)
 }
 
 static const struct file_ops null_ops = {
-	.read = con_read,       /* end of file */
+	.read = eof_read,       /* end of file */
 	.write = null_write,
 	.seekable = true,
 };

@@ -95,6 +95,8 @@ void cpu_idle_wait(void);
  * interrupt is set up (so it can preempt), else 0.
  */
 uint64_t user_rflags_if(void);
+/* cpu_user_interrupts(): ring 3 and the idle HLT run with IF from now on (the tick is up). */
+void cpu_user_interrupts(void);
 
 /* nmi_unblock(): end the CPU's NMI blocking with an iretq to the caller. */
 void nmi_unblock(void);

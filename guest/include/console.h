@@ -23,4 +23,19 @@ long console_write_user(unsigned stream, uaddr_t buf, size_t len);
 /* console_flush(): push out buffered kernel messages. */
 void console_flush(void);
 
+/*
+ * Console input: the host's stdin, forwarded by MV_HC_CONSOLE_READ
+ * (console_in.c).  console_read(buf, len, user, nonblock) reads what has
+ * come into a user (user) or kernel buffer, sleeping until some comes
+ * (MV_IRQ_INPUT) unless nonblock (then -EAGAIN); 0 at the end of the
+ * host's stdin; -ERESTARTSYS on a signal.
+ */
+long console_read(uintptr_t buf, size_t len, bool user, bool nonblock);
+/* console_readable(): would a read return at once (bytes or end of input)? */
+bool console_readable(void);
+/* console_input_ready(): MV_IRQ_INPUT: wake the readers and polls. */
+void console_input_ready(void);
+/* console_input_waiting(): does a process sleep for console input? */
+bool console_input_waiting(void);
+
 #endif

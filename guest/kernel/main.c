@@ -3,6 +3,7 @@
 #include "boot.h"
 #include "console.h"
 #include "hcall.h"
+#include "irq.h"
 #include "mm.h"
 #include "proc.h"
 #include "pseudofs.h"
@@ -108,6 +109,7 @@ __noreturn void kmain(uint64_t bootinfo_gpa)
 		banner();
 	selftest_run();
 	syscall_init();
+	irq_init();
 	initrd_unpack();
 	for (size_t i = 0; i < sizeof(sysfs_inits) / sizeof(sysfs_inits[0]); i++)
 		sysfs_inits[i]();

@@ -3,6 +3,7 @@
 #include "ktime.h"
 #include "sched.h"
 #include "sigdeliver.h"
+#include "irq.h"
 
 static struct process *proc_head, *proc_tail;
 /* The idle loop's saved kernel stack pointer while a process runs. */
@@ -225,6 +226,11 @@ void sched_run_until(struct process *p)
 			continue;
 		}
 		deadline = sched_next_deadline();
+		if (irq_ticking()) {
+			/* HLT until the tick or input: an idle guest costs the host nothing. */
+			cpu_idle_wait();
+			continue;
+		}
 		if (!deadline)
 			panic("every process sleeps and nothing can wake one (pid %d waits)",
 			      p->pid);

@@ -11,17 +11,35 @@ trap 'rm -rf "$OUT"' EXIT
 run() {
 	local name=$1
 	shift
-	$MV run --accel=kvm --log "$OUT/$name.log" "$@" >"$OUT/$name.out" 2>"$OUT/$name.err"
+	$MV run --accel=kvm --log "$OUT/$name.log" "$@" >"$OUT/$name.out" 2>"$OUT/$name.err" </dev/null
 	st=$?
 }
 
-# The commands.
+# The commands (the third one pipes commands into sh on stdin).
 run rmmod -- sh -c 'rmmod a; echo "status $?"'
 t_expect_contains "sh -c 'rmmod a; echo \$?': the shell forks rmmod and reports 1" "$OUT/rmmod.out" "status 1"
 t_expect_absent "... and does not say can't fork" "$OUT/rmmod.err" "can't fork"
 run lsmod -- sh -c 'insmod /lib/modules/hello.ko; lsmod | grep hello'
 t_expect_status "sh -c 'lsmod | grep hello': status 0" 0 "$st"
 t_expect_contains "sh -c 'lsmod | grep hello': the pipeline finds it" "$OUT/lsmod.out" "hello "
+
+printf 'insmod /lib/modules/hello.ko\nlsmod\n' | $MV run --accel=kvm --log "$OUT/stdin.log" -- sh \
+	>"$OUT/stdin.out" 2>"$OUT/stdin.err"
+t_expect_status "printf '...' | modvisor run -- sh: status 0" 0 "$?"
+t_expect_contains "... sh read insmod and lsmod from stdin" "$OUT/stdin.out" "hello "
+echo 'echo hi from stdin' | $MV run --accel=kvm --log "$OUT/hi.log" -- sh >"$OUT/hi.out" 2>&1
+t_expect_contains "echo 'echo hi' | modvisor run -- sh prints hi" "$OUT/hi.out" "hi from stdin"
+printf 'a\nb\nc\n' | $MV run --accel=kvm --log "$OUT/cat.log" \
+	-- sh -c 'read x; echo "x=$x"; cat; echo "cat=$?"' >"$OUT/cat.out" 2>&1
+t_expect_contains "stdin: read takes one line" "$OUT/cat.out" "x=a"
+t_expect_contains "stdin: cat gets the rest and the end" "$OUT/cat.out" "$(printf 'b\nc\ncat=0')"
+run nostdin -- sh -c 'cat; echo "cat=$?"' </dev/null
+t_expect_contains "stdin: /dev/null is an immediate end" "$OUT/nostdin.out" "cat=0"
+
+# The tick: a process spinning in ring 3 does not starve the others.
+run spin -- sh -c 'sh -c "while :; do :; done" & s=$!; sleep 0.2; echo slept; kill $s; wait $s; echo "spin=$?"'
+t_expect_contains "preemption: sleep ends beside a ring-3 spinner" "$OUT/spin.out" "slept"
+t_expect_contains "preemption: the spinner is killed (SIGTERM)" "$OUT/spin.out" "spin=143"
 
 # Shell features, one marker line each.
 run shell --add tests/e2e/procs/shell.sh:/shell.sh -- sh /shell.sh

@@ -461,6 +461,37 @@ static void emuhost_progress_end(struct emuhost_progress *pr)
 }
 
 /*
+ * emuhost_stdin(job, fd): our stdin has something: append it to
+ * <job>/stdin, which the emulated host's /init relays to the command's
+ * stdin (through 9p); at its end (or an error) create <job>/stdin.eof.
+ * Returns -1 once stdin is done with.
+ */
+static int emuhost_stdin(const struct emuhost_job *job, int fd)
+{
+	char buf[65536], path[PATH_MAX + 16];
+	ssize_t n = read(fd, buf, sizeof(buf));
+	int out;
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return 0;
+	snprintf(path, sizeof(path), "%s/%s", job->dir, n > 0 ? "stdin" : "stdin.eof");
+	out = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (out < 0) {
+		emuhost_err("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	for (ssize_t off = 0, w; n > 0 && off < n; off += w) {
+		w = write(out, buf + off, (size_t)(n - off));
+		if (w < 0 && errno == EINTR)
+			w = 0;
+		else if (w <= 0)
+			n = -1;
+	}
+	close(out);
+	return n > 0 ? 0 : -1;
+}
+
+/*
  * emuhost_relay(job, sfd, timeout, qstatus): copy the command's output live
  * and serve the control channel until QEMU has exited and both pipes are
  * drained.  Returns 0, or the signal number after which we had to stop
@@ -470,17 +501,18 @@ static int emuhost_relay(struct emuhost_job *job, int sfd, long timeout, int *qs
 			 int *forwarded)
 {
 	struct emuhost_stop st = { .deadline = emuhost_now_ms() + timeout * 1000 };
-	int fds[3] = { job->out_fd, job->err_fd, ctlserv_fd(job->ctl) };
+	int fds[3] = { job->out_fd, job->err_fd, ctlserv_fd(job->ctl) }, in_fd = 0;
 	bool alive = true, waiting = false;
 	struct emuhost_progress pr = { .on = isatty(STDERR_FILENO) == 1, .t0 = emuhost_now_ms() };
 
 	emuhost_progress_draw(&pr);
 	while (alive || fds[0] >= 0 || fds[1] >= 0) {
-		struct pollfd p[4] = {
+		struct pollfd p[5] = {
 			{ .fd = fds[0], .events = POLLIN },
 			{ .fd = fds[1], .events = POLLIN },
 			{ .fd = alive ? fds[2] : -1, .events = POLLIN },
 			{ .fd = sfd, .events = POLLIN },
+			{ .fd = alive ? in_fd : -1, .events = POLLIN },
 		};
 		long left = st.deadline - emuhost_now_ms(), wait;
 		struct signalfd_siginfo si;
@@ -494,12 +526,14 @@ static int emuhost_relay(struct emuhost_job *job, int sfd, long timeout, int *qs
 			wait = 20;      /* a lock request waits for another holder */
 		if (pr.on && (wait < 0 || wait > EMUHOST_PROGRESS_MS))
 			wait = EMUHOST_PROGRESS_MS;
-		if (poll(p, 4, (int)wait) < 0 && errno != EINTR)
+		if (poll(p, 5, (int)wait) < 0 && errno != EINTR)
 			break;
 		if (p[0].revents || p[1].revents || !alive)
 			emuhost_progress_end(&pr);
 		else
 			emuhost_progress_draw(&pr);
+		if (p[4].revents && emuhost_stdin(job, in_fd) < 0)
+			in_fd = -1;     /* ended: <job>/stdin.eof exists */
 		for (i = 0; i < 2; i++)
 			if (p[i].revents && emuhost_copy(fds[i], i + 1) < 0) {
 				close(fds[i]);
@@ -574,6 +608,7 @@ static void emuhost_cleanup(const struct emuhost_job *job)
 {
 	static const char *const files[] = {
 		"run.sh", "status", "status.tmp", "error", "console.log", "qemu.log", JOBDIR_OWNER,
+		"stdin", "stdin.eof",
 	};
 	char path[PATH_MAX + 16];
 	size_t i;

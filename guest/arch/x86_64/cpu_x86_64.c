@@ -2,6 +2,11 @@
 #include "arch.h"
 #include "mm.h"
 
+#define IDT_VECTORS 34             /* 32 exceptions, MV_IRQ_TIMER, MV_IRQ_INPUT */
+
+/* The RFLAGS ring 3 starts with (user_enter): IF once the tick runs. */
+uint64_t cpu_user_rflags = 0x2;
+
 /* The 64-bit TSS: only the stack pointers matter in long mode. */
 struct tss {
 	uint32_t _rsvd0;
@@ -40,13 +45,13 @@ static uint64_t gdt[7] __attribute__((aligned(16))) = {
 };
 
 static struct tss tss __attribute__((aligned(16)));
-static struct idt_gate idt[32] __attribute__((aligned(16)));
+static struct idt_gate idt[IDT_VECTORS] __attribute__((aligned(16)));
 static uint8_t df_stack[8192] __attribute__((aligned(16)));
 static uint8_t nmi_stack[8192] __attribute__((aligned(16)));
 /* Clean FPU/SSE state for a new program: FCW 0x37f, MXCSR 0x1f80. */
 static uint8_t fpu_clean[512] __attribute__((aligned(16)));
 
-extern const uint64_t exc_stubs[32];
+extern const uint64_t exc_stubs[IDT_VECTORS];
 extern uint64_t syscall_kernel_rsp;
 extern char syscall_entry[];
 
@@ -87,7 +92,7 @@ static void idt_load(void)
 {
 	struct desc_ptr p = { sizeof(idt) - 1, (uint64_t)idt };
 
-	for (unsigned v = 0; v < 32; v++) {
+	for (unsigned v = 0; v < IDT_VECTORS; v++) {
 		uint64_t off = exc_stubs[v];
 
 		idt[v] = (struct idt_gate){
@@ -178,12 +183,21 @@ void cpu_fpu_clean(void *area)
 
 void cpu_idle_wait(void)
 {
-	__asm__ volatile("pause");
+	if (cpu_user_rflags & 0x200)
+		__asm__ volatile("sti\n\thlt\n\tcli" ::: "memory");  /* until an interrupt */
+	else
+		__asm__ volatile("pause");
 }
+
 
 uint64_t user_rflags_if(void)
 {
-	return 0;
+	return cpu_user_rflags & 0x200;
+}
+
+void cpu_user_interrupts(void)
+{
+	cpu_user_rflags = 0x202;
 }
 
 uint32_t cpu_mxcsr_mask(void)

@@ -6,8 +6,9 @@
 
 /*
  * The VMM enters here in long mode on its boot page tables, with %rdi =
- * the GPA of struct mv_bootinfo.  Interrupts stay disabled for good: the
- * guest has no device that raises one.
+ * the GPA of struct mv_bootinfo.  The kernel always runs with interrupts
+ * disabled; only ring 3 and the idle loop's HLT take the VMM's tick and
+ * input interrupts (irq.c).
  */
 	.section .text.boot, "ax"
 	.globl _start
@@ -100,6 +101,8 @@ EXC_STUB 28, 0
 EXC_STUB 29, 1
 EXC_STUB 30, 1
 EXC_STUB 31, 0
+EXC_STUB 32, 0          /* MV_IRQ_TIMER */
+EXC_STUB 33, 0          /* MV_IRQ_INPUT */
 
 /* The frame is 16-byte aligned here (22 quadwords on an aligned stack). */
 trap_common:
@@ -117,7 +120,7 @@ fork_return:            /* a fork child's first run starts here, on its frame */
 	.balign 8
 	.globl exc_stubs
 exc_stubs:
-	.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33
 	.quad exc_stub_\v
 	.endr
 
@@ -160,7 +163,7 @@ syscall_entry:
 user_enter:
 	pushq $GDT_USER_DS
 	pushq %rsi
-	pushq $0x2
+	pushq cpu_user_rflags(%rip)     /* 0x2, or 0x202 once the tick runs */
 	pushq $GDT_USER_CS
 	pushq %rdi
 	xorl %eax, %eax

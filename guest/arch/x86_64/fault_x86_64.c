@@ -6,6 +6,7 @@
 #include "umm.h"
 #include "wstatus.h"
 #include "sigdeliver.h"
+#include "irq.h"
 
 /* Mnemonic and name of each exception vector, for messages. */
 static const char *const vector_names[32][2] = {
@@ -138,6 +139,10 @@ void trap_dispatch(struct trap_frame *f)
 {
 	uint64_t cr2 = f->vector == X86_PF ? read_cr2() : 0;
 
+	if (f->vector >= 32) {
+		irq_dispatch(f);
+		return;
+	}
 	if ((f->cs & 3) == 3) {
 		/* A not-present fault in the stack region grows the stack. */
 		if (f->vector == X86_PF && !(f->error_code & 1) &&

@@ -33,6 +33,8 @@ enum mv_hc_nr {
 	MV_HC_MODULE_LOAD  = 4,  /* ask the host for a verdict on an image */
 	MV_HC_MODULE_EVENT = 5,  /* report what became of a load/unload */
 	MV_HC_BENCH        = 6,  /* report a benchmark stage timing */
+	MV_HC_TIMER        = 7,  /* start (or stop) the periodic tick interrupt */
+	MV_HC_CONSOLE_READ = 8,  /* take the bytes the host's stdin has now */
 	MV_HC_COUNT
 };
 
@@ -80,6 +82,44 @@ struct mv_hc_fault {
 	char     msg[64];       /* IN: NUL-terminated context, e.g. "kernel" */
 };
 _Static_assert(sizeof(struct mv_hc_fault) == 16 + 14 * 8 + 64, "mv_hc_fault size");
+
+/*
+ * Interrupts.  The VMM has no irqchip: it injects these vectors itself
+ * (KVM_INTERRUPT) whenever the guest runs with IF set.  A guest that never
+ * sends MV_HC_TIMER gets no interrupt, and its HLT stops the VM (121).
+ */
+#define MV_IRQ_TIMER        0x20u  /* vector of the periodic tick */
+#define MV_IRQ_INPUT        0x21u  /* vector: stdin has bytes (or ended) */
+#define MV_TIMER_MIN_NS     1000000ull     /* shortest tick period: 1 ms */
+#define MV_TIMER_MAX_NS     1000000000ull  /* longest: 1 s */
+
+/*
+ * MV_HC_TIMER: inject MV_IRQ_TIMER every period_ns from now on (0 stops
+ * it).  While the tick runs, a HLT waits on the host (no CPU) until the
+ * next tick or, if asked for, input.  ret -EINVAL: period out of range.
+ */
+struct mv_hc_timer {
+	struct mv_hc_hdr hdr;
+	uint64_t period_ns;     /* IN: MV_TIMER_MIN_NS..MV_TIMER_MAX_NS, or 0 */
+};
+_Static_assert(sizeof(struct mv_hc_timer) == 24, "mv_hc_timer size");
+
+/*
+ * MV_HC_CONSOLE_READ: copy up to len bytes that the host's stdin has
+ * available now to GPA buf; never waits.  got = 0 with eof = 0 means
+ * nothing yet: the host then injects MV_IRQ_INPUT once when stdin has
+ * bytes or ends, so the guest can sleep until then.  eof = 1: stdin ended
+ * (or the host has none); later reads give eof again.
+ */
+struct mv_hc_console_read {
+	struct mv_hc_hdr hdr;
+	uint64_t buf;           /* IN: GPA of the buffer */
+	uint32_t len;           /* IN: at most MV_CONSOLE_MAX */
+	uint32_t flags;         /* IN: 0 */
+	uint32_t got;           /* OUT: bytes copied */
+	uint32_t eof;           /* OUT: 1 when stdin has ended */
+};
+_Static_assert(sizeof(struct mv_hc_console_read) == 40, "mv_hc_console_read size");
 
 /* MV_HC_NOP: does nothing; the round trip is the cost of a hypercall. */
 struct mv_hc_nop {

@@ -1,0 +1,82 @@
+/* console_in.c: console input: the host's stdin through MV_HC_CONSOLE_READ, with readers sleeping until MV_IRQ_INPUT. */
+#include "console.h"
+#include "hcall.h"
+#include "mm.h"
+#include "sched.h"
+#include "uaccess.h"
+#include "vfs.h"
+
+#define CONSOLE_IN_BUF 4096
+
+/* Bytes taken from the host and not yet read: [head, head + len). */
+static char in_buf[CONSOLE_IN_BUF];
+static size_t in_head, in_len;
+static bool in_eof;
+static int in_waiters;
+static char in_chan;
+
+/* Take what the host's stdin has now into the buffer (never waits). */
+static void console_in_fill(void)
+{
+	struct mv_hc_console_read r = { .len = CONSOLE_IN_BUF };
+
+	if (in_len || in_eof)
+		return;
+	r.buf = virt_to_phys(in_buf);
+	if (hcall(MV_HC_CONSOLE_READ, &r, sizeof(r)) < 0) {
+		in_eof = true;          /* a host without stdin forwarding */
+		return;
+	}
+	in_head = 0;
+	in_len = MIN(r.got, (uint32_t)CONSOLE_IN_BUF);
+	if (!in_len && r.eof)
+		in_eof = true;
+}
+
+bool console_readable(void)
+{
+	console_in_fill();
+	return in_len || in_eof;
+}
+
+long console_read(uintptr_t buf, size_t len, bool user, bool nonblock)
+{
+	size_t n;
+
+	if (!len)
+		return 0;
+	while (!console_readable()) {
+		int err;
+
+		if (nonblock)
+			return -EAGAIN;
+		in_waiters++;
+		err = sched_sleep(&in_chan, 0);
+		in_waiters--;
+		if (err == -EINTR)
+			return -ERESTARTSYS;
+	}
+	if (!in_len) {
+		in_eof = false;         /* ^D-like: the next read asks the host again */
+		return 0;
+	}
+	n = MIN(len, in_len);
+	if (!user)
+		memcpy((void *)buf, in_buf + in_head, n);
+	else if (copy_to_user(buf, in_buf + in_head, n))
+		return -EFAULT;
+	in_head += n;
+	in_len -= n;
+	return (long)n;
+}
+
+void console_input_ready(void)
+{
+	sched_wakeup(&in_chan);
+	vfs_poll_wake();
+}
+
+bool console_input_waiting(void)
+{
+	return in_waiters > 0;
+}
