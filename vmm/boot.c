@@ -134,6 +134,8 @@ int boot_layout(struct guest_mem *m, const struct kernel_info *ki,
 	bi->size = sizeof(*bi);
 	bi->mem_size = m->size;
 	bi->flags = flags;
+	bi->tty_rows = bs->tty_rows;
+	bi->tty_cols = bs->tty_cols;
 	rc = boot_place_strings(m, bs, bi, err, errlen);
 	if (!rc)
 		rc = boot_ram_check(m->size, ki, bs, err, errlen);

@@ -23,6 +23,7 @@ struct boot_spec {
 	size_t extra_len;
 	const struct boot_cmd *cmds;    /* -c / -- commands, in order */
 	int ncmds;
+	uint16_t tty_rows, tty_cols;    /* a terminal's size (MV_BOOT_F_TTY), else 0 */
 };
 
 /*

@@ -15,6 +15,8 @@
 #include "kernel_load.h"
 #include "paths.h"
 #include "run.h"
+#include "run_tty.h"
+#include "modvisor/abi/bootinfo.h"
 #include "vm.h"
 
 const char *run_default_path(const char *leaf, char *buf, size_t len)
@@ -32,6 +34,7 @@ static int run_emulated(int argc, char **argv)
 {
 	char exe[PATH_MAX], **v;
 	ssize_t n;
+	int st;
 
 	if (getenv("MODVISOR_IN_EMUHOST")) {
 		fprintf(stderr, "modvisor: already inside the emulated KVM host; "
@@ -45,7 +48,12 @@ static int run_emulated(int argc, char **argv)
 		fprintf(stderr, "modvisor: cannot build the emulated host's command line\n");
 		return MV_EXIT_SETUP;
 	}
-	return emuhost_exec(v);
+	/* A terminal here: the inner run makes the guest's console a tty of this size. */
+	run_tty_export();
+	run_tty_raw();
+	st = emuhost_exec(v);
+	run_tty_restore();
+	return st;
 }
 
 /*
@@ -92,12 +100,15 @@ static int run_boot(const struct run_opts *o)
 	struct kernel_info ki;
 	struct vm vm;
 	int st = MV_EXIT_SETUP;
+	bool tty = run_tty_detect(&bs.tty_rows, &bs.tty_cols);
 
 	if (run_inputs(o, &bs, &extra))
 		goto out;
 	if (vm_create(&vm, o->mem_mib << 20))
 		goto out;
 	vm.timeout_s = o->timeout_s;
+	if (tty)
+		vm.boot_flags |= MV_BOOT_F_TTY;
 	vm.init_timeout_s = o->init_timeout_set ? o->init_timeout_s : INITWD_DEFAULT_S;
 	if (kernel_load_file(kernel, &vm.mem, &ki, err, sizeof(err)) ||
 	    boot_prepare(&vm, &ki, &bs, err, sizeof(err))) {
@@ -114,8 +125,11 @@ static int run_boot(const struct run_opts *o)
 	free((void *)bs.initrd);
 	bs.initrd = NULL;
 	cpio_free(&extra);
+	if (tty)
+		run_tty_raw();          /* the guest echoes and edits lines itself */
 	if (sandbox_enter(&o->user) == 0)       /* --user, then the seccomp filter */
 		st = vm_run(&vm);
+	run_tty_restore();              /* TCSETS is on the filter's list (ioctl) */
 	st = authority_run_close(&vm, st);      /* the log's end entry and aggregate */
 out_vm:
 	vm_destroy(&vm);

@@ -18,21 +18,13 @@ static long eof_read(struct file *f, struct vfs_iobuf *buf, uint64_t off)
 static long con_read(struct file *f, struct vfs_iobuf *buf, uint64_t off)
 {
 	(void)off;
-#ifdef __MODVISOR_GUEST__
-	return console_read(buf->addr, buf->len, buf->user, f->flags & O_NONBLOCK);
-#endif
-	(void)f, (void)buf;
-	return 0;
+	return fs_env_console_read(buf->addr, buf->len, buf->user, f->flags & O_NONBLOCK);
 }
 
 static unsigned int con_poll(struct file *f)
 {
 	(void)f;
-#ifdef __MODVISOR_GUEST__
-	return VFS_POLLOUT | (console_readable() ? VFS_POLLIN : 0);
-#else
-	return VFS_POLLIN | VFS_POLLOUT;
-#endif
+	return VFS_POLLOUT | (fs_env_console_readable() ? VFS_POLLIN : 0);
 }
 
 static long con_write(struct file *f, struct vfs_iobuf *buf, uint64_t off)
@@ -89,6 +81,11 @@ const struct file_ops *devices_ops(uint32_t rdev)
 	case (1u << 8) | 5:  return &zero_ops;      /* /dev/zero */
 	default:             return NULL;
 	}
+}
+
+bool vfs_file_is_console(const struct file *f)
+{
+	return f->ops == &console_ops;
 }
 
 /* devices_console_stderr(f): make console file f write to the host's stderr. */

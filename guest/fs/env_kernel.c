@@ -29,6 +29,16 @@ long fs_env_console_write(unsigned int stream, uint64_t addr, size_t len, bool u
 	return (long)len;
 }
 
+long fs_env_console_read(uint64_t addr, size_t len, bool user, bool nonblock)
+{
+	return console_read(addr, len, user, nonblock);
+}
+
+bool fs_env_console_readable(void)
+{
+	return console_readable();
+}
+
 uint64_t fs_env_free_kib(void)
 {
 	return (uint64_t)page_free_count() * 4;

@@ -39,6 +39,16 @@ int fs_env_copy_in(void *dst, uint64_t uaddr, size_t n);
  */
 long fs_env_console_write(unsigned int stream, uint64_t addr, size_t len, bool user);
 
+/*
+ * fs_env_console_read(addr, len, user, nonblock): read the console (the
+ * host's stdin, through the terminal when it is one) into a kernel or user
+ * buffer; bytes, 0 at its end, -EAGAIN, -ERESTARTSYS, -EFAULT.  The host
+ * build reads end of file.
+ */
+long fs_env_console_read(uint64_t addr, size_t len, bool user, bool nonblock);
+/* fs_env_console_readable(): would a console read return at once? */
+bool fs_env_console_readable(void);
+
 /* fs_env_free_kib(): free RAM for /proc/meminfo (0 on the host). */
 uint64_t fs_env_free_kib(void);
 

@@ -33,6 +33,8 @@ void console_flush(void);
 long console_read(uintptr_t buf, size_t len, bool user, bool nonblock);
 /* console_readable(): would a read return at once (bytes or end of input)? */
 bool console_readable(void);
+/* console_pump(): on a terminal, feed what the host has to the line discipline. */
+void console_pump(void);
 /* console_input_ready(): MV_IRQ_INPUT: wake the readers and polls. */
 void console_input_ready(void);
 /* console_input_waiting(): does a process sleep for console input? */

@@ -208,6 +208,9 @@ int vfs_open_exec(struct vfs_proc *p, const char *path, struct file **out);
  */
 int vfs_fd_get(struct vfs_proc *p, int fd, struct file **out);
 
+/* (f): is f the console (/dev/console, fds 0-2), the terminal of tty.c? */
+bool vfs_file_is_console(const struct file *f);
+
 /* (f): take another reference. */
 void vfs_file_get(struct file *f);
 /* (f): drop a reference; the last one releases the file. */

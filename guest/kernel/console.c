@@ -4,6 +4,7 @@
 #include "klog.h"
 #include "mm.h"
 #include "uaccess.h"
+#include "tty.h"
 
 #define KMSG_BUF 1024
 #define PANIC_STATUS 111        /* below the VMM's 112-125 (docs/hypercall-abi.md) */
@@ -40,6 +41,24 @@ static bool console_contiguous(const void *p)
 	       (v >= (uint64_t)__kernel_start && v < (uint64_t)__kernel_end);
 }
 
+/* Output on a terminal with OPOST|ONLCR: every \n goes out as \r\n. */
+static void console_crlf(unsigned stream, const char *p, size_t n)
+{
+	static char out[8192];
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (k >= sizeof(out) - 2) {
+			console_hc(stream, out, k);
+			k = 0;
+		}
+		if (p[i] == '\n')
+			out[k++] = '\r';
+		out[k++] = p[i];
+	}
+	console_hc(stream, out, k);
+}
+
 void console_write(unsigned stream, const void *buf, size_t len)
 {
 	const char *p = buf;
@@ -48,6 +67,12 @@ void console_write(unsigned stream, const void *buf, size_t len)
 	while (len) {
 		size_t n = MIN(len, (size_t)MV_CONSOLE_MAX);
 
+		if (tty_onlcr()) {
+			console_crlf(stream, p, n);
+			p += n;
+			len -= n;
+			continue;
+		}
 		/*
 		 * Kernel buffers in the direct map or the image are physically
 		 * contiguous; kmap'd ones (stacks, modules) may not be: bounce.
@@ -73,7 +98,10 @@ long console_write_user(unsigned stream, uaddr_t buf, size_t len)
 
 		if (copy_from_user(user_bounce, buf + done, n))
 			return done ? (long)done : -EFAULT;
-		console_hc(stream, user_bounce, n);
+		if (tty_onlcr())
+			console_crlf(stream, user_bounce, n);
+		else
+			console_hc(stream, user_bounce, n);
 		done += n;
 	}
 	return (long)done;
@@ -81,6 +109,11 @@ long console_write_user(unsigned stream, uaddr_t buf, size_t len)
 
 static void kmsg_putc(char c)
 {
+	if (c == '\n' && tty_onlcr()) {
+		if (kmsg_len == sizeof(kmsg_buf) - 1)
+			console_flush();
+		kmsg_buf[kmsg_len++] = '\r';   /* the host terminal is raw */
+	}
 	kmsg_buf[kmsg_len++] = c;
 	if (c == '\n' || kmsg_len == sizeof(kmsg_buf))
 		console_flush();

@@ -5,6 +5,7 @@
 #include "sched.h"
 #include "uaccess.h"
 #include "vfs.h"
+#include "tty.h"
 
 #define CONSOLE_IN_BUF 4096
 
@@ -33,8 +34,25 @@ static void console_in_fill(void)
 		in_eof = true;
 }
 
+void console_pump(void)
+{
+	if (!tty_active())
+		return;
+	/* Everything the host has goes through the line discipline now, so
+	 * VINTR works while nobody reads; an empty answer arms MV_IRQ_INPUT. */
+	while (!in_eof) {
+		console_in_fill();
+		if (!in_len)
+			break;
+		tty_input(in_buf + in_head, in_len);
+		in_len = 0;
+	}
+}
+
 bool console_readable(void)
 {
+	if (tty_active())
+		return tty_readable();
 	console_in_fill();
 	return in_len || in_eof;
 }
@@ -43,6 +61,8 @@ long console_read(uintptr_t buf, size_t len, bool user, bool nonblock)
 {
 	size_t n;
 
+	if (tty_active())
+		return tty_read(buf, len, user, nonblock);
 	if (!len)
 		return 0;
 	while (!console_readable()) {
@@ -72,6 +92,7 @@ long console_read(uintptr_t buf, size_t len, bool user, bool nonblock)
 
 void console_input_ready(void)
 {
+	console_pump();
 	sched_wakeup(&in_chan);
 	vfs_poll_wake();
 }

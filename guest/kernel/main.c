@@ -4,6 +4,7 @@
 #include "console.h"
 #include "hcall.h"
 #include "irq.h"
+#include "tty.h"
 #include "mm.h"
 #include "proc.h"
 #include "pseudofs.h"
@@ -110,6 +111,7 @@ __noreturn void kmain(uint64_t bootinfo_gpa)
 	selftest_run();
 	syscall_init();
 	irq_init();
+	tty_init();
 	initrd_unpack();
 	for (size_t i = 0; i < sizeof(sysfs_inits) / sizeof(sysfs_inits[0]); i++)
 		sysfs_inits[i]();

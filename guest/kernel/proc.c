@@ -12,6 +12,7 @@
 #include "sched.h"
 #include "wstatus.h"
 #include "sigdeliver.h"
+#include "tty.h"
 
 #pragma weak vfs_proc_create
 #pragma weak vfs_proc_destroy
@@ -261,6 +262,7 @@ static int run_one(struct exec_args *a)
 		printk("%s: out of memory\n", a->buf);
 		return 126;
 	}
+	tty_start_session(p);           /* the command owns the terminal, if any */
 	sched_start_kernel(p, run_start, a);
 	sched_run_until(p);
 	status = wstatus_shell(p->wstatus);

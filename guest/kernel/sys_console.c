@@ -1,13 +1,15 @@
-/* sys_console.c: ioctl (always ENOTTY), and write/writev stand-ins for kernels without guest/fs. */
+/* sys_console.c: ioctl (the console's terminal ioctls, FIONBIO), and write/writev stand-ins for kernels without guest/fs. */
 #include "console.h"
 #include "fs_abi.h"
 #include "proc.h"
 #include "syscalls.h"
 #include "uaccess.h"
 #include "vfs.h"
+#include "tty.h"
 
 #pragma weak vfs_fd_get
 #pragma weak vfs_file_put
+#pragma weak vfs_file_is_console
 
 /*
  * Registered with SYSCALL_FALLBACK: the file system's real handlers (same
@@ -44,22 +46,31 @@ static long fallback_writev(int fd, uaddr_t iov, int iovcnt)
 }
 SYSCALL_FALLBACK(20, writev, fallback_writev);
 
+#define FIONBIO 0x5421
+
 /*
- * ioctl: no file here is a terminal or a device with ioctls (the console is
- * a plain character stream), so every request on an open fd is ENOTTY, as
- * Linux answers TCGETS and TIOCGWINSZ on a pipe.
+ * ioctl: the console is a terminal when the host's stdin is one (tty.c);
+ * FIONBIO works on every fd; anything else is ENOTTY, as Linux answers
+ * TCGETS and TIOCGWINSZ on a pipe.
  */
 static long sys_ioctl(int fd, unsigned cmd, uaddr_t arg)
 {
 	struct file *f;
+	long ret;
+	int32_t on;
 
-	(void)cmd;
-	(void)arg;
 	if (!vfs_fd_get)
 		return fd >= 0 && fd <= 2 ? -ENOTTY : -EBADF;
 	if (vfs_fd_get(current->fs, fd, &f))
 		return -EBADF;
+	if (cmd == FIONBIO) {
+		ret = copy_from_user(&on, arg, sizeof(on));
+		if (!ret)
+			f->flags = on ? f->flags | O_NONBLOCK : f->flags & ~(uint32_t)O_NONBLOCK;
+	} else {
+		ret = vfs_file_is_console && vfs_file_is_console(f) ? tty_ioctl(cmd, arg) : -ENOTTY;
+	}
 	vfs_file_put(f);
-	return -ENOTTY;
+	return ret;
 }
 SYSCALL_REGISTER(16, ioctl, sys_ioctl);

@@ -232,8 +232,8 @@ _start:
 	HC HC_EVENT, ev
 
 /* ---- unknown numbers, wrong headers -------------------------------------- */
-#elif defined(HG_CASE_nr_7)
-	HC 7, con                        /* the first number after MV_HC_BENCH */
+#elif defined(HG_CASE_nr_9)
+	HC 9, con                        /* the first number after MV_HC_CONSOLE_READ */
 #elif defined(HG_CASE_nr_20)
 	HC 20, con
 #elif defined(HG_CASE_hdr_abi0)

@@ -48,6 +48,17 @@ long fs_env_console_write(unsigned int stream, uint64_t addr, size_t len, bool u
 	return (long)fwrite((const void *)addr, 1, len, stream == 2 ? stderr : stdout);
 }
 
+long fs_env_console_read(uint64_t addr, size_t len, bool user, bool nonblock)
+{
+	(void)addr, (void)len, (void)user, (void)nonblock;
+	return 0;                       /* the host build's console input is empty */
+}
+
+bool fs_env_console_readable(void)
+{
+	return true;
+}
+
 uint64_t fs_env_free_kib(void)
 {
 	return 0;

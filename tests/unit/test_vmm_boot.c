@@ -173,9 +173,12 @@ START_TEST(layout_memmap_and_initrd)
 	static const uint8_t initrd[6] = "INITRD", extra[8] = "EXTRA!!";
 	char *argv[] = { "echo", "hi", NULL };
 	struct boot_cmd cmd = { 2, argv };
-	struct boot_spec bs = { "quiet", initrd, 6, extra, 8, &cmd, 1 };
+	struct boot_spec bs = { "quiet", initrd, 6, extra, 8, &cmd, 1, 40, 132 };
 	struct mv_bootinfo *bi = layout(&bs, 0);
 	uint64_t end = 64u << 20;
+
+	ck_assert_uint_eq(bi->tty_rows, 40);    /* the host terminal's size (MV_BOOT_F_TTY) */
+	ck_assert_uint_eq(bi->tty_cols, 132);
 
 	ck_assert_uint_eq(bi->magic, MV_BOOTINFO_MAGIC);
 	ck_assert_uint_eq(bi->abi_version, MV_ABI_VERSION);
@@ -205,7 +208,7 @@ END_TEST
 
 START_TEST(layout_no_initrd)
 {
-	struct boot_spec bs = { NULL, NULL, 0, NULL, 0, NULL, 0 };
+	struct boot_spec bs = { NULL, NULL, 0, NULL, 0, NULL, 0, 0, 0 };
 	struct mv_bootinfo *bi = layout(&bs, 0);
 
 	ck_assert_uint_eq(bi->initrd, 0);
@@ -221,12 +224,12 @@ START_TEST(layout_refusals)
 {
 	static uint8_t big[62u << 20];
 	static char cmdline[MV_CMDLINE_MAX + 1];
-	struct boot_spec bs = { NULL, big, sizeof(big), NULL, 0, NULL, 0 };
+	struct boot_spec bs = { NULL, big, sizeof(big), NULL, 0, NULL, 0, 0, 0 };
 
 	layout(&bs, -ENOMEM);
 	ck_assert_ptr_nonnull(strstr(err, "do not fit in 64 MiB of guest RAM: raise --mem"));
 	memset(cmdline, 'x', MV_CMDLINE_MAX);
-	bs = (struct boot_spec){ cmdline, NULL, 0, NULL, 0, NULL, 0 };
+	bs = (struct boot_spec){ cmdline, NULL, 0, NULL, 0, NULL, 0, 0, 0 };
 	layout(&bs, -E2BIG);
 	ck_assert_ptr_nonnull(strstr(err, "--cmdline is 4096 bytes, the limit is 4095"));
 }

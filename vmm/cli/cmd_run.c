@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include "run_tty.h"
+#include "modvisor/abi/bootinfo.h"
 #include "accel.h"
 #include "authority/authority.h"
 #include "boot.h"
@@ -440,11 +442,24 @@ err:
 	return -1;
 }
 
+/* run_default_shell(o, e, n): no command given on a terminal: an interactive shell. */
+static int run_default_shell(struct run_opts *o, char *e, size_t n)
+{
+	static char *const sh[] = { "sh" };
+	struct boot_cmd *c = run_push_cmd(o, e, n);
+
+	if (!c || run_words_copy(1, (char **)sh, c))
+		return -1;
+	o->ncmds++;
+	return 0;
+}
+
 static int run_main(int argc, char **argv)
 {
 	struct run_opts o = { 0 };
 	char err[512], kbuf[PATH_MAX], ibuf[PATH_MAX];
 	int st;
+	uint16_t rows, cols;
 
 	if (run_parse(argc, argv, &o, err, sizeof(err))) {
 		fprintf(stderr, "modvisor run: %s\nTry 'modvisor run --help'.\n", err);
@@ -455,6 +470,11 @@ static int run_main(int argc, char **argv)
 		printf("usage: modvisor " RUN_USAGE "\n%s", RUN_HELP);
 		run_opts_free(&o);
 		return 0;
+	}
+	if (!o.ncmds && run_tty_detect(&rows, &cols) && run_default_shell(&o, err, sizeof(err))) {
+		fprintf(stderr, "modvisor run: %s\n", err);
+		run_opts_free(&o);
+		return MV_EXIT_SETUP;
 	}
 	if (run_check_inputs(&o, o.kernel ? o.kernel : run_default_path("kernel.elf", kbuf, sizeof(kbuf)),
 			     o.initrd ? o.initrd : run_default_path("initrd.cpio", ibuf, sizeof(ibuf)))) {

@@ -66,9 +66,13 @@ struct mv_bootinfo {
 	uint8_t  seed[32];          /* host randomness for getrandom/AT_RANDOM */
 	uint32_t flags;             /* MV_BOOT_F_* */
 	uint32_t _pad;
+	uint16_t tty_rows;          /* MV_BOOT_F_TTY: the host terminal's size */
+	uint16_t tty_cols;
+	uint32_t _pad2;
 };
 
 #define MV_BOOT_F_MODULES_DISABLED  (1u << 0)  /* policy: modules_disabled=1 */
 #define MV_BOOT_F_BENCH             (1u << 1)  /* report stage timings */
+#define MV_BOOT_F_TTY               (1u << 2)  /* stdin is a terminal: the console is a tty */
 
 #endif
