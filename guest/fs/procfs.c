@@ -1,4 +1,4 @@
-/* procfs.c: /proc (self/exe, version, cmdline, modules, sys/kernel/{tainted,modules_disabled}) and /sys. */
+/* procfs.c: /proc (self/exe, version, cmdline, modules, sys/kernel/{tainted,modules_disabled,pid_max}) and /sys. */
 #include "fs_env.h"
 #include "pseudofs.h"
 #include <modvisor/version.h>
@@ -99,6 +99,13 @@ static long store_modules_disabled(const char *buf, size_t len, void *priv)
 	return (long)len;
 }
 
+/* /proc/sys/kernel/pid_max: pids wrap below this (guest/kernel/proc.c). */
+static int show_pid_max(struct pseudo_buf *out, void *priv)
+{
+	(void)priv;
+	return pbuf_printf(out, "32768\n");
+}
+
 static int show_version(struct pseudo_buf *out, void *priv)
 {
 	(void)priv;
@@ -195,5 +202,6 @@ void procfs_init(uint32_t boot_flags)
 	pseudo_create_file(kern, "tainted", 0644, show_tainted, store_tainted, NULL);
 	pseudo_create_file(kern, "modules_disabled", 0644, show_modules_disabled,
 			   store_modules_disabled, NULL);
+	pseudo_create_file(kern, "pid_max", 0444, show_pid_max, NULL, NULL);
 	pseudo_mkdir(sys_dir, "module", 0755);
 }

@@ -15,6 +15,7 @@
 
 #define PROC_PATH_MAX   4096    /* PATH_MAX */
 #define PROC_COMM_LEN   16      /* TASK_COMM_LEN */
+#define PROC_GROUPS_MAX 32      /* supplementary groups kept per process */
 
 /* Linux capability numbers the guest checks. */
 #define CAP_SYS_MODULE  16
@@ -22,6 +23,7 @@
 #define CAP_FULL_SET    ((1ULL << (CAP_LAST_CAP + 1)) - 1)
 
 struct vfs_proc;         /* the file system's (guest/include/vfs.h) */
+struct inode;
 
 /* A user address space: page tables plus the brk and mmap bookkeeping. */
 struct mm {
@@ -33,9 +35,10 @@ struct mm {
 	uint64_t stack_top;     /* highest stack address (exclusive) */
 	uint64_t pages;         /* user pages mapped (for limits and stats) */
 	int users;              /* processes using it (a vfork child shares it) */
+	uint64_t arg_start, arg_end; /* argv strings on the stack (/proc/PID/cmdline) */
 };
 
-/* Credentials: uid/gid are always 0; capabilities may be dropped (capset). */
+/* Credentials: real, effective, saved ids and capabilities (sys_cred.c). */
 struct creds {
 	uint32_t uid, euid, suid, gid, egid, sgid;
 	uint64_t cap_effective;
@@ -92,6 +95,9 @@ struct process {
 	uint64_t ss_sp, ss_size;  /* sigaltstack */
 	uint32_t ss_flags;
 	uint64_t syscall_nr;    /* the syscall in progress (for restarts) */
+	uint32_t groups[PROC_GROUPS_MAX]; /* supplementary groups (setgroups) */
+	uint32_t ngroups;
+	struct inode *proc_dir; /* /proc/PID (proc_pid.c) */
 	uint64_t alarm_ns;      /* ITIMER_REAL deadline (monotonic), 0: none */
 	uint64_t alarm_interval_ns;
 };
@@ -116,6 +122,12 @@ __noreturn void proc_exit(int wstatus);
 
 /* proc_vfork_release(p): p execs or exits: wake the vfork parent waiting for it. */
 void proc_vfork_release(struct process *p);
+
+/* proc_pid_add(p) / proc_pid_remove(p): p's /proc/PID directory (proc_pid.c). */
+void proc_pid_add(struct process *p);
+void proc_pid_remove(struct process *p);
+/* proc_pid_init(): /proc/self/{stat,status,cmdline,maps}, once the file system is up. */
+void proc_pid_init(void);
 
 /* proc_find(pid): the process with that pid (zombies too), or NULL. */
 struct process *proc_find(int pid);

@@ -46,6 +46,13 @@ struct mm *umm_fork(struct mm *mm);
  * COW page) or -ENOMEM.
  */
 int umm_cow_break(struct mm *mm, uint64_t va);
+/* umm_read(mm, va, dst, n): copy mm's user bytes (any process's, for /proc); -EFAULT if unmapped. */
+int umm_read(struct mm *mm, uint64_t va, void *dst, size_t n);
+/*
+ * umm_next_mapped(mm, va, prot): the first mapped page at or after va and
+ * its VM_* protection, or UMM_STACK_TOP (for /proc/PID/maps).
+ */
+uint64_t umm_next_mapped(struct mm *mm, uint64_t va, int *prot);
 /* umm_write_fault(mm, va): a user write hit a COW page: copy it; false if not one. */
 bool umm_write_fault(struct mm *mm, uint64_t va);
 

@@ -210,6 +210,16 @@ static uint32_t cpu_hwcap(void)
 	return d;
 }
 
+/* exec_argv_len(a): bytes of the argv strings (with their NULs), for /proc/PID/cmdline. */
+static uint64_t exec_argv_len(const struct exec_args *a)
+{
+	const char *s = a->buf;
+
+	for (uint32_t i = 0; i < a->argc; i++)
+		s += strlen(s) + 1;
+	return (uint64_t)(s - a->buf);
+}
+
 /* Where execve puts each piece of the new stack, from the top down. */
 struct exec_stack {
 	uint64_t efn, strings, plat, rnd, sp;
@@ -304,6 +314,8 @@ static int exec_build_stack(struct process *p, struct exec_image *img,
 		err = umm_write(img->mm, st.efn, execfn, efn_len);
 	kfree(vec);
 	img->sp = st.sp;
+	img->mm->arg_start = st.strings;
+	img->mm->arg_end = st.strings + exec_argv_len(a);
 	return err;
 }
 

@@ -88,6 +88,8 @@ static void clone_inherit(struct process *c, struct process *p, const struct clo
 	c->pgid = p->pgid;
 	c->sid = p->sid;
 	c->cred = p->cred;
+	memcpy(c->groups, p->groups, sizeof(c->groups));
+	c->ngroups = p->ngroups;
 	memcpy(c->exe, p->exe, sizeof(c->exe));
 	memcpy(c->comm, p->comm, sizeof(c->comm));
 	c->fs_base = r->flags & CLONE_SETTLS ? r->tls : p->fs_base;

@@ -115,6 +115,7 @@ __noreturn void kmain(uint64_t bootinfo_gpa)
 	initrd_unpack();
 	for (size_t i = 0; i < sizeof(sysfs_inits) / sizeof(sysfs_inits[0]); i++)
 		sysfs_inits[i]();
+	proc_pid_init();
 	status = run_commands();
 	console_flush();
 	hcall_exit(status);

@@ -23,6 +23,7 @@ void sched_add(struct process *p)
 		proc_head = p;
 	proc_tail = p;
 	p->state = PROC_RUNNABLE;
+	proc_pid_add(p);
 }
 
 void sched_remove(struct process *p)
@@ -35,6 +36,7 @@ void sched_remove(struct process *p)
 	}
 	if (!*pp)
 		return;
+	proc_pid_remove(p);
 	*pp = p->next;
 	if (proc_tail == p)
 		proc_tail = prev;

@@ -1,7 +1,8 @@
-/* sys_cred.c: capget/capset: per-process capability sets (commands start with all of them). */
+/* sys_cred.c: credentials: set*uid/set*gid with Linux's rules, supplementary groups, capget/capset. */
 #include "proc.h"
 #include "syscalls.h"
 #include "uaccess.h"
+#include "vfs.h"
 
 #define LINUX_CAPABILITY_VERSION_1  0x19980330u
 #define LINUX_CAPABILITY_VERSION_2  0x20071026u
@@ -104,39 +105,231 @@ static long sys_capset(uaddr_t hdrp, uaddr_t datap)
 }
 SYSCALL_REGISTER(126, capset, sys_capset);
 
-/* Supplementary groups: root has none. */
+#define CAP_SETGID  6
+#define CAP_SETUID  7
+#define NO_ID       0xffffffffu     /* -1: leave unchanged */
+#define NGROUPS_MAX 65536
+
+/* The file system checks access with the effective ids (Linux's fsuid/fsgid). */
+static void cred_sync_fs(struct process *p)
+{
+	if (p->fs) {
+		p->fs->uid = p->cred.euid;
+		p->fs->gid = p->cred.egid;
+	}
+}
+
+/*
+ * Linux's capability rules for uid changes (capabilities(7)): leaving euid
+ * 0 clears the effective set; when no uid is 0 any more, the permitted set
+ * goes too; coming back to euid 0 restores effective from permitted.
+ */
+static void cred_fix_caps(struct creds *c, uint32_t old_ruid, uint32_t old_euid,
+			  uint32_t old_suid)
+{
+	bool was_root = !old_ruid || !old_euid || !old_suid;
+
+	if (was_root && c->uid && c->euid && c->suid) {
+		c->cap_permitted = c->cap_effective = 0;
+		return;
+	}
+	if (!old_euid && c->euid)
+		c->cap_effective = 0;
+	if (old_euid && !c->euid)
+		c->cap_effective = c->cap_permitted;
+}
+
+/* May an unprivileged caller take id?  Only one of its own three. */
+static bool id_own(uint32_t id, uint32_t r, uint32_t e, uint32_t s)
+{
+	return id == r || id == e || id == s;
+}
+
+/* setresuid/setresgid core: ids[3] as asked (NO_ID = unchanged) onto r, e, s. */
+static long set_res(uint32_t *r, uint32_t *e, uint32_t *s, const uint32_t ids[3], int cap)
+{
+	for (int i = 0; i < 3; i++)
+		if (ids[i] != NO_ID && !capable(cap) && !id_own(ids[i], *r, *e, *s))
+			return -EPERM;
+	if (ids[0] != NO_ID)
+		*r = ids[0];
+	if (ids[1] != NO_ID)
+		*e = ids[1];
+	if (ids[2] != NO_ID)
+		*s = ids[2];
+	return 0;
+}
+
+/* After a change of the uids: capabilities and the file system ids. */
+static long uid_changed(long err, const struct creds *old)
+{
+	struct creds *c = &current->cred;
+
+	if (!err)
+		cred_fix_caps(c, old->uid, old->euid, old->suid);
+	cred_sync_fs(current);
+	return err;
+}
+
+static long sys_setresuid(uint32_t r, uint32_t e, uint32_t s)
+{
+	struct creds *c = &current->cred, old = *c;
+	uint32_t ids[3] = { r, e, s };
+
+	return uid_changed(set_res(&c->uid, &c->euid, &c->suid, ids, CAP_SETUID), &old);
+}
+SYSCALL_REGISTER(117, setresuid, sys_setresuid);
+
+static long sys_setresgid(uint32_t r, uint32_t e, uint32_t s)
+{
+	struct creds *c = &current->cred;
+	uint32_t ids[3] = { r, e, s };
+	long err = set_res(&c->gid, &c->egid, &c->sgid, ids, CAP_SETGID);
+
+	cred_sync_fs(current);
+	return err;
+}
+SYSCALL_REGISTER(119, setresgid, sys_setresgid);
+
+/* setreuid/setregid: a new real id, or an effective one other than the old real id, sets saved too. */
+static long set_re(uint32_t *r, uint32_t *e, uint32_t *s, uint32_t nr, uint32_t ne, int cap)
+{
+	uint32_t old_r = *r;
+
+	if (!capable(cap)) {
+		if (nr != NO_ID && nr != *r && nr != *e)
+			return -EPERM;
+		if (ne != NO_ID && !id_own(ne, *r, *e, *s))
+			return -EPERM;
+	}
+	if (nr != NO_ID)
+		*r = nr;
+	if (ne != NO_ID)
+		*e = ne;
+	if (nr != NO_ID || (ne != NO_ID && ne != old_r))
+		*s = *e;
+	return 0;
+}
+
+static long sys_setreuid(uint32_t r, uint32_t e)
+{
+	struct creds *c = &current->cred, old = *c;
+
+	return uid_changed(set_re(&c->uid, &c->euid, &c->suid, r, e, CAP_SETUID), &old);
+}
+SYSCALL_REGISTER(113, setreuid, sys_setreuid);
+
+static long sys_setregid(uint32_t r, uint32_t e)
+{
+	struct creds *c = &current->cred;
+	long err = set_re(&c->gid, &c->egid, &c->sgid, r, e, CAP_SETGID);
+
+	cred_sync_fs(current);
+	return err;
+}
+SYSCALL_REGISTER(114, setregid, sys_setregid);
+
+/* setuid: privileged sets all three; else only the effective id, to the real or saved one. */
+static long sys_setuid(uint32_t id)
+{
+	struct creds *c = &current->cred, old = *c;
+
+	if (id == NO_ID)
+		return -EINVAL;
+	if (capable(CAP_SETUID))
+		c->uid = c->euid = c->suid = id;
+	else if (id == c->uid || id == c->suid)
+		c->euid = id;
+	else
+		return -EPERM;
+	return uid_changed(0, &old);
+}
+SYSCALL_REGISTER(105, setuid, sys_setuid);
+
+static long sys_setgid(uint32_t id)
+{
+	struct creds *c = &current->cred;
+
+	if (id == NO_ID)
+		return -EINVAL;
+	if (capable(CAP_SETGID))
+		c->gid = c->egid = c->sgid = id;
+	else if (id == c->gid || id == c->sgid)
+		c->egid = id;
+	else
+		return -EPERM;
+	cred_sync_fs(current);
+	return 0;
+}
+SYSCALL_REGISTER(106, setgid, sys_setgid);
+
+/* setfsuid/setfsgid: return the old id; the file system follows the effective id. */
+static long sys_setfsuid(uint32_t id)
+{
+	(void)id;
+	return current->cred.euid;
+}
+SYSCALL_REGISTER(122, setfsuid, sys_setfsuid);
+
+static long sys_setfsgid(uint32_t id)
+{
+	(void)id;
+	return current->cred.egid;
+}
+SYSCALL_REGISTER(123, setfsgid, sys_setfsgid);
+
+static long put_three(uaddr_t a, uaddr_t b, uaddr_t c, const uint32_t v[3])
+{
+	if (copy_to_user(a, &v[0], 4) || copy_to_user(b, &v[1], 4) || copy_to_user(c, &v[2], 4))
+		return -EFAULT;
+	return 0;
+}
+
+static long sys_getresuid(uaddr_t r, uaddr_t e, uaddr_t s)
+{
+	const struct creds *c = &current->cred;
+	uint32_t v[3] = { c->uid, c->euid, c->suid };
+
+	return put_three(r, e, s, v);
+}
+SYSCALL_REGISTER(118, getresuid, sys_getresuid);
+
+static long sys_getresgid(uaddr_t r, uaddr_t e, uaddr_t s)
+{
+	const struct creds *c = &current->cred;
+	uint32_t v[3] = { c->gid, c->egid, c->sgid };
+
+	return put_three(r, e, s, v);
+}
+SYSCALL_REGISTER(120, getresgid, sys_getresgid);
+
 static long sys_getgroups(int size, uaddr_t list)
 {
-	(void)list;
-	return size < 0 ? -EINVAL : 0;
+	struct process *p = current;
+
+	if (size < 0)
+		return -EINVAL;
+	if (size && (uint32_t)size < p->ngroups)
+		return -EINVAL;
+	if (size && p->ngroups && copy_to_user(list, p->groups, p->ngroups * 4))
+		return -EFAULT;
+	return p->ngroups;
 }
 SYSCALL_REGISTER(115, getgroups, sys_getgroups);
 
 static long sys_setgroups(uint64_t size, uaddr_t list)
 {
-	(void)list;
-	if (!capable(6))                /* CAP_SETGID */
+	struct process *p = current;
+
+	if (!capable(CAP_SETGID))
 		return -EPERM;
-	return size > 65536 ? -EINVAL : 0;
-}
-SYSCALL_REGISTER(116, setgroups, sys_setgroups);
-
-/* Everyone is root: setting the ids to 0 succeeds, anything else is refused. */
-static long sys_setuid(uint32_t id)
-{
-	return id == 0 ? 0 : -EPERM;
-}
-SYSCALL_REGISTER(105, setuid, sys_setuid);
-SYSCALL_REGISTER(106, setgid, sys_setuid);
-
-static long sys_getresuid(uaddr_t r, uaddr_t e, uaddr_t s)
-{
-	uint32_t zero = 0;
-
-	if (copy_to_user(r, &zero, 4) || copy_to_user(e, &zero, 4) ||
-	    copy_to_user(s, &zero, 4))
+	if (size > NGROUPS_MAX)
+		return -EINVAL;
+	if (size > PROC_GROUPS_MAX)
+		return -ENOMEM;         /* more than this kernel keeps */
+	if (size && copy_from_user(p->groups, list, size * 4))
 		return -EFAULT;
+	p->ngroups = (uint32_t)size;
 	return 0;
 }
-SYSCALL_REGISTER(118, getresuid, sys_getresuid);
-SYSCALL_REGISTER(120, getresgid, sys_getresuid);
+SYSCALL_REGISTER(116, setgroups, sys_setgroups);

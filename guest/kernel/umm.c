@@ -199,6 +199,24 @@ int umm_write(struct mm *mm, uint64_t va, const void *src, size_t n)
 	return 0;
 }
 
+int umm_read(struct mm *mm, uint64_t va, void *dst, size_t n)
+{
+	char *d = dst;
+
+	while (n) {
+		size_t k = MIN(n, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
+		uint64_t span, *pte = pt_lookup(mm->pml4_pa, va, &span);
+
+		if (!pte || !(*pte & PTE_P) || !(*pte & PTE_U))
+			return -EFAULT;
+		memcpy(d, (char *)phys_to_virt(*pte & PTE_ADDR) + (va & (PAGE_SIZE - 1)), k);
+		d += k;
+		va += k;
+		n -= k;
+	}
+	return 0;
+}
+
 bool umm_fault_in(struct mm *mm, uint64_t va)
 {
 	uint64_t page = ALIGN_DOWN(va, PAGE_SIZE);
@@ -210,6 +228,20 @@ bool umm_fault_in(struct mm *mm, uint64_t va)
 	if (pte && (*pte & PTE_P))
 		return false;           /* present: a protection fault */
 	return umm_map_anon(mm, page, PAGE_SIZE, VM_READ | VM_WRITE) == 0;
+}
+
+uint64_t umm_next_mapped(struct mm *mm, uint64_t va, int *prot)
+{
+	uint64_t *pte;
+
+	for (va = umm_next(mm, va, UMM_STACK_TOP, &pte); va < UMM_STACK_TOP;
+	     va = umm_next(mm, va + PAGE_SIZE, UMM_STACK_TOP, &pte)) {
+		if (*pte & PTE_P) {
+			*prot = umm_prot_at(mm, va);
+			return va;
+		}
+	}
+	return UMM_STACK_TOP;
 }
 
 int umm_prot_at(struct mm *mm, uint64_t va)
@@ -304,6 +336,8 @@ struct mm *umm_fork(struct mm *mm)
 	child->brk = mm->brk;
 	child->mmap_top = mm->mmap_top;
 	child->stack_top = mm->stack_top;
+	child->arg_start = mm->arg_start;
+	child->arg_end = mm->arg_end;
 	return child;
 }
 

@@ -35,8 +35,8 @@ for m in $MODULES; do
 	echo "$line"
 done >"$root/lib/modules/$release/modules.dep"
 
-printf 'root:x:0:0:root:/root:/bin/sh\n' >"$root/etc/passwd"
-printf 'root:x:0:\n' >"$root/etc/group"
+printf 'root:x:0:0:root:/root:/bin/sh\ndaemon:x:1:1:daemon:/usr/sbin:/bin/false\nbin:x:2:2:bin:/bin:/bin/false\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$root/etc/passwd"
+printf 'root:x:0:\ndaemon:x:1:\nbin:x:2:\nnogroup:x:65534:\n' >"$root/etc/group"
 printf 'modvisor\n' >"$root/etc/hostname"
 
 # Reproducible: fixed mtimes, sorted names, root-owned, no device numbers.

@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
+#include <linux/futex.h>
+#include <sched.h>
 #include <sys/mman.h>
 #include <sys/select.h>
 #include <sys/stat.h>
@@ -508,8 +511,166 @@ static void test_fpu(void)
 	check(y * 2.0 == 6.0 && fp_in_handler == 6.5, "FPU state across a handler");
 }
 
+
+/* Root drops to nobody (65534) with Linux's rules; capabilities go with it. */
+static int child_drop(void)
+{
+	gid_t none[1] = { 65534 };
+	char buf[4096];
+	int fd, n;
+
+	if (setgroups(1, none) || setgid(65534) || setuid(65534))
+		return 1;
+	if (getuid() != 65534 || geteuid() != 65534 || getgid() != 65534 || getgroups(1, none) != 1)
+		return 2;
+	if (setuid(0) != -1 || errno != EPERM)
+		return 3;
+	if (open("/tmp/mv-procs-rootonly", O_RDONLY) != -1 || errno != EACCES)
+		return 4;
+	fd = open("/proc/self/status", O_RDONLY);
+	n = fd >= 0 ? (int)read(fd, buf, sizeof(buf) - 1) : -1;
+	if (n <= 0)
+		return 5;
+	buf[n] = 0;
+	if (!strstr(buf, "Uid:\t65534\t65534\t65534") || !strstr(buf, "CapEff:\t0000000000000000"))
+		return 6;
+	if (kill(1, 0) != -1 || errno != EPERM)
+		return getpid() == 1 ? 0 : 7;
+	return 0;
+}
+
+static int child_seteuid(void)
+{
+	uid_t r, e, s;
+
+	if (seteuid(2) || geteuid() != 2 || getuid() != 0)
+		return 1;
+	if (seteuid(0) || geteuid() != 0)       /* the saved uid is still 0 */
+		return 2;
+	if (setresuid(1, 2, 65534) || getresuid(&r, &e, &s) || r != 1 || e != 2 || s != 65534)
+		return 3;
+	if (setresuid(0, -1, -1) != -1 || errno != EPERM)
+		return 4;
+	if (setreuid(2, 1) || getresuid(&r, &e, &s) || r != 2 || e != 1 || s != 1)
+		return 5;
+	return 0;
+}
+
+static void test_creds(void)
+{
+	int fd = open("/tmp/mv-procs-rootonly", O_CREAT | O_WRONLY, 0600), ws;
+
+	close(fd);
+	ws = run_child(child_drop);
+	check(WIFEXITED(ws) && WEXITSTATUS(ws) == 0,
+	      "setgroups/setgid/setuid to nobody: ids, EPERM back to 0, EACCES, no capabilities");
+	if (!WIFEXITED(ws) || WEXITSTATUS(ws))
+		printf("# child_drop step %d\n", WEXITSTATUS(ws));
+	ws = run_child(child_seteuid);
+	check(WIFEXITED(ws) && WEXITSTATUS(ws) == 0, "seteuid, setresuid, setreuid with Linux's rules");
+	if (!WIFEXITED(ws) || WEXITSTATUS(ws))
+		printf("# child_seteuid step %d\n", WEXITSTATUS(ws));
+	check(getuid() == 0 && geteuid() == 0, "the parent is still root");
+}
+
+/* Read a whole (small) file into buf; its length or -1. */
+static int slurp(const char *path, char *buf, int size)
+{
+	int fd = open(path, O_RDONLY), n, got = 0;
+
+	if (fd < 0)
+		return -1;
+	while (got < size - 1 && (n = (int)read(fd, buf + got, size - 1 - got)) > 0)
+		got += n;
+	close(fd);
+	buf[got] = 0;
+	return got;
+}
+
+static void test_proc(void)
+{
+	char buf[8192], path[64], want[64];
+	int fds[2], ws;
+
+	snprintf(want, sizeof(want), "%d (mv-procs) R ", getpid());
+	check(slurp("/proc/self/stat", buf, sizeof(buf)) > 0 && !strncmp(buf, want, strlen(want)),
+	      "/proc/self/stat: pid (comm) state");
+	check(slurp("/proc/self/maps", buf, sizeof(buf)) > 0 && strstr(buf, "[stack]") &&
+	      strstr(buf, "r-xp"), "/proc/self/maps: text and [stack]");
+	check(slurp("/proc/sys/kernel/pid_max", buf, sizeof(buf)) > 0 && !strcmp(buf, "32768\n"),
+	      "/proc/sys/kernel/pid_max");
+	pipe(fds);
+	pid_t pid = fork();
+	if (pid == 0) {
+		char fdarg[16];
+
+		close(fds[1]);
+		snprintf(fdarg, sizeof(fdarg), "%d", fds[0]);   /* one digit */
+		execl("/bin/mv-procs", "mv-procs", "--wait-fd", fdarg, (char *)NULL);
+		_exit(99);
+	}
+	close(fds[0]);
+	usleep(100000);
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
+	int n = slurp(path, buf, sizeof(buf));
+	check(n == 21 && !memcmp(buf, "mv-procs\0--wait-fd\0", 19),
+	      "/proc/PID/cmdline of another process: its argv");
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	snprintf(want, sizeof(want), "PPid:\t%d\n", getpid());
+	for (int i = 0; i < 50; i++) {          /* until the child sleeps in its read */
+		if (slurp(path, buf, sizeof(buf)) > 0 && strstr(buf, "State:\tS (sleeping)"))
+			break;
+		usleep(50000);
+	}
+	check(strstr(buf, "State:\tS (sleeping)") && strstr(buf, want) && strstr(buf, "Name:\tmv-procs"),
+	      "/proc/PID/status: sleeping, PPid");
+	close(fds[1]);
+	waitpid(pid, &ws, 0);
+	check(slurp(path, buf, sizeof(buf)) < 0, "/proc/PID is gone once reaped");
+}
+
+static void test_sched_futex(void)
+{
+	cpu_set_t set;
+	struct timespec ts = { 0, 20000000 };
+	uint32_t word = 5;
+
+	CPU_ZERO(&set);
+	check(sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_ISSET(0, &set) && CPU_COUNT(&set) == 1,
+	      "sched_getaffinity: CPU 0");
+	CPU_ZERO(&set);
+	CPU_SET(1, &set);
+	check_errno(sched_setaffinity(0, sizeof(set), &set), EINVAL, "sched_setaffinity without CPU 0");
+	CPU_SET(0, &set);
+	check(sched_setaffinity(0, sizeof(set), &set) == 0, "sched_setaffinity with CPU 0");
+	check_errno(syscall(SYS_futex, &word, FUTEX_WAIT_PRIVATE, 4, NULL, NULL, 0), EAGAIN,
+		    "FUTEX_WAIT with another value");
+	check_errno(syscall(SYS_futex, &word, FUTEX_WAIT_PRIVATE, 5, &ts, NULL, 0), ETIMEDOUT,
+		    "FUTEX_WAIT times out");
+	volatile uint32_t *shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+					 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	*shared = 0;
+	pid_t pid = fork();
+	if (pid == 0) {
+		while (*shared == 0)
+			syscall(SYS_futex, shared, FUTEX_WAIT, 0, NULL, NULL, 0);
+		_exit(*shared == 1 ? 0 : 1);
+	}
+	usleep(50000);
+	*shared = 1;
+	long woken = syscall(SYS_futex, shared, FUTEX_WAKE, 1, NULL, NULL, 0);
+	int ws;
+	waitpid(pid, &ws, 0);
+	check(woken == 1 && WIFEXITED(ws) && WEXITSTATUS(ws) == 0,
+	      "FUTEX_WAKE across processes on MAP_SHARED memory");
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "--wait-fd")) {
+		char c;
+		return read(atoi(argv[2]), &c, 1) < 0;
+	}
 	if (argc == 3 && !strcmp(argv[1], "--fd-closed"))
 		return fcntl(atoi(argv[2]), F_GETFD) == -1 && errno == EBADF ? 0 : 1;
 	test_fork_cow();
@@ -521,6 +682,9 @@ int main(int argc, char **argv)
 	test_signals_eintr();
 	test_faults();
 	test_fpu();
+	test_creds();
+	test_proc();
+	test_sched_futex();
 	printf("%s: %d failure(s)\n", failures ? "FAIL" : "PASS", failures);
 	return failures ? 1 : 0;
 }

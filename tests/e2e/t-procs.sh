@@ -53,6 +53,13 @@ for want in "pipe: 3" "subst: inner nested" "subshell-status: 3" "and: yes" "or:
 done
 t_expect_absent "ash: nothing reached after a kill or set -e" "$OUT/shell.out" "not-reached"
 
+# busybox ps lists the processes from /proc/PID.
+run ps -- sh -c 'sleep 3 & sleep 0.5; ps; kill $!'
+t_expect_contains "ps: lists a background sleep (from /proc/PID/cmdline)" "$OUT/ps.out" "sleep 3"
+t_expect_contains "ps: lists itself" "$OUT/ps.out" " ps"
+run passwd -- sh -c 'grep -c "^nobody:x:65534:65534:" /etc/passwd; grep -c "^daemon:\|^bin:" /etc/passwd'
+t_expect_contains "/etc/passwd has nobody, bin and daemon" "$OUT/passwd.out" "$(printf '1\n2')"
+
 # The syscall checks, each as its own line.
 run procs -- mv-procs
 t_expect_status "mv-procs: exit status" 0 "$st"

@@ -114,7 +114,10 @@ static const struct run_option run_options[] = { RUN_OPTIONS(RUN_OPT_ENTRY) };
 	RUN_OPTIONS(RUN_OPT_HELP)                                               \
 	RUN_EXTRA_HELP                                                          \
 	"  -- CMD [ARG...]\n      run CMD with its arguments as given (also: the first\n" \
-	"      argument that is not an option starts the command)\n"
+	"      argument that is not an option starts the command)\n"          \
+	"With no command the guest runs sh.  The guest's stdin is modvisor's; on a\n" \
+	"terminal the guest console is a tty of its size (line editing, ^C, ^D),\n" \
+	"and the terminal is raw during the run and restored after it.\n"
 
 static int opt_kernel(struct run_opts *o, const char *v, char *e, size_t n)
 {
