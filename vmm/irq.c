@@ -15,7 +15,7 @@
 static struct kvm_run *volatile irq_run;
 static volatile sig_atomic_t irq_fired;
 static timer_t irq_timer;
-static bool irq_created;
+static pid_t irq_creator;       /* a forked child (bench) must make its own timer */
 static uint64_t irq_next_ns;    /* CLOCK_MONOTONIC of the next tick */
 
 static uint64_t now_ns(void)
@@ -40,7 +40,7 @@ static int irq_create(void)
 	struct sigevent sev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGRTMIN + 1 };
 	struct sigaction sa;
 
-	if (irq_created)
+	if (irq_creator == getpid())
 		return 0;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = irq_signal;           /* no SA_RESTART: KVM_RUN gets EINTR */
@@ -49,7 +49,7 @@ static int irq_create(void)
 		return -errno;
 	if (timer_create(CLOCK_MONOTONIC, &sev, &irq_timer) < 0)
 		return -errno;
-	irq_created = true;
+	irq_creator = getpid();
 	return 0;
 }
 
@@ -75,7 +75,7 @@ void irq_stop(void)
 {
 	struct itimerspec off = { { 0, 0 }, { 0, 0 } };
 
-	if (irq_created)
+	if (irq_creator == getpid())
 		timer_settime(irq_timer, 0, &off, NULL);
 	irq_run = NULL;
 }

@@ -9,7 +9,8 @@ struct trap_frame;
 /*
  * irq_init(): ask the VMM for the tick (MV_HC_TIMER, IRQ_TICK_NS); from
  * then on ring 3 runs with interrupts enabled and the idle loop halts.
- * A VMM that refuses leaves the kernel cooperative (and spinning when idle).
+ * A VMM that refuses leaves the kernel cooperative (and spinning when idle);
+ * so does a benchmark boot (MV_BOOT_F_BENCH), whose exit counts must repeat.
  */
 void irq_init(void);
 

@@ -50,6 +50,7 @@ enum proc_state {
 	PROC_RUNNABLE,          /* running or waiting for the CPU */
 	PROC_SLEEPING,          /* blocked (sched_sleep) */
 	PROC_ZOMBIE,            /* exited, waiting for its parent to reap it */
+	PROC_STOPPED,           /* stopped by a signal until SIGCONT */
 };
 
 struct process {
@@ -75,6 +76,7 @@ struct process {
 	uint64_t wake_ns;       /* monotonic deadline of a timed sleep; 0: none */
 	bool timed_out;         /* the deadline, not a wakeup, ended the sleep */
 	int wstatus;            /* wait status once a zombie (wstatus.h) */
+	int stop_report;        /* a stop or continue not yet reported to wait (WS_*), or 0 */
 	int exit_signal;        /* sent to the parent at exit (SIGCHLD or 0) */
 	bool boot_cmd;          /* a boot command: the kernel's runner reaps it */
 	struct process *vfork_parent; /* sleeps until this child execs or exits */
@@ -83,6 +85,7 @@ struct process {
 	uint64_t sig_pending;   /* bit sig-1: sent, not yet delivered */
 	uint64_t sig_blocked;   /* the signal mask */
 	uint64_t sig_saved;     /* mask to restore after ppoll/pselect/sigsuspend */
+	uint64_t sig_waitset;   /* rt_sigtimedwait: these wake it even when blocked */
 	bool sig_restore;       /* sig_saved is set */
 	bool sig_iret;          /* return to ring 3 with iretq (all registers) */
 	struct k_sigaction {

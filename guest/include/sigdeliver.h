@@ -40,6 +40,13 @@ void signal_send(struct process *p, int sig);
 /* signal_send_info(p, sig, info): signal_send with the siginfo the handler sees. */
 void signal_send_info(struct process *p, int sig, const struct sig_info_k *info);
 
+/*
+ * signal_stop_cont(p, sig): the job-control side of sending sig: SIGCONT
+ * (or SIGKILL) resumes a stopped p and drops pending stop signals; a stop
+ * signal drops a pending SIGCONT.  Called by signal_send_info().
+ */
+void signal_stop_cont(struct process *p, int sig);
+
 /* signal_pending(): has the current process a signal it must take now? */
 bool signal_pending(void);
 

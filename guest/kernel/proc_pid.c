@@ -21,6 +21,8 @@ static struct process *pid_target(void *priv)
 
 static char pid_state(const struct process *p)
 {
+	if (p->state == PROC_STOPPED)
+		return 'T';
 	return p->state == PROC_ZOMBIE ? 'Z' : p == current || p->state == PROC_RUNNABLE ? 'R' : 'S';
 }
 
@@ -29,6 +31,7 @@ static const char *pid_state_name(const struct process *p)
 	switch (pid_state(p)) {
 	case 'Z': return "Z (zombie)";
 	case 'R': return "R (running)";
+	case 'T': return "T (stopped)";
 	default:  return "S (sleeping)";
 	}
 }

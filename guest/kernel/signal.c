@@ -20,7 +20,7 @@ static int sig_default_kind(int sig)
 	case SIGCHLD: case SIGCONT: case SIGURG: case SIGWINCH:
 		return 0;               /* ignore */
 	case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
-		return 2;               /* stop (not implemented: ignored) */
+		return 2;               /* stop until SIGCONT */
 	default:
 		return 1;               /* terminate (core for some) */
 	}
@@ -32,20 +32,21 @@ static bool sig_ignored(const struct process *p, int sig)
 
 	if (sig == SIGKILL)
 		return false;
-	return h == SIG_IGN || (h == SIG_DFL && sig_default_kind(sig) != 1);
+	return h == SIG_IGN || (h == SIG_DFL && sig_default_kind(sig) == 0);
 }
 
 void signal_send_info(struct process *p, int sig, const struct sig_info_k *info)
 {
 	if (sig < 1 || sig > NSIG || p->state == PROC_ZOMBIE)
 		return;
+	signal_stop_cont(p, sig);
 	/* An ignored signal is dropped at once, unless it is blocked (Linux). */
 	if (sig_ignored(p, sig) && !(p->sig_blocked & SIGBIT(sig)))
 		return;
 	if (!(p->sig_pending & SIGBIT(sig)))
 		p->sig_info[sig - 1] = *info;
 	p->sig_pending |= SIGBIT(sig);
-	if (!(p->sig_blocked & SIGBIT(sig)))
+	if (!(p->sig_blocked & SIGBIT(sig)) || (p->sig_waitset & SIGBIT(sig)))
 		sched_wake(p);
 }
 
@@ -152,11 +153,54 @@ static void syscall_restart(struct process *p, struct trap_frame *f, const struc
 	}
 }
 
-/* The default action of sig: nothing, or the end of the process. */
-static void signal_default(int sig)
+/* Tell the parent about a stop or continue: SIGCHLD unless SA_NOCLDSTOP, and its wait. */
+static void signal_notify_parent(struct process *p, int ws)
 {
-	if (sig_default_kind(sig) == 1)
+	struct process *parent = p->parent;
+	struct sig_info_k info = { .pid = p->pid, .uid = (int32_t)p->cred.uid };
+
+	p->stop_report = ws;
+	if (!parent)
+		return;
+	wstatus_siginfo(ws, &info.code, &info.status);
+	if (!(parent->sig_action[SIGCHLD - 1].flags & SA_NOCLDSTOP))
+		signal_send_info(parent, SIGCHLD, &info);
+	sched_wakeup(&parent->wstatus);
+}
+
+/* Stop here (on the way to ring 3) until SIGCONT or SIGKILL. */
+static void signal_do_stop(struct process *p, int sig)
+{
+	p->state = PROC_STOPPED;
+	signal_notify_parent(p, WS_STOPCODE(sig));
+	schedule();
+}
+
+void signal_stop_cont(struct process *p, int sig)
+{
+	const uint64_t stops = SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU);
+
+	if (sig == SIGCONT || sig == SIGKILL) {
+		p->sig_pending &= ~stops;
+		if (p->state == PROC_STOPPED) {
+			p->state = PROC_RUNNABLE;
+			if (sig == SIGCONT)
+				signal_notify_parent(p, WS_CONTINUED);
+		}
+	} else if (stops & SIGBIT(sig)) {
+		p->sig_pending &= ~SIGBIT(SIGCONT);
+	}
+}
+
+/* The default action of sig: nothing, stop, or the end of the process. */
+static void signal_default(struct process *p, int sig)
+{
+	int kind = sig_default_kind(sig);
+
+	if (kind == 1)
 		proc_exit(WS_SIGNALED(sig, wstatus_sig_core(sig)));
+	if (kind == 2)
+		signal_do_stop(p, sig);
 }
 
 /* Run handler sig: mask update, frame; a frame that cannot be written kills. */
@@ -195,7 +239,7 @@ bool signal_return(struct trap_frame *f)
 		if (p->sig_action[sig - 1].handler == SIG_IGN)
 			continue;
 		if (p->sig_action[sig - 1].handler == SIG_DFL) {
-			signal_default(sig);
+			signal_default(p, sig);
 			continue;
 		}
 		signal_handle(p, f, sig);

@@ -197,6 +197,62 @@ static long sys_rt_sigsuspend(uaddr_t mask, uint64_t size)
 }
 SYSCALL_REGISTER(130, rt_sigsuspend, sys_rt_sigsuspend);
 
+struct linux_timespec {
+	int64_t tv_sec, tv_nsec;
+};
+
+/* Take the lowest pending signal of set and fill the caller's siginfo (first 32 bytes). */
+static long sigwait_take(uint64_t set, uaddr_t uinfo)
+{
+	struct process *p = current;
+	int sig = __builtin_ctzll(p->sig_pending & set) + 1;
+	const struct sig_info_k *si = &p->sig_info[sig - 1];
+	int32_t info[8] = { sig, 0, si->code, 0, si->pid, si->uid, si->status, 0 };
+
+	p->sig_pending &= ~SIGBIT(sig);
+	if (uinfo && (clear_user(uinfo, 128) || copy_to_user(uinfo, info, sizeof(info))))
+		return -EFAULT;
+	return sig;
+}
+
+/* rt_sigtimedwait: wait for a signal of set (normally blocked) and take it without a handler. */
+static long sys_rt_sigtimedwait(uaddr_t uset, uaddr_t uinfo, uaddr_t uts, uint64_t size)
+{
+	struct process *p = current;
+	struct linux_timespec ts;
+	uint64_t set, deadline = 0;
+	int err;
+
+	if (size != 8)
+		return -EINVAL;
+	if (copy_from_user(&set, uset, sizeof(set)))
+		return -EFAULT;
+	set &= ~SIG_UNBLOCKABLE;
+	if (uts) {
+		if (copy_from_user(&ts, uts, sizeof(ts)))
+			return -EFAULT;
+		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
+			return -EINVAL;
+		deadline = ktime_mono_ns() + (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
+	}
+	for (;;) {
+		if (p->sig_pending & set)
+			return sigwait_take(set, uinfo);
+		if (uts && !ts.tv_sec && !ts.tv_nsec)
+			return -EAGAIN;
+		p->sig_waitset = set;
+		err = sched_sleep(&p->sig_waitset, deadline);
+		p->sig_waitset = 0;
+		if (p->sig_pending & set)
+			continue;
+		if (err == -EINTR)
+			return -EINTR;
+		if (err == -ETIMEDOUT)
+			return -EAGAIN;
+	}
+}
+SYSCALL_REGISTER(128, rt_sigtimedwait, sys_rt_sigtimedwait);
+
 struct linux_stack_t {
 	uint64_t ss_sp;
 	int32_t ss_flags, pad;

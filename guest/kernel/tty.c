@@ -224,6 +224,10 @@ static void tty_char(char c)
 		tty_signal(SIGQUIT, c);
 		return;
 	}
+	if ((tio.c_lflag & ISIG) && cc[VSUSP] && c == (char)cc[VSUSP]) {
+		tty_signal(SIGTSTP, c);
+		return;
+	}
 	if (tio.c_lflag & ICANON) {
 		canon_char(c);
 		return;

@@ -28,7 +28,28 @@ struct wait_sel {
 	int type;               /* P_ALL, P_PID, P_PGID */
 	int id;
 	unsigned options;
+	bool exited;            /* report exits (wait4 always, waitid with WEXITED) */
 };
+
+/* Has c something w reports: its exit, or a stop or continue w asks for? */
+static bool wait_ready(const struct wait_sel *w, const struct process *c)
+{
+	if (c->state == PROC_ZOMBIE)
+		return w->exited;
+	if (c->stop_report == WS_CONTINUED)
+		return w->options & WCONTINUED;
+	return c->stop_report && (w->options & WUNTRACED);
+}
+
+/* The status to report for c, consuming a stop/continue report unless WNOWAIT. */
+static int wait_status(const struct wait_sel *w, struct process *c)
+{
+	int ws = c->state == PROC_ZOMBIE ? c->wstatus : c->stop_report;
+
+	if (c->state != PROC_ZOMBIE && !(w->options & WNOWAIT))
+		c->stop_report = 0;
+	return ws;
+}
 
 static bool wait_matches(const struct wait_sel *w, const struct process *c)
 {
@@ -53,7 +74,7 @@ static struct process *wait_find(const struct wait_sel *w, int *err)
 			if (c->parent != current || !wait_matches(w, c))
 				continue;
 			any = true;
-			if (c->state == PROC_ZOMBIE)
+			if (wait_ready(w, c))
 				return c;
 		}
 		*err = !any ? -ECHILD : 0;
@@ -68,7 +89,7 @@ static struct process *wait_find(const struct wait_sel *w, int *err)
 
 static long sys_wait4(int pid, uaddr_t wstatus, unsigned options, uaddr_t rusage)
 {
-	struct wait_sel w = { P_ALL, 0, options };
+	struct wait_sel w = { P_ALL, 0, options, true };
 	struct process *c;
 	int err, ws;
 
@@ -78,21 +99,22 @@ static long sys_wait4(int pid, uaddr_t wstatus, unsigned options, uaddr_t rusage
 	if (pid == INT32_MIN)
 		return -ESRCH;
 	if (pid > 0)
-		w = (struct wait_sel){ P_PID, pid, options };
+		w = (struct wait_sel){ P_PID, pid, options, true };
 	else if (pid == 0)
-		w = (struct wait_sel){ P_PGID, current->pgid, options };
+		w = (struct wait_sel){ P_PGID, current->pgid, options, true };
 	else if (pid < -1)
-		w = (struct wait_sel){ P_PGID, -pid, options };
+		w = (struct wait_sel){ P_PGID, -pid, options, true };
 	c = wait_find(&w, &err);
 	if (!c)
 		return err;
-	ws = c->wstatus;
+	ws = wait_status(&w, c);
 	if (wstatus && copy_to_user(wstatus, &ws, sizeof(ws)))
 		return -EFAULT;
 	if (rusage && clear_user(rusage, RUSAGE_SIZE))
 		return -EFAULT;
 	pid = c->pid;
-	proc_reap(c);
+	if (c->state == PROC_ZOMBIE)
+		proc_reap(c);
 	return pid;
 }
 SYSCALL_REGISTER(61, wait4, sys_wait4);
@@ -105,7 +127,7 @@ struct waitid_info {
 
 static long sys_waitid(int type, int id, uaddr_t infop, unsigned options, uaddr_t rusage)
 {
-	struct wait_sel w = { type, id, options };
+	struct wait_sel w = { type, id, options, options & WEXITED };
 	struct waitid_info info = { 0 };
 	struct process *c;
 	int err;
@@ -122,14 +144,12 @@ static long sys_waitid(int type, int id, uaddr_t infop, unsigned options, uaddr_
 		return -EINVAL;
 	if (type == P_PID && id == 0)
 		return -EINVAL;
-	c = (options & WEXITED) ? wait_find(&w, &err) : NULL;
-	if (!(options & WEXITED))
-		err = -ECHILD;          /* only exits are reported for now */
+	c = wait_find(&w, &err);
 	if (c) {
 		info.si_signo = SIGCHLD;
 		info.si_pid = c->pid;
 		info.si_uid = (int32_t)c->cred.uid;
-		wstatus_siginfo(c->wstatus, &info.si_code, &info.si_status);
+		wstatus_siginfo(wait_status(&w, c), &info.si_code, &info.si_status);
 	} else if (err) {
 		return err;
 	}
@@ -137,7 +157,7 @@ static long sys_waitid(int type, int id, uaddr_t infop, unsigned options, uaddr_
 		return -EFAULT;
 	if (rusage && clear_user(rusage, RUSAGE_SIZE))
 		return -EFAULT;
-	if (c && !(options & WNOWAIT))
+	if (c && c->state == PROC_ZOMBIE && !(options & WNOWAIT))
 		proc_reap(c);
 	return 0;
 }

@@ -665,6 +665,49 @@ static void test_sched_futex(void)
 	      "FUTEX_WAKE across processes on MAP_SHARED memory");
 }
 
+static void test_stop_cont(void)
+{
+	char path[64], buf[512];
+	sigset_t set;
+	siginfo_t si;
+	struct timespec ts = { 0, 10000000 };
+	int ws;
+
+	pid_t pid = fork();
+	if (pid == 0) {
+		kill(getpid(), SIGSTOP);
+		_exit(5);
+	}
+	check(waitpid(pid, &ws, WUNTRACED) == pid && WIFSTOPPED(ws) && WSTOPSIG(ws) == SIGSTOP,
+	      "wait4 WUNTRACED: stopped by SIGSTOP");
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	check(slurp(path, buf, sizeof(buf)) > 0 && strstr(buf, ") T "), "/proc/PID/stat: state T");
+	check(waitpid(pid, &ws, WUNTRACED | WNOHANG) == 0, "a stop is reported once");
+	kill(pid, SIGCONT);
+	check(waitpid(pid, &ws, WCONTINUED) == pid && WIFCONTINUED(ws), "wait4 WCONTINUED after SIGCONT");
+	check(waitpid(pid, &ws, 0) == pid && WIFEXITED(ws) && WEXITSTATUS(ws) == 5,
+	      "the continued child runs on to its exit");
+	pid = fork();
+	if (pid == 0) {
+		raise(SIGTSTP);
+		_exit(6);
+	}
+	check(waitid(P_PID, pid, &si, WSTOPPED) == 0 && si.si_code == CLD_STOPPED &&
+	      si.si_status == SIGTSTP, "waitid WSTOPPED: CLD_STOPPED, SIGTSTP");
+	kill(pid, SIGKILL);
+	check(waitpid(pid, &ws, 0) == pid && WIFSIGNALED(ws) && WTERMSIG(ws) == SIGKILL,
+	      "SIGKILL ends a stopped process");
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	raise(SIGUSR1);
+	check(sigtimedwait(&set, &si, &ts) == SIGUSR1 && si.si_signo == SIGUSR1,
+	      "sigtimedwait takes a blocked pending signal");
+	check_errno(sigtimedwait(&set, &si, &ts), EAGAIN, "sigtimedwait times out");
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "--wait-fd")) {
@@ -685,6 +728,7 @@ int main(int argc, char **argv)
 	test_creds();
 	test_proc();
 	test_sched_futex();
+	test_stop_cont();
 	printf("%s: %d failure(s)\n", failures ? "FAIL" : "PASS", failures);
 	return failures ? 1 : 0;
 }

@@ -115,9 +115,9 @@ static const struct run_option run_options[] = { RUN_OPTIONS(RUN_OPT_ENTRY) };
 	RUN_EXTRA_HELP                                                          \
 	"  -- CMD [ARG...]\n      run CMD with its arguments as given (also: the first\n" \
 	"      argument that is not an option starts the command)\n"          \
-	"With no command the guest runs sh.  The guest's stdin is modvisor's; on a\n" \
-	"terminal the guest console is a tty of its size (line editing, ^C, ^D),\n" \
-	"and the terminal is raw during the run and restored after it.\n"
+	"With no command on a terminal the guest runs sh.  The guest's stdin is\n" \
+	"modvisor's; on a terminal the guest console is a tty of its size (line\n" \
+	"editing, ^C, ^Z, ^D), and the terminal is raw during the run only.\n"
 
 static int opt_kernel(struct run_opts *o, const char *v, char *e, size_t n)
 {
@@ -461,8 +461,8 @@ static int run_main(int argc, char **argv)
 {
 	struct run_opts o = { 0 };
 	char err[512], kbuf[PATH_MAX], ibuf[PATH_MAX];
-	int st;
 	uint16_t rows, cols;
+	int st;
 
 	if (run_parse(argc, argv, &o, err, sizeof(err))) {
 		fprintf(stderr, "modvisor run: %s\nTry 'modvisor run --help'.\n", err);

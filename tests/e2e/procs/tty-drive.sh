@@ -1,5 +1,6 @@
 # tests/e2e/procs/tty-drive.sh: drive an interactive `modvisor run` through tmux (sourced by
-# tests/e2e/t-tty.sh, direct KVM, and tests/host/t-tty-emuhost.sh, the emulated host).
+# tests/host/t-tty-emuhost.sh; tmux cannot serve its socket inside the emulated host, so
+# the terminal is the real host's and the run goes through the emulated KVM host).
 # Needs: tests/lib.sh sourced, $MV, TTY_RUN_ARGS (extra run options), TTY_NAME (check prefix).
 
 TTY_OUT=$(mktemp -d)
@@ -51,6 +52,15 @@ sleep 2
 tmux send-keys -t "$TTY_S" C-c
 tmux send-keys -t "$TTY_S" 'echo after=$?' Enter
 tty_expect "Ctrl-C interrupts sleep with SIGINT (status 130), the shell lives" "after=130" 30
+tmux send-keys -t "$TTY_S" 'sleep 100' Enter
+sleep 2
+tmux send-keys -t "$TTY_S" C-z
+tty_expect "Ctrl-Z stops sleep (ash job control)" "Stopped" 30
+tmux send-keys -t "$TTY_S" 'fg' Enter
+sleep 2
+tmux send-keys -t "$TTY_S" C-c
+tmux send-keys -t "$TTY_S" 'echo fg=$?' Enter
+tty_expect "fg continues it, Ctrl-C ends it" "fg=130" 30
 tmux send-keys -t "$TTY_S" 'echo abcX' BSpace 'Y' Enter
 tty_expect "the erase key edits the line" "abcY" 30
 tmux send-keys -t "$TTY_S" "sh -c 'exit 7'" Enter
