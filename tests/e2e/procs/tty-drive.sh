@@ -41,7 +41,7 @@ if ! command -v tmux >/dev/null; then
 fi
 
 tty_start
-tty_expect "an interactive sh starts (prompt)" "/ # " 120
+tty_expect "an interactive sh starts (prompt)" "/ # " 300
 tmux send-keys -t "$TTY_S" 'echo typed $((6 * 7))' Enter
 tty_expect "a typed command runs (echo, arithmetic)" "typed 42" 30
 tmux send-keys -t "$TTY_S" 'stty size; tty' Enter
@@ -76,7 +76,7 @@ fi
 
 # SIGTERM to modvisor while the guest has the terminal: restored all the same.
 tty_start
-tty_expect "a second run starts" "/ # " 120
+tty_expect "a second run starts" "/ # " 300
 pkill -TERM -P "$(cat "$TTY_OUT/pid")" -x modvisor 2>/dev/null ||
 	kill -TERM "$(pgrep -P "$(cat "$TTY_OUT/pid")" | head -n 1)"
 tty_expect "SIGTERM ends the run" "EXIT=" 60
