@@ -1,5 +1,6 @@
 /* test_pipe_buf.c: the pipe ring: capacity, wrap-around, PIPE_BUF atomicity, partial big writes, EFAULT. */
 #include <check.h>
+#include "check_main.h"
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -110,12 +111,10 @@ START_TEST(efault_changes_nothing)
 }
 END_TEST
 
-int main(void)
+static Suite *unit_suite(void)
 {
 	Suite *s = suite_create("pipe_buf");
 	TCase *tc = tcase_create("ring");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, linux_capacity);
@@ -124,9 +123,7 @@ int main(void)
 	tcase_add_test(tc, offsets_into_the_source);
 	tcase_add_test(tc, efault_changes_nothing);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }
+
+const struct unit_main unit_main = { .suite = unit_suite };

@@ -1,5 +1,6 @@
 /* test_sigframe.c: the guest's rt_sigframe against glibc's ucontext_t and siginfo_t (what handlers read). */
 #include <check.h>
+#include "check_main.h"
 #include <signal.h>
 #include <stddef.h>
 #include <ucontext.h>
@@ -66,21 +67,17 @@ START_TEST(frame_layout)
 }
 END_TEST
 
-int main(void)
+static Suite *unit_suite(void)
 {
 	Suite *s = suite_create("sigframe");
 	TCase *tc = tcase_create("layout");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, ucontext_matches_glibc);
 	tcase_add_test(tc, registers_match_glibc);
 	tcase_add_test(tc, siginfo_matches_glibc);
 	tcase_add_test(tc, frame_layout);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }
+
+const struct unit_main unit_main = { .suite = unit_suite };

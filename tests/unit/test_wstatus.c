@@ -1,5 +1,6 @@
 /* test_wstatus.c: the guest's wait status encoding against glibc's <sys/wait.h> macros. */
 #include <check.h>
+#include "check_main.h"
 #include <signal.h>
 #include <sys/wait.h>
 #include "wstatus.h"
@@ -58,21 +59,17 @@ START_TEST(waitid_codes)
 }
 END_TEST
 
-int main(void)
+static Suite *unit_suite(void)
 {
 	Suite *s = suite_create("wstatus");
 	TCase *tc = tcase_create("encoding");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, exited);
 	tcase_add_test(tc, signaled);
 	tcase_add_test(tc, stopped_continued);
 	tcase_add_test(tc, waitid_codes);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return s;
 }
+
+const struct unit_main unit_main = { .suite = unit_suite };
