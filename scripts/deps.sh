@@ -20,6 +20,7 @@ PKGS=(
   clang-14 libclang-rt-14-dev                    # sanitizers and libFuzzer
   gnuplot-nox                                    # benchmark plots
   ima-evm-utils                                  # IMA log cross-check
+  tmux                                           # interactive terminal tests
 )
 
 # The kbuild headers of the kernel the emulated KVM host runs, for the

@@ -4,8 +4,7 @@
 # and 200 insmod/rmmod rounds in one shell with the measurement log counted.
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
-OUT=$(mktemp -d)
-trap 'rm -rf "$OUT"' EXIT
+OUT=$T_DIR
 
 # run NAME ARGS...: modvisor run ARGS (own measurement log); $st, output in $OUT/NAME.{out,err}.
 run() {
@@ -64,7 +63,8 @@ t_expect_contains "/etc/passwd has nobody, bin and daemon" "$OUT/passwd.out" "$(
 run procs -- mv-procs
 t_expect_status "mv-procs: exit status" 0 "$st"
 t_expect_contains "mv-procs: ran to the end" "$OUT/procs.out" "PASS: 0 failure(s)"
-grep -E '^(not )?ok - ' "$OUT/procs.out" | sed 's/^\(not \)\?ok - /&mv-procs: /'
+grep -E '^(not )?ok - ' "$OUT/procs.out" >"$OUT/procs.tap"
+t_relay "mv-procs: " "$OUT/procs.tap"
 
 # 200 loads and unloads in one guest shell: 200 load entries, 400 module events.
 run loop -- sh -c 'i=0; while [ $i -lt 200 ]; do insmod /lib/modules/hello.ko || exit 1;
@@ -77,3 +77,4 @@ t_expect_status "200 rounds: log module events (loaded + unloaded)" 400 \
 	"$(grep -cE ' event #[0-9]+ +hello +(loaded|unloaded) ' "$OUT/loop.show")"
 $MV log verify "$OUT/loop.log" >"$OUT/loop.verify" 2>&1
 t_expect_status "200 rounds: the log verifies" 0 "$?"
+t_done

@@ -5,8 +5,7 @@ set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
 TG=build/images/testguests
-T=$(mktemp -d /tmp/t-signal.XXXXXX)
-trap 'rm -rf "$T"' EXIT
+T=$T_DIR
 
 for spec in TERM:143 INT:130 HUP:129; do
 	sig=${spec%%:*} want=${spec#*:} log=$T/${spec%%:*}.log
@@ -29,3 +28,4 @@ for spec in TERM:143 INT:130 HUP:129; do
 	if tail -n 1 "$log" | grep -q '"type":"end"'; then t_pass "SIG$sig: the log has its end entry"
 	else t_fail "SIG$sig: the log has its end entry" "$(tail -c 200 "$log")"; fi
 done
+t_done

@@ -63,7 +63,8 @@ t_expect_contains "mv-user: ran to the end after execve" "$OUT/user.out" "mv-use
 t_expect_contains "mv-user: execve with an empty argv" "$OUT/user.out" \
 	"mv-user: empty argv became one empty string"
 t_expect_contains "mv-user: ENOSYS is logged by name" "$OUT/user.err" "syscall swapoff (168) is not implemented"
-grep -E '^(not )?ok - ' "$OUT/user.out" | sed 's/^\(not \)\?ok - /&mv-user: /'
+grep -E '^(not )?ok - ' "$OUT/user.out" >"$OUT/user.tap"
+t_relay "mv-user: " "$OUT/user.tap"
 
 # An unimplemented syscall is logged once per boot, however often it is called.
 t_run_split enosys -c 'busybox swapoff /x' -c 'busybox swapoff /x'

@@ -6,3 +6,4 @@ cd "$(dirname "$0")/../.."
 TTY_RUN_ARGS=--accel=emulated
 TTY_NAME=tty-emuhost
 . tests/e2e/procs/tty-drive.sh
+t_done

@@ -3,11 +3,12 @@
 # the terminal is the real host's and the run goes through the emulated KVM host).
 # Needs: tests/lib.sh sourced, $MV, TTY_RUN_ARGS (extra run options), TTY_NAME (check prefix).
 
-TTY_OUT=$(mktemp -d)
+TTY_OUT=$T_DIR/tty
+mkdir -p "$TTY_OUT"
 # tmux's socket: /tmp may be 9p inside the emulated host, which has no sockets.
 [ -w /dev/shm ] && export TMUX_TMPDIR=/dev/shm
 TTY_S=mvtty$$
-trap 'tmux kill-session -t "$TTY_S" 2>/dev/null; rm -rf "$TTY_OUT"' EXIT
+T_ON_EXIT='tmux kill-session -t "$TTY_S" 2>/dev/null'
 
 # tty_wait NEEDLE SECONDS: wait until the pane shows NEEDLE; 0 if it did.
 tty_wait() {
