@@ -28,6 +28,8 @@ t_expect_contains "help: the other commands' statuses" "$TMP/help" "Exit status 
 # emulated host: the message comes at once, with status 2).
 "$MV" run --mem 16 -- true >"$TMP/out" 2>&1
 t_expect_status "run --mem 16 with the default initrd: 2 before boot" 2 "$?"
-t_expect_contains "run --mem 16: names the minimum" "$TMP/out" "need at least 24 MiB of guest RAM, not 16 MiB"
+if grep -qE 'need at least [0-9]+ MiB of guest RAM, not 16 MiB: raise --mem' "$TMP/out"; then
+	t_pass "run --mem 16: names the minimum"
+else t_fail "run --mem 16: names the minimum" "$(head -c 300 "$TMP/out")"; fi
 t_expect_absent "run --mem 16: nothing booted" "$TMP/out" "running in the emulated KVM host"
 t_done

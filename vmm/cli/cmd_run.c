@@ -65,7 +65,7 @@ static int opt_user(struct run_opts *o, const char *v, char *e, size_t n);
 	X("--mem", " MiB", OPT_PLAIN, opt_mem,                                 \
 	  "guest RAM in MiB, 16-65536, rounded up to 2 MiB (default 128);\n"    \
 	  "      the guest also needs its kernel plus twice the initrd plus 5 MiB\n" \
-	  "      (24 MiB with the default images; 16 with --initrd none), and\n"  \
+	  "      (about 26 MiB with the default images; 16 with --initrd none), and\n"  \
 	  "      says so before it boots")                                      \
 	X("--accel", " MODE", OPT_ACCEL, opt_accel,                            \
 	  "auto (default): /dev/kvm if a probe VM shows it can run the guest,\n" \
