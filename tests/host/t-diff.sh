@@ -97,7 +97,7 @@ esac
 # ---- on the host ----------------------------------------------------------
 W=$T_DIR
 
-need() { [ -e "$1" ] || { t_fail "diff: prerequisites" "$1 missing: run make"; exit 0; }; }
+need() { [ -e "$1" ] || { t_fail "diff: prerequisites" "$1 missing: run make"; t_done; exit 0; }; }
 need "$MKBAD"; need "$MODCALL"; need build/images/modules/pmod.ko; need build/emuhost/kernel-dir
 REL=$(ls -1 "$(cat build/emuhost/kernel-dir)/lib/modules" 2>/dev/null | head -n 1)
 KDIR=/lib/modules/$REL/build
@@ -105,6 +105,7 @@ KDIR=/lib/modules/$REL/build
 if [ -z "$REL" ] || [ ! -f "$KDIR/Makefile" ]; then
 	t_fail "diff: kbuild headers of the emulated host's kernel" \
 		"no linux-headers-$REL (run scripts/deps.sh)"
+	t_done
 	exit 0
 fi
 
@@ -118,6 +119,7 @@ if make -C "$KDIR" M="$W/kb" modules >"$W/kbuild.log" 2>&1 && [ -f "$W/kb/pmod.k
 	t_pass "diff: pmod.ko built by kbuild against linux-headers-$REL"
 else
 	t_fail "diff: pmod.ko built by kbuild against linux-headers-$REL" "$(tail -n 5 "$W/kbuild.log")"
+	t_done
 	exit 0
 fi
 cp "$W/kb/pmod.ko" "$W/k/none.ko"
