@@ -76,7 +76,7 @@ inside_guest() {
 		[ ${#cmds[@]} -gt 0 ] || return 0
 		b=$((b + 1))
 		"$MV" run --force-load --timeout 900 --log "$out.$b.mlog" --add "$(dirname "$cases")/s:/diff" \
-			"${cmds[@]}" >>"$out" 2>&1
+			"${cmds[@]}" >>"$out" 2>&1 </dev/null
 		cmds=()
 	}
 	while IFS=$'\t' read -r id kfile sfile params; do
@@ -165,7 +165,9 @@ done <tests/host/t-diff.params
 	t_fail "diff: at least 80 parameter strings" "only $np"
 
 # emu LOG CMD...: one boot of the emulated host (never nested: this is a host suite).
-emu() { local log=$1; shift; "$MV" with-kvm --accel=emulated -- "$@" >>"$log" 2>&1; }
+# The emulated host forwards stdin to the command: give it none, or a boot
+# inside a `while read` loop would swallow the loop's remaining lines.
+emu() { local log=$1; shift; "$MV" with-kvm --accel=emulated -- "$@" >>"$log" 2>&1 </dev/null; }
 
 # modvisor's guest: every case, the oopsing ones too, BATCH per boot; in a
 # boot of its own, in parallel with the real kernel's.
