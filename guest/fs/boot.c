@@ -186,7 +186,8 @@ static int unpack_other(const char *path, const struct cpio_entry *e)
 		err = -ENOMEM;
 		if ((inode = ramfs_new_inode(e->mode & (S_IFMT | 07777))) != NULL) {
 			inode->rdev = (e->rdevmajor << 8) | (e->rdevminor & 0xff);
-			inode->fops = S_ISCHR(e->mode) ? devices_ops(inode->rdev) : NULL;
+			if (S_ISCHR(e->mode))
+				inode->fops = devices_ops(inode->rdev);
 			if ((err = ramfs_dir_add(nd.dir, nd.last, nd.last_len, inode)) < 0)
 				kfree(inode);
 		}

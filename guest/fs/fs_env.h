@@ -49,6 +49,12 @@ long fs_env_console_read(uint64_t addr, size_t len, bool user, bool nonblock);
 /* fs_env_console_readable(): would a console read return at once? */
 bool fs_env_console_readable(void);
 
+/*
+ * fs_env_fifo_ops(): the open-file operations of a FIFO (named pipe): the
+ * kernel's pipes (sys_pipe.c); NULL on the host, where opening one is -ENXIO.
+ */
+const struct file_ops *fs_env_fifo_ops(void);
+
 /* fs_env_free_kib(): free RAM for /proc/meminfo (0 on the host). */
 uint64_t fs_env_free_kib(void);
 
@@ -139,6 +145,8 @@ long pseudo_readlink(struct inode *inode, char *buf, size_t size);
 void procfs_init(uint32_t boot_flags);
 /* (s, len): the kernel command line shown by /proc/cmdline. */
 void procfs_set_cmdline(const char *s, size_t len);
+/* procfs_set_config(gz, len): make /proc/config.gz serve these bytes (IKCONFIG; kept, not copied). */
+void procfs_set_config(const void *gz, size_t len);
 /* (bytes): guest RAM for /proc/meminfo. */
 void procfs_set_mem_total(uint64_t bytes);
 

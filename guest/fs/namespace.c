@@ -1,4 +1,4 @@
-/* namespace.c: mkdir, symlink, link, unlink/rmdir, rename and readlink with Linux's errnos. */
+/* namespace.c: mkdir, mknod, symlink, link, unlink/rmdir, rename and readlink with Linux's errnos. */
 #include "fs_env.h"
 
 /* may_create: can a new name be added to nd->dir?  -EEXIST is checked by callers. */
@@ -11,9 +11,17 @@ static int may_create(struct vfs_proc *p, struct nameidata *nd)
 	return vfs_permission(p, nd->dir, W_OK | X_OK);
 }
 
-/* create_node: the common part of mkdir and symlink. */
-static int create_node(struct vfs_proc *p, int dirfd, const char *path, uint32_t mode,
-		       const char *target, bool allow_slash)
+/* What create_node makes besides its mode: a symlink's target, a device's number. */
+struct node_spec {
+	uint32_t mode;
+	const char *target;         /* S_IFLNK */
+	uint32_t rdev;              /* S_IFCHR, S_IFBLK */
+	bool allow_slash;           /* "name/" names it (mkdir) */
+	bool may_dev;               /* the caller has CAP_MKNOD */
+};
+
+/* create_node: the common part of mkdir, mknod and symlink. */
+static int create_node(struct vfs_proc *p, int dirfd, const char *path, const struct node_spec *ns)
 {
 	struct nameidata nd;
 	struct inode *inode;
@@ -25,16 +33,22 @@ static int create_node(struct vfs_proc *p, int dirfd, const char *path, uint32_t
 	if (nd.last_len == 0 || nd.last_dot || ramfs_dir_find(nd.dir, nd.last, nd.last_len))
 		goto out;
 	err = -ENOENT;
-	if (nd.trailing_slash && !allow_slash)
+	if (nd.trailing_slash && !ns->allow_slash)
 		goto out;
 	if ((err = may_create(p, &nd)) < 0)
 		goto out;
+	err = -EPERM;
+	if ((S_ISCHR(ns->mode) || S_ISBLK(ns->mode)) && !ns->may_dev)
+		goto out;
 	err = -ENOMEM;
-	if (!(inode = ramfs_new_inode(mode)))
+	if (!(inode = ramfs_new_inode(ns->mode)))
 		goto out;
 	inode->uid = p ? p->uid : 0;
 	inode->gid = p ? p->gid : 0;
-	if ((target && (err = ramfs_set_symlink(inode, target, strlen(target))) < 0) ||
+	inode->rdev = ns->rdev;
+	if (S_ISCHR(ns->mode))
+		inode->fops = devices_ops(ns->rdev);
+	if ((ns->target && (err = ramfs_set_symlink(inode, ns->target, strlen(ns->target))) < 0) ||
 	    (err = ramfs_dir_add(nd.dir, nd.last, nd.last_len, inode)) < 0) {
 		kfree(inode->lnk.target);
 		kfree(inode);
@@ -47,14 +61,41 @@ out:
 int vfs_mkdir(struct vfs_proc *p, int dirfd, const char *path, uint32_t mode)
 {
 	uint32_t mask = p ? p->umask : 022;
-	return create_node(p, dirfd, path, S_IFDIR | (mode & ~mask & 01777), NULL, true);
+	struct node_spec ns = { .mode = S_IFDIR | (mode & ~mask & 01777), .allow_slash = true };
+
+	return create_node(p, dirfd, path, &ns);
+}
+
+int vfs_mknod(struct vfs_proc *p, int dirfd, const char *path, uint32_t mode, uint32_t rdev,
+	      bool may_dev)
+{
+	uint32_t mask = p ? p->umask : 022;
+	struct node_spec ns = { .rdev = rdev, .may_dev = may_dev };
+
+	switch (mode & S_IFMT) {
+	case 0:
+		mode |= S_IFREG;
+		break;
+	case S_IFREG: case S_IFCHR: case S_IFBLK: case S_IFIFO: case S_IFSOCK:
+		break;
+	case S_IFDIR:
+		return -EPERM;
+	default:
+		return -EINVAL;
+	}
+	ns.mode = (mode & S_IFMT) | (mode & ~mask & 07777);
+	if (!S_ISCHR(mode) && !S_ISBLK(mode))
+		ns.rdev = 0;
+	return create_node(p, dirfd, path, &ns);
 }
 
 int vfs_symlink(struct vfs_proc *p, const char *target, int dirfd, const char *path)
 {
+	struct node_spec ns = { .mode = S_IFLNK | 0777, .target = target };
+
 	if (target[0] == '\0')
 		return -ENOENT;
-	return create_node(p, dirfd, path, S_IFLNK | 0777, target, false);
+	return create_node(p, dirfd, path, &ns);
 }
 
 int vfs_link(struct vfs_proc *p, int olddirfd, const char *oldpath, int newdirfd,

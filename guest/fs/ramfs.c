@@ -25,6 +25,8 @@ struct inode *ramfs_new_inode(uint32_t mode)
 		inode->fops = &ramfs_dir_ops;
 		inode->dir.parent = inode;
 		inode->dir.next_cookie = 3;     /* 1 = ".", 2 = ".." */
+	} else if (S_ISFIFO(mode)) {
+		inode->fops = fs_env_fifo_ops();
 	}
 	return inode;
 }

@@ -1,6 +1,7 @@
-/* sys_ns.c: namespace syscalls: mkdir, unlink, rmdir, rename, symlink, link, chmod, truncate. */
+/* sys_ns.c: namespace syscalls: mkdir, mknod, unlink, rmdir, rename, symlink, link, chmod, truncate. */
 #include "fs_env.h"
 #include "fs_sys.h"
+#include "proc.h"
 #include "syscalls.h"
 #include "uaccess.h"
 
@@ -34,6 +35,27 @@ static long sys_mkdir(uint64_t path, uint64_t mode)
 	return sys_mkdirat((uint64_t)AT_FDCWD, path, mode);
 }
 SYSCALL_REGISTER(83, mkdir, sys_mkdir);
+
+/* mknodat: the device number is Linux's 32-bit dev_t, kept as is (st_rdev). */
+static long sys_mknodat(uint64_t dirfd, uint64_t upath, uint64_t mode, uint64_t dev)
+{
+	char *path = NULL;
+	int err = fs_getname(upath, &path);
+
+	if (err < 0)
+		return err;
+	err = vfs_mknod(vfs_current(), (int)dirfd, path, (uint16_t)mode, (uint32_t)dev,
+			capable(CAP_MKNOD));
+	kfree(path);
+	return err;
+}
+SYSCALL_REGISTER(259, mknodat, sys_mknodat);
+
+static long sys_mknod(uint64_t path, uint64_t mode, uint64_t dev)
+{
+	return sys_mknodat((uint64_t)AT_FDCWD, path, mode, dev);
+}
+SYSCALL_REGISTER(133, mknod, sys_mknod);
 
 static long sys_unlinkat(uint64_t dirfd, uint64_t upath, uint64_t flags)
 {

@@ -1,4 +1,4 @@
-/* sys_pipe.c: pipes (pipe, pipe2) with blocking reads and writes, EPIPE and SIGPIPE. */
+/* sys_pipe.c: pipes (pipe, pipe2) and FIFOs (mknod, mkfifo) with blocking reads, writes and opens, EPIPE, SIGPIPE. */
 #include "fs_env.h"
 #include "fs_sys.h"
 #include "pipe_buf.h"
@@ -8,10 +8,17 @@
 #include "syscalls.h"
 #include "uaccess.h"
 
-/* One pipe: the ring and how many open files read and write it. */
+/*
+ * One pipe: the ring and how many open files read and write it.  A FIFO's
+ * pipe lives while the FIFO is open (inode->fifo.pipe), as Linux's
+ * i_pipe: the data goes with the last close.  The counters count opens
+ * ever, so an open that waits for a partner sees one that came and went.
+ */
 struct pipe {
 	struct pipe_buf buf;
 	int readers, writers;
+	unsigned int r_counter, w_counter;
+	struct inode *fifo;             /* the FIFO's inode, or NULL */
 };
 
 /* A pipe changed: wake its sleepers and every poll. */
@@ -105,24 +112,93 @@ static void pipe_release(struct file *f)
 {
 	struct pipe *p = f->priv;
 
+	if (!p)
+		return;                 /* a FIFO open that found no memory */
 	if (f->readable)
 		p->readers--;
 	if (f->writable)
 		p->writers--;
 	pipe_wake(p);
 	if (!p->readers && !p->writers) {
+		if (p->fifo)
+			p->fifo->fifo.pipe = NULL;
 		pipe_buf_free(&p->buf);
 		kfree(p);
 	}
 }
 
+/* fifo_get(inode): the FIFO's pipe, made at its first open; NULL if out of memory. */
+static struct pipe *fifo_get(struct inode *inode)
+{
+	struct pipe *p = inode->fifo.pipe;
+
+	if (p)
+		return p;
+	if (!(p = kzalloc(sizeof(*p))) || pipe_buf_init(&p->buf, PIPE_DEF_SIZE)) {
+		kfree(p);
+		return NULL;
+	}
+	p->fifo = inode;
+	inode->fifo.pipe = p;
+	return p;
+}
+
+/* fifo_wait_partner(p, counter): sleep until *counter moves (an open from the other side). */
+static int fifo_wait_partner(struct pipe *p, const unsigned int *counter)
+{
+	unsigned int seen = *counter;
+
+	while (*counter == seen)
+		if (pipe_wait(p))
+			return -ERESTARTSYS;
+	return 0;
+}
+
+/*
+ * fifo_open: Linux's fifo_open().  O_RDONLY waits for a writer unless
+ * O_NONBLOCK; O_WRONLY waits for a reader, or is -ENXIO with O_NONBLOCK
+ * when there is none; O_RDWR never waits.  On an error the release undoes
+ * the counts (vfs_file_open_inode calls it).
+ */
+static int fifo_open(struct file *f)
+{
+	struct pipe *p = fifo_get(f->inode);
+	bool nonblock = f->flags & O_NONBLOCK;
+
+	if (!p)
+		return -ENOMEM;
+	f->priv = p;
+	if (f->readable) {
+		p->readers++;
+		p->r_counter++;
+	}
+	if (f->writable) {
+		p->writers++;
+		p->w_counter++;
+	}
+	pipe_wake(p);
+	if (f->readable && f->writable)
+		return 0;
+	if (f->readable)
+		return p->writers || nonblock ? 0 : fifo_wait_partner(p, &p->w_counter);
+	if (!p->readers)
+		return nonblock ? -ENXIO : fifo_wait_partner(p, &p->r_counter);
+	return 0;
+}
+
 static const struct file_ops pipe_ops = {
+	.open = fifo_open,
 	.read = pipe_read,
 	.write = pipe_write,
 	.release = pipe_release,
 	.poll = pipe_poll,
 	.seekable = false,
 };
+
+const struct file_ops *fs_env_fifo_ops(void)
+{
+	return &pipe_ops;
+}
 
 /* One end of pipe p on inode as a new open file description. */
 static int pipe_end(struct inode *inode, struct pipe *p, uint32_t flags, struct file **out)

@@ -19,6 +19,7 @@
 
 /* Linux capability numbers the guest checks. */
 #define CAP_SYS_MODULE  16
+#define CAP_MKNOD       27
 #define CAP_LAST_CAP    40
 #define CAP_FULL_SET    ((1ULL << (CAP_LAST_CAP + 1)) - 1)
 

@@ -80,6 +80,9 @@ struct inode {
 		struct {                    /* S_IFLNK; target is size bytes */
 			char *target;
 		} lnk;
+		struct {                    /* S_IFIFO: its pipe while open, else NULL */
+			struct pipe *pipe;
+		} fifo;
 	};
 };
 
@@ -263,6 +266,14 @@ void vfs_fill_stat(const struct inode *inode, struct linux_stat *st);
  * unless absolute; p may be NULL for "root, cwd /".
  */
 int vfs_mkdir(struct vfs_proc *p, int dirfd, const char *path, uint32_t mode);
+/*
+ * (p, dirfd, path, mode, rdev, may_dev): mknod(2): a regular file (type 0
+ * or S_IFREG), FIFO, socket, or (may_dev: the caller has CAP_MKNOD, else
+ * -EPERM) a character or block device numbered rdev; S_IFDIR is -EPERM,
+ * another type -EINVAL.  The umask applies.
+ */
+int vfs_mknod(struct vfs_proc *p, int dirfd, const char *path, uint32_t mode, uint32_t rdev,
+	      bool may_dev);
 int vfs_symlink(struct vfs_proc *p, const char *target, int dirfd, const char *path);
 int vfs_link(struct vfs_proc *p, int olddirfd, const char *oldpath, int newdirfd,
 	     const char *newpath, unsigned int at_flags);

@@ -18,7 +18,7 @@ INITRD_BIN_APPLETS := sh cat echo ls true false uname mkdir rmdir rm cp mv ln \
 	chmod grep sed find hexdump od cmp diff basename dirname pwd whoami \
 	hostname date sync seq sort uniq cut tr tee du md5sum sha256sum xxd yes expr \
 	chown chgrp dd truncate mktemp strings sha1sum which unlink tac \
-	rev nl awk free df uptime
+	rev nl awk free df uptime mkfifo mknod zcat
 INITRD_SBIN_APPLETS := insmod rmmod lsmod modinfo modprobe depmod
 
 $(INITRD): images/initrd/build.mk images/initrd/mkinitrd.sh shared/include/modvisor/version.h $$(IMAGE_PROGS) $$(IMAGE_MODULES)

@@ -66,6 +66,18 @@ t_expect_contains "mv-procs: ran to the end" "$OUT/procs.out" "PASS: 0 failure(s
 grep -E '^(not )?ok - ' "$OUT/procs.out" >"$OUT/procs.tap"
 t_relay "mv-procs: " "$OUT/procs.tap"
 
+# FIFOs and mknod: images/progs/mv-fifo.c, and busybox mkfifo/mknod with a shell pipeline.
+run fifo -- mv-fifo
+t_expect_status "mv-fifo: exit status" 0 "$st"
+t_expect_contains "mv-fifo: ran to the end" "$OUT/fifo.out" "PASS: 0 failure(s)"
+grep -E '^(not )?ok - ' "$OUT/fifo.out" >"$OUT/fifo.tap"
+t_relay "mv-fifo: " "$OUT/fifo.tap"
+run mkfifo -- sh -c 'mkfifo /tmp/p && echo "through the fifo" >/tmp/p & sleep 0.1; cat /tmp/p;
+	mknod /tmp/n p && ls -l /tmp/n; mknod /tmp/c c 1 5 && head -c 4 /tmp/c | od -An -tx1'
+t_expect_contains "busybox mkfifo: a writer in the background, cat reads" "$OUT/mkfifo.out" "through the fifo"
+t_expect_contains "busybox mknod p: a FIFO" "$OUT/mkfifo.out" "prw-r--r--"
+t_expect_contains "busybox mknod c 1 5: reads as /dev/zero" "$OUT/mkfifo.out" " 00 00 00 00"
+
 # 200 loads and unloads in one guest shell: 200 load entries, 400 module events.
 run loop -- sh -c 'i=0; while [ $i -lt 200 ]; do insmod /lib/modules/hello.ko || exit 1;
 	rmmod hello || exit 2; i=$((i + 1)); done; echo "rounds $i"'
