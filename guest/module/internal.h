@@ -89,6 +89,12 @@ static inline const char *mod_secname(const struct load_info *info, uint32_t i)
 /* mod_elf_check(info): every ELF field the loader relies on; -ENOEXEC. */
 int mod_elf_check(struct load_info *info);
 
+/*
+ * mod_strip_signature(info): split the signature trailer off info->len
+ * (signature.c); -EBADMSG when it is malformed.  Not with an IGNORE flag.
+ */
+int mod_strip_signature(struct load_info *info);
+
 /* mod_setup_name(info): the module name from this_module (or .modinfo). */
 int mod_setup_name(struct load_info *info);
 
@@ -107,14 +113,38 @@ int mod_check_version(const struct load_info *info, const char *sym, uint32_t cr
 /* mod_layout_sections(info): W+X check, then offsets for every section. */
 int mod_layout_sections(struct load_info *info);
 
-/* mod_alloc_and_copy(info): allocate core and init, copy the sections. */
+/* mod_alloc_and_copy(info): allocate core and init, then mod_place_sections(). */
 int mod_alloc_and_copy(struct load_info *info);
+
+/*
+ * mod_place_sections(info): with info->mod's core and init regions set
+ * (buf, va; an init region of size 0 has buf NULL), give every loaded
+ * section its buf and va and copy its bytes from the image.
+ */
+void mod_place_sections(struct load_info *info);
 
 /* mod_free_layouts(mod): free core and init memory. */
 void mod_free_layouts(struct module *mod);
 
 /* mod_resolve_symbols(info): fill info->symval; ENOEXEC/ENOENT/EINVAL. */
 int mod_resolve_symbols(struct load_info *info);
+
+/*
+ * mod_dry_run_address(name): the made-up kernel address a dry run gives an
+ * undefined symbol, stable per name (the re-derivation tests use it too).
+ */
+uint64_t mod_dry_run_address(const char *name);
+
+/* How one undefined symbol (index i) gets its value *val: 0 or -errno. */
+typedef int (*mod_undef_fn)(struct load_info *info, uint32_t i, uint64_t *val);
+
+/*
+ * mod_symbol_values(info, undef): fill info->symval: section va + value for
+ * defined symbols, st_value for SHN_ABS, undef() for SHN_UNDEF; ENOEXEC for
+ * SHN_COMMON (relocate.c; the load passes symbols.c's export lookup, the
+ * host's re-derivation the values the guest reported).
+ */
+int mod_symbol_values(struct load_info *info, mod_undef_fn undef);
 
 /* mod_apply_relocations(info): every RELA section aimed at loaded memory. */
 int mod_apply_relocations(struct load_info *info);

@@ -128,6 +128,14 @@ int mod_alloc_and_copy(struct load_info *info)
 			return err;
 		}
 	}
+	mod_place_sections(info);
+	return 0;
+}
+
+void mod_place_sections(struct load_info *info)
+{
+	struct module *mod = info->mod;
+
 	for (uint32_t i = 1; i < info->shnum; i++) {
 		const Elf64_Shdr *s = &info->sechdrs[i];
 		struct mod_sec *sec = &info->secs[i];
@@ -145,7 +153,6 @@ int mod_alloc_and_copy(struct load_info *info)
 		if (s->sh_type != SHT_NOBITS && s->sh_type != SHT_NULL && s->sh_size)
 			memcpy(sec->buf, info->image + s->sh_offset, s->sh_size);
 	}
-	return 0;
 }
 
 void mod_free_layouts(struct module *mod)

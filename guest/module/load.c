@@ -1,6 +1,5 @@
 /* load.c: the load pipeline (Linux's load_module) and the list of modules. */
 #include <modvisor/errname.h>
-#include <modvisor/modsig.h>
 #include "internal.h"
 #include "params.h"
 
@@ -94,32 +93,6 @@ static void load_warn_unsigned(const struct module *mod)
 		   "- tainting kernel", mod->name);
 }
 
-/* Step 1: drop the signature trailer (the host already judged it). */
-static int load_strip_signature(struct load_info *info)
-{
-	const uint32_t ignore = MV_MODULE_INIT_IGNORE_MODVERSIONS |
-				MV_MODULE_INIT_IGNORE_VERMAGIC;
-	struct modsig sig;
-	int err;
-
-	/* With an IGNORE flag Linux does not look at the signature at all. */
-	if (info->args->flags & ignore)
-		return 0;
-	err = modsig_parse(info->image, info->len, &sig);
-	if (err == -MODSIG_EBADMSG) {
-		modenv_log("%s: bad signature trailer: %s", info->name, sig.why);
-		return -EBADMSG;
-	}
-	if (err == 0) {
-		info->len = sig.content_len;
-		if (info->args->stats)
-			info->args->stats->signed_images++;
-	}
-	else if (err == -MODSIG_ENOPKG)
-		info->len -= MV_MODSIG_MARKER_LEN;
-	return 0;
-}
-
 /* Step 4: reserve the name; EEXIST when a module of that name is live. */
 static int add_unformed_module(struct module *mod)
 {
@@ -133,24 +106,6 @@ static int add_unformed_module(struct module *mod)
 	mod->state = MOD_STATE_UNFORMED;
 	mod->next = mod_list_head;
 	mod_list_head = mod;
-	return 0;
-}
-
-int mod_apply_relocations(struct load_info *info)
-{
-	for (uint32_t i = 1; i < info->shnum; i++) {
-		const Elf64_Shdr *s = &info->sechdrs[i];
-		int err;
-
-		/* Relocations for sections that are not loaded are not needed. */
-		if (s->sh_type != SHT_RELA || info->secs[s->sh_info].where == MOD_WHERE_NONE)
-			continue;
-		if (info->args->stats)
-			mod_reloc_count(info, i, info->args->stats);
-		err = mod_reloc_apply_rela(info, i);
-		if (err)
-			return err;
-	}
 	return 0;
 }
 
@@ -361,7 +316,7 @@ int mod_load(const struct mod_load_args *args, struct module **out)
 	err = load_ask_host(&info);
 	if (err)
 		return err;
-	err = load_strip_signature(&info);
+	err = mod_strip_signature(&info);
 	if (err)
 		goto report;
 	mod = info.mod = modenv_malloc(sizeof(*mod));

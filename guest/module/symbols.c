@@ -113,8 +113,7 @@ void mod_drop_uses(struct module *mod)
 	}
 }
 
-/* A made-up kernel address for the dry run, stable per name. */
-static uint64_t fake_address(const char *name)
+uint64_t mod_dry_run_address(const char *name)
 {
 	uint32_t h = 2166136261u;
 
@@ -123,14 +122,15 @@ static uint64_t fake_address(const char *name)
 	return 0xffffffff81000000ull + ((uint64_t)(h & 0xfffff) << 4);
 }
 
-static int resolve_undef(struct load_info *info, const Elf64_Sym *s, uint64_t *val)
+static int resolve_undef(struct load_info *info, uint32_t i, uint64_t *val)
 {
+	const Elf64_Sym *s = &info->syms[i];
 	const char *name = info->strtab + s->st_name;
 	struct mod_found f;
 	int err;
 
 	if (info->args->mode & MOD_LOAD_DRY_RUN) {
-		*val = fake_address(name);
+		*val = mod_dry_run_address(name);
 		return 0;
 	}
 	if (find_symbol(name, info->mod->gpl_ok, &f)) {
@@ -154,32 +154,7 @@ static int resolve_undef(struct load_info *info, const Elf64_Sym *s, uint64_t *v
 
 int mod_resolve_symbols(struct load_info *info)
 {
-	int err;
-
-	info->symval[0] = 0;
-	for (uint32_t i = 1; i < info->nsyms; i++) {
-		const Elf64_Sym *s = &info->syms[i];
-
-		switch (s->st_shndx) {
-		case SHN_COMMON:
-			modenv_log("%s: please compile with -fno-common (common symbol %s)",
-				   info->name, info->strtab + s->st_name);
-			return -ENOEXEC;
-		case SHN_ABS:
-			info->symval[i] = s->st_value;
-			break;
-		case SHN_UNDEF:
-			err = resolve_undef(info, s, &info->symval[i]);
-			if (err)
-				return err;
-			break;
-		default:
-			/* Unsigned wrap-around is harmless: relocations check overflow. */
-			info->symval[i] = info->secs[s->st_shndx].va + s->st_value;
-			break;
-		}
-	}
-	return 0;
+	return mod_symbol_values(info, resolve_undef);
 }
 
 /* A table section in core memory holding n entries of size each, 8-aligned. */

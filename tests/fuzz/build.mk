@@ -18,7 +18,7 @@ FUZZ_BINS  := $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
 FUZZ_OBJS   = $(patsubst %,$(BUILD)/fuzz/obj/%.o,$(1))
 
 # What each harness links besides itself and tests/fuzz/fuzz_util.c.
-FUZZ_DEPS_loader   := $(addprefix guest/module/,elf_check layout load reloc_x86_64 symbols \
+FUZZ_DEPS_loader   := $(addprefix guest/module/,elf_check layout load relocate reloc_x86_64 signature symbols \
                         unload version params) \
                       $(patsubst %.c,%,$(wildcard shared/lib/*.c)) tests/hosted/loader_env_hosted
 FUZZ_DEPS_params   := guest/module/params shared/lib/kstrtox tests/hosted/loader_env_hosted

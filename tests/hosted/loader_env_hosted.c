@@ -48,9 +48,19 @@ int modenv_region_alloc(uint64_t size, struct mod_region *r)
 	return 0;
 }
 
+void hosted_env_release_kept(void)
+{
+	for (int i = 0; i < henv.nkept; i++)
+		free(henv.kept[i].buf);
+	henv.nkept = 0;
+}
+
 void modenv_region_free(struct mod_region *r)
 {
-	free(r->buf);
+	if (henv.keep_freed && henv.nkept < (int)(sizeof(henv.kept) / sizeof(henv.kept[0])))
+		henv.kept[henv.nkept++] = *r;
+	else
+		free(r->buf);
 	r->buf = NULL;
 	henv.live_regions--;
 }

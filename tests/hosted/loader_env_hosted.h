@@ -53,12 +53,20 @@ struct hosted_env {
 		unsigned prot;      /* MOD_PROT_* */
 	} prot[64];
 	int      nprot;             /* OUT: calls made (only the first 64 kept) */
+	bool     keep_freed;        /* IN: modenv_region_free() keeps the bytes
+				     * in kept[] (a dry run's relocated result);
+				     * hosted_env_release_kept() frees them */
+	struct mod_region kept[4];  /* OUT: regions kept, in the order freed */
+	int      nkept;
 };
 
 extern struct hosted_env henv;
 
 /* hosted_env_reset(): defaults, and an empty log. */
 void hosted_env_reset(void);
+
+/* hosted_env_release_kept(): free the regions keep_freed kept. */
+void hosted_env_release_kept(void);
 
 /* hosted_log_has(needle): the log contains needle. */
 bool hosted_log_has(const char *needle);

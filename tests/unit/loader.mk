@@ -2,7 +2,7 @@
 
 # The loader core (guest/module/) compiled with host flags; env_kernel.c and
 # the syscalls are guest-only.
-LOADER_CORE      := elf_check layout load reloc_x86_64 symbols unload version
+LOADER_CORE      := elf_check layout load relocate reloc_x86_64 signature symbols unload version
 LOADER_HOST_OBJS := $(LOADER_CORE:%=$(BUILD)/host/guest/module/%.o) \
                     $(SHARED_HOST_OBJS) \
                     $(BUILD)/host/guest/module/params.o \
