@@ -8,6 +8,26 @@ GUEST_SRCS   := $(wildcard guest/arch/x86_64/*.c guest/arch/x86_64/*.S \
                   guest/kernel/*.c guest/lib/*.c guest/fs/*.c)
 GUEST_OBJS   := $(patsubst %,$(BUILD)/guest/%.o,$(basename $(GUEST_SRCS)))
 GUEST_LDS    := guest/arch/x86_64/kernel.ld
+
+# The configuration (guest/kernel.config, scripts/mkkconfig.sh): the kernel's
+# code includes <generated/autoconf.h>; /proc/config.gz serves the text,
+# gzipped here (-n: no name or time, so the image is reproducible).
+GUEST_KCONFIG    := $(BUILD)/images/kernel.config
+GUEST_KCONFIG_GZ := $(BUILD)/guest/kernel.config.gz
+GUEST_AUTOCONF   := $(BUILD)/guest/include/generated/autoconf.h
+GUEST_CFLAGS     += -I$(BUILD)/guest/include
+GUEST_OBJS       += $(BUILD)/guest/guest/kernel/configs.o
+IMAGES           += $(GUEST_KCONFIG)
+
+$(GUEST_KCONFIG) $(GUEST_AUTOCONF) &: guest/kernel.config scripts/mkkconfig.sh \
+		shared/include/modvisor/version.h
+	$(call msg,KCONFIG,$(GUEST_KCONFIG))scripts/mkkconfig.sh guest/kernel.config \
+		shared/include/modvisor/version.h '$(GUEST_CC)' $(GUEST_AUTOCONF) $(GUEST_KCONFIG)
+$(GUEST_KCONFIG_GZ): $(GUEST_KCONFIG)
+	$(call msg,GZIP,$@)mkdir -p $(@D) && gzip -9 -n -c $< >$@.tmp && mv $@.tmp $@
+$(BUILD)/guest/guest/kernel/configs.o: $(GUEST_KCONFIG_GZ)
+$(BUILD)/guest/guest/kernel/configs.o: GUEST_ASFLAGS += -DKCONFIG_GZ='"$(GUEST_KCONFIG_GZ)"'
+$(filter-out %/configs.o,$(GUEST_OBJS)): | $(GUEST_KCONFIG)
 GUEST_KERNEL := $(BUILD)/images/kernel.elf
 IMAGES       += $(GUEST_KERNEL)
 

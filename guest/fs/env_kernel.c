@@ -6,6 +6,9 @@
 #include "fs_env.h"
 #include <modvisor/abi/bootinfo.h>
 
+/* The gzipped configuration, between Linux's IKCFG_ST and IKCFG_ED markers (guest/kernel/configs.S). */
+extern const char kernel_config_gz[], kernel_config_gz_end[];
+
 void fs_bug(const char *what, const char *file, int line)
 {
 	panic("BUG at %s:%d: %s", file, line, what);
@@ -54,6 +57,7 @@ void fs_boot(const struct mv_bootinfo *bi)
 	procfs_set_mem_total(bi->mem_size);
 	if (bi->cmdline && bi->cmdline_len < MV_CMDLINE_MAX)
 		procfs_set_cmdline(phys_to_virt(bi->cmdline), bi->cmdline_len);
+	procfs_set_config(kernel_config_gz, (size_t)(kernel_config_gz_end - kernel_config_gz));
 	if (!bi->initrd || !bi->initrd_len)
 		return;
 	ret = vfs_unpack_initrd(phys_to_virt(bi->initrd), bi->initrd_len, err, sizeof(err));

@@ -1,4 +1,4 @@
-/* procfs.c: /proc (self/exe, version, cmdline, modules, sys/kernel/{tainted,modules_disabled,pid_max}) and /sys. */
+/* procfs.c: /proc (self/exe, version, cmdline, config.gz, modules, sys/kernel/{tainted,modules_disabled,pid_max}) and /sys. */
 #include "fs_env.h"
 #include "pseudofs.h"
 #include <modvisor/version.h>
@@ -171,6 +171,23 @@ void procfs_set_cmdline(const char *s, size_t len)
 		return;
 	memcpy(proc_cmdline, s, len);
 	proc_cmdline[len] = '\0';
+}
+
+/* /proc/config.gz: the kernel's configuration, gzipped at build time (Linux's IKCONFIG_PROC). */
+static const void *config_gz;
+static size_t config_gz_len;
+
+static int show_config(struct pseudo_buf *out, void *priv)
+{
+	(void)priv;
+	return pbuf_write(out, config_gz, config_gz_len);
+}
+
+void procfs_set_config(const void *gz, size_t len)
+{
+	config_gz = gz;
+	config_gz_len = len;
+	FS_BUG_ON(pseudo_create_file(proc_dir, "config.gz", 0444, show_config, NULL, NULL) < 0);
 }
 
 static int show_self_mounts(struct pseudo_buf *out, void *priv)

@@ -3,6 +3,7 @@
 #define MV_GUEST_IRQ_H
 
 #include "kernel.h"
+#include <generated/autoconf.h>
 
 struct trap_frame;
 
@@ -23,6 +24,6 @@ void irq_dispatch(struct trap_frame *f);
 /* irq_ticking(): is the tick running (so an idle wait will end)? */
 bool irq_ticking(void);
 
-#define IRQ_TICK_NS 10000000ull        /* 100 Hz, Linux's CONFIG_HZ_100 */
+#define IRQ_TICK_NS (1000000000ull / CONFIG_HZ)   /* guest/kernel.config: 100 Hz */
 
 #endif

@@ -1,4 +1,5 @@
 /* sys_misc.c: identity, limits, thread setup, uname, getrandom, capabilities, sched_yield, sysinfo. */
+#include <generated/autoconf.h>
 #include "arch.h"
 #include "fault.h"
 #include "boot.h"
@@ -85,7 +86,7 @@ static long sys_uname(uaddr_t buf)
 
 	memset(&u, 0, sizeof(u));
 	strscpy(u.sysname, "Linux", sizeof(u.sysname));
-	strscpy(u.nodename, "modvisor", sizeof(u.nodename));
+	strscpy(u.nodename, CONFIG_DEFAULT_HOSTNAME, sizeof(u.nodename));
 	strscpy(u.release, MODVISOR_UTS_RELEASE, sizeof(u.release));
 	strscpy(u.version, "#1 SMP modvisor " MODVISOR_VERSION, sizeof(u.version));
 	strscpy(u.machine, "x86_64", sizeof(u.machine));

@@ -1,4 +1,5 @@
 /* sys_syslog.c: the kernel's log buffer (printk's copy of every line) and syslog(2), for dmesg. */
+#include <generated/autoconf.h>
 #include "klog.h"
 #include "ktime.h"
 #include "mm.h"
@@ -9,8 +10,8 @@
 #define CAP_SYS_ADMIN  21
 #define CAP_SYSLOG     34
 
-/* Linux's default size: 1 << CONFIG_LOG_BUF_SHIFT (17). */
-#define KLOG_BUF_SIZE  (128u << 10)
+/* 1 << CONFIG_LOG_BUF_SHIFT (guest/kernel.config: 17, Linux's default, 128 KiB). */
+#define KLOG_BUF_SIZE  (1u << CONFIG_LOG_BUF_SHIFT)
 
 /* syslog(2)'s actions, as in Linux's include/linux/syslog.h. */
 enum {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tests/e2e/t-polish.sh: busybox dmesg (syslog(2) and the kernel log ring), free and
-# uptime (sysinfo(2)), and a --mem too small for the initrd: refused at setup by the
+# uptime (sysinfo(2)), zcat /proc/config.gz, and a --mem too small for the initrd: refused at setup by the
 # VMM, or named by the guest when unpacking runs out anyway.
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
@@ -34,7 +34,8 @@ many_files_cpio() {
 t_run_split tools --mem 64 -c 'insmod /lib/modules/hello.ko who=polish' \
 	-c 'echo @dmesg' -c 'dmesg' -c 'echo @raw' -c 'dmesg -r' \
 	-c 'echo @free' -c 'free' -c 'echo @uptime' -c 'uptime' \
-	-c 'echo @clear' -c 'dmesg -c' -c 'echo @after' -c 'dmesg' -c 'echo @end'
+	-c 'echo @clear' -c 'dmesg -c' -c 'echo @after' -c 'dmesg' -c 'echo @end' \
+	-c 'zcat /proc/config.gz' -c 'echo @config-end'
 t_expect_status "tools: every command succeeds" 0 "$st"
 section "$OUT/tools.out" @dmesg @raw >"$OUT/dmesg"
 section "$OUT/tools.out" @raw @free >"$OUT/raw"
@@ -52,6 +53,16 @@ if grep -qE '^<6>\[ *[0-9]+\.[0-9]{6}\] hello: hello, polish \(1/1\)$' "$OUT/raw
 else
 	t_fail "dmesg -r: Linux's record format" "no '<6>[    s.us] hello: ...' line"
 fi
+section "$OUT/tools.out" @end @config-end >"$OUT/config"
+if cmp -s "$OUT/config" build/images/kernel.config; then
+	t_pass "zcat /proc/config.gz: the configuration the kernel was built with"
+else
+	t_fail "zcat /proc/config.gz: the configuration the kernel was built with" \
+		"$(diff "$OUT/config" build/images/kernel.config | head -n 5)"
+fi
+t_expect_line "/proc/config.gz: IKCONFIG_PROC" "$OUT/config" "CONFIG_IKCONFIG_PROC=y"
+t_expect_line "/proc/config.gz: the guest's compiler" "$OUT/config" \
+	"CONFIG_CC_VERSION_TEXT=\"$(${GUEST_CC:-gcc} --version | head -n 1)\""
 if [ -z "$(section "$OUT/tools.out" @after @end)" ] &&
    section "$OUT/tools.out" @clear @after | grep -qF "hello: hello, polish"; then
 	t_pass "dmesg -c: prints, then clears"
