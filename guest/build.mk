@@ -1,11 +1,11 @@
 # guest/build.mk: the guest kernel, build/images/kernel.elf.
 #
-# Sources: the arch part, the portable kernel, the freestanding library,
+# Sources: the arch part, the portable kernel, the PC drivers, the freestanding library,
 # the file system (guest/fs) and the shared parsers.  Other fragments, read
 # before this one, may add objects (GUEST_EXTRA_OBJS: the export table and
 # its CRCs, the module loader) and linker flags (GUEST_EXTRA_LDFLAGS).
 GUEST_SRCS   := $(wildcard guest/arch/x86_64/*.c guest/arch/x86_64/*.S \
-                  guest/kernel/*.c guest/lib/*.c guest/fs/*.c)
+                  guest/kernel/*.c guest/lib/*.c guest/fs/*.c guest/drivers/*.c)
 GUEST_OBJS   := $(patsubst %,$(BUILD)/guest/%.o,$(basename $(GUEST_SRCS)))
 GUEST_LDS    := guest/arch/x86_64/kernel.ld
 

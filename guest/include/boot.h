@@ -29,4 +29,13 @@ void random_init(void);
 /* selftest_run(): the fault tests named by mv.selftest= (selftest.c). */
 void selftest_run(void);
 
+/*
+ * kmain(bootinfo_gpa): the kernel proper, entered from _start (the VMM's
+ * struct mv_bootinfo) or from pvh_main (one built from PVH start info).
+ */
+__noreturn void kmain(uint64_t bootinfo_gpa);
+
+/* pvh_main(start_info_pa): the PVH entry's C part (pvh_x86_64.c). */
+__noreturn void pvh_main(uint32_t start_info_pa);
+
 #endif

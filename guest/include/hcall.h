@@ -14,9 +14,6 @@
  */
 int hcall(unsigned nr, void *arg, uint32_t size);
 
-/* hcall_exit(status): stop the VM with status (0-255). */
-__noreturn void hcall_exit(int status);
-
 /*
  * bench_stage(stage, ticks, bytes): report a stage (enum mv_bench_stage) that
  * took ticks TSC ticks over bytes bytes to `modvisor bench` with MV_HC_BENCH;

@@ -1,6 +1,6 @@
 /* bench.c: stage timings to the host with MV_HC_BENCH, when `modvisor bench` set MV_BOOT_F_BENCH. */
 #include "boot.h"
-#include "hcall.h"
+#include "platform.h"
 #include <modvisor/abi/bench.h>
 #include <modvisor/abi/bootinfo.h>
 
@@ -12,5 +12,5 @@ void bench_stage(uint32_t stage, uint64_t ticks, uint64_t bytes)
 		return;
 	b.tsc_end = __builtin_ia32_rdtsc();
 	b.tsc_start = b.tsc_end - ticks;
-	hcall(MV_HC_BENCH, &b, sizeof(b));
+	platform->bench(&b);
 }

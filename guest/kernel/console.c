@@ -1,8 +1,9 @@
-/* console.c: console output through MV_HC_CONSOLE, printk() and panic(). */
+/* console.c: console output through the platform (MV_HC_CONSOLE or the serial port), printk() and panic(). */
 #include "console.h"
 #include "hcall.h"
 #include "klog.h"
 #include "mm.h"
+#include "platform.h"
 #include "uaccess.h"
 #include "tty.h"
 
@@ -19,12 +20,8 @@ static char user_bounce[MV_CONSOLE_MAX];
 
 static void console_hc(unsigned stream, const void *buf, size_t len)
 {
-	struct mv_hc_console c = {
-		.buf = virt_to_phys(buf), .len = (uint32_t)len, .stream = stream,
-	};
-
 	if (len)
-		hcall(MV_HC_CONSOLE, &c, sizeof(c));
+		platform->console_write(stream, buf, len);
 }
 
 void console_flush(void)
@@ -165,5 +162,5 @@ __noreturn void panic(const char *fmt, ...)
 	va_end(ap);
 	printk("\n");
 	console_flush();
-	hcall_exit(PANIC_STATUS);
+	platform->exit(PANIC_STATUS);
 }

@@ -1,7 +1,7 @@
-/* console_in.c: console input: the host's stdin through MV_HC_CONSOLE_READ, with readers sleeping until MV_IRQ_INPUT. */
+/* console_in.c: console input from the platform (the host's stdin, or the serial port), with readers sleeping until input arrives. */
 #include "console.h"
-#include "hcall.h"
 #include "mm.h"
+#include "platform.h"
 #include "sched.h"
 #include "uaccess.h"
 #include "vfs.h"
@@ -19,18 +19,19 @@ static char in_chan;
 /* Take what the host's stdin has now into the buffer (never waits). */
 static void console_in_fill(void)
 {
-	struct mv_hc_console_read r = { .len = CONSOLE_IN_BUF };
+	bool eof = false;
+	long got;
 
 	if (in_len || in_eof)
 		return;
-	r.buf = virt_to_phys(in_buf);
-	if (hcall(MV_HC_CONSOLE_READ, &r, sizeof(r)) < 0) {
+	got = platform->console_read(in_buf, CONSOLE_IN_BUF, &eof);
+	if (got < 0) {
 		in_eof = true;          /* a host without stdin forwarding */
 		return;
 	}
 	in_head = 0;
-	in_len = MIN(r.got, (uint32_t)CONSOLE_IN_BUF);
-	if (!in_len && r.eof)
+	in_len = MIN((size_t)got, (size_t)CONSOLE_IN_BUF);
+	if (!in_len && eof)
 		in_eof = true;
 }
 

@@ -1,9 +1,9 @@
-/* irq.c: the tick and input interrupts the VMM injects: preemption and waking console readers. */
+/* irq.c: the tick and input interrupts (the VMM's, or the PC's timer): preemption and waking console readers. */
 #include "arch.h"
 #include "boot.h"
 #include "console.h"
-#include "hcall.h"
 #include "irq.h"
+#include "platform.h"
 #include "sched.h"
 #include "sigdeliver.h"
 
@@ -11,12 +11,10 @@ static bool ticking;
 
 void irq_init(void)
 {
-	struct mv_hc_timer t = { .period_ns = IRQ_TICK_NS };
-
 	/* Benchmarks count exits per stage: no tick, so the counts repeat. */
 	if (boot_info.flags & MV_BOOT_F_BENCH)
 		return;
-	if (hcall(MV_HC_TIMER, &t, sizeof(t)) == 0) {
+	if (platform->tick_start(IRQ_TICK_NS) == 0) {
 		ticking = true;
 		cpu_user_interrupts();
 	}
@@ -29,7 +27,7 @@ bool irq_ticking(void)
 
 void irq_dispatch(struct trap_frame *f)
 {
-	if (f->vector == MV_IRQ_INPUT)
+	if (platform->irq_ack(f->vector))
 		console_input_ready();
 	if ((f->cs & 3) != 3)
 		return;                 /* the idle loop: it looks again itself */

@@ -1,8 +1,9 @@
 /* main.c: kmain(), the guest kernel's boot sequence and banner. */
 #include "arch.h"
+#include "authlink.h"
 #include "boot.h"
 #include "console.h"
-#include "hcall.h"
+#include "platform.h"
 #include "irq.h"
 #include "tty.h"
 #include "mm.h"
@@ -113,10 +114,11 @@ __noreturn void kmain(uint64_t bootinfo_gpa)
 	irq_init();
 	tty_init();
 	initrd_unpack();
+	authlink_init();
 	for (size_t i = 0; i < sizeof(sysfs_inits) / sizeof(sysfs_inits[0]); i++)
 		sysfs_inits[i]();
 	proc_pid_init();
 	status = run_commands();
 	console_flush();
-	hcall_exit(status);
+	platform->exit(status);
 }

@@ -1,7 +1,7 @@
 /* fault_x86_64.c: CPU exceptions: kill the user process, recover, or report to the host. */
 #include "console.h"
 #include "fault.h"
-#include "hcall.h"
+#include "platform.h"
 #include "proc.h"
 #include "umm.h"
 #include "wstatus.h"
@@ -60,8 +60,8 @@ __noreturn void fault_report(const struct trap_frame *f, uint64_t cr2, const cha
 	       f->error_code, f->rip, cr2, f->rsp);
 	console_flush();
 	strscpy(hc.msg, msg, sizeof(hc.msg));
-	hcall(MV_HC_FAULT, &hc, sizeof(hc));
-	hcall_exit(121);        /* only if the VMM resumed us */
+	platform->fault(&hc);
+	platform->exit(121);    /* only if the VMM resumed us, or on a PC */
 }
 
 /* The signal a shell would report for a user exception. */

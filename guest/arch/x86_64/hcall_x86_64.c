@@ -1,6 +1,7 @@
 /* hcall_x86_64.c: hypercalls as an `out` to the VMM's port range (modvisor/abi/hypercall.h). */
 #include "hcall.h"
 #include "mm.h"
+#include "platform.h"
 
 /*
  * The argument struct travels through this buffer in the kernel image,
@@ -14,6 +15,9 @@ int hcall(unsigned nr, void *arg, uint32_t size)
 	struct mv_hc_hdr *hdr = (struct mv_hc_hdr *)hcall_bounce;
 	uint32_t gpa = (uint32_t)virt_to_phys(hcall_bounce);
 
+	/* Only the modvisor VMM has the ports: elsewhere an `out` is ignored
+	 * and the struct would come back as if the call had succeeded. */
+	BUG_ON(!platform_is_modvisor());
 	BUG_ON(size > sizeof(hcall_bounce) || size < sizeof(*hdr));
 	memcpy(hcall_bounce, arg, size);
 	hdr->abi_version = MV_ABI_VERSION;
@@ -24,14 +28,4 @@ int hcall(unsigned nr, void *arg, uint32_t size)
 			 : "memory");
 	memcpy(arg, hcall_bounce, size);
 	return hdr->ret;
-}
-
-__noreturn void hcall_exit(int status)
-{
-	struct mv_hc_exit e = { .status = status };
-
-	hcall(MV_HC_EXIT, &e, sizeof(e));
-	/* The VMM never resumes after an exit; stop here if it did. */
-	for (;;)
-		__asm__ volatile("cli; hlt");
 }
