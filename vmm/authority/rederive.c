@@ -357,7 +357,7 @@ static int rd_buffers(struct rederive *rd, const struct rederive_layout *l)
 		if (size > rd->cap[r]) {
 			free(rd->bytes[r]);
 			rd->cap[r] = 0;
-			rd->bytes[r] = aligned_alloc(MOD_PAGE_SIZE, size);
+			rd->bytes[r] = malloc(size);
 			if (!rd->bytes[r])
 				return -ENOMEM;
 			rd->cap[r] = size;

@@ -14,14 +14,11 @@
 #include "kernel_load.h"
 #include "modvisor/abi/bootinfo.h"
 
-#define BENCH_MAXMODS 8
-
 static const char *const bench_quick_mods[] = { "bm4k", "bm64k" };
 static const char *const bench_full_mods[] = { "bm4k", "bm64k", "bm256k", "bm1024k",
 					       "bm4096k", "bm16384k" };
 
-/* bench_mods(o, paths, n): the generated modules' host paths; their count. */
-static int bench_mods(const struct bench_opts *o, char paths[][4096])
+int bench_mods(const struct bench_opts *o, char paths[][4096])
 {
 	const char *const *names = o->quick ? bench_quick_mods : bench_full_mods;
 	int n = o->quick ? 2 : 6;
@@ -32,7 +29,7 @@ static int bench_mods(const struct bench_opts *o, char paths[][4096])
 	return n;
 }
 
-static const char *bench_mod_name(const struct bench_opts *o, int i)
+const char *bench_mod_name(const struct bench_opts *o, int i)
 {
 	return (o->quick ? bench_quick_mods : bench_full_mods)[i];
 }

@@ -22,6 +22,16 @@ int bench_section_load(const struct bench_opts *o, struct bench_report *r);
 int bench_section_hoststages(const struct bench_opts *o, struct bench_report *r);
 int bench_section_corpus(const struct bench_opts *o, struct bench_report *r);
 int bench_section_scale(const struct bench_opts *o, struct bench_report *r);
+/* bench_section_seal(o, r): the host's work for one module seal, over module size (issue 14). */
+int bench_section_seal(const struct bench_opts *o, struct bench_report *r);
+
+#define BENCH_MAXMODS 8
+
+/* bench_mods(o, paths): the generated modules' host paths (bench_load.c); their count. */
+int bench_mods(const struct bench_opts *o, char paths[][4096]);
+
+/* bench_mod_name(o, i): the name of generated module i ("bm4k", ...). */
+const char *bench_mod_name(const struct bench_opts *o, int i);
 
 /*
  * bench_footprint_child(o): `bench --footprint-child`: boot the default

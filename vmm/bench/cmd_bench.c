@@ -20,9 +20,10 @@
 	"  --out DIR\n      output directory (default build/bench)\n"         \
 	"  --quick\n      smoke run: 2 repetitions, small sizes (what `make check` runs)\n" \
 	"  --reps N\n      repetitions per measured point (default 5; --quick: 2)\n" \
-	"  --only LIST\n      comma-separated sections: hypercall,boot,footprint,load,scale\n" \
-	"      (these need KVM), measure,hoststages,corpus (these run on the host\n" \
-	"      itself, also when the others go to the emulated KVM host); default all\n"                              \
+	"  --only LIST\n      comma-separated sections: hypercall,violation,boot,footprint,\n" \
+	"      load,scale (these need KVM), measure,hoststages,seal,corpus (these\n" \
+	"      run on the host itself, also when the others go to the emulated KVM\n" \
+	"      host); default all\n"                                           \
 	"  --accel MODE\n      auto (default), kvm or emulated, as for `run`; every figure\n" \
 	"      says which it came from\n"                                       \
 	"  --help\n      show this help\n"                                      \
@@ -49,6 +50,7 @@ static const struct bench_section bench_sections[] = {
 	{ "scale", bench_section_scale, true },
 	{ "measure", bench_section_measure, false },
 	{ "hoststages", bench_section_hoststages, false },
+	{ "seal", bench_section_seal, false },
 	{ "corpus", bench_section_corpus, false },
 };
 #define BENCH_NSECTIONS (int)(sizeof(bench_sections) / sizeof(bench_sections[0]))

@@ -1,0 +1,174 @@
+/* bench_seal.c: the seal section of `modvisor bench`: the host's re-derivation, comparison and text digest of a module, over module size. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "authority/measure.h"
+#include "authority/rederive.h"
+#include "bench_suite.h"
+#include "kernel_load.h"
+
+/*
+ * What the host does for one MV_HC_MODULE_SEAL, minus the guest-memory
+ * accessor and the memslot change: rederive_derive() at a layout in the
+ * module area (every import at a made-up kernel address), rederive_compare()
+ * of both regions against a second buffer holding the same bytes (the
+ * "guest memory": a full comparison, as for an honest guest), and the text
+ * digest (measure_buf() of text + rodata, XXH3-128 + SHA-256), each on a
+ * fresh handle from rederive_open() (timed too), as for one load.  Rows:
+ * section "seal", param the module's name; host_over_loader is host_total
+ * over the guest loader's layout + symbols + relocation on the host
+ * (hoststages' "hostedload" rows, when that section ran first).
+ */
+#define SEAL_CORE_VA 0xffffffffa0000000ull
+#define SEAL_INIT_VA 0xffffffffa8000000ull
+
+struct seal_case {
+	struct rederive *rd;
+	struct rederive_layout l;
+	struct rederive_symval *vals;
+	uint32_t nvals;
+	uint8_t *guest[REDERIVE_NREGIONS];      /* the bytes "in guest memory" */
+};
+
+static void seal_case_free(struct seal_case *c)
+{
+	rederive_close(c->rd);
+	free(c->vals);
+	for (int i = 0; i < REDERIVE_NREGIONS; i++)
+		free(c->guest[i]);
+	memset(c, 0, sizeof(*c));
+}
+
+/* Layout, values, one derive to fill the guest copy; 0 or -1 after a message. */
+static int seal_case_init(struct seal_case *c, const char *name)
+{
+	struct rederive_why why;
+	uint32_t nu;
+	const struct rederive_undef *u = rederive_undefs(c->rd, &nu);
+
+	for (int i = 0; i < REDERIVE_NREGIONS; i++) {
+		c->l.size[i] = rederive_shape(c->rd, (enum rederive_region_id)i).size;
+		c->l.va[i] = c->l.size[i] ? (i ? SEAL_INIT_VA : SEAL_CORE_VA) : 0;
+	}
+	c->vals = calloc(nu ? nu : 1, sizeof(*c->vals));
+	if (!c->vals)
+		return -1;
+	for (uint32_t k = 0; k < nu; k++)
+		c->vals[k] = (struct rederive_symval){ u[k].index, 0xffffffff81000000ull + 64 * k };
+	c->nvals = nu;
+	if (rederive_derive(c->rd, &c->l, c->vals, nu, NULL, NULL, &why)) {
+		fprintf(stderr, "modvisor bench: seal: %s: %s\n", name, why.msg);
+		return -1;
+	}
+	for (int i = 0; i < REDERIVE_NREGIONS; i++) {
+		if (!c->l.size[i])
+			continue;
+		c->guest[i] = malloc(c->l.size[i]);
+		if (!c->guest[i])
+			return -1;
+		memcpy(c->guest[i], rederive_bytes(c->rd, (enum rederive_region_id)i), c->l.size[i]);
+	}
+	return 0;
+}
+
+/*
+ * One seal's host work as the authority does it, on a fresh handle: open
+ * (parse and lay out), derive (its buffers allocated and first touched),
+ * compare both regions, digest; each part timed in TSC ticks.  0 or -1.
+ */
+static int seal_once(const uint8_t *img, size_t len, struct seal_case *c, uint64_t t[4])
+{
+	struct rederive_mismatch m;
+	struct measurement d;
+	struct rederive *rd;
+	uint64_t t0 = bench_tsc(), t1, t2, t3;
+	int err = rederive_open(img, len, "bench", &rd, NULL);
+
+	t1 = bench_tsc();
+	if (!err)
+		err = rederive_derive(rd, &c->l, c->vals, c->nvals, NULL, NULL, NULL);
+	t2 = bench_tsc();
+	for (int i = 0; !err && i < REDERIVE_NREGIONS; i++)
+		if (c->l.size[i])
+			err = rederive_compare(rd, (enum rederive_region_id)i, 0, c->guest[i],
+					       c->l.size[i], &m);
+	t3 = bench_tsc();
+	if (!err)
+		err = measure_buf(rederive_bytes(rd, REDERIVE_CORE),
+				  rederive_shape(rd, REDERIVE_CORE).ro_end, MEASURE_DEFAULT_SET, &d);
+	t[3] = bench_tsc() - t3;
+	t[0] = t1 - t0;
+	t[1] = t2 - t1;
+	t[2] = t3 - t2;
+	if (!err)
+		rederive_close(rd);
+	return err ? -1 : 0;
+}
+
+/* The seal's host work over the hosted loader's layout + symbols + relocation (hoststages), when measured. */
+static void seal_ratio(struct bench_report *r, const char *name, double seal_us)
+{
+	static const char *const stages[] = { "layout", "symbols", "relocation" };
+	double load = 0;
+
+	for (int s = 0; s < 3; s++) {
+		const struct bench_row *row = bench_find(r, "hostedload", stages[s], name);
+
+		if (!row)
+			return;
+		load += row->median;
+	}
+	if (load > 0)
+		bench_add1(r, "seal", "host_over_loader", name, "ratio", seal_us / load);
+}
+
+static int seal_module(const struct bench_opts *o, struct bench_report *r, const char *path,
+		       const char *name)
+{
+	static const char *const parts[5] = { "open", "rederive", "compare", "digest", "host_total" };
+	int reps = o->reps * 3 > 64 ? 64 : o->reps * 3, rc = 0;
+	double v[5][64];
+	struct seal_case c = { 0 };
+	struct rederive_why why = { "" };
+	uint8_t *img;
+	size_t len;
+
+	if (read_whole_file(path, &img, &len))
+		return fprintf(stderr, "modvisor bench: seal: %s: cannot read it\n", path), -1;
+	if (rederive_open(img, len, name, &c.rd, &why) || seal_case_init(&c, name)) {
+		fprintf(stderr, "modvisor bench: seal: %s: %s\n", name, why.msg);
+		rc = -1;
+	}
+	for (int i = 0; i < reps && !rc; i++) {
+		uint64_t t[4];
+
+		rc = seal_once(img, len, &c, t);
+		for (int k = 0; k < 4; k++)
+			v[k][i] = bench_ticks_us((double)t[k]);
+		v[4][i] = bench_ticks_us((double)(t[0] + t[1] + t[2] + t[3]));
+	}
+	if (!rc) {
+		bench_add1(r, "seal", "region_bytes", name, "KiB",
+			   (double)(c.l.size[0] + c.l.size[1]) / 1024.0);
+		for (int k = 0; k < 5; k++)
+			bench_add(r, "seal", parts[k], name, "us", v[k], reps);
+		seal_ratio(r, name, bench_find(r, "seal", "host_total", name)->median);
+	}
+	seal_case_free(&c);
+	free(img);
+	return rc;
+}
+
+int bench_section_seal(const struct bench_opts *o, struct bench_report *r)
+{
+	char paths[BENCH_MAXMODS][4096];
+	int n = bench_mods(o, paths), rc = 0;
+
+	for (int m = 0; m < n; m++) {
+		bench_progress("seal: %s: re-derive, compare, digest", bench_mod_name(o, m));
+		if (seal_module(o, r, paths[m], bench_mod_name(o, m)))
+			rc = -1;
+	}
+	return rc;
+}
