@@ -1,10 +1,10 @@
 # vmm/build.mk: the host CLI, build/modvisor.
 #
 # The core (KVM, memory, boot, vCPU loop, hypercalls, watchdogs) sits in
-# vmm/ itself; the authority, the emulated KVM host, the benchmark and the
-# CLI commands each have a folder.  Headers are included by path from vmm/
+# vmm/ itself; the authority, the emulated KVM host, the benchmark, the
+# authority daemon (fleet/) and the CLI commands each have a folder.  Headers are included by path from vmm/
 # ("authority/policy.h"), so an include line says which part it reaches into.
-VMM_PARTS    := authority emuhost bench cli
+VMM_PARTS    := authority emuhost bench cli fleet
 VMM_SRCS     := $(wildcard vmm/*.c) $(foreach p,$(VMM_PARTS),$(wildcard vmm/$(p)/*.c))
 # The guest's decompressor is also the host's (vmm/authority/unpack.c), and
 # the loader's steps up to relocation are the host's re-derivation of a

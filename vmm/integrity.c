@@ -140,7 +140,7 @@ static int integrity_log(struct vm *vm, const struct mlog_violation *v)
 {
 	char err[512];
 
-	if (!vm->auth || mlog_violation(vm->auth->log, v, err, sizeof(err)) == 0)
+	if (!vm->auth || authority_violation(vm->auth, v, err, sizeof(err)) == 0)
 		return 0;
 	vm_fail(vm, MV_EXIT_SETUP, "measurement log: %s (no measurement is dropped: the VM "
 		"stops)", err);

@@ -23,7 +23,8 @@ TEST_BINS += $(BUILD)/tests/unit/test_authority
 
 $(BUILD)/tests/unit/test_authority: $(BUILD)/host/tests/unit/test_authority.o \
 		$(BUILD)/host/tests/unit/pkcs7_reencode.o \
-		$(call AUTH_OBJ,authority kernel_info load_state mlog mlog_fmt mlog_read mlog_integrity policy measure sig modname unpack decompress_env) \
+		$(call AUTH_OBJ,authority kernel_info load_state mlog mlog_fmt mlog_read mlog_integrity policy measure sig modname unpack decompress_env remote mvap_io) \
+		$(BUILD)/host/shared/lib/mvap.o \
 		$(BUILD)/host/guest/module/decompress.o \
 		$(BUILD)/host/shared/lib/modsig.o $(BUILD)/host/shared/lib/modinfo.o
 	$(call msg,LINK,$@)mkdir -p $(@D) && $(HOSTCC) $(HOST_LDFLAGS) $^ -o $@ $(CHECK_LIBS) $(HOST_LDLIBS)

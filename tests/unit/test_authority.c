@@ -365,7 +365,7 @@ START_TEST(test_log_has_content_digests)
 	ck_assert_msg(strstr((char *)log.p, want) != NULL, "%s", (char *)log.p);
 	snprintf(want, sizeof(want), "\"content_digests\":[\"%s\"]", content);
 	ck_assert_msg(strstr((char *)log.p, want) != NULL, "%s", (char *)log.p);
-	ck_assert_ptr_nonnull(strstr((char *)log.p, "\"log_version\":3,"));
+	ck_assert_ptr_nonnull(strstr((char *)log.p, "\"log_version\":4,"));
 	free(log.p);
 	free(b.p);
 	free(plain.p);

@@ -292,7 +292,7 @@ START_TEST(test_resume_version1_log)
 	ck_assert_uint_eq(v.entries, 10);
 	log = slurp(&len);
 	ck_assert_ptr_nonnull(strstr(log + n, "\"seq\":5,"));
-	ck_assert_ptr_nonnull(strstr(log + n, "\"log_version\":3,"));
+	ck_assert_ptr_nonnull(strstr(log + n, "\"log_version\":4,"));
 	free(log);
 }
 END_TEST

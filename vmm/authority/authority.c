@@ -1,5 +1,6 @@
 /* authority.c: decide on each module load as Linux would, on the host's own copy, and log it. */
 #include <errno.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <limits.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include <modvisor/modsig.h>
 #include "authority.h"
 #include "modname.h"
+#include "remote.h"
 
 /*
  * A __versions CRC that disagrees with the kernel's: Linux fails the
@@ -83,8 +85,9 @@ static void auth_policy_summary(const struct policy *p, char *out, size_t len)
 		 p->on_violation == POLICY_VIOLATION_LOG ? "log" : "stop");
 }
 
-/* Load keys and kernel facts; open the log and write its start entry. */
-static int auth_setup(struct authority *a, const char *kernel, char *err, size_t errlen)
+/* Load keys and kernel facts; open the log (a daemon's: torn != NULL) and write its start entry. */
+static int auth_setup(struct authority *a, const char *kernel, char *torn, size_t tornlen,
+		      char *err, size_t errlen)
 {
 	char summary[PATH_MAX + 256];
 	int ret;
@@ -97,16 +100,27 @@ static int auth_setup(struct authority *a, const char *kernel, char *err, size_t
 	ret = kernel_syms_read(kernel, &a->kernel, err, errlen);
 	if (ret < 0)
 		return ret;
-	ret = mlog_open(a->policy.log, a->policy.log_format, a->policy.fsync, &a->log, err, errlen);
+	if (torn && a->policy.log_format != POLICY_LOG_JSONL)
+		return snprintf(err, errlen, "log_format: the authority daemon writes JSON Lines "
+				"only (an IMA list has one writer and starts afresh at each boot)"),
+		       -EINVAL;
+	ret = torn ? mlog_open_shared_writer(a->policy.log, a->policy.fsync, &a->log, torn,
+					     tornlen, err, errlen) :
+		     mlog_open(a->policy.log, a->policy.log_format, a->policy.fsync, &a->log,
+			       err, errlen);
 	if (ret < 0)
 		return ret;
 	auth_policy_summary(&a->policy, summary, sizeof(summary));
-	return mlog_start(a->log, &(struct mlog_start){ .kernel = kernel,
-			  .kernel_sha256 = a->kernel.sha256, .policy = summary }, err, errlen);
+	ret = mlog_start(a->log, &(struct mlog_start){ .kernel = kernel,
+			 .kernel_sha256 = a->kernel.sha256, .policy = summary }, err, errlen);
+	if (ret == 0 && torn && torn[0])
+		ret = mlog_torn(a->log, torn, err, errlen);
+	return ret;
 }
 
-int authority_open(struct authority **out, struct policy *policy, const char *kernel,
-		   char *err, size_t errlen)
+/* authority_open_ex(): authority_open(), or the daemon's (torn != NULL). */
+static int authority_open_ex(struct authority **out, struct policy *policy, const char *kernel,
+			     char *torn, size_t tornlen, char *err, size_t errlen)
 {
 	struct authority *a = calloc(1, sizeof(*a));
 	int ret;
@@ -123,7 +137,7 @@ int authority_open(struct authority **out, struct policy *policy, const char *ke
 	if (a->policy.log_format != POLICY_LOG_JSONL)
 		a->set |= 1u << MEASURE_SHA256;     /* ima-ng records SHA-256 */
 	a->next_load_id = 1;
-	ret = auth_setup(a, kernel, err, errlen);
+	ret = auth_setup(a, kernel, torn, tornlen, err, errlen);
 	if (ret < 0) {
 		char ignored[64];
 		if (a->log) {
@@ -135,6 +149,39 @@ int authority_open(struct authority **out, struct policy *policy, const char *ke
 		return ret;
 	}
 	*out = a;
+	return 0;
+}
+
+int authority_open(struct authority **out, struct policy *policy, const char *kernel,
+		   char *err, size_t errlen)
+{
+	return authority_open_ex(out, policy, kernel, NULL, 0, err, errlen);
+}
+
+int authority_open_daemon(struct authority **out, struct policy *policy, const char *kernel,
+			  char *torn, size_t tornlen, char *err, size_t errlen)
+{
+	return authority_open_ex(out, policy, kernel, torn, tornlen, err, errlen);
+}
+
+int authority_open_vm(struct authority **out, const struct authority *daemon,
+		      const struct mlog_vm *vm, bool qemu)
+{
+	struct authority *a = calloc(1, sizeof(*a));
+
+	*out = a;
+	if (!a)
+		return -ENOMEM;
+	/* Shallow copies: the daemon's authority owns them and outlives its VMs. */
+	a->policy = daemon->policy;
+	a->keyring = daemon->keyring;
+	a->kernel = daemon->kernel;
+	a->log = daemon->log;
+	a->set = daemon->set;
+	a->next_load_id = 1;
+	a->vm = vm;
+	a->borrowed = true;
+	a->qemu = qemu;
 	return 0;
 }
 
@@ -371,8 +418,14 @@ static void auth_explain(const struct authority_request *req, struct authority_v
 	const char *packed = NULL;
 	char note[128] = "";
 
-	if (!v->name[0] && req->image)
+	/* The decompressors keep their last error in statics: one thread at a time. */
+	static pthread_mutex_t modname_mu = PTHREAD_MUTEX_INITIALIZER;
+
+	if (!v->name[0] && req->image) {
+		pthread_mutex_lock(&modname_mu);
 		modname_read(req->image, req->len, v->name, sizeof(v->name), &packed);
+		pthread_mutex_unlock(&modname_mu);
+	}
 	if (v->allow) {
 		v->reason[0] = '\0';
 		return;
@@ -422,6 +475,8 @@ int authority_load(struct authority *a, const struct authority_request *req,
 {
 	char taints[8];
 
+	if (a->remote)
+		return remote_load(a, req, v, err, errlen);
 	memset(v, 0, sizeof(*v));
 	v->load_id = a->next_load_id++;
 	if (!req->image)
@@ -431,6 +486,10 @@ int authority_load(struct authority *a, const struct authority_request *req,
 		auth_deny(v, ENOMEM, "cannot measure the image%s", NULL);
 	else
 		auth_decide(a, req, v);
+	/* Under QEMU nothing makes module text read-only (docs/security.md). */
+	if (a->qemu && v->allow && a->policy.require_seal)
+		auth_deny(v, EPERM, "require_seal = on, and a guest under QEMU cannot be "
+			  "sealed%s", NULL);
 	if (load_states_set(&a->states, v->load_id, v->allow ? LOAD_ALLOWED : LOAD_DENIED) < 0 &&
 	    v->allow)
 		auth_deny(v, ENOMEM, "cannot record the verdict%s", NULL);
@@ -450,13 +509,30 @@ int authority_load(struct authority *a, const struct authority_request *req,
 		.content = req->image ? &v->content : NULL, .content_size = v->content_len,
 		.sig = v->sig_checked ? &v->sig : NULL, .allow = v->allow,
 		.err = v->allow ? 0 : v->err, .taints = v->taints, .why = v->why,
+		.vm = a->vm, .seal = a->qemu ? "unavailable (transport qemu)" : NULL,
 	};
 	return mlog_load(a->log, &e, err, errlen);
 }
 
 int authority_event(struct authority *a, const struct mlog_event *e, char *err, size_t errlen)
 {
-	return mlog_event(a->log, e, err, errlen);
+	struct mlog_event tagged = *e;
+
+	if (a->remote)
+		return remote_event(a, e, false, err, errlen);
+	tagged.vm = a->vm;
+	return mlog_event(a->log, &tagged, err, errlen);
+}
+
+int authority_violation(struct authority *a, const struct mlog_violation *v, char *err,
+			size_t errlen)
+{
+	struct mlog_violation tagged = *v;
+
+	if (a->remote)
+		return remote_violation(a, v, err, errlen);
+	tagged.vm = a->vm;
+	return mlog_violation(a->log, &tagged, err, errlen);
 }
 
 int authority_event_step(struct authority *a, uint32_t load_id, uint32_t event,
@@ -476,6 +552,10 @@ int authority_event_step(struct authority *a, uint32_t load_id, uint32_t event,
 	if (load_state_next(cur, event, &next) < 0)
 		return snprintf(why, whylen, "%s does not fit load_id %u, which is %s",
 				mlog_event_name(event), load_id, load_state_name(cur)), -EINVAL;
+	/* INIT_START is not logged, but a daemon keeps the same states. */
+	if (a->remote && event == MV_MODEV_INIT_START &&
+	    remote_init_start(a, load_id, why, whylen) < 0)
+		return -EPIPE;
 	/* The id has a slot already: this cannot fail. */
 	return load_states_set(&a->states, load_id, next);
 }
@@ -483,7 +563,12 @@ int authority_event_step(struct authority *a, uint32_t load_id, uint32_t event,
 int authority_refused(struct authority *a, const struct mlog_refusal *r, char *err,
 		      size_t errlen)
 {
-	return mlog_refused(a->log, r, err, errlen);
+	struct mlog_refusal tagged = *r;
+
+	if (a->remote)
+		return remote_refused(a, r, err, errlen);
+	tagged.vm = a->vm;
+	return mlog_refused(a->log, &tagged, err, errlen);
 }
 
 int authority_close(struct authority *a, char *msg, size_t msglen)
@@ -497,6 +582,15 @@ int authority_close(struct authority *a, char *msg, size_t msglen)
 	if (!a)
 		return 0;
 	msg[0] = '\0';
+	if (a->remote) {
+		ret = remote_close(a, msg, msglen);
+		a->log = NULL;
+	}
+	if (a->borrowed) {
+		load_states_free(&a->states);
+		free(a);
+		return 0;
+	}
 	if (a->log) {
 		ret = mlog_end(a->log, msg, msglen);
 		n = mlog_aggregate(a->log, agg);

@@ -13,7 +13,15 @@
 #include "policy.h"
 #include "sig.h"
 
-/* Per-VM state; vm->auth points at one. */
+struct authority_remote;
+
+/*
+ * Per-VM state; vm->auth points at one.  Three kinds: a run's own (owns
+ * policy, keyring, kernel facts and log); one VM of `modvisor authority`
+ * (borrowed: they belong to the daemon's, and vm tags its entries); and a
+ * run's link to a daemon (remote: loads and events go over the socket,
+ * policy holds only what the daemon's WELCOME said).
+ */
 struct authority {
 	struct policy policy;
 	struct sig_keyring *keyring;
@@ -22,6 +30,10 @@ struct authority {
 	measure_set set;                /* digests to compute per image */
 	uint32_t next_load_id;
 	struct load_states states;      /* each load id's state (load_state.h) */
+	const struct mlog_vm *vm;       /* a daemon's VM: tags its entries */
+	bool borrowed;                  /* policy..log belong to the daemon */
+	bool qemu;                      /* a guest under QEMU: nothing can be sealed */
+	struct authority_remote *remote;        /* a run using a daemon, or NULL */
 };
 
 /* One load request, as the guest described it (host copies only). */
@@ -80,6 +92,12 @@ int authority_check_inputs(const char *kernel, char *err, size_t errlen);
 
 /* `modvisor run`'s own authority flag (authority_run.c). */
 #define AUTHORITY_RUN_HELP                                                       \
+	"  --authority SOCKET\n      use the module authority daemon listening on SOCKET\n" \
+	"      (`modvisor authority`; docs/authority-protocol.md) instead of an\n" \
+	"      authority of this run's own: its policy and log are used, the policy\n" \
+	"      flags here are not\n" \
+	"  --name NAME\n      this VM's name in the daemon's log (default run-PID)\n" \
+	"  --uuid UUID\n      this VM's UUID in the daemon's log (default: a random one)\n" \
 	"  --report FILE\n      write the run's result to FILE, where the guest cannot\n" \
 	"      write: \"measurement log PATH: N entries, aggregate HEX\" (the anchor\n" \
 	"      for `log verify --aggregate`) and \"exit status N\" (docs/security.md)\n"
@@ -147,6 +165,30 @@ int authority_event_step(struct authority *a, uint32_t load_id, uint32_t event,
  */
 int authority_refused(struct authority *a, const struct mlog_refusal *r, char *err,
 		      size_t errlen);
+
+/*
+ * authority_violation(a, v, err, errlen): log an integrity violation.  0, or
+ * -errno when the log could not be written.
+ */
+int authority_violation(struct authority *a, const struct mlog_violation *v, char *err,
+			size_t errlen);
+
+/*
+ * authority_open_daemon(out, policy, kernel, torn, tornlen, err, errlen):
+ * the authority of `modvisor authority`: as authority_open(), with the log
+ * opened for many writers with group commit (mlog_open_shared_writer(); a
+ * torn tail sealed and logged, described in torn).  JSON Lines only.
+ */
+int authority_open_daemon(struct authority **out, struct policy *policy, const char *kernel,
+			  char *torn, size_t tornlen, char *err, size_t errlen);
+
+/*
+ * authority_open_vm(out, daemon, vm, qemu): one VM's authority inside the
+ * daemon: its own load ids and states, the daemon's policy, keys, kernel
+ * and log; vm (kept by the caller) tags its entries.  0 or -ENOMEM.
+ */
+int authority_open_vm(struct authority **out, const struct authority *daemon,
+		      const struct mlog_vm *vm, bool qemu);
 
 /*
  * authority_close(a, msg, msglen): write the log's end entry and free a.

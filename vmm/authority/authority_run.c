@@ -6,8 +6,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/random.h>
+#include <sys/stat.h>
 
 #include "authority.h"
+#include "mvap_io.h"
+#include "remote.h"
 #include "run.h"
 #include "vm.h"
 
@@ -15,11 +19,71 @@
 static char run_report[PATH_MAX];
 static int run_report_fd = -1;  /* opened before the guest runs (--user, seccomp) */
 
-/* authority_run_option(argc, argv, used, err, errlen): --report, or a policy flag. */
+/* --authority SOCKET, --name NAME, --uuid UUID: use a daemon (remote.h). */
+static char run_authority[PATH_MAX];
+static char run_name[MVAP_NAME_MAX + 1];
+static uint8_t run_uuid[16];
+static bool run_uuid_set;
+
+/* authority_run_value(argc, argv, flag, v, used): "--flag V" or "--flag=V"; 1, 0 or -1. */
+static int authority_run_value(int argc, char **argv, const char *flag, const char **v, int *used,
+			       char *err, size_t errlen)
+{
+	size_t n = strlen(flag);
+
+	if (strcmp(argv[0], flag) == 0) {
+		if (argc < 2)
+			return snprintf(err, errlen, "%s needs a value", flag), -1;
+		*v = argv[1];
+		*used = 2;
+		return 1;
+	}
+	if (strncmp(argv[0], flag, n) == 0 && argv[0][n] == '=') {
+		*v = argv[0] + n + 1;
+		*used = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* authority_run_fleet(argc, argv, used, err, errlen): --authority, --name, --uuid. */
+static int authority_run_fleet(int argc, char **argv, int *used, char *err, size_t errlen)
+{
+	const char *v;
+	int r;
+
+	if ((r = authority_run_value(argc, argv, "--authority", &v, used, err, errlen)) != 0) {
+		if (r < 0 || !v[0] || strlen(v) >= 108)
+			return r < 0 ? -1 : (snprintf(err, errlen, "--authority: want a socket path "
+					     "of 1..107 bytes"), -1);
+		strcpy(run_authority, v);
+		return 1;
+	}
+	if ((r = authority_run_value(argc, argv, "--name", &v, used, err, errlen)) != 0) {
+		if (r < 0 || !mvap_name_ok(v, (uint32_t)strnlen(v, MVAP_NAME_MAX + 1)))
+			return r < 0 ? -1 : (snprintf(err, errlen, "--name '%s': want 1..64 of "
+					     "[A-Za-z0-9._-]", v), -1);
+		strcpy(run_name, v);
+		return 1;
+	}
+	if ((r = authority_run_value(argc, argv, "--uuid", &v, used, err, errlen)) != 0) {
+		if (r < 0 || mvap_uuid_parse(v, run_uuid) < 0)
+			return r < 0 ? -1 : (snprintf(err, errlen, "--uuid '%s': want "
+					     "8-4-4-4-12 hex digits, not all zero", v), -1);
+		run_uuid_set = true;
+		return 1;
+	}
+	return 0;
+}
+
+/* authority_run_option(argc, argv, used, err, errlen): --report, the fleet flags, or a policy flag. */
 static int authority_run_option(int argc, char **argv, int *used, char *err, size_t errlen)
 {
 	const char *v = NULL;
+	int r = authority_run_fleet(argc, argv, used, err, errlen);
 
+	if (r != 0)
+		return r;
 	if (strcmp(argv[0], "--report") == 0) {
 		if (argc < 2)
 			return snprintf(err, errlen, "--report needs a value (FILE)"), -1;
@@ -50,6 +114,22 @@ static int authority_run_check(const char *kernel, char *err, size_t errlen)
 			return -e;
 		}
 		close(fd);
+	}
+	if (run_authority[0]) {
+		struct kernel_syms ks;
+		struct stat st;
+		int ret = kernel_syms_read(kernel, &ks, err, errlen);
+
+		if (ret < 0)
+			return ret;
+		kernel_syms_free(&ks);
+		if (stat(run_authority, &st) < 0 || !S_ISSOCK(st.st_mode)) {
+			int e = errno;
+			snprintf(err, errlen, "--authority %s: %s", run_authority,
+				 st.st_mode && !S_ISSOCK(st.st_mode) ? "not a socket" : strerror(e));
+			return -ENOTSOCK;
+		}
+		return 0;
 	}
 	return authority_check_inputs(kernel, err, errlen);
 }
@@ -88,6 +168,26 @@ int authority_run_open(struct vm *vm, const char *kernel)
 			fprintf(stderr, "modvisor: --report %s: %s\n", run_report, strerror(errno));
 			return -1;
 		}
+	}
+	if (run_authority[0]) {
+		if (!run_name[0])
+			snprintf(run_name, sizeof(run_name), "run-%d", (int)getpid());
+		if (!run_uuid_set) {
+			if (getrandom(run_uuid, sizeof(run_uuid), 0) != sizeof(run_uuid)) {
+				fprintf(stderr, "modvisor: --uuid: cannot generate one (getrandom)\n");
+				return -1;
+			}
+			run_uuid[6] = (uint8_t)((run_uuid[6] & 0x0f) | 0x40);  /* RFC 4122 v4 */
+			run_uuid[8] = (uint8_t)((run_uuid[8] & 0x3f) | 0x80);
+		}
+		if (remote_open(&vm->auth, run_authority, kernel, run_name, run_uuid, err,
+				sizeof(err)) < 0) {
+			fprintf(stderr, "modvisor: %s\n", err);
+			fprintf(stderr, "modvisor: the module authority is not ready: not starting "
+				"the guest\n");
+			return -1;
+		}
+		return 0;
 	}
 	if (authority_open(&vm->auth, NULL, kernel, err, sizeof(err)) < 0) {
 		fprintf(stderr, "modvisor: %s\n", err);

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,20 @@ struct mlog {
 	int hostlock;                   /* the real-host lock's connection, or -1 */
 	int rfd;                        /* a shared log read back (its tail), or -1 */
 	char *abspath;                  /* the path the real host locks */
+	/*
+	 * Group commit (mlog_open_shared_writer()): mu serializes the chain;
+	 * an entry is written under it, then its writer waits until an fsync
+	 * that began after the write has completed, running that fsync itself
+	 * when none is under way (with mu released, so others write meanwhile).
+	 */
+	pthread_mutex_t mu;
+	pthread_cond_t synced;
+	bool group;
+	bool syncing;                   /* an fsync is under way */
+	int sync_err;                   /* an fsync failed: no later entry is durable */
+	uint64_t written;               /* entries this process wrote */
+	uint64_t durable;               /* of those, how many an fsync covered */
+	uint64_t fsyncs;
 };
 
 void mlog_taint_string(uint32_t taints, char out[8])
@@ -62,14 +77,110 @@ void mlog_taint_string(uint32_t taints, char out[8])
 	out[n] = '\0';
 }
 
-uint64_t mlog_aggregate(const struct mlog *l, uint8_t out[MLOG_AGG_LEN])
+uint64_t mlog_aggregate(struct mlog *l, uint8_t out[MLOG_AGG_LEN])
 {
+	uint64_t n;
+
+	pthread_mutex_lock(&l->mu);
 	memcpy(out, l->agg, MLOG_AGG_LEN);
-	return l->seq;
+	n = l->seq;
+	pthread_mutex_unlock(&l->mu);
+	return n;
 }
 
-/* Continue the chain of an existing JSON Lines log, or refuse an IMA one. */
-static int mlog_resume(struct mlog *l, const char *path, char *err, size_t errlen)
+void mlog_stats(struct mlog *l, uint64_t *entries, uint64_t *fsyncs)
+{
+	pthread_mutex_lock(&l->mu);
+	*entries = l->written;
+	*fsyncs = l->fsyncs;
+	pthread_mutex_unlock(&l->mu);
+}
+
+/*
+ * mlog_group_wait(l, mine, err, errlen): with l->mu held, wait until entry
+ * number mine (of this process's) is durable; fsync on behalf of everyone
+ * written so far when no fsync is under way.  0 or -errno.
+ */
+static int mlog_group_wait(struct mlog *l, uint64_t mine, char *err, size_t errlen)
+{
+	while (l->durable < mine && !l->sync_err) {
+		uint64_t target = l->written;
+		int e;
+
+		if (l->syncing) {
+			pthread_cond_wait(&l->synced, &l->mu);
+			continue;
+		}
+		l->syncing = true;
+		pthread_mutex_unlock(&l->mu);
+		e = fsync(l->fd) < 0 ? errno : 0;
+		pthread_mutex_lock(&l->mu);
+		l->syncing = false;
+		l->fsyncs++;
+		if (e)
+			l->sync_err = e;
+		else
+			l->durable = target;
+		pthread_cond_broadcast(&l->synced);
+	}
+	if (l->durable >= mine)
+		return 0;
+	snprintf(err, errlen, "%s: fsync failed: %s (no later entry is acknowledged)", l->path,
+		 strerror(l->sync_err));
+	return -l->sync_err;
+}
+
+/*
+ * mlog_seal_torn(l, path, v, torn, tornlen, err, errlen): a final entry cut
+ * short by a crash: move the fragment to PATH.torn-SEQ (never overwriting
+ * one), cut the file back to its last whole entry and say what was done.
+ * 0 or -errno.
+ */
+static int mlog_seal_torn(struct mlog *l, const char *path, const struct mlog_verify *v,
+			  char *torn, size_t tornlen, char *err, size_t errlen)
+{
+	char buf[65536], save[PATH_MAX + 32], hex[65];
+	uint8_t sha[32];
+	struct stat st;
+	size_t n, keep;
+	int fd, e;
+
+	if (fstat(l->fd, &st) < 0)
+		return e = errno, snprintf(err, errlen, "%s: %s", path, strerror(e)), -e;
+	n = st.st_size < (off_t)sizeof(buf) ? (size_t)st.st_size : sizeof(buf);
+	if (pread(l->rfd >= 0 ? l->rfd : l->fd, buf, n, st.st_size - (off_t)n) != (ssize_t)n)
+		return snprintf(err, errlen, "%s: cannot read the torn tail", path), -EIO;
+	for (keep = n; keep > 0 && buf[keep - 1] != '\n'; keep--)
+		;
+	if (keep == 0 && n < (size_t)st.st_size)
+		return snprintf(err, errlen, "%s: the torn final entry is longer than %zu bytes",
+				path, sizeof(buf)), -EINVAL;
+	snprintf(save, sizeof(save), "%s.torn-%llu", path, (unsigned long long)v->entries);
+	fd = open(save, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, buf + keep, n - keep) != (ssize_t)(n - keep) || fsync(fd) < 0) {
+		e = errno;
+		if (fd >= 0)
+			close(fd);
+		return snprintf(err, errlen, "%s: cannot save the torn final entry: %s", save,
+				strerror(e)), -e;
+	}
+	close(fd);
+	if (ftruncate(l->fd, st.st_size - (off_t)(n - keep)) < 0 || fsync(l->fd) < 0)
+		return e = errno, snprintf(err, errlen, "%s: cannot cut the torn final entry: %s",
+					   path, strerror(e)), -e;
+	SHA256((const uint8_t *)buf + keep, n - keep, sha);
+	measure_hex(sha, 32, hex);
+	snprintf(torn, tornlen, "entry %llu was torn by a crash: its %zu bytes (sha256 %s) were "
+		 "cut off and saved to %s", (unsigned long long)v->entries, n - keep, hex, save);
+	return 0;
+}
+
+/*
+ * Continue the chain of an existing JSON Lines log, or refuse an IMA one.
+ * With torn (a shared writer), a torn final entry is sealed first.
+ */
+static int mlog_resume(struct mlog *l, const char *path, char *torn, size_t tornlen,
+		       char *err, size_t errlen)
 {
 	struct stat st;
 	struct mlog_verify v;
@@ -83,6 +194,12 @@ static int mlog_resume(struct mlog *l, const char *path, char *err, size_t errle
 		return -EEXIST;
 	}
 	ret = mlog_verify_file(path, &v);
+	if (ret == -EBADMSG && v.torn && torn) {
+		ret = mlog_seal_torn(l, path, &v, torn, tornlen, err, errlen);
+		if (ret < 0)
+			return ret;
+		ret = mlog_verify_file(path, &v);
+	}
 	if (ret == -EBADMSG && v.unended)
 		ret = 0;        /* a killed run: the next start entry says a new run began */
 	if (ret < 0) {
@@ -121,6 +238,8 @@ static void mlog_free(struct mlog *l)
 		close(l->rfd);
 	free(l->path);
 	free(l->abspath);
+	pthread_mutex_destroy(&l->mu);
+	pthread_cond_destroy(&l->synced);
 	free(l);
 }
 
@@ -177,8 +296,9 @@ void mlog_abandon(struct mlog *l)
 		mlog_free(l);
 }
 
-int mlog_open(const char *path, enum policy_log_format format, enum policy_fsync fsync,
-	      struct mlog **out, char *err, size_t errlen)
+/* mlog_open_ex(): mlog_open(), and for a shared writer (torn != NULL) the torn tail sealed. */
+static int mlog_open_ex(const char *path, enum policy_log_format format, enum policy_fsync fsync,
+			struct mlog **out, char *torn, size_t tornlen, char *err, size_t errlen)
 {
 	struct mlog *l = calloc(1, sizeof(*l));
 	struct stat st;
@@ -192,6 +312,8 @@ int mlog_open(const char *path, enum policy_log_format format, enum policy_fsync
 	l->format = format;
 	l->hostlock = -1;
 	l->rfd = -1;
+	pthread_mutex_init(&l->mu, NULL);
+	pthread_cond_init(&l->synced, NULL);
 	l->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 	if (l->fd < 0) {
 		ret = -errno;
@@ -224,7 +346,7 @@ int mlog_open(const char *path, enum policy_log_format format, enum policy_fsync
 		mlog_free(l);
 		return ret;
 	}
-	ret = mlog_resume(l, path, err, errlen);
+	ret = mlog_resume(l, path, torn, tornlen, err, errlen);
 	if (l->shared)
 		mlog_unlock(l);
 	if (ret < 0) {
@@ -233,6 +355,26 @@ int mlog_open(const char *path, enum policy_log_format format, enum policy_fsync
 	}
 	*out = l;
 	return 0;
+}
+
+int mlog_open(const char *path, enum policy_log_format format, enum policy_fsync fsync,
+	      struct mlog **out, char *err, size_t errlen)
+{
+	return mlog_open_ex(path, format, fsync, out, NULL, 0, err, errlen);
+}
+
+int mlog_open_shared_writer(const char *path, enum policy_fsync fsync, struct mlog **out,
+			    char *torn, size_t tornlen, char *err, size_t errlen)
+{
+	int ret;
+
+	torn[0] = '\0';
+	ret = mlog_open_ex(path, POLICY_LOG_JSONL, fsync, out, torn, tornlen, err, errlen);
+	if (ret == 0 && (*out)->fsync) {
+		(*out)->fsync = false;  /* mlog_group_wait() does it */
+		(*out)->group = true;
+	}
+	return ret;
 }
 
 /* Write all of (p, n) in one append, then fsync when asked; extend the chain. */
@@ -259,6 +401,7 @@ static int mlog_commit(struct mlog *l, const struct mlog_buf *b, const uint8_t n
 	memcpy(l->agg, new_agg, MLOG_AGG_LEN);
 	l->seq++;
 	l->run_entries++;
+	l->written++;
 	return 0;
 }
 
@@ -306,13 +449,24 @@ static void mlog_now(char *out, size_t len)
 		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (long)(ts.tv_nsec / 1000) % 1000000);
 }
 
-/* Start a JSON entry's fields after seq: time, type, run. */
-static void mlog_json_begin(struct mlog *l, struct mlog_buf *b, const char *type)
+/* The VM an entry comes from: "vm", "vm_uuid" (a daemon's log; none in a run's). */
+static void mlog_json_vm(struct mlog_buf *b, const struct mlog_vm *vm)
+{
+	if (!vm)
+		return;
+	mlog_buf_json_str(b, "vm", vm->name);
+	mlog_buf_json_str(b, "vm_uuid", vm->uuid);
+}
+
+/* Start a JSON entry's fields after seq: time, type, run, and the VM when there is one. */
+static void mlog_json_begin(struct mlog *l, struct mlog_buf *b, const char *type,
+			    const struct mlog_vm *vm)
 {
 	char now[96];
 
 	mlog_now(now, sizeof(now));
 	mlog_buf_printf(b, ",\"time\":\"%s\",\"type\":\"%s\",\"run\":\"%s\"", now, type, l->run);
+	mlog_json_vm(b, vm);
 }
 
 /*
@@ -327,6 +481,7 @@ static int mlog_json_end(struct mlog *l, const struct mlog_buf *fields, char *er
 	char hex[2 * MLOG_AGG_LEN + 1];
 	int ret;
 
+	pthread_mutex_lock(&l->mu);
 	ret = l->shared ? mlog_lock(l, true) : 0;
 	if (ret < 0)
 		return snprintf(err, errlen, "%s: cannot lock: %s", l->path, strerror(-ret)), ret;
@@ -346,6 +501,9 @@ static int mlog_json_end(struct mlog *l, const struct mlog_buf *fields, char *er
 	}
 	if (l->shared)
 		mlog_unlock(l);
+	if (ret == 0 && l->group)
+		ret = mlog_group_wait(l, l->written, err, errlen);
+	pthread_mutex_unlock(&l->mu);
 	free(b.p);
 	return ret;
 }
@@ -360,10 +518,12 @@ static int mlog_ima_entry(struct mlog *l, const uint8_t sha256[32], const char *
 
 	mlog_ima_template(&td, sha256, name);
 	mlog_ima_record(&rec, &td, l->format == POLICY_LOG_IMA_BINARY, sha256, name);
+	pthread_mutex_lock(&l->mu);
 	if (!td.oom)
 		mlog_ima_extend(l->agg, &td, agg);
 	rec.oom |= td.oom;
 	ret = mlog_commit(l, &rec, agg, err, errlen);
+	pthread_mutex_unlock(&l->mu);
 	free(td.p);
 	free(rec.p);
 	return ret;
@@ -382,7 +542,7 @@ int mlog_append(struct mlog *l, const char *type, const struct mlog_buf *fields,
 		SHA256((const uint8_t *)ima_name->p, ima_name->len, d);
 		return mlog_ima_entry(l, d, ima_name->p, err, errlen);
 	}
-	mlog_json_begin(l, &b, type);
+	mlog_json_begin(l, &b, type, NULL);
 	if (!fields->oom)
 		mlog_buf_put(&b, fields->p, fields->len);
 	b.oom |= fields->oom;
@@ -495,7 +655,7 @@ int mlog_load(struct mlog *l, const struct mlog_load *e, char *err, size_t errle
 		free(b.p);
 		return ret;
 	}
-	mlog_json_begin(l, &b, "load");
+	mlog_json_begin(l, &b, "load", e->vm);
 	mlog_buf_printf(&b, ",\"load_id\":%u", e->load_id);
 	mlog_buf_json_str(&b, "name", e->name ? e->name : "");
 	mlog_buf_printf(&b, ",\"source\":\"%s\"", mlog_source_name(e->source));
@@ -520,6 +680,8 @@ int mlog_load(struct mlog *l, const struct mlog_load *e, char *err, size_t errle
 	mlog_json_errno(&b, e->err);
 	mlog_buf_printf(&b, ",\"taints\":\"%s\"", taints);
 	mlog_buf_json_str(&b, "why", e->why ? e->why : "");
+	if (e->seal)
+		mlog_buf_json_str(&b, "sealed", e->seal);
 	ret = mlog_json_end(l, &b, err, errlen);
 	free(b.p);
 	return ret;
@@ -582,7 +744,7 @@ int mlog_event(struct mlog *l, const struct mlog_event *e, char *err, size_t err
 		free(b.p);
 		return ret;
 	}
-	mlog_json_begin(l, &b, "event");
+	mlog_json_begin(l, &b, "event", e->vm);
 	mlog_buf_printf(&b, ",\"load_id\":%u,\"event\":\"%s\"", e->load_id, mlog_event_name(e->event));
 	mlog_buf_json_str(&b, "name", e->name ? e->name : "");
 	mlog_json_errno(&b, e->err);
@@ -613,7 +775,7 @@ int mlog_start(struct mlog *l, const struct mlog_start *s, char *err, size_t err
 		free(b.p);
 		return ret;
 	}
-	mlog_json_begin(l, &b, "start");
+	mlog_json_begin(l, &b, "start", NULL);
 	mlog_buf_json_str(&b, "modvisor", MODVISOR_VERSION);
 	mlog_buf_printf(&b, ",\"log_version\":%d", MLOG_VERSION);
 	mlog_buf_json_str(&b, "kernel", s->kernel ? s->kernel : "");
@@ -636,7 +798,7 @@ int mlog_end(struct mlog *l, char *err, size_t errlen)
 		return 0;
 	l->ended = true;
 	if (l->format == POLICY_LOG_JSONL) {
-		mlog_json_begin(l, &b, "end");
+		mlog_json_begin(l, &b, "end", NULL);
 		mlog_buf_printf(&b, ",\"run_entries\":%llu", (unsigned long long)l->run_entries + 1);
 		ret = mlog_json_end(l, &b, err, errlen);
 		free(b.p);
@@ -723,5 +885,31 @@ int mlog_check(const char *path, enum policy_log_format format, char *err, size_
 		snprintf(err, errlen, "%s: the existing log does not verify (entry %llu: %s); "
 			 "move it away to start a new one", path,
 			 (unsigned long long)v.bad_entry, ret == -EBADMSG ? v.why : strerror(-ret));
+	return ret;
+}
+
+int mlog_torn(struct mlog *l, const char *what, char *err, size_t errlen)
+{
+	struct mlog_buf f = { 0 };
+	int ret;
+
+	mlog_buf_json_str(&f, "why", what);
+	ret = mlog_append(l, "torn", &f, NULL, err, errlen);
+	free(f.p);
+	return ret;
+}
+
+int mlog_vm_entry(struct mlog *l, const struct mlog_vm *vm, const char *what,
+		  const char *fields, char *err, size_t errlen)
+{
+	struct mlog_buf f = { 0 };
+	int ret;
+
+	mlog_json_vm(&f, vm);
+	mlog_buf_printf(&f, ",\"what\":\"%s\"", what);
+	if (fields)
+		mlog_buf_put(&f, fields, strlen(fields));
+	ret = mlog_append(l, "vm", &f, NULL, err, errlen);
+	free(f.p);
 	return ret;
 }

@@ -19,7 +19,16 @@
  * or goes away; new fields keep it (readers skip unknown ones).  A start
  * entry without it is version 1.
  */
-#define MLOG_VERSION  3
+#define MLOG_VERSION  4
+
+/*
+ * The VM an entry comes from, in the log of `modvisor authority` (which
+ * serves many): "vm" and "vm_uuid" after "run".  NULL in a run's own log.
+ */
+struct mlog_vm {
+	const char *name;               /* [A-Za-z0-9._-]{1,64} */
+	const char *uuid;               /* 8-4-4-4-12 lower-case hex */
+};
 
 /* What one entry records. */
 enum mlog_kind { MLOG_START, MLOG_LOAD, MLOG_EVENT, MLOG_END };
@@ -46,6 +55,8 @@ struct mlog_load {
 	int err;                        /* positive errno when denied */
 	uint32_t taints;                /* 1u << MV_TAINT_* */
 	const char *why;                /* one line: why this verdict */
+	const struct mlog_vm *vm;       /* the VM, or NULL */
+	const char *seal;               /* "unavailable (transport qemu)", or NULL */
 };
 
 struct mlog_event {
@@ -60,6 +71,7 @@ struct mlog_event {
 	uint32_t fault_vector;          /* 2 (NMI): the init watchdog */
 	const char *fault_where;        /* "init", "core" or "kernel" */
 	uint64_t fault_rip, fault_offset, fault_cr2;
+	const struct mlog_vm *vm;       /* the VM, or NULL */
 };
 
 struct mlog_start {
@@ -122,6 +134,7 @@ struct mlog_refusal {
 	const char *name;               /* the name the guest sent */
 	const char *state;              /* the load id's state on the host */
 	const char *why;                /* one line */
+	const struct mlog_vm *vm;       /* the VM, or NULL */
 };
 
 /*
@@ -139,6 +152,7 @@ struct mlog_violation {
 	uint64_t rip;
 	const char *where;              /* "module wtext's init (load_id 2)" */
 	const char *action;             /* "stopped" or "discarded" */
+	const struct mlog_vm *vm;       /* the VM, or NULL */
 };
 
 /* mlog_violation(l, v, err, errlen): append a `violation` entry.  0 or -errno. */
@@ -162,8 +176,36 @@ void mlog_abandon(struct mlog *l);
  */
 int mlog_close(struct mlog *l, char *err, size_t errlen);
 
+/*
+ * mlog_open_shared_writer(path, fsync, out, torn, tornlen, err, errlen): the
+ * log of `modvisor authority`: JSON Lines only, safe to call from many
+ * threads, with group commit (fsync = per-entry): an append returns once an
+ * fsync that began after its write completed, and one fsync covers every
+ * entry written while the previous one ran.  A torn final entry (a crash
+ * mid-write) is sealed instead of refused: the fragment is moved to
+ * PATH.torn-SEQ, the file cut back to its last whole entry, and torn
+ * receives a line describing it (else ""); the caller logs it with
+ * mlog_torn() once its start entry is written.  0 or -errno.
+ */
+int mlog_open_shared_writer(const char *path, enum policy_fsync fsync, struct mlog **out,
+			    char *torn, size_t tornlen, char *err, size_t errlen);
+
+/* mlog_torn(l, what, err, errlen): the `torn` entry: what was sealed at open. */
+int mlog_torn(struct mlog *l, const char *what, char *err, size_t errlen);
+
+/*
+ * mlog_vm_entry(l, vm, what, fields, err, errlen): a `vm` entry: what
+ * ("attach", "detach") a VM did, with further escaped JSON fields
+ * (",\"key\":value...", or NULL).  0 or -errno.
+ */
+int mlog_vm_entry(struct mlog *l, const struct mlog_vm *vm, const char *what,
+		  const char *fields, char *err, size_t errlen);
+
+/* mlog_stats(l, entries, fsyncs): entries this process wrote, fsyncs it made for them. */
+void mlog_stats(struct mlog *l, uint64_t *entries, uint64_t *fsyncs);
+
 /* mlog_aggregate(l, out): the current aggregate; returns the entry count. */
-uint64_t mlog_aggregate(const struct mlog *l, uint8_t out[MLOG_AGG_LEN]);
+uint64_t mlog_aggregate(struct mlog *l, uint8_t out[MLOG_AGG_LEN]);
 
 /* ---- reading a log back (modvisor log verify / show) ---------------------- */
 

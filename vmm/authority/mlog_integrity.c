@@ -5,11 +5,21 @@
 #include "mlog.h"
 #include "mlog_fmt.h"
 
+/* "vm", "vm_uuid" first among the fields: right after "run", as in load and event entries. */
+static void mlog_buf_vm(struct mlog_buf *b, const struct mlog_vm *vm)
+{
+	if (!vm)
+		return;
+	mlog_buf_json_str(b, "vm", vm->name);
+	mlog_buf_json_str(b, "vm_uuid", vm->uuid);
+}
+
 int mlog_refused(struct mlog *l, const struct mlog_refusal *r, char *err, size_t errlen)
 {
 	struct mlog_buf f = { 0 }, ima = { 0 };
 	int ret;
 
+	mlog_buf_vm(&f, r->vm);
 	mlog_buf_printf(&f, ",\"load_id\":%u,\"event\":\"%s\"", r->load_id,
 			mlog_event_name(r->event));
 	mlog_buf_json_str(&f, "name", r->name ? r->name : "");
@@ -29,6 +39,7 @@ int mlog_violation(struct mlog *l, const struct mlog_violation *v, char *err, si
 	struct mlog_buf f = { 0 }, ima = { 0 };
 	int ret;
 
+	mlog_buf_vm(&f, v->vm);
 	mlog_buf_printf(&f, ",\"gpa\":\"0x%llx\",\"len\":%u,\"value\":\"0x%llx\"",
 			(unsigned long long)v->gpa, v->len, (unsigned long long)v->value);
 	mlog_buf_json_str(&f, "target", v->target);

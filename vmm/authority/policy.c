@@ -1,5 +1,6 @@
 /* policy.c: parse and hold the host's module policy (INI file via inih, CLI flags). */
 #include <errno.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,6 +140,10 @@ static int policy_set_scalar(struct policy *p, const char *key, const char *v, c
 		return *want = "a boolean", policy_bool(v, &p->refuse_sha1);
 	if (strcmp(key, "protect") == 0)
 		return *want = "a boolean (on or off)", policy_bool(v, &p->protect);
+	if (strcmp(key, "require_seal") == 0)
+		return *want = "a boolean (on or off)", policy_bool(v, &p->require_seal);
+	if (strcmp(key, "kernel") == 0)
+		return *want = "a file path", policy_path(v, p->kernel, sizeof(p->kernel));
 	if (strcmp(key, "on_violation") == 0) {
 		*want = "stop or log";
 		return policy_enum(v, policy_violations, 2, &i) < 0 ? -EINVAL :
@@ -172,11 +177,47 @@ static int policy_set_scalar(struct policy *p, const char *key, const char *v, c
 	return 1;
 }
 
+/* allow_uids: comma-separated uids or user names, appended. */
+static int policy_uids_add(struct policy *p, const char *value, char *err, size_t errlen)
+{
+	char *copy = strdup(value), *tok, *save = NULL;
+	int ret = 0;
+
+	if (!copy)
+		return snprintf(err, errlen, "allow_uids: out of memory"), -ENOMEM;
+	for (tok = strtok_r(copy, ", \t", &save); tok && ret == 0;
+	     tok = strtok_r(NULL, ", \t", &save)) {
+		char *end;
+		unsigned long uid = strtoul(tok, &end, 10);
+		struct passwd *pw = NULL;
+
+		if (*end || tok[0] == '-' || uid > UINT32_MAX - 1) {
+			pw = getpwnam(tok);
+			if (!pw) {
+				snprintf(err, errlen, "allow_uids: '%s' is neither a uid nor a user", tok);
+				ret = -EINVAL;
+				break;
+			}
+			uid = pw->pw_uid;
+		}
+		if (p->n_allow_uids == POLICY_UIDS_MAX) {
+			snprintf(err, errlen, "allow_uids: more than %d uids", POLICY_UIDS_MAX);
+			ret = -EINVAL;
+			break;
+		}
+		p->allow_uids[p->n_allow_uids++] = (uint32_t)uid;
+	}
+	free(copy);
+	return ret;
+}
+
 int policy_set(struct policy *p, const char *key, const char *value, char *err, size_t errlen)
 {
 	const char *want = "";
 	int ret;
 
+	if (strcmp(key, "allow_uids") == 0)
+		return policy_uids_add(p, value, err, errlen);
 	if (strcmp(key, "allow") == 0)
 		return policy_list_add(&p->allow, value, p->xxh3_match, err, errlen, key);
 	if (strcmp(key, "deny") == 0)
@@ -244,7 +285,8 @@ static int policy_ini_handler(void *user, const char *section, const char *key, 
 	const char *slash = strrchr(ctx->path, '/');
 
 	/* keyring = certs/ in /etc/modvisor/enforce.ini means /etc/modvisor/certs/. */
-	if ((strcmp(key, "keyring") == 0 || strcmp(key, "log") == 0) && value[0] &&
+	if ((strcmp(key, "keyring") == 0 || strcmp(key, "log") == 0 ||
+	     strcmp(key, "kernel") == 0) && value[0] &&
 	    value[0] != '/' && slash &&
 	    snprintf(joined, sizeof(joined), "%.*s/%s", (int)(slash - ctx->path), ctx->path,
 		     value) < (int)sizeof(joined))

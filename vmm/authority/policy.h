@@ -14,6 +14,8 @@ enum policy_fsync { POLICY_FSYNC_ENTRY, POLICY_FSYNC_CLOSE, POLICY_FSYNC_NONE };
 /* What a guest write to protected memory does (docs/security.md). */
 enum policy_on_violation { POLICY_VIOLATION_STOP, POLICY_VIOLATION_LOG };
 
+#define POLICY_UIDS_MAX  64
+
 /* One allow/deny list entry: a digest of a given kind. */
 enum policy_digest_kind {
 	POLICY_DIGEST_SHA256 = MEASURE_SHA256,
@@ -54,6 +56,12 @@ struct policy {
 	bool protect;                   /* kernel text read-only for the guest
 	                                 * (KVM_MEM_READONLY); default on */
 	enum policy_on_violation on_violation;  /* stop (default) or log */
+	/* `modvisor authority` only (a run ignores them): */
+	char kernel[PATH_MAX];          /* the kernel its VMs boot; "" = the installed one */
+	uint32_t allow_uids[POLICY_UIDS_MAX];   /* peers that may connect; none = the
+	                                 * daemon's own uid and root */
+	size_t n_allow_uids;
+	bool require_seal;              /* deny loads that cannot be sealed (qemu) */
 };
 
 /* policy_init(p): the defaults above.  policy_free(p) releases the lists. */
@@ -64,7 +72,8 @@ void policy_free(struct policy *p);
  * policy_set(p, key, value, err, errlen): set one setting by its INI key
  * (sig_enforce, keyring, force_load, digests, xxh3_match, log, log_format,
  * fsync, allow, deny, modules_disabled, enforce_errno, refuse_sha1, protect,
- * on_violation).  allow/deny append.
+ * on_violation; kernel, allow_uids, require_seal for `modvisor authority`).
+ * allow/deny/allow_uids append.
  * Returns 0, or -EINVAL with a message in err ("unknown key 'x'",
  * "enforce_errno: 'x' is not ENOKEY or EKEYREJECTED").
  */
