@@ -239,6 +239,9 @@ int mlog_verify_file(const char *path, struct mlog_verify *out);
  */
 int mlog_show_file(const char *path, FILE *f);
 
+/* mlog_show_file_vm(path, f, vm): the same, only the entries of VM vm (a daemon's log). */
+int mlog_show_file_vm(const char *path, FILE *f, const char *vm);
+
 /* mlog_taint_string(taints, out): "EF", "" ... in Linux's letter order. */
 void mlog_taint_string(uint32_t taints, char out[8]);
 

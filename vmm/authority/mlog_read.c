@@ -330,19 +330,29 @@ int mlog_verify_file(const char *path, struct mlog_verify *out)
 	return ret;
 }
 
-/* One table row of a JSON entry; values are printed still escaped. */
-static void mlog_show_json_line(FILE *f, const char *p, size_t len)
+/*
+ * One table row of a JSON entry; values are printed still escaped.  An
+ * entry of a daemon's log names its VM after the time ("[g1]"); with only
+ * set, only that VM's entries are shown.
+ */
+static void mlog_show_json_line(FILE *f, const char *p, size_t len, const char *only)
 {
 	static const char *const keys[] = {
 		"seq", "time", "type", "load_id", "name", "source", "verdict", "errno_name",
 		"sig", "signer", "taints", "event", "init_ret", "why", "fault", "state",
-		"gpa", "target", "rip", "where", "action", "errno",
+		"gpa", "target", "rip", "where", "action", "errno", "vm", "what",
 	};
-	char v[sizeof(keys) / sizeof(keys[0])][256];
+	char v[sizeof(keys) / sizeof(keys[0])][256], time[300];
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (mlog_json_field(p, len, keys[i], v[i], sizeof(v[i])) != 1)
 			snprintf(v[i], sizeof(v[i]), "-");
+	if (only && strcmp(v[22], only) != 0)
+		return;
+	if (strcmp(v[22], "-") != 0) {
+		snprintf(time, sizeof(time), "%.64s [%.64s]", v[1], v[22]);
+		snprintf(v[1], sizeof(v[1]), "%.255s", time);
+	}
 	/* Since log_version 3 errno_name is absent when errno is 0 (older logs say "0"). */
 	if (strcmp(v[7], "-") == 0)
 		snprintf(v[7], sizeof(v[7]), "%s", v[21]);
@@ -361,11 +371,21 @@ static void mlog_show_json_line(FILE *f, const char *p, size_t len)
 	else if (strcmp(v[2], "refused") == 0)
 		fprintf(f, "%5s %s REFUSED #%-3s %-20s %-12s state=%s  %s\n",
 			v[0], v[1], v[3], v[4], v[11], v[15], v[13]);
+	else if (strcmp(v[2], "vm") == 0)
+		fprintf(f, "%5s %s vm %s%s%s\n", v[0], v[1], v[23], strcmp(v[13], "-") ? ": " : "",
+			strcmp(v[13], "-") ? v[13] : "");
+	else if (strcmp(v[2], "torn") == 0)
+		fprintf(f, "%5s %s TORN %s\n", v[0], v[1], v[13]);
 	else
 		fprintf(f, "%5s %s %s\n", v[0], v[1], v[2]);
 }
 
 int mlog_show_file(const char *path, FILE *f)
+{
+	return mlog_show_file_vm(path, f, NULL);
+}
+
+int mlog_show_file_vm(const char *path, FILE *f, const char *vm)
 {
 	struct mlog_verify v;
 	const char *p;
@@ -388,7 +408,9 @@ int mlog_show_file(const char *path, FILE *f)
 			const char *nl = memchr(p + off, '\n', len - off);
 			size_t n = nl ? (size_t)(nl - (p + off)) : len - off;
 			if (json)
-				mlog_show_json_line(f, p + off, n);
+				mlog_show_json_line(f, p + off, n, vm);
+			else if (vm)
+				;       /* an IMA list names no VM */
 			else
 				fprintf(f, "%.*s\n", (int)n, p + off);
 			off += n + 1;

@@ -9,7 +9,7 @@
 #include "authority/measure.h"
 #include "authority/mlog.h"
 
-#define LOG_USAGE "log verify [--aggregate HEX] [--entries N] FILE | log show FILE"
+#define LOG_USAGE "log verify [--aggregate HEX] [--entries N] FILE | log show [--vm NAME] FILE"
 
 /*
  * log_verify_failed(path, ret, v): the verdict on a log that did not verify:
@@ -97,15 +97,21 @@ static int log_verify(int argc, char **argv)
 
 static int log_show(int argc, char **argv)
 {
+	const char *vm = NULL, *path;
 	int ret;
 
-	if (argc != 2) {
+	if (argc == 4 && strcmp(argv[1], "--vm") == 0)
+		vm = argv[2];
+	else if (argc == 3 && strncmp(argv[1], "--vm=", 5) == 0)
+		vm = argv[1] + 5;
+	else if (argc != 2) {
 		fprintf(stderr, "usage: modvisor " LOG_USAGE "\n");
 		return 2;
 	}
-	ret = mlog_show_file(argv[1], stdout);
+	path = argv[argc - 1];
+	ret = mlog_show_file_vm(path, stdout, vm);
 	if (ret < 0) {
-		fprintf(stderr, "modvisor log show: %s: %s\n", argv[1], strerror(-ret));
+		fprintf(stderr, "modvisor log show: %s: %s\n", path, strerror(-ret));
 		return ret == -EBADMSG ? 1 : 2;
 	}
 	return 0;

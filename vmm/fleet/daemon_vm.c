@@ -324,9 +324,8 @@ void *fleet_vm_serve(void *arg)
 		if (ret == 1)
 			return fleet_vm_end(vm, "detach", "bye"), NULL;
 		if (ret == -1) {
-			fprintf(stderr, "modvisor authority: vm %u (%s, pid %d): %s %s: "
-				"disconnected\n", vm->id, vm->hello ? vm->name : "before HELLO",
-				(int)vm->pid, mvap_type_name(h.type), ff.why);
+			fprintf(stderr, "modvisor authority: vm %u (%s, pid %d): %s: disconnected\n",
+				vm->id, vm->hello ? vm->name : "before HELLO", (int)vm->pid, ff.why);
 			fleet_send_error(vm, h.seq, ff.err, true, ff.why);
 			return fleet_vm_end(vm, "detach", ff.why), NULL;
 		}

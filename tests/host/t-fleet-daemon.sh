@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# t-fleet-daemon.sh: `modvisor authority` without any VM (issue 18): concurrent clients into one
+# log with group commit, status, hostile frames of every kind, the uid allow-list, a duplicate
+# name, SIGKILL and restart (chain continues), a torn tail sealed, SIGTERM's end entry.  The
+# clients speak the protocol with build/tests/mvap-client; the boot tests are tests/e2e/t-fleet.sh.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib.sh
+
+B=${BUILD:-build}
+CL=$B/tests/mvap-client
+HELLO=$B/images/modules/hello.ko
+for f in "$CL" "$HELLO" "$MV"; do
+	[ -e "$f" ] || { t_fail "fleet-daemon: setup" "need $f (make && make tests)"; t_done; exit 0; }
+done
+S=$T_DIR/a.sock
+LOG=$T_DIR/fleet.log
+DPID=
+
+# start_daemon [ARGS...]: the daemon on $S and $LOG, its stderr in $T_DIR/d.err; waits until
+# it answers (a killed daemon's socket file is still there before).
+start_daemon() {
+	"$MV" authority --listen "$S" --log "$LOG" "$@" 2>>"$T_DIR/d.err" &
+	DPID=$!
+	for _ in $(seq 100); do
+		"$MV" authority status --socket "$S" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+stop_daemon() { [ -n "$DPID" ] && kill "$1" "$DPID" 2>/dev/null; wait "$DPID" 2>/dev/null; DPID=; }
+T_ON_EXIT='stop_daemon -KILL'
+
+# count TYPE [VM]: entries of TYPE (of VM) in the log.
+count() {
+	if [ $# = 2 ]; then grep -c "\"type\":\"$1\",\"run\":\"[0-9a-f]*\",\"vm\":\"$2\"" "$LOG"
+	else grep -c "\"type\":\"$1\"" "$LOG"; fi
+}
+
+start_daemon || { t_fail "fleet-daemon: starts" "no socket"; t_done; exit 0; }
+"$MV" authority status --socket "$S" >"$T_DIR/st0" 2>&1
+if grep -q "^log: $LOG: 1 entries, aggregate [0-9a-f]\{64\}$" "$T_DIR/st0" &&
+	grep -q "^vms: 0 connected" "$T_DIR/st0" && grep -q "^policy: sig_enforce=0" "$T_DIR/st0"; then
+	t_pass "fleet-daemon: status: policy, log head aggregate, no VMs"
+else
+	t_fail "fleet-daemon: status" "$(head -c 400 "$T_DIR/st0")"
+fi
+
+# ---- 4 clients x 10 loads at once, into one chain --------------------------------------
+pids=
+for i in 1 2 3 4; do "$CL" "$S" load "c$i" "$HELLO" 10 events >"$T_DIR/c$i" 2>&1 & pids+=" $!"; done
+for p in $pids; do wait "$p"; done
+wait_ok=1
+for i in 1 2 3 4; do
+	[ "$(grep -c '^verdict allow' "$T_DIR/c$i")" = 10 ] || wait_ok=0
+	[ "$(count load "c$i")" = 10 ] && [ "$(count event "c$i")" = 10 ] || wait_ok=0
+done
+if [ "$wait_ok" = 1 ]; then
+	t_pass "fleet-daemon: 4 clients x 10 loads: 40 allowed, each load and event tagged with its VM"
+else
+	t_fail "fleet-daemon: 4 clients x 10 loads" "$(tail -n 3 "$T_DIR"/c1; grep -c '"type":"load"' "$LOG") loads logged"
+fi
+"$MV" log verify "$LOG" >"$T_DIR/v1"; st=$?
+t_expect_status "fleet-daemon: the shared log verifies while the daemon runs (prefix, no end yet)" 3 "$st"
+"$MV" log show --vm c3 "$LOG" >"$T_DIR/show3" 2>&1
+if [ "$(grep -c ' load ' "$T_DIR/show3")" = 10 ] && ! grep -q 'c1\|c2\|c4' "$T_DIR/show3"; then
+	t_pass "fleet-daemon: log show --vm c3 lists c3's 10 loads and no other VM's"
+else
+	t_fail "fleet-daemon: log show --vm" "$(head -c 300 "$T_DIR/show3")"
+fi
+"$MV" authority status --socket "$S" >"$T_DIR/st1"
+e=$(sed -n 's/^group commit: \([0-9]*\) entries written by this daemon, \([0-9]*\) fsyncs$/\1 \2/p' "$T_DIR/st1")
+if [ -n "$e" ] && [ "${e#* }" -le "${e% *}" ] && [ "${e% *}" -ge 89 ]; then
+	t_pass "fleet-daemon: group commit: ${e#* } fsyncs for ${e% *} entries (never more fsyncs than entries)"
+else
+	t_fail "fleet-daemon: group commit counts" "'$e'"
+fi
+
+# ---- a connected VM in status; its name is taken ------------------------------------------
+"$CL" "$S" hello idle1 4 >/dev/null 2>&1 &
+idle=$!
+for _ in $(seq 50); do
+	"$MV" authority status --socket "$S" >"$T_DIR/st2"
+	grep -q '^vm [0-9]* idle1 ' "$T_DIR/st2" && break
+	sleep 0.1
+done
+if grep -q '^vms: 1 connected' "$T_DIR/st2" &&
+	grep -q '^vm [0-9]* idle1 [0-9a-f-]\{36\} transport=modvisor pid=[0-9]* uid=[0-9]* loads=0' "$T_DIR/st2"; then
+	t_pass "fleet-daemon: status lists a connected VM with name, UUID, transport, pid, uid, counts"
+else
+	t_fail "fleet-daemon: status with a VM" "$(cat "$T_DIR/st2")"
+fi
+"$CL" "$S" hello idle1 >"$T_DIR/dup" 2>&1
+t_expect_contains "fleet-daemon: a second VM named idle1 is refused (EEXIST)" "$T_DIR/dup" \
+	"error 17 fatal=1: a VM named idle1 is connected already"
+kill "$idle" 2>/dev/null; wait "$idle" 2>/dev/null
+
+# ---- hostile clients: each disconnected, nothing logged as valid, the daemon goes on -----------
+n_load=$(count load)
+for c in garbage version unknown-type oversized load-before-hello; do
+	"$CL" "$S" "$c" >"$T_DIR/h-$c" 2>&1
+done
+"$CL" "$S" bad-field evil1 >"$T_DIR/h-bad-field" 2>&1
+"$CL" "$S" truncated-load evil2 "$HELLO" >"$T_DIR/h-trunc" 2>&1
+ok=1
+for pair in "garbage:error 71 fatal=1: header: bad magic" "version:error 93 fatal=1: header: protocol version" \
+	"unknown-type:error 42 fatal=1: header: unknown message type" \
+	"oversized:error 90 fatal=1: header: len is above" "load-before-hello:error 71 fatal=1: LOAD before HELLO" \
+	"bad-field:error 74 fatal=1: LOAD: source is neither"; do
+	f=$T_DIR/h-${pair%%:*}
+	{ grep -qF "${pair#*:}" "$f" && grep -qx eof "$f"; } || { ok=0; echo "    | ${pair%%:*}: $(tr '\n' ' ' <"$f")"; }
+done
+[ "$ok" = 1 ] && t_pass "fleet-daemon: garbage, wrong version, unknown type, oversized, LOAD before HELLO, a field out of range: each gets a fatal ERROR naming it, then EOF" ||
+	t_fail "fleet-daemon: hostile frames" "see above"
+sleep 0.5
+if [ "$(count load)" = "$n_load" ] && [ "$(count load evil2)" = 0 ] &&
+	grep -q '"vm":"evil2",.*"what":"detach","why":"the connection ended inside a frame"' "$LOG" &&
+	grep -q '"vm":"evil1",.*"what":"detach","why":"LOAD: source is neither' "$LOG"; then
+	t_pass "fleet-daemon: a VM hanging up mid-LOAD leaves no load entry, only its detach with why"
+else
+	t_fail "fleet-daemon: nothing logged as valid" "$(grep evil "$LOG" | cut -c1-200)"
+fi
+"$CL" "$S" load after "$HELLO" 1 >"$T_DIR/after" 2>&1
+t_expect_contains "fleet-daemon: after the hostile clients a VM still loads" "$T_DIR/after" "verdict allow"
+grep -q 'before HELLO, pid [0-9]*): header: bad magic (not the modvisor authority protocol): disconnected' "$T_DIR/d.err" &&
+	t_pass "fleet-daemon: the daemon says on stderr which connection it dropped and why" ||
+	t_fail "fleet-daemon: stderr" "$(tail -n 3 "$T_DIR/d.err")"
+
+# ---- SIGKILL mid-load, restart on the same log ----------------------------------------------
+"$CL" "$S" load busy "$HELLO" 100000 events >"$T_DIR/busy" 2>&1 &
+busy=$!
+for _ in $(seq 100); do [ "$(count load busy)" -ge 5 ] && break; sleep 0.1; done
+stop_daemon -KILL
+wait "$busy" 2>/dev/null
+n=$(grep -c '^verdict allow' "$T_DIR/busy")
+if [ "$n" -le "$(count load busy)" ] && [ "$n" -ge 5 ]; then
+	t_pass "fleet-daemon: killed mid-load: every verdict the client got ($n) is in the log"
+else
+	t_fail "fleet-daemon: killed mid-load" "$n verdicts, $(count load busy) logged"
+fi
+"$MV" log verify "$LOG" >"$T_DIR/v2"; st=$?
+t_expect_status "fleet-daemon: after SIGKILL the log is a valid prefix (status 3)" 3 "$st"
+start_daemon || t_fail "fleet-daemon: restarts" "no socket"
+"$CL" "$S" load again "$HELLO" 1 >"$T_DIR/again" 2>&1
+stop_daemon -TERM
+"$MV" log verify "$LOG" >"$T_DIR/v3"; st=$?
+if [ "$st" = 0 ] && grep -q '^note: 1 run(s) stopped without their end entry' "$T_DIR/v3" &&
+	grep -q 'verdict allow' "$T_DIR/again" && tail -n 1 "$LOG" | grep -q '"type":"end"'; then
+	t_pass "fleet-daemon: restarted on the same log: the chain continues and verifies; SIGTERM writes the end entry"
+else
+	t_fail "fleet-daemon: restart" "status $st: $(cat "$T_DIR/v3" "$T_DIR/again"; tail -n 1 "$LOG" | cut -c1-100)"
+fi
+[ ! -e "$S" ] && t_pass "fleet-daemon: SIGTERM removes the socket" || t_fail "fleet-daemon: socket" "left behind"
+
+# ---- a torn tail: sealed, saved, logged --------------------------------------------------
+seq=$(wc -l <"$LOG")
+printf '{"seq":%s,"time":"2026-12-02T00:00:00Z","type":"lo' "$seq" >>"$LOG"
+start_daemon
+stop_daemon -TERM
+"$MV" log verify "$LOG" >"$T_DIR/v4"; st=$?
+if [ "$st" = 0 ] && [ -s "$LOG.torn-$seq" ] && grep -q "was torn by a crash: its 51 bytes" "$T_DIR/d.err" &&
+	grep -q "\"type\":\"torn\".*saved to $LOG.torn-$seq" "$LOG"; then
+	t_pass "fleet-daemon: a torn final entry is reported, saved to LOG.torn-N, logged, and the log verifies"
+else
+	t_fail "fleet-daemon: torn tail" "status $st: $(cat "$T_DIR/v4"; tail -n 2 "$T_DIR/d.err")"
+fi
+
+# ---- the uid allow-list (SO_PEERCRED) ----------------------------------------------------------
+printf 'allow_uids = 0, %s\n' "$(id -u)" >"$T_DIR/p.ini"
+start_daemon --policy "$T_DIR/p.ini"
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	chmod 755 "$T_DIR" "$T_ROOT"
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$CL" "$S" hello nob >"$T_DIR/nob" 2>&1
+	t_expect_contains "fleet-daemon: uid 65534, not on allow_uids, is refused (EACCES)" "$T_DIR/nob" \
+		"error 13 fatal=1: uid 65534 is not in the policy's allow_uids"
+	grep -q 'nob' "$LOG" && t_fail "fleet-daemon: refused uid" "logged" ||
+		t_pass "fleet-daemon: a refused uid leaves nothing in the log"
+else
+	stop_daemon -TERM
+	printf 'allow_uids = 0\n' >"$T_DIR/p.ini"
+	start_daemon --policy "$T_DIR/p.ini"
+	"$CL" "$S" hello nob >"$T_DIR/nob" 2>&1
+	t_expect_contains "fleet-daemon: our uid, not on allow_uids, is refused (EACCES)" "$T_DIR/nob" \
+		"error 13 fatal=1: uid $(id -u) is not in the policy's allow_uids"
+	t_skip "fleet-daemon: a refused uid leaves nothing in the log" "not root: no second uid"
+fi
+stop_daemon -TERM
+t_done

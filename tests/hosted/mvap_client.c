@@ -1,0 +1,217 @@
+/* mvap_client.c: a test client of `modvisor authority`: well-formed loads (timed) and every kind of hostile frame. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <modvisor/abi/hypercall.h>
+#include "authority/mvap_io.h"
+
+#define USAGE "usage: mvap-client SOCKET CASE [ARGS]\n" \
+	"  garbage | version | unknown-type | oversized | load-before-hello\n" \
+	"  truncated-load NAME FILE | bad-field NAME | hello NAME [SECONDS]\n" \
+	"  load NAME FILE COUNT [events]   (prints one 'verdict ...' line per load and\n" \
+	"                                   'latency_us N' lines)\n"
+
+static int sock_connect(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		printf("connect failed: %s\n", strerror(errno));
+		exit(1);
+	}
+	return fd;
+}
+
+static int send_all(int fd, const void *p, size_t n)
+{
+	return mvap_io_send(fd, &(struct iovec){ (void *)p, n }, 1);
+}
+
+/* Read one reply and print it: "error E fatal=F: MSG", "welcome", "verdict ...", "ack S", "eof". */
+static int reply(int fd, struct mvap_verdict *vout)
+{
+	struct mvap_hdr h;
+	const char *why = NULL;
+	uint8_t *p;
+	int ret = mvap_io_recv_frame(fd, &h, &p, 10000, 10000, &why);
+
+	if (ret < 0) {
+		printf("%s\n", ret == -ENODATA ? "eof" : why);
+		return -1;
+	}
+	if (h.type == MVAP_T_ERROR) {
+		struct mvap_error e;
+		if (mvap_error_decode(p, h.len, &e, &why) == 0)
+			printf("error %d fatal=%u: %s\n", e.err, e.fatal, e.msg);
+		ret = -1;
+	} else if (h.type == MVAP_T_WELCOME) {
+		printf("welcome\n");
+	} else if (h.type == MVAP_T_VERDICT) {
+		struct mvap_verdict v;
+		if (mvap_verdict_decode(p, h.len, &v, &why) < 0)
+			return printf("bad verdict: %s\n", why), -1;
+		printf("verdict %s errno=%d load_id=%u seal=%u reason=%s\n",
+		       v.verdict == MV_VERDICT_ALLOW ? "allow" : "deny", v.err, v.load_id, v.seal,
+		       v.reason);
+		if (vout)
+			*vout = v;
+	} else if (h.type == MVAP_T_ACK) {
+		struct mvap_ack a;
+		if (mvap_ack_decode(p, h.len, &a, &why) == 0)
+			printf("ack %d %s\n", a.status, a.why);
+	} else {
+		printf("reply %s\n", mvap_type_name(h.type));
+	}
+	free(p);
+	return ret;
+}
+
+static void hello(int fd, const char *name)
+{
+	struct mvap_hello m = { .transport = MVAP_TRANSPORT_MODVISOR };
+	uint8_t frame[512];
+	int n;
+
+	for (int i = 0; i < 16; i++)
+		m.uuid[i] = (uint8_t)(0x10 + i + strlen(name));
+	snprintf(m.name, sizeof(m.name), "%s", name);
+	n = mvap_hello_encode(&m, 1, frame, sizeof(frame));
+	if (n < 0)
+		exit(2);
+	/* A refused peer may be answered and hung up on before it sends: read anyway. */
+	send_all(fd, frame, (size_t)n);
+	if (reply(fd, NULL) < 0)
+		exit(1);
+}
+
+static uint8_t *read_file(const char *path, size_t *len)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY);
+	uint8_t *p;
+
+	if (fd < 0 || fstat(fd, &st) < 0 || !(p = malloc((size_t)st.st_size + 1)) ||
+	    read(fd, p, (size_t)st.st_size) != st.st_size) {
+		printf("%s: cannot read\n", path);
+		exit(2);
+	}
+	close(fd);
+	*len = (size_t)st.st_size;
+	return p;
+}
+
+static double now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+/* COUNT init_module loads of FILE; with "events", each allowed one is reported load-failed. */
+static int loads(int fd, const char *file, int count, int events)
+{
+	size_t len;
+	uint8_t *img = read_file(file, &len), head[512], ev[256];
+	struct mvap_load m = { .source = MV_MODSRC_INIT_MODULE, .params_flags = MVAP_PARAMS_NONE,
+			       .image_size = len, .image_len = len };
+	struct mvap_verdict v;
+
+	for (int i = 0; i < count; i++) {
+		double t0 = now_us();
+		int n = mvap_load_encode(&m, (uint32_t)(i + 2), head, sizeof(head));
+		struct iovec iov[2] = { { head, (size_t)n }, { img, len } };
+
+		if (n < 0 || mvap_io_send(fd, iov, 2) < 0 || reply(fd, &v) < 0)
+			return 1;
+		printf("latency_us %.0f\n", now_us() - t0);
+		if (events && v.verdict == MV_VERDICT_ALLOW) {
+			struct mvap_event e = { .load_id = v.load_id, .event = MV_MODEV_LOAD_FAILED,
+						.err = ENOEXEC };
+			snprintf(e.name, sizeof(e.name), "hello");
+			n = mvap_event_encode(&e, 1000u + (uint32_t)i, ev, sizeof(ev));
+			if (send_all(fd, ev, (size_t)n) < 0 || reply(fd, NULL) < 0)
+				return 1;
+		}
+	}
+	free(img);
+	return 0;
+}
+
+/* Hostile frames: each must be answered by a fatal ERROR and the connection closed. */
+static int hostile(int fd, const char *c, int argc, char **argv)
+{
+	uint8_t f[4096] = { 0 };
+
+	if (strcmp(c, "garbage") == 0) {
+		for (int i = 0; i < 64; i++)
+			f[i] = (uint8_t)(i * 37 + 11);
+		send_all(fd, f, 64);
+	} else if (strcmp(c, "version") == 0 || strcmp(c, "unknown-type") == 0 ||
+		   strcmp(c, "oversized") == 0) {
+		mvap_hdr_encode(f, MVAP_T_HELLO, 64, 1);
+		if (c[0] == 'v')
+			f[4] = 2;
+		else if (c[0] == 'u')
+			f[6] = 99;
+		else
+			mvap_hdr_encode(f, MVAP_T_HELLO, MVAP_SMALL_MAX + 1, 1);
+		send_all(fd, f, MVAP_HDR_LEN);
+	} else if (strcmp(c, "load-before-hello") == 0) {
+		struct mvap_load m = { .source = 1, .params_flags = MVAP_PARAMS_NONE };
+		send_all(fd, f, (size_t)mvap_load_encode(&m, 1, f, sizeof(f)));
+	} else if (strcmp(c, "bad-field") == 0 && argc >= 1) {
+		hello(fd, argv[0]);
+		struct mvap_load m = { .source = 1, .params_flags = MVAP_PARAMS_NONE };
+		int n = mvap_load_encode(&m, 2, f, sizeof(f));
+		f[MVAP_HDR_LEN] = 3;            /* source 3 */
+		send_all(fd, f, (size_t)n);
+	} else if (strcmp(c, "truncated-load") == 0 && argc >= 2) {
+		size_t len;
+		uint8_t *img = read_file(argv[1], &len);
+		struct mvap_load m = { .source = 1, .params_flags = MVAP_PARAMS_NONE,
+				       .image_size = len, .image_len = len };
+		hello(fd, argv[0]);
+		int n = mvap_load_encode(&m, 2, f, sizeof(f));
+		send_all(fd, f, (size_t)n);
+		send_all(fd, img, len / 2);
+		printf("sent half a LOAD\n");
+		return 0;                       /* hang up mid-frame */
+	} else {
+		fputs(USAGE, stderr);
+		return 2;
+	}
+	reply(fd, NULL);
+	reply(fd, NULL);                        /* then the daemon hangs up: "eof" */
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int fd;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc < 3)
+		return fputs(USAGE, stderr), 2;
+	fd = sock_connect(argv[1]);
+	if (strcmp(argv[2], "hello") == 0 && argc >= 4) {
+		hello(fd, argv[3]);
+		sleep(argc >= 5 ? (unsigned)atoi(argv[4]) : 0);
+		return 0;
+	}
+	if (strcmp(argv[2], "load") == 0 && argc >= 6) {
+		hello(fd, argv[3]);
+		return loads(fd, argv[4], atoi(argv[5]), argc >= 7);
+	}
+	return hostile(fd, argv[2], argc - 3, argv + 3);
+}
