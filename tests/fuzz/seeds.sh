@@ -10,7 +10,7 @@
 # keys (BUILD/fuzz/keys holds their certificates: fuzz_sig's keyring), small
 # newc archives cut from the initrd's tree, the guest kernel and test
 # guests, the guest's static test programs, compressed modules, measurement logs written by
-# the real log writer (BUILD/fuzz/mv-mlog-seeds), and the hand-made seeds
+# the real log writer (BUILD/fuzz/mv-mlog-seeds), two seal reports, and the hand-made seeds
 # committed in tests/fuzz/seeds/<harness>/.  Quiet unless something is
 # missing.  Safe to rerun: each harness's directory is rebuilt.
 set -euo pipefail
@@ -21,7 +21,7 @@ IMG=$BUILD/images
 SIGN_FILE=/usr/lib/linux-kbuild-6.1/scripts/sign-file
 note() { echo "fuzz seeds: $*" >&2; }
 
-for h in loader params modinfo sig cpio policy kernel mlog elf_exec decompress; do
+for h in loader params modinfo sig cpio policy kernel mlog elf_exec decompress rederive; do
 	rm -rf "${S:?}/$h"
 	mkdir -p "$S/$h"
 done
@@ -124,8 +124,12 @@ fi
 # ---- measurement logs ------------------------------------------------------
 "$BUILD/fuzz/mv-mlog-seeds" "$S/mlog"
 
+# ---- seal reports (fuzz_rederive): the honest one, and one section moved --
+: >"$S/rederive/honest"
+printf '\004\000\001\000\010\000\000\000\000\000\000\000\000\000\000\000' >"$S/rederive/moved"
+
 # ---- hand-made seeds and regression inputs --------------------------------
-for h in loader params modinfo sig cpio policy kernel mlog elf_exec decompress; do
+for h in loader params modinfo sig cpio policy kernel mlog elf_exec decompress rederive; do
 	for d in tests/fuzz/seeds/$h tests/fuzz/crashes/$h; do
 		[ -d "$d" ] && cp "$d"/* "$S/$h/" 2>/dev/null || true
 	done
