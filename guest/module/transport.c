@@ -43,7 +43,11 @@ void authlink_init(void)
 	err = virtio_authlink_open();
 	if (err) {
 		auth_transport = &transport_none;
-		printk("authority: no link (%d): module loads fail with EAGAIN\n", err);
+		printk("authority: %s: module loads fail with EAGAIN\n",
+		       err == -ENODEV ? "no virtio-serial port org.modvisor.authority" :
+		       err == -EPIPE ? "the authority port is not connected" :
+		       err == -EACCES ? "the authority refused this VM" :
+		       "the authority port did not answer the HELLO");
 		return;
 	}
 	auth_transport = &transport_virtio;

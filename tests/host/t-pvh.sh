@@ -67,6 +67,18 @@ t_expect_contains "without an authority a load is refused with EAGAIN" "$T_DIR/n
 t_expect_line "insmod fails (busybox exits with the errno)" "$T_DIR/noauth" $'insmod=11\r'
 t_expect_absent "and the module is not live" "$T_DIR/noauth" 'hello '
 
+# The virtio-serial authority port: found by its name, but nobody on the host side; another name.
+VS=(-device virtio-serial-pci -chardev "socket,path=$T_DIR/nobody.sock,server=on,wait=off,id=c0")
+pvh vs-closed pc 'quiet -- /bin/sh -c "insmod /lib/modules/hello.ko; echo insmod=$?"' "${DBG[@]}" \
+	"${VS[@]}" -device virtserialport,chardev=c0,name=org.modvisor.authority
+t_expect_contains "virtio-serial: the authority port is found, its host side closed" \
+	"$T_DIR/vs-closed" 'authority: the authority port is not connected: module loads fail with EAGAIN'
+t_expect_line "virtio-serial: no host side, no load" "$T_DIR/vs-closed" $'insmod=11\r'
+pvh vs-other pc 'quiet -- /bin/true' "${DBG[@]}" -device virtio-serial-pci -chardev null,id=c0 \
+	-device virtserialport,chardev=c0,name=org.example.other
+t_expect_contains "virtio-serial: a port of another name is not the authority" "$T_DIR/vs-other" \
+	'authority: no virtio-serial port org.modvisor.authority: module loads fail with EAGAIN'
+
 # The default command is an interactive shell on the serial line: typed input reaches it
 # through the tick's polling of the UART.
 printf 'echo typed-$((6*7))\nexit 5\n' >"$T_DIR/shell.in"
