@@ -139,6 +139,28 @@ int pseudo_create_file(struct inode *dir, const char *name, uint32_t mode,
 	return err;
 }
 
+struct inode *pseudo_create_ops(struct inode *dir, const char *name, uint32_t mode,
+				const struct file_ops *fops, void *priv, int *err)
+{
+	struct inode *inode = pseudo_add(dir, name, S_IFREG | (mode & 07777), NULL, NULL, priv, err);
+
+	if (inode)
+		inode->fops = fops;
+	return inode;
+}
+
+void *pseudo_priv(const struct inode *inode)
+{
+	return inode->pseudo && !(inode->flags & VFS_I_DEAD) ? inode->pseudo->priv : NULL;
+}
+
+struct inode *pseudo_child(struct inode *dir, const char *name, size_t len)
+{
+	struct vfs_dirent *de = S_ISDIR(dir->mode) ? ramfs_dir_find(dir, name, len) : NULL;
+
+	return de ? de->inode : NULL;
+}
+
 int pseudo_create_link(struct inode *dir, const char *name, pseudo_show_fn target, void *priv)
 {
 	int err;

@@ -69,6 +69,20 @@ struct inode *sysfs_create_dir(const char *path);
 int pseudo_create_file(struct inode *dir, const char *name, uint32_t mode,
 		       pseudo_show_fn show, pseudo_store_fn store, void *priv);
 
+/*
+ * (dir, name, mode, fops, priv, err): a pseudo file dir/name whose open
+ * files are fops's (modules' /proc files, guest/kernel/proc_fs.c);
+ * inode->pseudo->priv is priv until pseudo_remove().  NULL with *err
+ * -EEXIST, -EINVAL or -ENOMEM.
+ */
+struct inode *pseudo_create_ops(struct inode *dir, const char *name, uint32_t mode,
+				const struct file_ops *fops, void *priv, int *err);
+
+/* (inode): a pseudo file's priv; NULL after pseudo_remove() or for a directory. */
+void *pseudo_priv(const struct inode *inode);
+/* (dir, name, len): the inode named name in directory dir, or NULL. */
+struct inode *pseudo_child(struct inode *dir, const char *name, size_t len);
+
 /* (dir, name, target, priv): a symlink whose target text show() produces. */
 int pseudo_create_link(struct inode *dir, const char *name, pseudo_show_fn target, void *priv);
 

@@ -16,6 +16,9 @@
 int copy_from_user(void *dst, uaddr_t src, size_t n);
 /* copy_to_user(dst, src, n): 0, or -EFAULT if any byte is not writable. */
 int copy_to_user(uaddr_t dst, const void *src, size_t n);
+/* (to, from, n): the modules' copies (the SDK's <linux/uaccess.h>): bytes NOT copied, 0 on success. */
+unsigned long _copy_from_user(void *to, uaddr_t from, unsigned long n);
+unsigned long _copy_to_user(uaddr_t to, const void *from, unsigned long n);
 /* clear_user(dst, n): zero n user bytes; 0 or -EFAULT. */
 int clear_user(uaddr_t dst, size_t n);
 /*

@@ -77,3 +77,29 @@ EXPORT_SYMBOL(param_get_invbool);
 EXPORT_SYMBOL(param_set_bint);
 EXPORT_SYMBOL(param_set_copystring);
 EXPORT_SYMBOL(param_get_string);
+
+/* <linux/uaccess.h>: guest/kernel/uaccess.c */
+EXPORT_SYMBOL(_copy_from_user);
+EXPORT_SYMBOL(_copy_to_user);
+
+/* <linux/proc_fs.h>: guest/kernel/proc_fs.c */
+EXPORT_SYMBOL(proc_mkdir);
+EXPORT_SYMBOL(proc_create);
+EXPORT_SYMBOL(proc_create_data);
+EXPORT_SYMBOL(proc_create_single_data);
+EXPORT_SYMBOL(proc_remove);
+EXPORT_SYMBOL(remove_proc_entry);
+EXPORT_SYMBOL(pde_data);
+
+/* <linux/seq_file.h>: guest/kernel/seq_file.c */
+EXPORT_SYMBOL(seq_printf);
+EXPORT_SYMBOL(seq_vprintf);
+EXPORT_SYMBOL(seq_puts);
+EXPORT_SYMBOL(seq_putc);
+EXPORT_SYMBOL(seq_write);
+EXPORT_SYMBOL(seq_open);
+EXPORT_SYMBOL(seq_release);
+EXPORT_SYMBOL(seq_read);
+EXPORT_SYMBOL(seq_lseek);
+EXPORT_SYMBOL(single_open);
+EXPORT_SYMBOL(single_release);

@@ -153,3 +153,23 @@ int put_user_u64(uaddr_t dst, uint64_t v)
 {
 	return copy_to_user(dst, &v, sizeof(v));
 }
+
+/*
+ * _copy_from_user(to, from, n), _copy_to_user(to, from, n): the exports
+ * behind the SDK's <linux/uaccess.h> copy_from_user()/copy_to_user(), with
+ * Linux's result: the number of bytes not copied (0 on success).  The
+ * copies are all or nothing here, so a failure reports n; a failed read
+ * zero-fills the destination, as Linux does with the uncopied tail.
+ */
+unsigned long _copy_from_user(void *to, uaddr_t from, unsigned long n)
+{
+	if (copy_from_user(to, from, n) == 0)
+		return 0;
+	memset(to, 0, n);
+	return n;
+}
+
+unsigned long _copy_to_user(uaddr_t to, const void *from, unsigned long n)
+{
+	return copy_to_user(to, from, n) == 0 ? 0 : n;
+}

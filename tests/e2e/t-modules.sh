@@ -184,6 +184,27 @@ t_expect_line "modules: a write to a live module's text faults (EFAULT)" "$out/w
 	"insmod: can't insert '$M/fault-pf.ko': Bad address"
 t_expect_absent "modules: ... and does not land" "$out/wx" "fault-pf: still alive?"
 
+# A module's /proc entries (images/modules/procdemo.c, written as for Linux with
+# <linux/proc_fs.h> and <linux/seq_file.h>): read through seq_file, written through
+# copy_from_user, gone after rmmod; a file held open across rmmod then reads EIO.
+t_run procfs -c "insmod $M/procdemo.ko lines=2" -c 'ls -l /proc/procdemo' \
+	-c 'cat /proc/procdemo/lines' -c 'echo @status' -c 'cat /proc/procdemo/status' \
+	-c 'sh -c "echo first > /proc/procdemo/cmd; echo second > /proc/procdemo/cmd"' \
+	-c 'cat /proc/procdemo/status' -c 'dd if=/proc/procdemo/lines bs=1 skip=5 count=6 status=none' \
+	-c 'echo' -c 'sh -c "exec 3</proc/procdemo/lines; rmmod procdemo; ls /proc/procdemo; cat <&3 || echo held-eio"'
+t_expect_contains "procfs: proc_mkdir and proc_create make the entries" "$out/procfs" \
+	"--w-------    1 root     root             0"
+t_expect_contains "procfs: seq_printf/seq_puts/seq_putc through single_open" "$out/procfs" \
+	"$(printf 'line 1 of 2\nline 2 of 2\nend')"
+t_expect_line "procfs: proc_create_single (mode 0 reads as 0444)" "$out/procfs" "writes: 0"
+t_expect_line "procfs: proc_write with copy_from_user" "$out/procfs" "last: second"
+t_expect_line "procfs: ... called once per write" "$out/procfs" "writes: 2"
+t_expect_line "procfs: a read at an offset (seq_read's *ppos)" "$out/procfs" "1 of 2"
+t_expect_contains "procfs: remove_proc_entry at rmmod removes the directory" "$out/procfs" \
+	"ls: /proc/procdemo: No such file or directory"
+t_expect_contains "procfs: a file open across the removal reads EIO" "$out/procfs" \
+	"$(printf 'cat: read error: Input/output error\nheld-eio')"
+
 # A parameter string is bounded only by memory: 40 MB in a 64 MiB guest cannot
 # be copied into the kernel (ENOMEM, where Linux's strndup_user fails too).
 t_run enomem --mem 64 -c "mv-modcall init-long $M/hello.ko 40000000 count=7"
