@@ -21,6 +21,7 @@ PKGS=(
   gnuplot-nox                                    # benchmark plots
   ima-evm-utils                                  # IMA log cross-check
   tmux                                           # interactive terminal tests
+  libvirt-daemon-system libvirt-clients          # domain-xml's guests under libvirt (t-libvirt)
 )
 
 # The kbuild headers of the kernel the emulated KVM host runs, for the

@@ -33,7 +33,7 @@ if [ -s "$TMP/man.err" ]; then t_fail "man: no groff warnings" "$(head -n 3 "$TM
 else t_pass "man: no groff warnings"; fi
 # Every long option of every command's --help, and every exit status of the epilogue.
 "$P/bin/modvisor" --help >"$TMP/help" 2>&1
-for c in run with-kvm verify measure log bench; do "$P/bin/modvisor" $c --help 2>&1; done >>"$TMP/help"
+for c in run with-kvm verify measure log bench domain-xml; do "$P/bin/modvisor" $c --help 2>&1; done >>"$TMP/help"
 missing=
 for o in $(grep -oE -- '(^|[[ ,(])--[a-z0-9][a-z0-9-]*' "$TMP/help" | sed -E 's/^[[ ,(]//' | sort -u); do
 	grep -qF -- "$o" "$TMP/man.txt" || missing="$missing $o"
