@@ -36,6 +36,7 @@ struct mm {
 	uint64_t stack_top;     /* highest stack address (exclusive) */
 	uint64_t pages;         /* user pages mapped (for limits and stats) */
 	int users;              /* processes using it (a vfork child shares it) */
+	unsigned stack_prot;    /* VM_* of stack pages (PT_GNU_STACK: maybe VM_EXEC) */
 	uint64_t arg_start, arg_end; /* argv strings on the stack (/proc/PID/cmdline) */
 };
 

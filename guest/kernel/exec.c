@@ -1,12 +1,14 @@
-/* exec.c: execve: read a static ELF, build a new address space and stack, enter ring 3. */
+/* exec.c: execve: read an ELF (and its PT_INTERP dynamic linker), build a new address space and stack, enter ring 3. */
 #include "arch.h"
 #include "exec.h"
 #include "random.h"
 #include "sigdeliver.h"
+#include "sigframe.h"
 #include "uaccess.h"
 #include "umm.h"
 #include "vfs.h"
 #include <modvisor/elf_exec.h>
+#include <modvisor/errname.h>
 
 /* The file system may be missing in a test kernel: these are weak. */
 #pragma weak vfs_open_exec
@@ -21,20 +23,35 @@ enum {
 	AT_BASE = 7, AT_FLAGS = 8, AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12,
 	AT_GID = 13, AT_EGID = 14, AT_PLATFORM = 15, AT_HWCAP = 16,
 	AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25, AT_HWCAP2 = 26,
-	AT_EXECFN = 31,
+	AT_EXECFN = 31, AT_MINSIGSTKSZ = 51,
 };
+#define EXEC_NAUXV      20              /* pairs exec_auxv() writes, AT_NULL included */
+
+/*
+ * The smallest stack a signal handler needs (AT_MINSIGSTKSZ): the frame
+ * signal.c builds, the FXSAVE image 64-byte aligned above it, and the
+ * alignment of the frame itself.
+ */
+#define EXEC_MINSIGSTKSZ (sizeof(struct rt_sigframe) + 512 + 64 + 16 + 8)
 
 #define EXEC_SCRIPT     1               /* exec_load: a #! script, see script */
 #define EXEC_LINE_MAX   256             /* BINPRM_BUF_SIZE */
 
+/* One ELF file exec maps: the program, or the dynamic linker its PT_INTERP names. */
+struct exec_obj {
+	uint64_t file_size;
+	struct file *file;
+	struct elf_exec_info elf;
+	uint64_t bias;          /* load bias (ET_DYN) */
+};
+
 /* What exec builds before it commits to the new image. */
 struct exec_image {
 	char script[EXEC_LINE_MAX];     /* a #! script's interpreter line */
-	uint64_t file_size;
 	struct mm *mm;
-	struct file *file;      /* for /proc/self/exe */
-	struct elf_exec_info elf;
-	uint64_t bias;          /* load bias (static-PIE) */
+	struct exec_obj prog;   /* prog.file is /proc/self/exe */
+	struct exec_obj interp; /* interp.file NULL: statically linked */
+	uint64_t entry;         /* where ring 3 starts: the interpreter's entry, or prog's */
 	uint64_t sp;            /* initial stack pointer */
 };
 
@@ -126,7 +143,7 @@ static size_t strcspn_trailing(const char *s)
  * Open path as an executable and read its first ELF_EXEC_HDR_MAX bytes
  * (headers; the segments are read straight into their pages later).
  */
-static int exec_read(struct process *p, const char *path, struct exec_image *img,
+static int exec_read(struct process *p, const char *path, struct exec_obj *o,
 		     void *hdr, size_t *len)
 {
 	long n;
@@ -134,31 +151,31 @@ static int exec_read(struct process *p, const char *path, struct exec_image *img
 
 	if (!vfs_open_exec || !vfs_kernel_read)
 		return -ENOENT;
-	err = vfs_open_exec(p->fs, path, &img->file);
+	err = vfs_open_exec(p->fs, path, &o->file);
 	if (err)
 		return err;
-	img->file_size = img->file->inode->size;
-	n = vfs_kernel_read(img->file, hdr, MIN(img->file_size, (uint64_t)ELF_EXEC_HDR_MAX), 0);
+	o->file_size = o->file->inode->size;
+	n = vfs_kernel_read(o->file, hdr, MIN(o->file_size, (uint64_t)ELF_EXEC_HDR_MAX), 0);
 	if (n < 0) {
-		vfs_file_put(img->file);
-		img->file = NULL;
+		vfs_file_put(o->file);
+		o->file = NULL;
 		return (int)n;
 	}
 	*len = (size_t)n;
 	return 0;
 }
 
-/* Copy [off, off+n) of the file to user address va of img->mm through buf. */
-static int exec_copy_file(struct exec_image *img, uint64_t va, uint64_t off,
+/* Copy [off, off+n) of o's file to user address va of mm through buf. */
+static int exec_copy_file(struct mm *mm, struct exec_obj *o, uint64_t va, uint64_t off,
 			  uint64_t n, void *buf)
 {
 	while (n) {
 		size_t k = MIN(n, (uint64_t)ELF_EXEC_HDR_MAX);
-		long got = vfs_kernel_read(img->file, buf, k, off);
+		long got = vfs_kernel_read(o->file, buf, k, off);
 
 		if (got != (long)k)
 			return got < 0 ? (int)got : -EIO;
-		if (umm_write(img->mm, va, buf, k))
+		if (umm_write(mm, va, buf, k))
 			return -EFAULT;
 		va += k;
 		off += k;
@@ -167,39 +184,49 @@ static int exec_copy_file(struct exec_image *img, uint64_t va, uint64_t off,
 	return 0;
 }
 
-/* Map every PT_LOAD segment of the parsed file into img->mm. */
-static int exec_map_segments(struct exec_image *img, void *buf)
+/*
+ * Map every PT_LOAD segment of o into mm.  Whole pages between two
+ * segments are unmapped again, as Linux leaves them.
+ */
+static int exec_map_segments(struct mm *mm, struct exec_obj *o, void *buf)
 {
-	const struct elf_exec_info *e = &img->elf;
+	const struct elf_exec_info *e = &o->elf;
 	int err;
 
 	/* All pages first (writable for now), then the bytes, then the rights. */
-	err = umm_map_anon(img->mm, e->lo + img->bias, e->hi - e->lo, VM_READ | VM_WRITE);
+	err = umm_map_anon(mm, e->lo + o->bias, e->hi - e->lo, VM_READ | VM_WRITE);
 	if (err)
 		return err;
 	for (uint32_t i = 0; i < e->nseg; i++) {
 		const struct elf_exec_seg *s = &e->seg[i];
 
-		err = exec_copy_file(img, s->vaddr + img->bias, s->offset, s->filesz, buf);
+		err = exec_copy_file(mm, o, s->vaddr + o->bias, s->offset, s->filesz, buf);
 		if (err)
 			return err;
 	}
-	for (uint32_t i = 0; i < e->nseg; i++) {
+	for (uint32_t i = 1; i < e->nseg; i++) {
+		uint64_t gap = ALIGN_UP(e->seg[i - 1].vaddr + e->seg[i - 1].memsz, PAGE_SIZE);
+		uint64_t next = ALIGN_DOWN(e->seg[i].vaddr, PAGE_SIZE);
+
+		if (next > gap)
+			umm_unmap(mm, gap + o->bias, next - gap);
+	}
+	for (uint32_t i = 0; !err && i < e->nseg; i++) {
 		const struct elf_exec_seg *s = &e->seg[i];
-		uint64_t lo = ALIGN_DOWN(s->vaddr + img->bias, PAGE_SIZE);
-		uint64_t hi = ALIGN_UP(s->vaddr + img->bias + s->memsz, PAGE_SIZE);
+		uint64_t lo = ALIGN_DOWN(s->vaddr + o->bias, PAGE_SIZE);
+		uint64_t hi = ALIGN_UP(s->vaddr + o->bias + s->memsz, PAGE_SIZE);
 		unsigned prot = (s->flags & ELF_EXEC_R ? VM_READ : 0) |
 				(s->flags & ELF_EXEC_W ? VM_WRITE : 0) |
 				(s->flags & ELF_EXEC_X ? VM_EXEC : 0);
 
 		/* A page shared with the previous segment keeps both rights. */
-		if (i && ALIGN_UP(e->seg[i - 1].vaddr + img->bias + e->seg[i - 1].memsz,
+		if (i && ALIGN_UP(e->seg[i - 1].vaddr + o->bias + e->seg[i - 1].memsz,
 				  PAGE_SIZE) > lo)
 			lo += PAGE_SIZE;
-		if (hi > lo && (err = umm_protect(img->mm, lo, hi - lo, prot)))
-			return err;
+		if (hi > lo)
+			err = umm_protect(mm, lo, hi - lo, prot);
 	}
-	return 0;
+	return err;
 }
 
 static uint32_t cpu_hwcap(void)
@@ -232,7 +259,7 @@ static int exec_stack_layout(const struct exec_image *img, const struct exec_arg
 {
 	uint64_t top = img->mm->stack_top;
 
-	st->nptr = 1 + a->argc + 1 + a->envc + 1 + 2 * 19;
+	st->nptr = 1 + a->argc + 1 + a->envc + 1 + 2 * EXEC_NAUXV;
 	st->efn = top - 8 - efn_len;
 	st->strings = st->efn - a->len;
 	st->plat = st->strings - 8;
@@ -256,20 +283,22 @@ static uint64_t *exec_pointers(const struct exec_args *a, uint64_t strings, uint
 	return v;
 }
 
-/* exec_auxv(p, img, st, v): the 19 auxiliary vector pairs at v, AT_NULL last. */
+/* exec_auxv(p, img, st, v): the EXEC_NAUXV auxiliary vector pairs at v, AT_NULL last. */
 static void exec_auxv(const struct process *p, const struct exec_image *img,
 		      const struct exec_stack *st, uint64_t *v)
 {
+	const struct exec_obj *o = &img->prog;
 	size_t vi = 0;
 
 #define AUX(t, val) do { v[vi++] = (t); v[vi++] = (val); } while (0)
-	AUX(AT_PHDR, img->elf.phdr_vaddr ? img->elf.phdr_vaddr + img->bias : 0);
-	AUX(AT_PHENT, img->elf.phentsize);
-	AUX(AT_PHNUM, img->elf.phnum);
+	AUX(AT_PHDR, o->elf.phdr_vaddr ? o->elf.phdr_vaddr + o->bias : 0);
+	AUX(AT_PHENT, o->elf.phentsize);
+	AUX(AT_PHNUM, o->elf.phnum);
 	AUX(AT_PAGESZ, PAGE_SIZE);
-	AUX(AT_BASE, 0);
+	/* The dynamic linker's load address (Linux: interp_load_addr). */
+	AUX(AT_BASE, img->interp.file ? img->interp.elf.lo + img->interp.bias : 0);
 	AUX(AT_FLAGS, 0);
-	AUX(AT_ENTRY, img->elf.entry + img->bias);
+	AUX(AT_ENTRY, o->elf.entry + o->bias);
 	AUX(AT_UID, p->cred.uid);
 	AUX(AT_EUID, p->cred.euid);
 	AUX(AT_GID, p->cred.gid);
@@ -281,6 +310,7 @@ static void exec_auxv(const struct process *p, const struct exec_image *img,
 	AUX(AT_CLKTCK, 100);
 	AUX(AT_PLATFORM, st->plat);
 	AUX(AT_EXECFN, st->efn);
+	AUX(AT_MINSIGSTKSZ, EXEC_MINSIGSTKSZ);
 	AUX(AT_NULL, 0);
 #undef AUX
 }
@@ -319,60 +349,145 @@ static int exec_build_stack(struct process *p, struct exec_image *img,
 	return err;
 }
 
-/* Load path into a fresh address space: segments, brk and stack. */
+/* exec_interp_name(img, hdr): a copy of the program's PT_INTERP path (in hdr); NULL if OOM. */
+static char *exec_interp_name(const struct exec_image *img, const char *hdr)
+{
+	char *name = kmalloc(ELF_EXEC_INTERP_MAX);
+
+	if (name)
+		memcpy(name, hdr + img->prog.elf.interp_off, img->prog.elf.interp_len + 1);
+	return name;
+}
+
+/*
+ * Load the dynamic linker `name` (the program's PT_INTERP) into img->mm:
+ * an ET_DYN one goes right below the top of the mmap area, where the first
+ * mmap without a hint would go (a fixed place: there is no randomization);
+ * an ET_EXEC one at its link address, which must be free.  Its entry point
+ * is where the process starts.  hdr is a ELF_EXEC_HDR_MAX scratch buffer.
+ */
+static int exec_load_interp(struct process *p, const char *path, const char *name,
+			    struct exec_image *img, char *hdr)
+{
+	struct exec_obj *o = &img->interp;
+	const char *why;
+	size_t len = 0;
+	uint64_t base;
+	int err;
+
+	err = exec_read(p, name, o, hdr, &len);
+	if (err) {
+		why = mv_errno_name(err);
+		printk("exec %s: PT_INTERP %s: %s\n", path, name, why ? why : "cannot open");
+		return err;
+	}
+	err = elf_exec_parse(hdr, len, o->file_size, UMM_MMAP_TOP, &o->elf);
+	if (err) {
+		printk("exec %s: PT_INTERP %s: %s\n", path, name, o->elf.why);
+		return err;
+	}
+	if (o->elf.pie) {
+		base = umm_find_free(img->mm, o->elf.hi - o->elf.lo);
+		if (!base)
+			return -ENOMEM;
+		o->bias = base - o->elf.lo;
+	} else if (!umm_range_free(img->mm, o->elf.lo, o->elf.hi - o->elf.lo)) {
+		printk("exec %s: PT_INTERP %s: its segments overlap the program's\n", path, name);
+		return -EINVAL;
+	}
+	err = exec_map_segments(img->mm, o, hdr);
+	img->entry = o->elf.entry + o->bias;
+	return err;
+}
+
+/* exec_prog_parse(path, hdr, len, img): check the program's headers; its load bias and entry. */
+static int exec_prog_parse(const char *path, const char *hdr, size_t len,
+			   struct exec_image *img)
+{
+	struct exec_obj *o = &img->prog;
+	int err = elf_exec_parse(hdr, len, o->file_size, UMM_MMAP_TOP, &o->elf);
+
+	if (err) {
+		printk("exec %s: %s\n", path, o->elf.why);
+		return err;
+	}
+	o->bias = o->elf.pie ? UMM_PIE_BASE - o->elf.lo : 0;
+	img->entry = o->elf.entry + o->bias;
+	return 0;
+}
+
+/* exec_script_line(img, hdr, len): keep a #! script's first line for exec_script_args(). */
+static void exec_script_line(struct exec_image *img, const char *hdr, size_t len)
+{
+	size_t n = strnlen(hdr + 2, MIN(len - 2, EXEC_LINE_MAX - 1));
+	const char *nl = memchr(hdr + 2, '\n', n);
+
+	n = nl ? (size_t)(nl - hdr - 2) : n;
+	memcpy(img->script, hdr + 2, n);
+	img->script[n] = '\0';
+}
+
+/* exec_obj_put(o): drop o's file reference. */
+static void exec_obj_put(struct exec_obj *o)
+{
+	if (o->file)
+		vfs_file_put(o->file);
+	o->file = NULL;
+}
+
+/*
+ * Load path into a fresh address space: its segments, brk after them, the
+ * dynamic linker when it has a PT_INTERP, and the stack.
+ */
 static int exec_load(struct process *p, const char *path, const struct exec_args *a,
 		     struct exec_image *img)
 {
-	char *hdr = kmalloc(ELF_EXEC_HDR_MAX);
+	char *hdr = kmalloc(ELF_EXEC_HDR_MAX), *interp = NULL;
 	size_t len = 0;
 	int err;
 
 	*img = (struct exec_image){ 0 };
 	if (!hdr)
 		return -ENOMEM;
-	err = exec_read(p, path, img, hdr, &len);
+	err = exec_read(p, path, &img->prog, hdr, &len);
 	if (err)
 		goto out;
 	if (len >= 2 && !memcmp(hdr, "#!", 2)) {
-		size_t n = strnlen(hdr + 2, MIN(len - 2, EXEC_LINE_MAX - 1));
-		const char *nl = memchr(hdr + 2, '\n', n);
-
-		n = nl ? (size_t)(nl - hdr - 2) : n;
-		memcpy(img->script, hdr + 2, n);
-		img->script[n] = '\0';
+		exec_script_line(img, hdr, len);
 		err = EXEC_SCRIPT;
 		goto out;
 	}
-	err = elf_exec_parse(hdr, len, img->file_size, UMM_MMAP_TOP, &img->elf);
-	if (err) {
-		printk("exec %s: %s\n", path, img->elf.why);
+	err = exec_prog_parse(path, hdr, len, img);
+	if (err)
 		goto out;
-	}
-	img->bias = img->elf.pie ? UMM_PIE_BASE - img->elf.lo : 0;
 	err = -ENOMEM;
+	if (img->prog.elf.has_interp && !(interp = exec_interp_name(img, hdr)))
+		goto out;
 	img->mm = umm_create();
 	if (!img->mm)
 		goto out;
-	err = exec_map_segments(img, hdr);
+	err = exec_map_segments(img->mm, &img->prog, hdr);
 	if (err)
 		goto out;
-	img->mm->image_end = img->elf.hi + img->bias;
+	img->mm->image_end = img->prog.elf.hi + img->prog.bias;
 	img->mm->brk_start = img->mm->brk = img->mm->image_end;
+	if (interp && (err = exec_load_interp(p, path, interp, img, hdr)))
+		goto out;
+	img->mm->stack_prot = VM_READ | VM_WRITE | (img->prog.elf.exec_stack ? VM_EXEC : 0);
 	err = umm_map_anon(img->mm, img->mm->stack_top - UMM_STACK_INIT, UMM_STACK_INIT,
-			   VM_READ | VM_WRITE);
+			   img->mm->stack_prot);
 	if (!err)
 		err = exec_build_stack(p, img, a, path);
 out:
 	kfree(hdr);
-	if (err == EXEC_SCRIPT && img->file) {
-		vfs_file_put(img->file);
-		img->file = NULL;
+	kfree(interp);
+	exec_obj_put(&img->interp);
+	if (err == EXEC_SCRIPT) {
+		exec_obj_put(&img->prog);
 	} else if (err) {
 		umm_destroy(img->mm);
 		img->mm = NULL;
-		if (img->file)
-			vfs_file_put(img->file);
-		img->file = NULL;
+		exec_obj_put(&img->prog);
 	}
 	return err;
 }
@@ -419,10 +534,10 @@ static __noreturn void exec_commit(struct process *p, struct exec_image *img,
 	kfree(found);
 	if (p->fs && vfs_proc_exec)
 		vfs_proc_exec(p->fs);
-	if (p->fs && vfs_proc_set_exe && img->file)
-		vfs_proc_set_exe(p->fs, img->file);
-	if (img->file && vfs_file_put)
-		vfs_file_put(img->file);
+	if (p->fs && vfs_proc_set_exe && img->prog.file)
+		vfs_proc_set_exe(p->fs, img->prog.file);
+	if (img->prog.file && vfs_file_put)
+		vfs_file_put(img->prog.file);
 	p->fs_base = 0;
 	signal_exec(p);
 	p->clear_child_tid = 0;
@@ -430,7 +545,7 @@ static __noreturn void exec_commit(struct process *p, struct exec_image *img,
 	wrmsr(MSR_FS_BASE, 0);
 	cpu_set_kernel_stack(p->kstack_top);
 	cpu_fpu_reset();
-	user_enter(img->elf.entry + img->bias, img->sp);
+	user_enter(img->entry, img->sp);
 }
 
 /*

@@ -37,6 +37,7 @@ struct mm *umm_create(void)
 	}
 	mm->mmap_top = UMM_MMAP_TOP;
 	mm->stack_top = UMM_STACK_TOP;
+	mm->stack_prot = VM_READ | VM_WRITE;
 	mm->users = 1;
 	return mm;
 }
@@ -227,7 +228,7 @@ bool umm_fault_in(struct mm *mm, uint64_t va)
 	pte = pt_walk(mm->pml4_pa, page, false);
 	if (pte && (*pte & PTE_P))
 		return false;           /* present: a protection fault */
-	return umm_map_anon(mm, page, PAGE_SIZE, VM_READ | VM_WRITE) == 0;
+	return umm_map_anon(mm, page, PAGE_SIZE, mm->stack_prot) == 0;
 }
 
 uint64_t umm_next_mapped(struct mm *mm, uint64_t va, int *prot)
@@ -336,6 +337,7 @@ struct mm *umm_fork(struct mm *mm)
 	child->brk = mm->brk;
 	child->mmap_top = mm->mmap_top;
 	child->stack_top = mm->stack_top;
+	child->stack_prot = mm->stack_prot;
 	child->arg_start = mm->arg_start;
 	child->arg_end = mm->arg_end;
 	return child;

@@ -1,4 +1,4 @@
-/* elf_exec.c: validate a static x86-64 ELF executable's headers for execve (both sides). */
+/* elf_exec.c: validate an x86-64 ELF executable's (or its interpreter's) headers for execve (both sides). */
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -88,6 +88,27 @@ static int ee_add_load(const Elf64_Phdr *ph, struct elf_exec_info *out)
 	return 0;
 }
 
+/*
+ * PT_INTERP names the dynamic linker: as Linux's load_elf_binary(), its
+ * p_filesz is 2 to 4096 bytes (PATH_MAX, with the NUL), it lies inside the
+ * file, here within the bytes read, and its last byte is the NUL.
+ */
+static int ee_check_interp(const Elf64_Phdr *ph, const uint8_t *hdr, uint64_t hdr_len,
+			   struct elf_exec_info *out)
+{
+	uint64_t end;
+
+	if (ph->p_filesz < 2 || ph->p_filesz > ELF_EXEC_INTERP_MAX)
+		return ee_fail(out, "PT_INTERP: p_filesz is not 2 to 4096 bytes");
+	if (__builtin_add_overflow(ph->p_offset, ph->p_filesz, &end) || end > hdr_len)
+		return ee_fail(out, "PT_INTERP: the path is not within the first 64 KiB of the file");
+	if (hdr[end - 1] != '\0')
+		return ee_fail(out, "PT_INTERP: the path does not end with a NUL byte");
+	out->interp_off = ph->p_offset;
+	out->interp_len = ph->p_filesz - 1;
+	return 0;
+}
+
 /* Where the loaded image holds the program headers (for AT_PHDR). */
 static uint64_t ee_phdr_vaddr(const Elf64_Ehdr *eh, struct elf_exec_info *out)
 {
@@ -142,18 +163,27 @@ int elf_exec_parse(const void *hdr, uint64_t hdr_len, uint64_t size,
 	out->phentsize = eh->e_phentsize;
 	ph = (const Elf64_Phdr *)((const uint8_t *)hdr + eh->e_phoff);
 	for (uint16_t i = 0; i < eh->e_phnum; i++) {
-		if (ph[i].p_type == PT_INTERP)
+		/* The first PT_INTERP counts, as on Linux. */
+		if (ph[i].p_type == PT_INTERP && !out->has_interp) {
+			if ((err = ee_check_interp(&ph[i], hdr, hdr_len, out)))
+				return err;
 			out->has_interp = 1;
+		}
 		if (ph[i].p_type == PT_PHDR)
 			out->phdr_vaddr = ph[i].p_vaddr;
+		/* The last PT_GNU_STACK counts, as on Linux; none: not executable. */
+		if (ph[i].p_type == PT_GNU_STACK)
+			out->exec_stack = !!(ph[i].p_flags & PF_X);
+		if (ph[i].p_type == PT_GNU_RELRO && !out->relro_memsz) {
+			out->relro_vaddr = ph[i].p_vaddr;
+			out->relro_memsz = ph[i].p_memsz;
+		}
 		if (ph[i].p_type != PT_LOAD)
 			continue;
 		if ((err = ee_check_load(&ph[i], size, out)) ||
 		    (err = ee_add_load(&ph[i], out)))
 			return err;
 	}
-	if (out->has_interp)
-		return ee_fail(out, "PT_INTERP: dynamically linked executables are not supported");
 	if (out->nseg == 0)
 		return ee_fail(out, "no PT_LOAD segment");
 	if (!out->phdr_vaddr)

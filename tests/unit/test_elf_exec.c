@@ -1,4 +1,4 @@
-/* test_elf_exec.c: elf_exec_parse() on a valid static executable and on each malformed header. */
+/* test_elf_exec.c: elf_exec_parse() on valid executables (static, PIE, with PT_INTERP) and on each malformed header. */
 #include <check.h>
 #include <modvisor/elf64.h>
 #include <errno.h>
@@ -200,16 +200,85 @@ START_TEST(bad_load_layout)
 }
 END_TEST
 
-START_TEST(no_load_or_interp)
+START_TEST(no_load)
 {
 	make_image();
 	for (int i = 1; i < 4; i++)
 		img.ph[i].p_type = PT_NOTE;
 	expect_bad(sizeof(img), "no PT_LOAD");
+}
+END_TEST
+
+/* Put a PT_INTERP of n bytes (path + NUL) at file offset 0x300 in ph[0]. */
+static void set_interp(const char *path, uint64_t n)
+{
+	img.ph[0] = (Elf64_Phdr){ .p_type = PT_INTERP, .p_flags = PF_R, .p_offset = 0x300,
+				  .p_vaddr = 0x400300, .p_filesz = n, .p_memsz = n };
+	memcpy((char *)&img + 0x300, path, strlen(path) + 1);
+}
+
+START_TEST(interp)
+{
+	static const char ld[] = "/lib64/ld-linux-x86-64.so.2";
+
 	make_image();
-	img.ph[0].p_type = PT_INTERP;
-	expect_bad(sizeof(img), "PT_INTERP");
+	img.eh.e_type = ET_DYN;
+	set_interp(ld, sizeof(ld));
+	ck_assert_int_eq(elf_exec_parse(&img, sizeof(img), sizeof(img), USER_END, &info), 0);
 	ck_assert_int_eq(info.has_interp, 1);
+	ck_assert_uint_eq(info.interp_off, 0x300);
+	ck_assert_uint_eq(info.interp_len, sizeof(ld) - 1);
+	ck_assert_str_eq((char *)&img + info.interp_off, ld);
+	/* the path must end with its NUL, and be 2 to 4096 bytes */
+	make_image();
+	set_interp(ld, sizeof(ld) - 1);
+	expect_bad(sizeof(img), "PT_INTERP: the path does not end with a NUL byte");
+	make_image();
+	set_interp("", 1);
+	expect_bad(sizeof(img), "PT_INTERP: p_filesz is not 2 to 4096 bytes");
+	make_image();
+	set_interp(ld, 4097);
+	expect_bad(sizeof(img), "PT_INTERP: p_filesz is not 2 to 4096 bytes");
+	/* it must lie within the bytes read (and so within the file) */
+	make_image();
+	set_interp(ld, sizeof(ld));
+	img.ph[0].p_offset = FILE_SIZE - 4;
+	expect_bad(sizeof(img), "PT_INTERP: the path is not within the first 64 KiB");
+	make_image();
+	set_interp(ld, sizeof(ld));
+	img.ph[0].p_offset = UINT64_MAX - 4;
+	expect_bad(sizeof(img), "PT_INTERP: the path is not within the first 64 KiB");
+	/* only the first PT_INTERP counts, as on Linux */
+	make_image();
+	set_interp(ld, sizeof(ld));
+	img.ph[1] = img.ph[0];
+	img.ph[1].p_filesz = 1;
+	img.eh.e_phnum = 2;
+	img.ph[2] = (Elf64_Phdr){ .p_type = PT_LOAD, .p_flags = PF_R, .p_offset = 0,
+				  .p_vaddr = 0x400000, .p_filesz = 0x1000, .p_memsz = 0x1000 };
+	img.eh.e_phnum = 3;
+	ck_assert_int_eq(elf_exec_parse(&img, sizeof(img), sizeof(img), USER_END, &info), 0);
+	ck_assert_uint_eq(info.interp_len, sizeof(ld) - 1);
+}
+END_TEST
+
+START_TEST(gnu_stack_and_relro)
+{
+	make_image();
+	ck_assert_int_eq(elf_exec_parse(&img, sizeof(img), sizeof(img), USER_END, &info), 0);
+	ck_assert_int_eq(info.exec_stack, 0);           /* none: not executable */
+	ck_assert_uint_eq(info.relro_memsz, 0);
+	img.ph[0] = (Elf64_Phdr){ .p_type = PT_GNU_STACK, .p_flags = PF_R | PF_W | PF_X };
+	ck_assert_int_eq(elf_exec_parse(&img, sizeof(img), sizeof(img), USER_END, &info), 0);
+	ck_assert_int_eq(info.exec_stack, 1);
+	img.ph[0].p_flags = PF_R | PF_W;
+	ck_assert_int_eq(elf_exec_parse(&img, sizeof(img), sizeof(img), USER_END, &info), 0);
+	ck_assert_int_eq(info.exec_stack, 0);
+	img.ph[0] = (Elf64_Phdr){ .p_type = PT_GNU_RELRO, .p_flags = PF_R, .p_offset = 0x2010,
+				  .p_vaddr = 0x402010, .p_filesz = 0x80, .p_memsz = 0x80 };
+	ck_assert_int_eq(elf_exec_parse(&img, sizeof(img), sizeof(img), USER_END, &info), 0);
+	ck_assert_uint_eq(info.relro_vaddr, 0x402010);
+	ck_assert_uint_eq(info.relro_memsz, 0x80);
 }
 END_TEST
 
@@ -255,7 +324,9 @@ static Suite *unit_suite(void)
 	tcase_add_test(tc, phdrs_beyond_header_buffer);
 	tcase_add_test(tc, bad_load_sizes);
 	tcase_add_test(tc, bad_load_layout);
-	tcase_add_test(tc, no_load_or_interp);
+	tcase_add_test(tc, no_load);
+	tcase_add_test(tc, interp);
+	tcase_add_test(tc, gnu_stack_and_relro);
 	tcase_add_test(tc, too_many_loads);
 	tcase_add_test(tc, pie_too_big);
 	suite_add_tcase(s, tc);

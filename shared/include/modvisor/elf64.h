@@ -86,6 +86,8 @@ _Static_assert(sizeof(Elf64_Rela) == 24, "Elf64_Rela size");
 #define PT_INTERP       3
 #define PT_NOTE         4
 #define PT_PHDR         6
+#define PT_GNU_STACK    0x6474e551
+#define PT_GNU_RELRO    0x6474e552
 #define PF_X            1
 #define PF_W            2
 #define PF_R            4

@@ -1,4 +1,4 @@
-/* elf_exec.h: validate a static x86-64 ELF executable for execve (both sides). */
+/* elf_exec.h: validate an x86-64 ELF executable or its interpreter for execve (both sides). */
 #ifndef MODVISOR_ELF_EXEC_H
 #define MODVISOR_ELF_EXEC_H
 
@@ -15,6 +15,7 @@
 #define ELF_EXEC_MAX_SEGS   16      /* PT_LOAD segments accepted */
 #define ELF_EXEC_MAX_PHNUM  64      /* program headers accepted */
 #define ELF_EXEC_MIN_VADDR  0x10000ULL  /* like Linux's mmap_min_addr */
+#define ELF_EXEC_INTERP_MAX 4096u       /* PT_INTERP p_filesz, as Linux's PATH_MAX */
 
 /* Segment permissions, as PF_R/PF_W/PF_X. */
 #define ELF_EXEC_R  4u
@@ -40,8 +41,13 @@ struct elf_exec_info {
 	uint16_t phnum;
 	uint16_t phentsize;
 	uint32_t nseg;
-	int      pie;           /* ET_DYN: static-PIE, needs a load bias */
-	int      has_interp;    /* PT_INTERP seen (then parse fails) */
+	int      pie;           /* ET_DYN: PIE or a shared object, needs a load bias */
+	int      has_interp;    /* PT_INTERP seen: interp_off/len name the path */
+	int      exec_stack;    /* PT_GNU_STACK with PF_X (else the stack is NX) */
+	uint64_t interp_off;    /* the interpreter's path: file offset, within */
+	uint64_t interp_len;    /* the header bytes; length without its NUL */
+	uint64_t relro_vaddr;   /* PT_GNU_RELRO before the bias (the dynamic */
+	uint64_t relro_memsz;   /* linker mprotects it; 0: none) */
 	struct elf_exec_seg seg[ELF_EXEC_MAX_SEGS];
 	const char *why;        /* on failure: which field, and why */
 };
@@ -55,8 +61,11 @@ struct elf_exec_info {
  * the user half: every segment of an ET_EXEC, and the span of an ET_DYN,
  * must fit below it.  Returns 0, or -ENOEXEC (not an ELF x86-64 executable
  * we can run: bad magic, class, machine, type, headers outside the file,
- * overlapping or unaligned segments, a dynamic interpreter, ...), with
- * out->why set to a one-line reason.
+ * overlapping or unaligned segments, a PT_INTERP path that is not a
+ * NUL-terminated string of 1-4095 bytes within the header bytes, ...),
+ * with out->why set to a one-line reason.  The same checks apply to the
+ * program and to the interpreter PT_INTERP names (whose own PT_INTERP the
+ * loader ignores, as Linux does).
  */
 #define ELF_EXEC_HDR_MAX    (64u << 10)
 int elf_exec_parse(const void *hdr, uint64_t hdr_len, uint64_t file_size,
