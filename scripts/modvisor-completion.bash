@@ -41,7 +41,7 @@ _modvisor() {
 	--digests) COMPREPLY=($(compgen -W "sha256 sha384 sha512 none" -- "$cur")); return 0 ;;
 	--on-violation) COMPREPLY=($(compgen -W "stop log" -- "$cur")); return 0 ;;
 	--protect) COMPREPLY=($(compgen -W "on off" -- "$cur")); return 0 ;;
-	--kernel|--initrd|--policy|--keyring|--log|--add|--out|--report)
+	--kernel|--initrd|--policy|--keyring|--log|--add|--add-program|--out|--report)
 		COMPREPLY=($(compgen -f -- "$cur")); return 0 ;;
 	esac
 	if [ "$sub" = log ] && [ "$prev" = log ]; then

@@ -29,6 +29,9 @@ struct run_opts {
 	int init_timeout_set;    /* --init-timeout was given (else the default) */
 	struct run_add *adds;
 	int nadds;
+	struct run_add *progs;   /* --add-program HOST[:GUEST], with their libraries */
+	int nprogs;
+	int kmod;                /* --kmod: Debian's kmod and its symlinks */
 	struct boot_cmd *cmds;   /* -c strings (split) and the -- command */
 	int ncmds;
 	struct sandbox_user user; /* --user: drop root to it after setup */
@@ -105,6 +108,13 @@ int run_words_copy(int argc, char **argv, struct boot_cmd *cmd);
  * ':'; GUESTPATH must be absolute.  Returns 0 or -1 with the reason in err.
  */
 int run_parse_add(const char *s, struct run_add *add, char *err, size_t errlen);
+
+/*
+ * run_parse_program(s, add, err, errlen): --add-program HOSTPATH[:GUESTPATH]:
+ * split at the last ':' when an absolute GUESTPATH follows it; without
+ * one the guest path is /bin/BASENAME.  Returns 0 or -1 with the reason.
+ */
+int run_parse_program(const char *s, struct run_add *add, char *err, size_t errlen);
 
 /*
  * run_rewrite_argv(argc, argv, exe, out): the same `run` invocation for the

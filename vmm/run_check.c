@@ -11,6 +11,7 @@
 #include "boot.h"
 #include "cpio_write.h"
 #include "kernel_load.h"
+#include "ldd.h"
 #include "mem.h"
 #include "run.h"
 
@@ -45,10 +46,44 @@ static int run_check_file(const char *what, const char *path, const char *hint)
 	return -1;
 }
 
+/* Debian's kmod, and the names under which it is each tool (Debian's /sbin symlinks). */
+#define RUN_KMOD_HOST "/usr/bin/kmod"
+static const char *const run_kmod_tools[] = {
+	"insmod", "rmmod", "lsmod", "modprobe", "modinfo", "depmod",
+};
+
+/*
+ * run_add_programs(o, extra, err, errlen): --kmod and every --add-program,
+ * with their libraries (each guest path once), then kmod's symlinks.
+ */
+static int run_add_programs(const struct run_opts *o, struct cpio_out *extra, char *err,
+			    size_t errlen)
+{
+	struct ldd_list files = { 0 };
+	char name[64], msg[PATH_MAX + 256];
+	int rc = 0;
+
+	if (o->kmod && (rc = ldd_resolve(RUN_KMOD_HOST, "/bin/kmod", &files, msg, sizeof(msg))))
+		snprintf(err, errlen, "--kmod: %s%s", msg,
+			 rc == -ENOENT && access(RUN_KMOD_HOST, F_OK) ? " (install Debian's kmod package)" : "");
+	for (int i = 0; !rc && i < o->nprogs; i++)
+		if ((rc = ldd_resolve(o->progs[i].host, o->progs[i].guest, &files, msg, sizeof(msg))))
+			snprintf(err, errlen, "--add-program: %s", msg);
+	for (size_t i = 0; !rc && i < files.n; i++)
+		rc = cpio_add_host(extra, files.v[i].host, files.v[i].guest, err, errlen);
+	for (size_t i = 0; !rc && o->kmod && i < sizeof(run_kmod_tools) / sizeof(run_kmod_tools[0]); i++) {
+		snprintf(name, sizeof(name), "sbin/%s", run_kmod_tools[i]);
+		if ((rc = cpio_add(extra, name, S_IFLNK | 0777, 0, "../bin/kmod", 11)))
+			snprintf(err, errlen, "--kmod: out of memory");
+	}
+	ldd_list_free(&files);
+	return rc;
+}
+
 int run_read_inputs(const struct run_opts *o, const char *initrd, struct boot_spec *bs,
 		    struct cpio_out *extra)
 {
-	char err[PATH_MAX + 128];
+	char err[2 * PATH_MAX + 512];
 	uint8_t *data;
 	int i, rc;
 
@@ -61,13 +96,18 @@ int run_read_inputs(const struct run_opts *o, const char *initrd, struct boot_sp
 		}
 		bs->initrd = data;
 	}
+	/* Programs first: an --add of the same guest path replaces theirs. */
+	if (run_add_programs(o, extra, err, sizeof(err))) {
+		fprintf(stderr, "modvisor: %s\n", err);
+		return -1;
+	}
 	for (i = 0; i < o->nadds; i++) {
 		if (cpio_add_host(extra, o->adds[i].host, o->adds[i].guest, err, sizeof(err))) {
 			fprintf(stderr, "modvisor: %s\n", err);
 			return -1;
 		}
 	}
-	if (o->nadds && cpio_finish(extra)) {
+	if ((o->nadds || o->nprogs || o->kmod) && cpio_finish(extra)) {
 		fprintf(stderr, "modvisor: --add: out of memory\n");
 		return -1;
 	}

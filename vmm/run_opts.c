@@ -134,6 +134,35 @@ int run_parse_add(const char *s, struct run_add *add, char *err, size_t errlen)
 	return 0;
 }
 
+int run_parse_program(const char *s, struct run_add *add, char *err, size_t errlen)
+{
+	const char *colon = strrchr(s, ':'), *base;
+
+	if (colon && colon[1] == '/' && colon != s) {
+		add->host = strndup(s, colon - s);
+		add->guest = strdup(colon + 1);
+	} else {
+		base = strrchr(s, '/');
+		base = base ? base + 1 : s;
+		if (!*base || !strcmp(base, ".") || !strcmp(base, "..")) {
+			snprintf(err, errlen, "--add-program '%s': want a program file, "
+				 "e.g. /usr/bin/sha256sum or ./prog:/bin/prog", s);
+			return -1;
+		}
+		add->host = strdup(s);
+		add->guest = NULL;
+		if (asprintf(&add->guest, "/bin/%s", base) < 0)
+			add->guest = NULL;
+	}
+	if (!add->host || !add->guest) {
+		free(add->host);
+		free(add->guest);
+		snprintf(err, errlen, "--add-program: out of memory");
+		return -1;
+	}
+	return 0;
+}
+
 void run_opts_free(struct run_opts *o)
 {
 	int i;
@@ -143,6 +172,13 @@ void run_opts_free(struct run_opts *o)
 		free(o->adds[i].guest);
 	}
 	free(o->adds);
+	for (i = 0; i < o->nprogs; i++) {
+		free(o->progs[i].host);
+		free(o->progs[i].guest);
+	}
+	free(o->progs);
+	o->progs = NULL;
+	o->nprogs = 0;
 	for (i = 0; i < o->ncmds; i++)
 		run_words_free(&o->cmds[i]);
 	free(o->cmds);

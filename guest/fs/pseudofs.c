@@ -202,6 +202,14 @@ void pseudo_remove(struct inode *node)
 		ramfs_dir_remove(parent, de);
 }
 
+void pseudo_remove_name(struct inode *dir, const char *name)
+{
+	struct vfs_dirent *de = dir ? ramfs_dir_find(dir, name, strlen(name)) : NULL;
+
+	if (de)
+		pseudo_remove(de->inode);
+}
+
 /* pseudo_fill: run show into the open's snapshot. */
 static int pseudo_fill(struct file *f, struct pseudo_open *po)
 {

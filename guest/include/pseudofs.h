@@ -88,6 +88,8 @@ int pseudo_create_link(struct inode *dir, const char *name, pseudo_show_fn targe
 
 /* (node): remove a pseudo file or directory (recursively) from the tree. */
 void pseudo_remove(struct inode *node);
+/* (dir, name): pseudo_remove() of dir/name if it exists (a module's holders/NAME link). */
+void pseudo_remove_name(struct inode *dir, const char *name);
 
 /*
  * (show, priv): the content of /proc/modules (Linux's format, one line per

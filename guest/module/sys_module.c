@@ -254,8 +254,10 @@ static long sys_delete_module(uaddr_t uname, uint64_t flags)
 	mod = mod_find(name);
 	sysfs = mod ? mod->sysfs : NULL;
 	err = mod_delete(name, (uint32_t)flags);
-	if (!err)
+	if (!err) {
 		sysfs_module_remove(sysfs);
+		sysfs_module_unlink_holders(name);
+	}
 	return err;
 }
 SYSCALL_REGISTER(176, delete_module, sys_delete_module);

@@ -1,4 +1,4 @@
-/* sysfs_module.c: /proc/modules in Linux's format and /sys/module/NAME/{initstate,refcnt,taint,parameters}. */
+/* sysfs_module.c: /proc/modules in Linux's format and /sys/module/NAME/{initstate,refcnt,taint,coresize,initsize,holders,parameters}. */
 #include <kernel.h>
 #include <mm.h>
 #include <pseudofs.h>
@@ -96,6 +96,53 @@ static int show_refcnt(struct pseudo_buf *out, void *priv)
 	return pbuf_printf(out, "%u\n", mod->refcnt) < 0 ? out->err : 0;
 }
 
+/* coresize and initsize: Linux's core_layout.size and init_layout.size (0 once init ran). */
+static int show_coresize(struct pseudo_buf *out, void *priv)
+{
+	const struct module *mod = priv;
+
+	return pbuf_printf(out, "%llu\n", (unsigned long long)mod->core.size) < 0 ? out->err : 0;
+}
+
+static int show_initsize(struct pseudo_buf *out, void *priv)
+{
+	const struct module *mod = priv;
+
+	return pbuf_printf(out, "%llu\n", (unsigned long long)mod->init.size) < 0 ? out->err : 0;
+}
+
+/* holders/USER -> ../../USER, as Linux's sysfs_add_link(); priv is the user. */
+static int show_holder(struct pseudo_buf *out, void *priv)
+{
+	const struct module *user = priv;
+
+	return pbuf_printf(out, "../../%s", user->name) < 0 ? out->err : 0;
+}
+
+/* holders_dir(mod): /sys/module/NAME/holders of mod (made by sysfs_module_add), or NULL. */
+static struct inode *holders_dir(const struct module *mod)
+{
+	return mod->sysfs ? pseudo_mkdir(mod->sysfs, "holders", 0755) : NULL;
+}
+
+/* add_holder_links(mod): mod is live: a link to it in the holders/ of each module it uses. */
+static void add_holder_links(struct module *mod)
+{
+	for (const struct mod_use *u = mod->uses; u; u = u->next) {
+		struct inode *h = holders_dir(u->target);
+
+		if (!h || pseudo_create_link(h, mod->name, show_holder, mod) != 0)
+			printk("%s: cannot create /sys/module/%s/holders/%s\n", mod->name,
+			       u->target->name, mod->name);
+	}
+}
+
+void sysfs_module_unlink_holders(const char *name)
+{
+	for (struct module *m = mod_first(); m; m = m->next)
+		pseudo_remove_name(holders_dir(m), name);
+}
+
 static int show_taint(struct pseudo_buf *out, void *priv)
 {
 	char flags[16];
@@ -161,9 +208,13 @@ void sysfs_module_add(struct module *mod)
 	mod->sysfs = dir;
 	if (pseudo_create_file(dir, "initstate", 0444, show_initstate, NULL, mod) ||
 	    pseudo_create_file(dir, "refcnt", 0444, show_refcnt, NULL, mod) ||
-	    pseudo_create_file(dir, "taint", 0444, show_taint, NULL, mod))
+	    pseudo_create_file(dir, "taint", 0444, show_taint, NULL, mod) ||
+	    pseudo_create_file(dir, "coresize", 0444, show_coresize, NULL, mod) ||
+	    pseudo_create_file(dir, "initsize", 0444, show_initsize, NULL, mod) ||
+	    !pseudo_mkdir(dir, "holders", 0755))
 		printk("%s: cannot populate /sys/%s\n", mod->name, path);
 	add_params(mod, dir);
+	add_holder_links(mod);
 }
 
 void sysfs_module_remove(void *node)

@@ -8,12 +8,19 @@
 void sysfs_module_init(void);
 
 /*
- * sysfs_module_add(mod): /sys/module/NAME/{initstate,refcnt,taint} and
- * parameters/P for each parameter with a non-zero perm; remembered in
+ * sysfs_module_add(mod): /sys/module/NAME/{initstate,refcnt,taint,coresize,
+ * initsize}, holders/ (and holders/NAME -> ../../NAME in each module NAME
+ * uses), and parameters/P for each parameter with a non-zero perm; remembered in
  * mod->sysfs.  A failure only logs: the module stays loaded, as in Linux
  * where a sysfs failure after init is not fatal to the caller.
  */
 void sysfs_module_add(struct module *mod);
+
+/*
+ * sysfs_module_unlink_holders(name): module name is gone: remove the
+ * holders/NAME link of each module it used.
+ */
+void sysfs_module_unlink_holders(const char *name);
 
 /* sysfs_module_remove(node): remove the directory sysfs_module_add made (NULL: nothing). */
 void sysfs_module_remove(void *node);

@@ -24,16 +24,25 @@ for a in $SBIN_APPLETS; do ln -s ../bin/busybox "$root/sbin/$a"; done
 for p in $PROGS; do install -m 0755 "$p" "$root/bin/"; done
 for m in $MODULES; do install -m 0644 "$m" "$root/lib/modules/"; done
 
-# busybox modinfo/modprobe read /lib/modules/$(uname -r)/modules.dep; the
-# modules themselves stay in /lib/modules, named relative to that directory.
+# kmod's (and busybox's) modprobe, modinfo and depmod work in
+# /lib/modules/$(uname -r): the sample modules (not the broken bad-* and
+# fault-* ones, nor the hostile wtext) are linked there under extra/, and Debian's depmod on the
+# build host writes modules.dep and its binary indexes, as a kernel package
+# ships them (a guest `depmod -a` writes the same files: tests/e2e/t-kmod-guest.sh).
+# The host's /etc/depmod.d is not read; modules.builtin* are empty (nothing
+# is built in).
 release=$(sed -n 's/^#define MODVISOR_UTS_RELEASE *"\(.*\)"/\1/p' shared/include/modvisor/version.h)
-mkdir -p "$root/lib/modules/$release"
+moddir=$root/lib/modules/$release
+mkdir -p "$moddir/extra"
 for m in $MODULES; do
-	deps=$(/sbin/modinfo -F depends "$m" 2>/dev/null | tr ',' ' ' || true)
-	line="../$(basename "$m"):"
-	for d in $deps; do line="$line ../$d.ko"; done
-	echo "$line"
-done >"$root/lib/modules/$release/modules.dep"
+	case $(basename "$m") in bad-*|fault-*|wtext.ko|*.ko.*) continue ;; esac
+	ln -s "../../$(basename "$m")" "$moddir/extra/$(basename "$m")"
+	echo "extra/$(basename "$m")"
+done >"$moddir/modules.order"
+: >"$moddir/modules.builtin"
+: >"$moddir/modules.builtin.modinfo"
+depmod=$(command -v depmod || echo /sbin/depmod)
+"$depmod" -C "$root/etc/depmod.d" -b "$root" "$release"
 
 printf 'root:x:0:0:root:/root:/bin/sh\ndaemon:x:1:1:daemon:/usr/sbin:/bin/false\nbin:x:2:2:bin:/bin:/bin/false\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$root/etc/passwd"
 printf 'root:x:0:\ndaemon:x:1:\nbin:x:2:\nnogroup:x:65534:\n' >"$root/etc/group"

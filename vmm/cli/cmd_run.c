@@ -27,7 +27,7 @@ typedef int (*run_setter)(struct run_opts *o, const char *val, char *err, size_t
 enum run_optkind {
 	OPT_PLAIN,      /* value copied as is */
 	OPT_PATH,       /* value is a host file name: made absolute */
-	OPT_ADD,        /* HOSTPATH:GUESTPATH: HOSTPATH made absolute */
+	OPT_ADD,        /* HOSTPATH:GUESTPATH (or HOSTPATH): HOSTPATH made absolute */
 	OPT_ACCEL,      /* replaced by --accel=kvm */
 	OPT_FLAG,       /* takes no value */
 };
@@ -45,6 +45,8 @@ static int opt_mem(struct run_opts *o, const char *v, char *e, size_t n);
 static int opt_accel(struct run_opts *o, const char *v, char *e, size_t n);
 static int opt_cmdline(struct run_opts *o, const char *v, char *e, size_t n);
 static int opt_add(struct run_opts *o, const char *v, char *e, size_t n);
+static int opt_add_program(struct run_opts *o, const char *v, char *e, size_t n);
+static int opt_kmod(struct run_opts *o, const char *v, char *e, size_t n);
 static int opt_cmd(struct run_opts *o, const char *v, char *e, size_t n);
 static int opt_timeout(struct run_opts *o, const char *v, char *e, size_t n);
 static int opt_init_timeout(struct run_opts *o, const char *v, char *e, size_t n);
@@ -77,6 +79,15 @@ static int opt_user(struct run_opts *o, const char *v, char *e, size_t n);
 	  "put host file, symlink or directory HOST at absolute path GUEST in\n" \
 	  "      the guest's file system (directories recursively, with modes;\n" \
 	  "      missing parents are created 0755); repeatable")                \
+	X("--add-program", " HOST[:GUEST]", OPT_ADD, opt_add_program,          \
+	  "put host program HOST at GUEST (default /bin/BASENAME) with its\n"   \
+	  "      dynamic linker and every shared library it needs, found as ldd\n" \
+	  "      finds them on the host (libraries in /lib/x86_64-linux-gnu, each\n" \
+	  "      once, modes kept); a library not found is an error; repeatable") \
+	X("--kmod", "", OPT_FLAG, opt_kmod,                                    \
+	  "put Debian's kmod (/usr/bin/kmod) at /bin/kmod with its libraries, and\n" \
+	  "      /sbin/insmod, rmmod, lsmod, modprobe, modinfo and depmod linked to\n" \
+	  "      it (in place of busybox's), as --add-program does")            \
 	X("-c", " 'CMD'", OPT_PLAIN, opt_cmd,                                  \
 	  "run CMD in the guest; repeatable, run in order, before the -- command.\n" \
 	  "      CMD is split into words on the host: blanks separate words,\n" \
@@ -176,6 +187,28 @@ static int opt_add(struct run_opts *o, const char *v, char *e, size_t n)
 	if (run_parse_add(v, &a[o->nadds], e, n))
 		return -1;
 	o->nadds++;
+	return 0;
+}
+
+static int opt_add_program(struct run_opts *o, const char *v, char *e, size_t n)
+{
+	struct run_add *a = realloc(o->progs, (o->nprogs + 1) * sizeof(*a));
+
+	if (!a) {
+		snprintf(e, n, "--add-program: out of memory");
+		return -1;
+	}
+	o->progs = a;
+	if (run_parse_program(v, &a[o->nprogs], e, n))
+		return -1;
+	o->nprogs++;
+	return 0;
+}
+
+static int opt_kmod(struct run_opts *o, const char *v, char *e, size_t n)
+{
+	(void)v, (void)e, (void)n;
+	o->kmod = 1;
 	return 0;
 }
 
@@ -366,8 +399,10 @@ static char *run_rewrite_val(const struct run_option *opt, const char *val)
 
 	if (opt->kind == OPT_PATH && strcmp(val, "none") != 0)
 		return run_abs(val);
-	if (opt->kind != OPT_ADD || !(colon = strrchr(val, ':')))
+	if (opt->kind != OPT_ADD)
 		return strdup(val);
+	if (!(colon = strrchr(val, ':')) || colon[1] != '/')
+		return run_abs(val);
 	host = strndup(val, colon - val);
 	abs = host ? run_abs(host) : NULL;
 	if (abs && asprintf(&out, "%s%s", abs, colon) < 0)

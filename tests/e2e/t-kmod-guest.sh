@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# tests/e2e/t-kmod-guest.sh: Debian's dynamically linked kmod (modvisor run --kmod) and coreutils
+# in the guest: depmod, modprobe with dependencies, modprobe -r, --show-depends, modprobe.d,
+# insmod under --sig-enforce, modinfo, lsmod, rmmod, compressed modules, sha256sum.
+# (Host-side kmod on our modules: tests/host/t-kmod.sh; the builder's refusals: t-add-program.sh.)
+# Inside `sh -c`, the kmod tools are named /sbin/NAME: Debian's busybox sh runs its own applets
+# before anything on PATH.
+cd "$(dirname "$0")/../.."
+. tests/lib.sh
+OUT=$T_DIR
+REL=$(sed -n 's/^#define MODVISOR_UTS_RELEASE *"\(.*\)"/\1/p' shared/include/modvisor/version.h)
+
+# run NAME ARGS...: modvisor run --kmod ARGS (own log); $st, output in $OUT/NAME.{out,err}.
+run() {
+	local name=$1
+	shift
+	$MV run --accel=kvm --kmod --log "$OUT/$name.log" "$@" >"$OUT/$name.out" 2>"$OUT/$name.err" </dev/null
+	st=$?
+}
+
+# The issue's headline: Debian's modprobe, on the default initrd's /lib/modules/RELEASE.
+run headline -- modprobe hello who=world
+t_expect_status "modprobe hello who=world: status 0" 0 "$st"
+t_expect_contains "modprobe hello who=world: the module ran with its option" "$OUT/headline.err" "hello: hello, world (1/1)"
+run version -c 'kmod --version' -c 'sh -c "ls -l /sbin/modprobe"'
+t_expect_contains "kmod --version: Debian's kmod runs" "$OUT/version.out" "kmod version"
+t_expect_contains "--kmod: /sbin/modprobe is kmod" "$OUT/version.out" "/sbin/modprobe -> ../bin/kmod"
+
+# modprobe importer loads exporter first; -r removes both; --show-depends prints the chain;
+# lsmod, /sys/module and rmmod of a module in use, as on Debian.
+run chain -c 'modprobe importer' -c 'sh -c "cut -d\" \" -f1 /proc/modules"' -c lsmod \
+	-c 'sh -c "cd /sys/module/exporter; for f in refcnt initstate coresize initsize taint; do echo $f=$(cat $f); done; ls holders"' \
+	-c 'sh -c "/sbin/rmmod exporter; echo rmmod=$?"' \
+	-c 'modprobe --show-depends importer' -c 'modprobe -r importer' -c 'sh -c "echo left: $(wc -l </proc/modules)"'
+t_expect_status "modprobe importer, -r: status 0" 0 "$st"
+t_expect_contains "modprobe importer: exporter loaded first, then importer" "$OUT/chain.err" \
+	"$(printf 'exporter: loaded\nimporter: 2 + 3 = 5')"
+t_expect_contains "lsmod: exporter used by importer" "$OUT/chain.out" "$(printf 'importer               12288  0\nexporter               12288  1 importer')"
+t_expect_contains "/sys/module/exporter: refcnt, initstate, coresize, initsize, taint as Linux's" "$OUT/chain.out" \
+	"$(printf 'refcnt=1\ninitstate=live\ncoresize=12288\ninitsize=0\ntaint=OE\nimporter')"
+t_expect_contains "rmmod exporter while importer uses it: kmod's message" "$OUT/chain.err" \
+	"rmmod: ERROR: Module exporter is in use by: importer"
+t_expect_contains "rmmod exporter while importer uses it: status 1" "$OUT/chain.out" "rmmod=1"
+t_expect_contains "modprobe --show-depends importer: the chain" "$OUT/chain.out" \
+	"$(printf 'insmod /lib/modules/%s/extra/exporter.ko \ninsmod /lib/modules/%s/extra/importer.ko ' "$REL" "$REL")"
+t_expect_contains "modprobe -r importer: importer unloaded" "$OUT/chain.err" "importer: unloaded"
+t_expect_contains "modprobe -r importer: exporter unloaded too" "$OUT/chain.err" "exporter: unloaded after 1 calls"
+t_expect_contains "modprobe -r importer: nothing left" "$OUT/chain.out" "left: 0"
+
+# depmod -a in the guest writes the same indexes as Debian's depmod on the build host did
+# (images/initrd/mkinitrd.sh); modinfo reads the module as on the host.
+IDX="modules.dep modules.dep.bin modules.alias.bin modules.symbols modules.symbols.bin modules.softdep"
+run depmod -c "sh -c 'cd /lib/modules/$REL && rm $IDX && /sbin/depmod -a && md5sum $IDX'" \
+	-c "modinfo /lib/modules/$REL/extra/hello.ko" -c 'modinfo -F depends importer'
+t_expect_status "depmod -a, modinfo: status 0" 0 "$st"
+(cd "build/images/initrd-root/lib/modules/$REL" && md5sum $IDX) >"$OUT/depmod.want"
+if grep -qxFf "$OUT/depmod.want" "$OUT/depmod.out" && [ "$(grep -cxFf "$OUT/depmod.want" "$OUT/depmod.out")" = 6 ]; then
+	t_pass "depmod -a: modules.dep and its indexes equal the host depmod's"
+else
+	t_fail "depmod -a: modules.dep and its indexes equal the host depmod's" "$(cat "$OUT/depmod.out")"
+fi
+modinfo build/images/modules/hello.ko | grep -v '^filename:' >"$OUT/modinfo.want"
+if grep -qxFf "$OUT/modinfo.want" "$OUT/depmod.out" &&
+   [ "$(grep -cxFf "$OUT/modinfo.want" "$OUT/depmod.out")" = "$(wc -l <"$OUT/modinfo.want")" ]; then
+	t_pass "modinfo hello.ko: every line the host's modinfo prints"
+else
+	t_fail "modinfo hello.ko: every line the host's modinfo prints" "$(head -n 30 "$OUT/depmod.out")"
+fi
+t_expect_line "modinfo -F depends importer (by name, through modules.dep)" "$OUT/depmod.out" "exporter"
+
+# /etc/modprobe.d: options, alias, blacklist, softdep.  What modprobe -v does in the guest
+# must be what the host's modprobe decides for the same tree and file (a dry run, -n).
+mkdir -p "$OUT/conf"
+cat >"$OUT/conf/t.conf" <<'CONF'
+options hello who=conf count=2
+alias myalias hello
+alias blk paramcb
+blacklist paramcb
+softdep importer pre: hello post: pmod
+CONF
+run conf --add "$OUT/conf:/etc/modprobe.d" -c 'modprobe -v myalias' -c 'modprobe -r hello' \
+	-c 'modprobe -v blk' -c 'modprobe -v -b paramcb' -c 'modprobe -v importer' -c 'modprobe -v paramcb'
+t_expect_status "modprobe.d: status 0" 0 "$st"
+for c in "myalias" "blk" "-b paramcb" "importer" "paramcb"; do
+	# shellcheck disable=SC2086
+	modprobe -n -v -d build/images/initrd-root -S "$REL" -C "$OUT/conf" $c 2>&1 |
+		sed "s|$PWD/build/images/initrd-root||"
+done >"$OUT/conf.want"
+grep '^insmod ' "$OUT/conf.out" >"$OUT/conf.got"
+if diff "$OUT/conf.want" "$OUT/conf.got" >"$OUT/conf.diff"; then
+	t_pass "modprobe.d: the guest's modprobe -v does what the host's decides"
+else
+	t_fail "modprobe.d: the guest's modprobe -v does what the host's decides" "$(cat "$OUT/conf.diff")"
+fi
+t_expect_contains "modprobe.d options: hello got who=conf count=2" "$OUT/conf.err" "hello: hello, conf (1/2)"
+t_expect_contains "modprobe.d softdep: hello before importer's chain, pmod after" "$OUT/conf.out" \
+	"$(printf 'insmod /lib/modules/%s/extra/hello.ko who=conf count=2 \ninsmod /lib/modules/%s/extra/exporter.ko \ninsmod /lib/modules/%s/extra/importer.ko \ninsmod /lib/modules/%s/extra/pmod.ko' "$REL" "$REL" "$REL" "$REL")"
+t_expect_status "modprobe.d blacklist: blk (an alias of blacklisted paramcb) and -b paramcb load nothing" \
+	1 "$(grep -c 'paramcb.ko' "$OUT/conf.got")"
+t_expect_line "modprobe.d blacklist: paramcb by its name still loads" "$OUT/conf.got" \
+	"insmod /lib/modules/$REL/extra/paramcb.ko "
+
+# insmod and modprobe of an unsigned module under --sig-enforce: kmod's exact messages.
+# (The emulated host's Debian kernel does not enforce signatures, so no differential here.)
+run sig --sig-enforce -c "insmod /lib/modules/$REL/extra/hello.ko" -c 'modprobe hello'
+t_expect_status "--sig-enforce: status 1" 1 "$st"
+t_expect_line "--sig-enforce: insmod's message" "$OUT/sig.err" \
+	"insmod: ERROR: could not insert module /lib/modules/$REL/extra/hello.ko: Required key not available"
+t_expect_line "--sig-enforce: modprobe's message" "$OUT/sig.err" \
+	"modprobe: ERROR: could not insert 'hello': Required key not available"
+
+# Compressed modules through modprobe.  Debian 12's kmod 30 (+ZSTD +XZ -ZLIB) never reads
+# /sys/module/compression (kmod 31 does): for a .ko.xz or .ko.zst it decompresses in user space
+# and calls init_module(2); an uncompressed .ko goes to finit_module(2).  A .ko.gz is no module to
+# its depmod and modprobe (not found); insmod of one hands the gzip bytes to finit_module(2)
+# without MODULE_INIT_COMPRESSED_FILE: ENOEXEC, as on Linux (the differential below).
+for z in xz zst gz; do
+	mkdir -p "$OUT/cz/$z/lib/modules/$REL/extra"
+	cp "build/images/modules/hello.ko.$z" "$OUT/cz/$z/lib/modules/$REL/extra/"
+	: >"$OUT/cz/$z/lib/modules/$REL/modules.builtin"
+	: >"$OUT/cz/$z/lib/modules/$REL/modules.builtin.modinfo"
+	echo "extra/hello.ko.$z" >"$OUT/cz/$z/lib/modules/$REL/modules.order"
+done
+run cz --add "$OUT/cz:/cz" -c 'cat /sys/module/compression' \
+	-c 'sh -c "for z in xz zst gz; do /sbin/depmod -b /cz/$z; /sbin/modprobe -d /cz/$z hello who=$z; echo $z=$?; /sbin/rmmod hello; done"' \
+	-c 'modprobe hello'
+t_expect_line "compressed: the guest kernel offers gzip xz zstd" "$OUT/cz.out" "gzip xz zstd"
+t_expect_contains "compressed: modprobe of hello.ko.xz loads it" "$OUT/cz.err" "hello: hello, xz (1/1)"
+t_expect_line "compressed: modprobe of hello.ko.xz: status 0" "$OUT/cz.out" "xz=0"
+t_expect_contains "compressed: modprobe of hello.ko.zst loads it" "$OUT/cz.err" "hello: hello, zst (1/1)"
+t_expect_line "compressed: modprobe of hello.ko.zst: status 0" "$OUT/cz.out" "zst=0"
+t_expect_line "compressed: hello.ko.gz is no module to kmod without zlib" "$OUT/cz.err" \
+	"modprobe: FATAL: Module hello not found in directory /cz/gz/lib/modules/$REL"
+t_expect_line "compressed: modprobe of hello.ko.gz: status 1" "$OUT/cz.out" "gz=1"
+$MV log show "$OUT/cz.log" >"$OUT/cz.show" 2>&1
+srcs=$(grep -oE '"source":"[a-z_]+"' "$OUT/cz.log" | cut -d'"' -f4 | tr '\n' ' ')
+if [ "$srcs" = "init_module init_module finit_module " ]; then
+	t_pass "compressed: xz and zst went through init_module (decompressed by kmod), hello.ko through finit_module"
+else
+	t_fail "compressed: xz and zst went through init_module (decompressed by kmod), hello.ko through finit_module" "sources: $srcs"
+fi
+
+# Differential: the same kmod commands on the emulated host's real Linux 6.1 kernel (when this
+# suite runs inside it, as make check does).  Our modules are built for 6.1.0-modvisor, so only
+# what does not depend on loading one is compared: rmmod of a module that is not loaded, insmod
+# of a gzip file kmod cannot decompress, and the lsmod and /proc/modules formats.
+run errs -c 'sh -c "/sbin/rmmod notloaded; echo st=$?"' -c 'sh -c "/sbin/insmod /m/hello.ko.gz; echo st=$?"' \
+	--add "build/images/modules/hello.ko.gz:/m/hello.ko.gz" -c 'modprobe importer' -c lsmod -c 'cat /proc/modules'
+if [ "${MODVISOR_IN_EMUHOST:-}" = 1 ]; then
+	mkdir -p /tmp/m-$$ && cp build/images/modules/hello.ko.gz /tmp/m-$$/hello.ko.gz
+	{ rmmod notloaded; echo "st=$?"; insmod /tmp/m-$$/hello.ko.gz; echo "st=$?"; } >"$OUT/real.out" 2>&1
+	sed -i "s|/tmp/m-$$/|/m/|" "$OUT/real.out"
+	rm -rf /tmp/m-$$
+	for l in "rmmod: ERROR: Module notloaded is not currently loaded" \
+		 "insmod: ERROR: could not insert module /m/hello.ko.gz: Invalid module format"; do
+		t_expect_line "differential: real Linux says: $l" "$OUT/real.out" "$l"
+		t_expect_line "differential: the guest says: $l" "$OUT/errs.err" "$l"
+	done
+	t_expect_status "differential: the same statuses" "$(grep '^st=' "$OUT/real.out" | tr '\n' ' ')" \
+		"$(grep '^st=' "$OUT/errs.out" | tr '\n' ' ')"
+	# Formats: "NAME SIZE REFCNT USERS, STATE 0xADDR [(TAINTS)]", lsmod's columns.
+	re='^[a-z_0-9]+ [0-9]+ [0-9]+ (-|([a-z_0-9]+,)+) Live 0x[0-9a-f]{16}( \([A-Z]+\))?$'
+	if grep -qE "$re" /proc/modules && ! grep ' Live 0x' "$OUT/errs.out" | grep -qvE "$re" &&
+	   grep -qE '^exporter 12288 1 importer, Live 0x[0-9a-f]{16} \(OE\)$' "$OUT/errs.out"; then
+		t_pass "differential: /proc/modules lines have real Linux's format"
+	else
+		t_fail "differential: /proc/modules lines have real Linux's format" "$(grep -E ' Live ' "$OUT/errs.out")"
+	fi
+	lsmod | head -n 1 >"$OUT/lsmod.real"
+	t_expect_line "differential: lsmod's header as on real Linux" "$OUT/errs.out" "$(cat "$OUT/lsmod.real")"
+else
+	t_skip "differential: real Linux" "not inside the emulated KVM host (MODVISOR_IN_EMUHOST unset)"
+fi
+
+# Dynamically linked coreutils: the same digest as on the host for a file added with --add.
+head -c 100000 /dev/urandom >"$OUT/blob"
+want=$(sha256sum <"$OUT/blob" | cut -d' ' -f1)
+run sha --add-program /usr/bin/sha256sum:/usr/bin/sha256sum --add "$OUT/blob:/tmp/blob" \
+	-- /usr/bin/sha256sum /tmp/blob
+t_expect_status "coreutils sha256sum: status 0" 0 "$st"
+t_expect_line "coreutils sha256sum: the host's digest" "$OUT/sha.out" "$want  /tmp/blob"
+t_done
