@@ -17,6 +17,9 @@ static int hc_console_read(struct vm *vm, struct mv_hc_console_read *a)
 		return hc_bad_gpa(vm, "MV_HC_CONSOLE_READ: buf", a->buf, a->len);
 	a->got = (uint32_t)irq_stdin_read(vm, p, a->len, &eof);
 	a->eof = eof;
+	a->ws_row = vm->irq.ws_row;
+	a->ws_col = vm->irq.ws_col;
+	a->ws_gen = vm->irq.ws_gen;
 	a->hdr.ret = 0;
 	return HC_CONTINUE;
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include "irq.h"
+#include "run_tty.h"
 #include "vm.h"
 
 #define IRQ_TICK   (1u << 0)
@@ -17,6 +18,7 @@ static volatile sig_atomic_t irq_fired;
 static timer_t irq_timer;
 static pid_t irq_creator;       /* a forked child (bench) must make its own timer */
 static uint64_t irq_next_ns;    /* CLOCK_MONOTONIC of the next tick */
+static volatile sig_atomic_t irq_winched;       /* SIGWINCH came */
 
 static uint64_t now_ns(void)
 {
@@ -91,6 +93,45 @@ bool irq_take(struct vm *vm, struct kvm_run *run)
 	return true;
 }
 
+/*
+ * SIGWINCH: KVM_RUN (or the idle poll) returns EINTR, and irq_winch_check()
+ * reads the size before the next run.  immediate_exit is left to the tick:
+ * a resize that lands just before KVM_RUN is seen at the next exit.
+ */
+static void irq_winch_signal(int sig)
+{
+	(void)sig;
+	irq_winched = 1;
+}
+
+int irq_winch_arm(struct vm *vm, uint16_t rows, uint16_t cols)
+{
+	struct sigaction sa;
+
+	vm->irq.ws_row = rows;
+	vm->irq.ws_col = cols;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = irq_winch_signal;      /* no SA_RESTART: poll and KVM_RUN return */
+	sigemptyset(&sa.sa_mask);
+	return sigaction(SIGWINCH, &sa, NULL) < 0 ? -errno : 0;
+}
+
+/* irq_winch_check(vm): after a SIGWINCH, a new size means news for the guest. */
+static void irq_winch_check(struct vm *vm)
+{
+	uint16_t rows, cols;
+
+	if (!irq_winched)
+		return;
+	irq_winched = 0;
+	if (!run_tty_size(&rows, &cols) || (rows == vm->irq.ws_row && cols == vm->irq.ws_col))
+		return;
+	vm->irq.ws_row = rows;
+	vm->irq.ws_col = cols;
+	vm->irq.ws_gen++;
+	vm->irq.pending |= IRQ_INPUT;
+}
+
 /* Has stdin something to say (bytes, end, error) right now, or within ms? */
 static bool stdin_ready(int ms)
 {
@@ -104,6 +145,7 @@ void irq_inject(struct vm *vm, struct vcpu *v)
 	struct kvm_run *run = v->run;
 	struct kvm_interrupt irq;
 
+	irq_winch_check(vm);
 	if (vm->irq.input_armed && stdin_ready(0)) {
 		vm->irq.input_armed = false;
 		vm->irq.pending |= IRQ_INPUT;

@@ -24,7 +24,18 @@ struct vm_irq {
 	uint32_t pending;       /* 1u << 0: tick, 1u << 1: input */
 	bool input_armed;       /* a read came back empty: tell when input comes */
 	bool stdin_eof;         /* stdin ended (or is not open) */
+	uint16_t ws_row, ws_col; /* the host terminal's size (MV_HC_CONSOLE_READ) */
+	uint32_t ws_gen;        /* bumped at each change the guest has to hear of */
 };
+
+/*
+ * irq_winch_arm(vm, rows, cols): the guest has a terminal of this size:
+ * from now on a SIGWINCH (the host terminal was resized) reads the new
+ * size (run_tty_size), and a change bumps ws_gen and raises MV_IRQ_INPUT,
+ * so the guest asks (MV_HC_CONSOLE_READ) and signals its foreground group.
+ * 0 or -errno.
+ */
+int irq_winch_arm(struct vm *vm, uint16_t rows, uint16_t cols);
 
 /* irq_timer_set(vm, run, period_ns): start (or with 0 stop) the tick; 0 or -errno. */
 int irq_timer_set(struct vm *vm, struct kvm_run *run, uint64_t period_ns);

@@ -125,8 +125,13 @@ static int run_boot(const struct run_opts *o)
 	free((void *)bs.initrd);
 	bs.initrd = NULL;
 	cpio_free(&extra);
-	if (tty)
+	if (tty) {
 		run_tty_raw();          /* the guest echoes and edits lines itself */
+		int err = irq_winch_arm(&vm, bs.tty_rows, bs.tty_cols);
+		if (err < 0)
+			fprintf(stderr, "modvisor: SIGWINCH: %s (the guest keeps the first window size)\n",
+				strerror(-err));
+	}
 	if (sandbox_enter(&o->user) == 0)       /* --user, then the seccomp filter */
 		st = vm_run(&vm);
 	run_tty_restore();              /* TCSETS is on the filter's list (ioctl) */

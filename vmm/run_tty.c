@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <termios.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
@@ -12,17 +13,47 @@ static struct termios tty_saved;
 static volatile sig_atomic_t tty_is_raw;
 static const int tty_signals[] = { SIGTERM, SIGHUP, SIGINT, SIGQUIT };
 static struct sigaction tty_old[4];
+static int tty_size_fd = -1;    /* MODVISOR_TTY_FILE, opened before the sandbox */
+
+/* parse_size(s, rows, cols): "ROWSxCOLS"; false if s is not that. */
+static bool parse_size(const char *s, uint16_t *rows, uint16_t *cols)
+{
+	unsigned r, c;
+
+	if (sscanf(s, "%ux%u", &r, &c) != 2)
+		return false;
+	*rows = r > 0xffff ? 0xffff : (uint16_t)r;
+	*cols = c > 0xffff ? 0xffff : (uint16_t)c;
+	return true;
+}
+
+bool run_tty_size(uint16_t *rows, uint16_t *cols)
+{
+	struct winsize ws;
+	char buf[32];
+	ssize_t n;
+
+	if (tty_size_fd >= 0) {
+		n = pread(tty_size_fd, buf, sizeof(buf) - 1, 0);
+		buf[n > 0 ? n : 0] = '\0';
+		return n > 0 && parse_size(buf, rows, cols);
+	}
+	if (ioctl(0, TIOCGWINSZ, &ws) < 0 && ioctl(1, TIOCGWINSZ, &ws) < 0)
+		return false;
+	*rows = ws.ws_row;
+	*cols = ws.ws_col;
+	return true;
+}
 
 bool run_tty_detect(uint16_t *rows, uint16_t *cols)
 {
-	const char *env = getenv("MODVISOR_TTY");
+	const char *env = getenv("MODVISOR_TTY"), *file = getenv("MODVISOR_TTY_FILE");
 	struct winsize ws;
-	unsigned r, c;
 
 	*rows = *cols = 0;
-	if (env && sscanf(env, "%ux%u", &r, &c) == 2) {
-		*rows = r > 0xffff ? 0xffff : (uint16_t)r;
-		*cols = c > 0xffff ? 0xffff : (uint16_t)c;
+	if (env && parse_size(env, rows, cols)) {
+		if (file && tty_size_fd < 0)
+			tty_size_fd = open(file, O_RDONLY | O_CLOEXEC);
 		return true;
 	}
 	if (!isatty(0))

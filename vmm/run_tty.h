@@ -14,6 +14,14 @@
 bool run_tty_detect(uint16_t *rows, uint16_t *cols);
 
 /*
+ * run_tty_size(rows, cols): the terminal's size now, after a SIGWINCH: of
+ * stdin (or stdout) here, or, inside the emulated KVM host, the "ROWSxCOLS"
+ * the outer modvisor keeps in the file MODVISOR_TTY_FILE names (opened by
+ * run_tty_detect, before the sandbox).  false if unknown.
+ */
+bool run_tty_size(uint16_t *rows, uint16_t *cols);
+
+/*
  * run_tty_raw(): if stdin is a terminal here, put it in raw mode (the
  * guest does echo, line editing and signals) until run_tty_restore().  The
  * saved mode comes back on every way out: run_tty_restore(), exit(), and

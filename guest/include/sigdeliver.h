@@ -10,6 +10,9 @@ struct trap_frame;
 #define SIG_DFL 0
 #define SIG_IGN 1
 
+/* SIGBIT(sig): sig's bit in a mask or pending set (bit sig - 1). */
+#define SIGBIT(sig)     (1ULL << ((sig) - 1))
+
 #define SA_NOCLDSTOP 0x00000001
 #define SA_NOCLDWAIT 0x00000002
 #define SA_SIGINFO   0x00000004

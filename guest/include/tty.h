@@ -32,6 +32,19 @@ void tty_input(const char *buf, size_t n);
  * Sleeps for input; -EAGAIN, -ERESTARTSYS, -EFAULT.
  */
 long tty_read(uintptr_t buf, size_t len, bool user, bool nonblock);
+/*
+ * tty_write_check(): under TOSTOP, may the current process write to the
+ * terminal?  0, or (a background group) -ERESTARTSYS after SIGTTOU, -EIO
+ * for an orphaned group.  tty_read and the ioctls that change the
+ * terminal do the same with SIGTTIN and SIGTTOU.
+ */
+long tty_write_check(void);
+/*
+ * tty_resize(rows, cols, gen): the host's window size as MV_HC_CONSOLE_READ
+ * reports it; a new gen (the host terminal was resized) sets it as
+ * TIOCSWINSZ would, with SIGWINCH to the foreground group.
+ */
+void tty_resize(uint16_t rows, uint16_t cols, uint32_t gen);
 /* tty_readable(): would tty_read return at once? */
 bool tty_readable(void);
 /* tty_ioctl(cmd, arg): a terminal ioctl on the console; -ENOTTY if not one. */

@@ -88,7 +88,10 @@ void console_write(unsigned stream, const void *buf, size_t len)
 long console_write_user(unsigned stream, uaddr_t buf, size_t len)
 {
 	size_t done = 0;
+	long err;
 
+	if ((err = tty_write_check()) < 0)
+		return err;
 	console_flush();
 	while (done < len) {
 		size_t n = MIN(len - done, sizeof(user_bounce));

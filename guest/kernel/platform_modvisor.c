@@ -2,6 +2,7 @@
 #include "hcall.h"
 #include "mm.h"
 #include "platform.h"
+#include "tty.h"
 
 static void mvp_console_write(unsigned stream, const void *buf, size_t len)
 {
@@ -21,6 +22,7 @@ static long mvp_console_read(void *buf, size_t len, bool *eof)
 
 	if (err < 0)
 		return err;
+	tty_resize(r.ws_row, r.ws_col, r.ws_gen);       /* the host terminal's size now */
 	*eof = r.eof;
 	return MIN(r.got, r.len);
 }

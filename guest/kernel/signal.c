@@ -7,7 +7,6 @@
 #include "wstatus.h"
 #include "sigframe.h"
 
-#define SIGBIT(sig)     (1ULL << ((sig) - 1))
 #define SIG_UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
 #define SS_ONSTACK      1
 #define SS_DISABLE      2

@@ -6,7 +6,6 @@
 #include "syscalls.h"
 #include "uaccess.h"
 
-#define SIGBIT(sig)     (1ULL << ((sig) - 1))
 #define SIG_UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
 #define SIG_BLOCK       0
 #define SIG_UNBLOCK     1

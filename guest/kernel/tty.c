@@ -35,6 +35,7 @@ enum { VINTR, VQUIT, VERASE, VKILL, VEOF, VTIME, VMIN, VSWTC, VSTART, VSTOP, VSU
 #define ECHOK   0000040
 #define ECHONL  0000100
 #define NOFLSH  0000200
+#define TOSTOP  0000400
 #define ECHOCTL 0001000
 #define ECHOKE  0004000
 #define IEXTEN  0100000
@@ -281,8 +282,51 @@ static long tty_take(uintptr_t buf, size_t len, bool user)
 	return (long)n;
 }
 
+/* pgrp_orphaned(pgid, sid): has no member of group pgid a parent in another group of session sid? */
+static bool pgrp_orphaned(int pgid, int sid)
+{
+	for (struct process *p = sched_first(); p; p = p->next)
+		if (p->pgid == pgid && p->state != PROC_ZOMBIE && p->parent &&
+		    p->parent->pgid != pgid && p->parent->sid == sid)
+			return false;
+	return true;
+}
+
+/*
+ * tty_job_control(sig): Linux's __tty_check_change(): may the current
+ * process read (SIGTTIN) or write or change (SIGTTOU) its terminal?  A
+ * process of the terminal's session outside the foreground group may not:
+ * its group gets sig and the call restarts after SIGCONT (-ERESTARTSYS).
+ * With sig ignored or blocked, SIGTTIN is -EIO and SIGTTOU allowed; an
+ * orphaned group (no one to continue it) gets -EIO.
+ */
+static long tty_job_control(int sig)
+{
+	struct process *c = current;
+
+	if (!active || !c || c->sid != tty_sid || !tty_pgrp || c->pgid == tty_pgrp)
+		return 0;
+	if ((c->sig_blocked & SIGBIT(sig)) || c->sig_action[sig - 1].handler == SIG_IGN)
+		return sig == SIGTTIN ? -EIO : 0;
+	if (pgrp_orphaned(c->pgid, c->sid))
+		return -EIO;
+	for (struct process *p = sched_first(); p; p = p->next)
+		if (p->pgid == c->pgid && p->state != PROC_ZOMBIE)
+			signal_send(p, sig);
+	return -ERESTARTSYS;
+}
+
+long tty_write_check(void)
+{
+	return active && (tio.c_lflag & TOSTOP) ? tty_job_control(SIGTTOU) : 0;
+}
+
 long tty_read(uintptr_t buf, size_t len, bool user, bool nonblock)
 {
+	long err;
+
+	if ((err = tty_job_control(SIGTTIN)) < 0)
+		return err;
 	if (!len)
 		return 0;
 	while (!tty_readable()) {
@@ -290,6 +334,8 @@ long tty_read(uintptr_t buf, size_t len, bool user, bool nonblock)
 			return -EAGAIN;
 		if (sched_sleep(&tty_chan, 0) == -EINTR)
 			return -ERESTARTSYS;
+		if ((err = tty_job_control(SIGTTIN)) < 0)
+			return err;     /* moved to the background while waiting */
 	}
 	return tty_take(buf, len, user);
 }
@@ -338,27 +384,53 @@ static long tty_set_termios(unsigned cmd, uaddr_t arg)
 	return 0;
 }
 
+/* winsize_set(w): a new window size; SIGWINCH to the foreground group when it changed. */
+static void winsize_set(const struct kwinsize *w)
+{
+	if (!memcmp(w, &winsize, sizeof(*w)))
+		return;
+	winsize = *w;
+	for (struct process *p = sched_first(); p; p = p->next)
+		if (p->pgid == tty_pgrp && p->state != PROC_ZOMBIE)
+			signal_send(p, SIGWINCH);
+}
+
 static long tty_set_winsize(uaddr_t arg)
 {
 	struct kwinsize w;
 
 	if (copy_from_user(&w, arg, sizeof(w)))
 		return -EFAULT;
-	if (memcmp(&w, &winsize, sizeof(w))) {
-		winsize = w;
-		for (struct process *p = sched_first(); p; p = p->next)
-			if (p->pgid == tty_pgrp)
-				signal_send(p, SIGWINCH);
-	}
+	winsize_set(&w);
 	return 0;
+}
+
+void tty_resize(uint16_t rows, uint16_t cols, uint32_t gen)
+{
+	static uint32_t seen;
+	struct kwinsize w = winsize;
+
+	if (!active || gen == seen || !rows || !cols)
+		return;
+	seen = gen;
+	w.ws_row = rows;
+	w.ws_col = cols;
+	winsize_set(&w);
 }
 
 long tty_ioctl(unsigned cmd, uaddr_t arg)
 {
 	int32_t v;
+	long err;
 
 	if (!active)
 		return -ENOTTY;
+	/* The calls that change the terminal are writes for job control (tty_check_change). */
+	if (cmd == TCSETS || cmd == TCSETSW || cmd == TCSETSF || cmd == TIOCSPGRP ||
+	    cmd == TCFLSH || cmd == TCXONC) {
+		if ((err = tty_job_control(SIGTTOU)) < 0)
+			return cmd == TIOCSPGRP && err == -EIO ? -ENOTTY : err;
+	}
 	switch (cmd) {
 	case TCGETS:
 		return copy_to_user(arg, &tio, sizeof(tio));

@@ -78,6 +78,14 @@ t_expect_contains "busybox mkfifo: a writer in the background, cat reads" "$OUT/
 t_expect_contains "busybox mknod p: a FIFO" "$OUT/mkfifo.out" "prw-r--r--"
 t_expect_contains "busybox mknod c 1 5: reads as /dev/zero" "$OUT/mkfifo.out" " 00 00 00 00"
 
+# Job control on a terminal console (MODVISOR_TTY makes the console one): SIGTTIN and
+# SIGTTOU for background groups, TOSTOP (images/progs/mv-tty.c).
+MODVISOR_TTY=24x80 run tty -- mv-tty
+t_expect_status "mv-tty: exit status" 0 "$st"
+t_expect_contains "mv-tty: ran to the end" "$OUT/tty.out" "PASS: 0 failure(s)"
+tr -d '\r' <"$OUT/tty.out" | grep -E '^(not )?ok - ' >"$OUT/tty.tap"
+t_relay "mv-tty: " "$OUT/tty.tap"
+
 # 200 loads and unloads in one guest shell: 200 load entries, 400 module events.
 run loop -- sh -c 'i=0; while [ $i -lt 200 ]; do insmod /lib/modules/hello.ko || exit 1;
 	rmmod hello || exit 2; i=$((i + 1)); done; echo "rounds $i"'

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -182,11 +183,47 @@ static bool emuhost_env_selected(const char *entry)
 	return false;
 }
 
+/*
+ * The window size for a guest terminal: <job>/winsize holds "RRRRRxCCCCC\n"
+ * (fixed width, rewritten in place, so the inner modvisor's open file always
+ * reads a whole size); MODVISOR_TTY_FILE names it inside.  At a SIGWINCH
+ * here it is rewritten and SIGWINCH goes to the command inside
+ * (vmm/run_tty.c reads it there, the guest gets SIGWINCH).
+ */
+static int emuhost_winsize_write(const struct emuhost_job *job, unsigned rows, unsigned cols)
+{
+	char path[PATH_MAX + 16], line[16];
+	int fd, n = snprintf(line, sizeof(line), "%05ux%05u\n", rows % 100000, cols % 100000);
+
+	snprintf(path, sizeof(path), "%s/winsize", job->dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	n = pwrite(fd, line, (size_t)n, 0) == n ? 0 : -1;
+	close(fd);
+	return n;
+}
+
+/* emuhost_winch(job): our terminal was resized: pass the new size inside. */
+static void emuhost_winch(const struct emuhost_job *job)
+{
+	struct winsize ws;
+
+	if (!getenv("MODVISOR_TTY") ||
+	    (ioctl(0, TIOCGWINSZ, &ws) < 0 && ioctl(1, TIOCGWINSZ, &ws) < 0 &&
+	     ioctl(2, TIOCGWINSZ, &ws) < 0))
+		return;
+	if (emuhost_winsize_write(job, ws.ws_row, ws.ws_col) == 0)
+		ctlserv_signal(job->ctl, SIGWINCH);
+}
+
 /* emuhost_write_script(job, argv): <job>/run.sh, what the emulated host runs. */
 static int emuhost_write_script(const struct emuhost_job *job, char *const argv[])
 {
 	char path[PATH_MAX + 16], cwd[PATH_MAX];
+	const char *tty = getenv("MODVISOR_TTY");
 	mode_t mask = umask(0);
+	unsigned rows, cols;
 	char **e;
 	FILE *f;
 
@@ -211,6 +248,12 @@ static int emuhost_write_script(const struct emuhost_job *job, char *const argv[
 		fputs("export ", f);
 		emuhost_quote(f, *e);
 		fputc('\n', f);
+	}
+	if (tty && sscanf(tty, "%ux%u", &rows, &cols) == 2 &&
+	    emuhost_winsize_write(job, rows, cols) == 0) {
+		fprintf(f, "export MODVISOR_TTY_FILE=");
+		emuhost_quote(f, job->dir);
+		fputs("/winsize\n", f);
 	}
 	fputs("export MODVISOR_IN_EMUHOST=1\nexec ", f);
 	emuhost_quote(f, job->exe);
@@ -547,6 +590,9 @@ static int emuhost_relay(struct emuhost_job *job, int sfd, long timeout, int *qs
 		if (si.ssi_signo == SIGCHLD) {
 			if (waitpid(job->qemu, qstatus, WNOHANG) == job->qemu)
 				alive = false;
+		} else if (si.ssi_signo == SIGWINCH) {
+			if (alive)
+				emuhost_winch(job);
 		} else if (alive) {
 			emuhost_signal(job, &st, (int)si.ssi_signo);
 		}
@@ -608,7 +654,7 @@ static void emuhost_cleanup(const struct emuhost_job *job)
 {
 	static const char *const files[] = {
 		"run.sh", "status", "status.tmp", "error", "console.log", "qemu.log", JOBDIR_OWNER,
-		"stdin", "stdin.eof",
+		"stdin", "stdin.eof", "winsize",
 	};
 	char path[PATH_MAX + 16];
 	size_t i;
@@ -686,6 +732,7 @@ int emuhost_exec(char *const argv[])
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGWINCH);
 	sigprocmask(SIG_BLOCK, &block, &old);
 	sigaction(SIGPIPE, &ign, &oldpipe);
 	sfd = signalfd(-1, &block, SFD_CLOEXEC);

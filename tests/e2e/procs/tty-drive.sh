@@ -49,6 +49,13 @@ tty_expect "a typed command runs (echo, arithmetic)" "typed 42" 30
 tmux send-keys -t "$TTY_S" 'stty size; tty' Enter
 tty_expect "the window size is the host terminal's" "30 100" 30
 tty_expect "stdin is the console tty" "/dev/console" 10
+# The host terminal resized after boot: the guest's foreground group gets SIGWINCH
+# and the new size (through the emulated host: its job directory and a forwarded signal).
+tmux send-keys -t "$TTY_S" "sh -c 'trap \"stty size; echo WINCH-GOT; exit 0\" WINCH; while :; do sleep 1; done'" Enter
+sleep 3
+tmux resize-window -t "$TTY_S" -x 90 -y 25
+tty_expect "a host resize after boot: SIGWINCH to the foreground group" "WINCH-GOT" 30
+tty_expect "... with the new size (stty size)" "25 90" 10
 tmux send-keys -t "$TTY_S" 'sleep 100' Enter
 sleep 2
 tmux send-keys -t "$TTY_S" C-c

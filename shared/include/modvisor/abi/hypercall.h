@@ -118,8 +118,11 @@ struct mv_hc_console_read {
 	uint32_t flags;         /* IN: 0 */
 	uint32_t got;           /* OUT: bytes copied */
 	uint32_t eof;           /* OUT: 1 when stdin has ended */
+	uint16_t ws_row;        /* OUT: the host terminal's rows now (0: unknown) */
+	uint16_t ws_col;        /* OUT: its columns */
+	uint32_t ws_gen;        /* OUT: counts the host's window changes since boot */
 };
-_Static_assert(sizeof(struct mv_hc_console_read) == 40, "mv_hc_console_read size");
+_Static_assert(sizeof(struct mv_hc_console_read) == 48, "mv_hc_console_read size");
 
 /* MV_HC_NOP: does nothing; the round trip is the cost of a hypercall. */
 struct mv_hc_nop {
