@@ -22,6 +22,13 @@ int bench_section_load(const struct bench_opts *o, struct bench_report *r);
 int bench_section_hoststages(const struct bench_opts *o, struct bench_report *r);
 int bench_section_corpus(const struct bench_opts *o, struct bench_report *r);
 int bench_section_scale(const struct bench_opts *o, struct bench_report *r);
+/*
+ * bench_section_procs(o, r): fork+exec+wait and a pipe round trip in the
+ * guest (images/progs/mv-procbench.c), each as a ratio to the same program
+ * on the host's kernel in the same run (inside the emulated KVM host: its
+ * Linux).
+ */
+int bench_section_procs(const struct bench_opts *o, struct bench_report *r);
 /* bench_section_seal(o, r): the host's work for one module seal, over module size (issue 14). */
 int bench_section_seal(const struct bench_opts *o, struct bench_report *r);
 

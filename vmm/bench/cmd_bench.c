@@ -21,8 +21,8 @@
 	"  --quick\n      smoke run: 2 repetitions, small sizes (what `make check` runs)\n" \
 	"  --reps N\n      repetitions per measured point (default 5; --quick: 2)\n" \
 	"  --only LIST\n      comma-separated sections: hypercall,violation,boot,footprint,\n" \
-	"      load,scale (these need KVM), measure,hoststages,seal,corpus (these\n" \
-	"      run on the host itself, also when the others go to the emulated KVM\n" \
+	"      load,scale,procs (these need KVM), measure,hoststages,seal,corpus\n" \
+	"      (these run on the host itself, also when the others go to the emulated KVM\n" \
 	"      host); default all\n"                                           \
 	"  --accel MODE\n      auto (default), kvm or emulated, as for `run`; every figure\n" \
 	"      says which it came from\n"                                       \
@@ -48,6 +48,7 @@ static const struct bench_section bench_sections[] = {
 	{ "footprint", bench_section_footprint, true },
 	{ "load", bench_section_load, true },
 	{ "scale", bench_section_scale, true },
+	{ "procs", bench_section_procs, true },
 	{ "measure", bench_section_measure, false },
 	{ "hoststages", bench_section_hoststages, false },
 	{ "seal", bench_section_seal, false },
