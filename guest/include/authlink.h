@@ -7,7 +7,8 @@
 /*
  * authlink_init(): choose the transport once, at boot: the hypercalls under
  * the modvisor VMM; under a PC (PVH boot) the virtio-serial port named
- * org.modvisor.authority if the machine has one, which gets the HELLO now;
+ * org.modvisor.authority if the machine has one, which gets the HELLO now
+ * (and again before a load whenever the link is down: QEMU may reconnect);
  * otherwise none, and every load is refused with EAGAIN (the authority is
  * unreachable).  docs/guest-kernel.md, "Transports".
  */

@@ -41,13 +41,19 @@ void authlink_init(void)
 		return;
 	}
 	err = virtio_authlink_open();
-	if (err) {
-		auth_transport = &transport_none;
-		printk("authority: %s: module loads fail with EAGAIN\n",
-		       err == -ENODEV ? "no virtio-serial port org.modvisor.authority" :
+	if (err && err != -ENODEV) {
+		/* The port is there: the link says HELLO again before each load. */
+		auth_transport = &transport_virtio;
+		printk("authority: %s: module loads fail with EAGAIN until it answers\n",
 		       err == -EPIPE ? "the authority port is not connected" :
 		       err == -EACCES ? "the authority refused this VM" :
 		       "the authority port did not answer the HELLO");
+		return;
+	}
+	if (err) {
+		auth_transport = &transport_none;
+		printk("authority: no virtio-serial port org.modvisor.authority: "
+		       "module loads fail with EAGAIN\n");
 		return;
 	}
 	auth_transport = &transport_virtio;

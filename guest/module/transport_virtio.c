@@ -22,7 +22,17 @@
 #define HELLO_TIMEOUT_NS        (30ull * 1000000000ull)
 #define REPLY_TIMEOUT_NS        (120ull * 1000000000ull)
 
+/*
+ * Load ids are the daemon's, per connection: a daemon restarted (QEMU
+ * reconnected) knows nothing of the loads the old one allowed.  The
+ * loader's load id carries the connection's generation in its top byte,
+ * so an event for an older connection's load is known for what it is.
+ */
+#define LOAD_ID_BITS            24
+#define LOAD_ID_MASK            ((1u << LOAD_ID_BITS) - 1)
+
 static bool link_up;            /* HELLO answered by WELCOME on this connection */
+static uint32_t link_gen;       /* 1-255: which connection (0: none yet) */
 static bool link_dead;          /* an answer came too late or garbled: never again */
 static uint32_t link_seq;
 static uint8_t frame[MVAP_HDR_LEN + MVAP_SMALL_MAX];
@@ -142,6 +152,7 @@ static int link_hello(void)
 		return -MVAP_EPROTO;
 	}
 	link_up = true;
+	link_gen = link_gen % 255 + 1;
 	return 0;
 }
 
@@ -210,10 +221,14 @@ static int virtio_verdict(const struct mod_verdict_req *req, struct mod_verdict 
 		transport_refuse(v, EAGAIN, "the module authority sent a malformed verdict");
 		return 0;
 	}
+	if (mv.verdict == MV_VERDICT_ALLOW && mv.load_id > LOAD_ID_MASK) {
+		transport_refuse(v, EAGAIN, "the module authority's load ids ran out");
+		return 0;       /* not loaded, so no event is owed */
+	}
 	v->allow = mv.verdict == MV_VERDICT_ALLOW;
 	v->err = mv.err;
 	v->taints = mv.taints;
-	v->load_id = mv.load_id;
+	v->load_id = mv.load_id | link_gen << LOAD_ID_BITS;
 	strscpy(v->reason, mv.reason, sizeof(v->reason));
 	return 0;
 }
@@ -225,7 +240,7 @@ static int virtio_verdict(const struct mod_verdict_req *req, struct mod_verdict 
 static void virtio_event(const struct mod_event *ev)
 {
 	struct mvap_event m = {
-		.load_id = ev->load_id, .event = ev->event, .err = ev->err,
+		.load_id = ev->load_id & LOAD_ID_MASK, .event = ev->event, .err = ev->err,
 		.init_ret = ev->init_ret, .base = ev->base, .taints = ev->taints,
 		.fault_vector = ev->fault_vector, .fault_where = ev->fault_where,
 		.fault_rip = ev->fault_rip, .fault_offset = ev->fault_offset,
@@ -240,6 +255,12 @@ static void virtio_event(const struct mod_event *ev)
 	if (ev->event == MV_MODEV_INIT_START)
 		return;         /* the init watchdog is the VMM's; the daemon does not log it */
 	strscpy(m.name, ev->name ? ev->name : "", sizeof(m.name));
+	if (ev->load_id >> LOAD_ID_BITS != link_gen) {
+		printk("authority: %s (load %u) was allowed by an earlier authority connection: "
+		       "its event cannot be logged: stopping\n", m.name, m.load_id);
+		console_flush();
+		platform->exit(EXIT_LOG_LOST);
+	}
 	len = mvap_event_encode(&m, ++link_seq, frame, sizeof(frame));
 	if (len > 0 && link_up && !vcon_write(frame, (size_t)len))
 		n = link_reply(MVAP_T_ACK, &h, REPLY_TIMEOUT_NS);

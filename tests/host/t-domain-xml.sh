@@ -25,14 +25,16 @@ t_expect_line "domain-xml: the i440fx machine (transitional virtio, legacy I/O)"
 	"    <type arch='x86_64' machine='pc'>hvm</type>"
 t_expect_line "domain-xml: a serial console" "$T_DIR/out" "      <target type='serial' port='0'/>"
 t_expect_line "domain-xml: the channel connects to the authority socket" "$T_DIR/out" \
-	"      <source mode='connect' path='/run/x/a.sock'/>"
+	"      <source mode='connect' path='/run/x/a.sock'>"
+t_expect_line "domain-xml: QEMU reconnects to a restarted authority" "$T_DIR/out" \
+	"        <reconnect enabled='yes' timeout='2'/>"
 t_expect_line "domain-xml: the channel is the virtio port org.modvisor.authority" "$T_DIR/out" \
 	"      <target type='virtio' name='org.modvisor.authority'/>"
 
 dx --name g1 --authority rel.sock --type kvm
 t_expect_line "domain-xml: --type kvm" "$T_DIR/out" "<domain type='kvm'>"
 t_expect_line "domain-xml: a relative socket path is made absolute" "$T_DIR/out" \
-	"      <source mode='connect' path='$PWD/rel.sock'/>"
+	"      <source mode='connect' path='$PWD/rel.sock'>"
 if grep -qE '^  <uuid>[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}</uuid>$' "$T_DIR/out"
 then t_pass "domain-xml: a random (v4) UUID without --uuid"
 else t_fail "domain-xml: a random UUID" "$(grep uuid "$T_DIR/out")"; fi

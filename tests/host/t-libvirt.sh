@@ -82,7 +82,7 @@ daemon a || { t_done; exit 0; }
 "$MV" domain-xml --name "$PFX-g1" --authority "$T_DIR/a.sock" >"$T_DIR/plain.xml" 2>&1
 if grep -q "<domain type='qemu'>\|<domain type='kvm'>" "$T_DIR/plain.xml" &&
 	grep -q "<target type='virtio' name='org.modvisor.authority'/>" "$T_DIR/plain.xml" &&
-	grep -q "<source mode='connect' path='$T_DIR/a.sock'/>" "$T_DIR/plain.xml"; then
+	grep -q "<source mode='connect' path='$T_DIR/a.sock'>" "$T_DIR/plain.xml"; then
 	t_pass "domain-xml: a domain with the authority's virtio-serial channel"
 else t_fail "domain-xml: the channel" "$(head -c 600 "$T_DIR/plain.xml")"; fi
 if boot g1 a "$U1" 'quiet -- /bin/sh -c "insmod /lib/modules/hello.ko who=libvirt; echo insmod=$?; lsmod"'; then
@@ -116,6 +116,30 @@ boot g4 a 801d4b5e-6f70-4182-9d2e-3f4a5b6c7d8e quiet
 	>"$T_DIR/g4.tty" 2>&1
 t_expect_contains "libvirt: virsh console reaches the guest shell" "$T_DIR/g4.tty" 'console-42'
 wait_off g4 || t_fail "libvirt: g4 powers off after exit" "still $("${VIRSH[@]}" domstate "$PFX-g4")"
+
+# ---- the daemon killed and restarted while the guest runs ------------------------------------
+# With sig_enforce every load of the unsigned hello.ko is refused (no events, so no module is live
+# when the daemon dies).  The guest loops until a load fails otherwise (the daemon is gone), then
+# until the refusal comes back (QEMU reconnected to the restarted daemon, the guest said HELLO again).
+daemon r --sig-enforce || { t_done; exit 0; }
+RPID=${DPIDS##* }
+boot g5 r 91e25c6f-7081-4293-8e3f-4a5b6c7d8e9f 'quiet -- /bin/sh -c "while insmod /lib/modules/hello.ko 2>&1 | grep -q Required; do sleep 1; done; echo gone; insmod /lib/modules/hello.ko; until insmod /lib/modules/hello.ko 2>&1 | grep -q Required; do sleep 1; done; echo back"'
+for _ in $(seq 600); do grep -q "\"vm\":\"$PFX-g5\"" "$T_DIR/r.log" 2>/dev/null && break; sleep 0.5; done
+kill -KILL "$RPID"; wait "$RPID" 2>/dev/null
+for _ in $(seq 600); do grep -q '^gone' "$T_DIR/g5.console" 2>/dev/null && break; sleep 0.5; done
+t_expect_contains "libvirt: daemon killed: the guest's load fails with EAGAIN" "$T_DIR/g5.console" \
+	'load refused by the host: EAGAIN: the module authority is unreachable'
+daemon r --sig-enforce || { t_done; exit 0; }
+RPID=${DPIDS##* }
+wait_off g5 || t_fail "libvirt: g5 powers off" "still $("${VIRSH[@]}" domstate "$PFX-g5")"
+t_expect_contains "libvirt: daemon restarted: QEMU reconnects, the guest's next load is ruled on" \
+	"$T_DIR/g5.console" 'back'
+kill -TERM "$RPID"; wait "$RPID" 2>/dev/null
+"$MV" log verify "$T_DIR/r.log" >"$T_DIR/r.verify" 2>&1; st=$?
+t_expect_status "libvirt: the restarted daemon's log verifies" 0 "$st"
+if [ "$(grep -c "\"type\":\"vm\".*\"vm\":\"$PFX-g5\".*attach" "$T_DIR/r.log")" -ge 2 ]; then
+	t_pass "libvirt: the guest attached to both daemons"
+else t_fail "libvirt: attached twice" "$(grep -c attach "$T_DIR/r.log") attach entries"; fi
 
 # ---- virsh destroy in the middle of a run -----------------------------------------------------
 daemon d || { t_done; exit 0; }

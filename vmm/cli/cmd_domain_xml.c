@@ -215,7 +215,8 @@ static void dx_print(const struct dx_opts *o, const char *uuid, const char *type
 	printf("    </serial>\n    <console type='pty'>\n      <target type='serial' port='0'/>\n"
 	       "    </console>\n    <channel type='unix'>\n      <source mode='connect' path='");
 	dx_esc(sock);
-	printf("'/>\n      <target type='virtio' name='" DX_PORT "'/>\n    </channel>\n"
+	printf("'>\n        <reconnect enabled='yes' timeout='2'/>\n      </source>\n"
+	       "      <target type='virtio' name='" DX_PORT "'/>\n    </channel>\n"
 	       "    <controller type='usb' model='none'/>\n    <memballoon model='none'/>\n"
 	       "  </devices>\n</domain>\n");
 }
