@@ -17,13 +17,16 @@ S=$T_DIR/a.sock
 LOG=$T_DIR/fleet.log
 DPID=
 
-# start_daemon [ARGS...]: the daemon on $S and $LOG, its stderr in $T_DIR/d.err; waits until
-# it answers (a killed daemon's socket file is still there before).
+# start_daemon [ARGS...]: the daemon on $S and $LOG, its stderr in $T_DIR/d.err; waits until it
+# says it listens (a killed daemon's socket file is still there before).
 start_daemon() {
+	local n
+	n=$(grep -c 'listening on' "$T_DIR/d.err" 2>/dev/null)
 	"$MV" authority --listen "$S" --log "$LOG" "$@" 2>>"$T_DIR/d.err" &
 	DPID=$!
-	for _ in $(seq 100); do
-		"$MV" authority status --socket "$S" >/dev/null 2>&1 && return 0
+	for _ in $(seq 300); do
+		[ "$(grep -c 'listening on' "$T_DIR/d.err")" -gt "${n:-0}" ] && return 0
+		kill -0 "$DPID" 2>/dev/null || return 1
 		sleep 0.1
 	done
 	return 1
@@ -164,6 +167,30 @@ if [ "$st" = 0 ] && [ -s "$LOG.torn-$seq" ] && grep -q "was torn by a crash: its
 else
 	t_fail "fleet-daemon: torn tail" "status $st: $(cat "$T_DIR/v4"; tail -n 2 "$T_DIR/d.err")"
 fi
+
+# ---- a guest under QEMU: its identity is QEMU's -name/-uuid; nothing can be sealed -------------
+U=12131415-1617-1819-1a1b-1c1d1e1f2021      # mvap-client's UUID for a 2-letter name
+start_daemon
+MVAP_CLIENT_TRANSPORT=qemu "$CL" "$S" hello q2 -name guest=q1,debug-threads=on -uuid "$U" >"$T_DIR/q-name" 2>&1
+t_expect_contains "fleet-daemon: qemu: a HELLO naming another VM than QEMU's -name is refused" \
+	"$T_DIR/q-name" "error 13 fatal=1: HELLO: the name is not the QEMU process's -name (q1)"
+MVAP_CLIENT_TRANSPORT=qemu "$CL" "$S" hello q1 -name guest=q1 -uuid 00000000-0000-4000-8000-000000000001 >"$T_DIR/q-uuid" 2>&1
+t_expect_contains "fleet-daemon: qemu: a HELLO with another UUID than QEMU's -uuid is refused" \
+	"$T_DIR/q-uuid" "error 13 fatal=1: HELLO: the uuid is not the QEMU process's -uuid"
+MVAP_CLIENT_TRANSPORT=qemu "$CL" "$S" load q1 "$HELLO" 1 -name guest=q1,debug-threads=on -uuid "$U" >"$T_DIR/q-ok" 2>&1
+if grep -q '^verdict allow errno=0 load_id=1 seal=1' "$T_DIR/q-ok" &&
+	grep -q "\"vm\":\"q1\",\"vm_uuid\":\"$U\".*\"sealed\":\"unavailable (transport qemu)\"" "$LOG"; then
+	t_pass "fleet-daemon: qemu: allowed with seal=unavailable, logged 'sealed: unavailable (transport qemu)'"
+else
+	t_fail "fleet-daemon: qemu load" "$(cat "$T_DIR/q-ok")"
+fi
+stop_daemon -TERM
+printf 'require_seal = on\n' >"$T_DIR/seal.ini"
+start_daemon --policy "$T_DIR/seal.ini"
+MVAP_CLIENT_TRANSPORT=qemu "$CL" "$S" load q1 "$HELLO" 1 >"$T_DIR/q-seal" 2>&1
+t_expect_contains "fleet-daemon: qemu: require_seal = on denies the load (EPERM)" "$T_DIR/q-seal" \
+	"verdict deny errno=1 load_id=1 seal=1 reason=require_seal = on, and a guest under QEMU cannot be sealed"
+stop_daemon -TERM
 
 # ---- the uid allow-list (SO_PEERCRED) ----------------------------------------------------------
 printf 'allow_uids = 0, %s\n' "$(id -u)" >"$T_DIR/p.ini"

@@ -17,7 +17,10 @@
 	"  garbage | version | unknown-type | oversized | load-before-hello\n" \
 	"  truncated-load NAME FILE | bad-field NAME | hello NAME [SECONDS]\n" \
 	"  load NAME FILE COUNT [events]   (prints one 'verdict ...' line per load and\n" \
-	"                                   'latency_us N' lines)\n"
+	"                                   'latency_us N' lines)\n" \
+	"MVAP_CLIENT_TRANSPORT=qemu: HELLO as a guest under QEMU.  The UUID is\n" \
+	"0x10+i+strlen(NAME) for byte i.  Extra words after a case are ignored (they\n" \
+	"stand in for QEMU's -name/-uuid in /proc/PID/cmdline).\n"
 
 static int sock_connect(const char *path)
 {
@@ -78,7 +81,9 @@ static int reply(int fd, struct mvap_verdict *vout)
 
 static void hello(int fd, const char *name)
 {
-	struct mvap_hello m = { .transport = MVAP_TRANSPORT_MODVISOR };
+	const char *t = getenv("MVAP_CLIENT_TRANSPORT");
+	struct mvap_hello m = { .transport = t && strcmp(t, "qemu") == 0 ? MVAP_TRANSPORT_QEMU :
+					     MVAP_TRANSPORT_MODVISOR };
 	uint8_t frame[512];
 	int n;
 
@@ -206,12 +211,12 @@ int main(int argc, char **argv)
 	fd = sock_connect(argv[1]);
 	if (strcmp(argv[2], "hello") == 0 && argc >= 4) {
 		hello(fd, argv[3]);
-		sleep(argc >= 5 ? (unsigned)atoi(argv[4]) : 0);
+		sleep(argc >= 5 && argv[4][0] != '-' ? (unsigned)atoi(argv[4]) : 0);
 		return 0;
 	}
 	if (strcmp(argv[2], "load") == 0 && argc >= 6) {
 		hello(fd, argv[3]);
-		return loads(fd, argv[4], atoi(argv[5]), argc >= 7);
+		return loads(fd, argv[4], atoi(argv[5]), argc >= 7 && strcmp(argv[6], "events") == 0);
 	}
 	return hostile(fd, argv[2], argc - 3, argv + 3);
 }

@@ -49,13 +49,19 @@ static int remote_call(struct authority_remote *r, const struct iovec *iov, int 
 	*payload = NULL;
 	if (r->fd < 0)
 		return -EPIPE;
+	/*
+	 * A peer the daemon refuses is sent a fatal ERROR and hung up on,
+	 * perhaps before our request is out: read the reply even then.
+	 */
 	ret = mvap_io_send(r->fd, iov, n);
-	if (ret < 0) {
-		snprintf(msg, sizeof(msg), "send: %s", strerror(-ret));
-		return remote_gone(r, msg), ret;
+	int sent = ret;
+	ret = mvap_io_recv_frame(r->fd, h, payload, sent < 0 ? 1000 : -1, 30000, &why);
+	if (ret < 0 && sent < 0) {
+		snprintf(msg, sizeof(msg), "send: %s", strerror(-sent));
+		return remote_gone(r, msg), sent;
 	}
-	ret = mvap_io_recv_frame(r->fd, h, payload, -1, 30000, &why);
-	if (ret == 0 && h->seq != r->seq)
+	/* A refusal on accept (uid, too many VMs) answers no request: seq 0. */
+	if (ret == 0 && h->seq != r->seq && !(h->type == MVAP_T_ERROR && h->seq == 0))
 		ret = -EPROTO, why = "the reply's seq is not the request's";
 	else if (ret == 0 && h->type != want && h->type != MVAP_T_ERROR)
 		ret = -EPROTO, why = "the reply is of the wrong type";

@@ -1,8 +1,10 @@
 /* daemon_vm.c: one VM's connection to `modvisor authority`: every frame checked, loads decided on the bytes received. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include <sys/socket.h>
 
@@ -42,6 +44,61 @@ static int fleet_fail(struct fleet_fault *ff, int e, const char *fmt, const char
 	return -1;
 }
 
+/*
+ * fleet_qemu_identity(pid, name, uuid): a guest under QEMU speaks for
+ * itself, so its HELLO is only a claim.  The peer is the QEMU process
+ * (SO_PEERCRED), and libvirt starts it with `-name guest=NAME,...` and
+ * `-uuid UUID`: read them from /proc/PID/cmdline ("" when absent).
+ */
+static void fleet_qemu_identity(pid_t pid, char name[MVAP_NAME_MAX + 1], char uuid[37])
+{
+	char path[64], buf[16384], *end;
+	ssize_t n;
+	int fd;
+
+	name[0] = uuid[0] = '\0';
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	end = buf + n;
+	for (char *a = buf; a < end; a += strlen(a) + 1) {
+		char *v = a + strlen(a) + 1;
+
+		if (v >= end)
+			break;
+		if (strcmp(a, "-uuid") == 0)
+			snprintf(uuid, 37, "%.36s", v);
+		if (strcmp(a, "-name") == 0) {
+			if (strncmp(v, "guest=", 6) == 0)
+				v += 6;
+			snprintf(name, MVAP_NAME_MAX + 1, "%.*s", (int)strcspn(v, ","), v);
+		}
+	}
+}
+
+/* A qemu HELLO's name and uuid must be those QEMU was started with, when it says. */
+static int fleet_qemu_check(struct fleet_vm *vm, const struct mvap_hello *m,
+			    struct fleet_fault *ff)
+{
+	char name[MVAP_NAME_MAX + 1], uuid[37], claimed[37];
+
+	fleet_qemu_identity(vm->pid, name, uuid);
+	mvap_uuid_format(m->uuid, claimed);
+	if (name[0] && strcmp(name, m->name) != 0)
+		return fleet_fail(ff, EACCES, "HELLO: the name is not the QEMU process's -name "
+				  "(%.64s)", name);
+	if (uuid[0] && strcasecmp(uuid, claimed) != 0)
+		return fleet_fail(ff, EACCES, "HELLO: the uuid is not the QEMU process's -uuid "
+				  "(%.36s)", uuid);
+	return 0;
+}
+
 /* HELLO: the VM's identity and boot facts, checked against the daemon's kernel. */
 static int fleet_hello(struct fleet_vm *vm, const struct mvap_hdr *h, const uint8_t *p,
 		       struct fleet_fault *ff)
@@ -65,6 +122,8 @@ static int fleet_hello(struct fleet_vm *vm, const struct mvap_hdr *h, const uint
 	if (m.vermagic[0] && strcmp(m.vermagic, f->auth->kernel.vermagic) != 0)
 		return fleet_fail(ff, ENOEXEC, "the VM's vermagic is not the authority's kernel's "
 				  "(%.100s)", f->kernel);
+	if (m.transport == MVAP_TRANSPORT_QEMU && fleet_qemu_check(vm, &m, ff) < 0)
+		return -1;
 	pthread_mutex_lock(&f->mu);
 	if (fleet_name_taken(f, vm, m.name)) {
 		pthread_mutex_unlock(&f->mu);

@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# t-fleet.sh: `modvisor run --authority` guests and one `modvisor authority` (issue 18): 4 guests
+# loading at once into one log, each entry tagged; a guest SIGKILLed mid-load; the daemon
+# SIGKILLed mid-load and restarted (no guest loaded anything that is not in the log); a hostile
+# client on the socket while a guest loads; a uid not on the allow-list.  Run where KVM is usable
+# (tests/e2e/run.sh).  The daemon runs here too: its socket is in /dev/shm, a tmpfs both on a
+# real host and inside the emulated KVM host (a Unix socket on 9p cannot be connected to).
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib.sh
+
+B=${BUILD:-build}
+CL=$B/tests/mvap-client
+for f in "$CL" "$MV"; do
+	[ -e "$f" ] || { t_fail "fleet: setup" "need $f (make tests)"; t_done; exit 0; }
+done
+SD=$(mktemp -d /dev/shm/mv-fleet.XXXXXX) || { t_fail "fleet: setup" "no /dev/shm"; t_done; exit 0; }
+S=$SD/a.sock
+LOG=$T_DIR/fleet.log
+DPID=
+HK=/lib/modules/hello.ko
+
+start_daemon() {
+	local n
+	n=$(grep -c 'listening on' "$T_DIR/d.err" 2>/dev/null)
+	"$MV" authority --listen "$S" --log "$LOG" "$@" 2>>"$T_DIR/d.err" &
+	DPID=$!
+	for _ in $(seq 300); do
+		[ "$(grep -c 'listening on' "$T_DIR/d.err")" -gt "${n:-0}" ] && return 0
+		kill -0 "$DPID" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+stop_daemon() { [ -n "$DPID" ] && kill "$1" "$DPID" 2>/dev/null; wait "$DPID" 2>/dev/null; DPID=; }
+T_ON_EXIT='stop_daemon -KILL; rm -rf "$SD"'
+
+# loads VM: load entries of VM; allowed VM: of those, allowed.
+loads() { grep -c "\"type\":\"load\",\"run\":\"[0-9a-f]*\",\"vm\":\"$1\"" "$LOG"; }
+allowed() { grep "\"type\":\"load\",\"run\":\"[0-9a-f]*\",\"vm\":\"$1\"" "$LOG" | grep -c '"verdict":"allow"'; }
+
+# guest VM [RUN ARGS...]: a run through the daemon, output in $T_DIR/VM.out, status in $T_DIR/VM.st.
+guest() {
+	local vm=$1
+	shift
+	"$MV" run --timeout 300 --authority "$S" --name "$vm" "$@" </dev/null >"$T_DIR/$vm.out" 2>&1
+	echo $? >"$T_DIR/$vm.st"
+}
+
+start_daemon || { t_fail "fleet: the daemon starts" "$(cat "$T_DIR/d.err")"; t_done; exit 0; }
+
+# ---- 4 guests x 3 loads at once ------------------------------------------------------------
+pids=
+for i in 1 2 3 4; do
+	guest "g$i" -c "insmod $HK" -c "rmmod hello" -c "insmod $HK who=g$i" -c "rmmod hello" \
+		-c "insmod $HK" -c "rmmod hello" & pids+=" $!"
+done
+for p in $pids; do wait "$p"; done
+ok=1
+for i in 1 2 3 4; do
+	if [ "$(cat "$T_DIR/g$i.st")" != 0 ] || [ "$(loads "g$i")" != 3 ] || [ "$(allowed "g$i")" != 3 ]; then
+		ok=0
+		echo "    | g$i: status $(cat "$T_DIR/g$i.st"), $(loads "g$i") loads: $(tail -n 2 "$T_DIR/g$i.out")"
+	fi
+done
+[ "$ok" = 1 ] && t_pass "fleet: 4 guests loading at once: each exits 0 with its 3 loads logged, tagged with its name" ||
+	t_fail "fleet: 4 guests" "see above"
+uuids=$(grep -o '"vm":"g[1-4]","vm_uuid":"[0-9a-f-]*"' "$LOG" | sort -u | wc -l)
+[ "$uuids" = 4 ] && t_pass "fleet: each guest's entries carry one UUID of its own" ||
+	t_fail "fleet: UUIDs" "$uuids distinct vm/uuid pairs"
+grep -q 'who=g3' "$LOG" && "$MV" log show --vm g3 "$LOG" | grep -c ' load ' | grep -qx 3 &&
+	t_pass "fleet: log show --vm g3 shows g3's 3 loads" || t_fail "fleet: log show --vm" "$("$MV" log show --vm g3 "$LOG" | head -n 5)"
+"$MV" log verify "$LOG" >"$T_DIR/v1"; st=$?
+t_expect_status "fleet: the log verifies with the daemon still running (status 3: no end entry yet)" 3 "$st"
+t_expect_contains "fleet: a guest's run names the daemon's log" "$T_DIR/g1.out" \
+	"modvisor: measurement log of the authority at $S (vm g1, uuid "
+
+# ---- a hostile client while a guest loads; a guest SIGKILLed mid-load ------------------------------
+guest g5 -c "sh -c 'while true; do insmod $HK; rmmod hello; done'" 2>/dev/null &
+g5=$!
+guest g6 -c "insmod $HK" -c "rmmod hello" -c "insmod $HK" -c "rmmod hello" &
+g6=$!
+for _ in $(seq 600); do [ "$(loads g5)" -ge 2 ] && break; sleep 0.1; done
+"$CL" "$S" garbage >"$T_DIR/hostile" 2>&1
+kill -KILL "$(pgrep -P "$g5" -x modvisor || echo "$g5")" 2>/dev/null
+wait "$g5" "$g6"
+t_expect_contains "fleet: a hostile client is disconnected with a fatal ERROR" "$T_DIR/hostile" "error 71 fatal=1"
+if [ "$(cat "$T_DIR/g6.st")" = 0 ] && [ "$(loads g6)" = 2 ]; then
+	t_pass "fleet: the other guest loads on, unaffected by the hostile client and the killed guest"
+else
+	t_fail "fleet: the other guest" "status $(cat "$T_DIR/g6.st"): $(tail -n 3 "$T_DIR/g6.out")"
+fi
+for _ in $(seq 50); do grep -q '"vm":"g5",.*"what":"detach"' "$LOG" && break; sleep 0.1; done
+grep -q '"vm":"g5",.*"what":"detach","why":"' "$LOG" &&
+	t_pass "fleet: the killed guest's connection ends in a detach entry" ||
+	t_fail "fleet: killed guest" "no detach entry for g5"
+"$MV" log verify "$LOG" >"$T_DIR/v2"; st=$?
+t_expect_status "fleet: after the guest's SIGKILL the log is whole up to its last entry (status 3)" 3 "$st"
+
+# ---- the daemon SIGKILLed mid-load, then restarted ---------------------------------------------
+guest g7 -c "sh -c 'i=0; while [ \$i -lt 150 ]; do insmod $HK && echo MV-LOADED; rmmod hello; i=\$((i+1)); done'" &
+g7=$!
+for _ in $(seq 600); do [ "$(loads g7)" -ge 3 ] && break; sleep 0.1; done
+stop_daemon -KILL
+wait "$g7"
+got=$(grep -c '^MV-LOADED' "$T_DIR/g7.out")
+if [ "$got" -le "$(allowed g7)" ] && [ "$got" -ge 1 ]; then
+	t_pass "fleet: daemon killed: the guest loaded $got times, each allowed in the log ($(allowed g7))"
+else
+	t_fail "fleet: daemon killed" "$got loads in the guest, $(allowed g7) allowed in the log"
+fi
+if grep -q 'load refused by the host: EAGAIN: the module authority is unreachable' "$T_DIR/g7.out" ||
+	{ [ "$(cat "$T_DIR/g7.st")" = 124 ] && grep -q 'connection lost' "$T_DIR/g7.out"; }; then
+	t_pass "fleet: daemon killed: the guest's next load fails with EAGAIN (or its VM stops, 124, with an event unlogged)"
+else
+	t_fail "fleet: daemon killed" "status $(cat "$T_DIR/g7.st"): $(grep -m3 -i 'eagain\|lost' "$T_DIR/g7.out")"
+fi
+t_expect_contains "fleet: daemon killed: the VMM says the connection is lost" "$T_DIR/g7.out" \
+	"modvisor: authority $S: connection lost"
+start_daemon || t_fail "fleet: the daemon restarts" "$(tail -n 2 "$T_DIR/d.err")"
+guest g8 -c "insmod $HK" -c "rmmod hello"
+t_expect_status "fleet: after the restart a guest loads" 0 "$(cat "$T_DIR/g8.st")"
+stop_daemon -TERM
+"$MV" log verify "$LOG" >"$T_DIR/v3"; st=$?
+if [ "$st" = 0 ] && grep -q '^note: 1 run(s) stopped without their end entry' "$T_DIR/v3"; then
+	t_pass "fleet: after the restart and a clean stop the whole log verifies; the killed daemon's run is noted"
+else
+	t_fail "fleet: restart" "status $st: $(cat "$T_DIR/v3")"
+fi
+
+# ---- a uid not on the allow-list -------------------------------------------------------------
+other=$(( $(id -u) == 65534 ? 65533 : 65534 ))
+printf 'allow_uids = %s\n' "$other" >"$T_DIR/p.ini"
+start_daemon --policy "$T_DIR/p.ini"
+guest g9 -c "insmod $HK"
+if [ "$(cat "$T_DIR/g9.st")" = 124 ] &&
+	grep -q "uid $(id -u) is not in the policy's allow_uids" "$T_DIR/g9.out" &&
+	grep -q 'not starting the guest' "$T_DIR/g9.out" && ! grep -q '"vm":"g9"' "$LOG"; then
+	t_pass "fleet: a run whose uid is not on allow_uids is refused before its guest starts; nothing logged"
+else
+	t_fail "fleet: uid not allowed" "status $(cat "$T_DIR/g9.st"): $(tail -n 3 "$T_DIR/g9.out")"
+fi
+stop_daemon -TERM
+t_done
