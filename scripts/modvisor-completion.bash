@@ -41,11 +41,14 @@ _modvisor() {
 	--digests) COMPREPLY=($(compgen -W "sha256 sha384 sha512 none" -- "$cur")); return 0 ;;
 	--on-violation) COMPREPLY=($(compgen -W "stop log" -- "$cur")); return 0 ;;
 	--protect) COMPREPLY=($(compgen -W "on off" -- "$cur")); return 0 ;;
-	--kernel|--initrd|--policy|--keyring|--log|--add|--add-program|--out|--report)
+	--kernel|--initrd|--policy|--keyring|--log|--add|--add-program|--out|--report|--authority|--listen|--socket)
 		COMPREPLY=($(compgen -f -- "$cur")); return 0 ;;
 	esac
 	if [ "$sub" = log ] && [ "$prev" = log ]; then
 		COMPREPLY=($(compgen -W "verify show" -- "$cur")); return 0
+	fi
+	if [ "$sub" = authority ] && [ "$prev" = authority ] && [[ $cur != -* ]]; then
+		COMPREPLY=($(compgen -W "status" -- "$cur")); return 0
 	fi
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$(_modvisor_options "${COMP_WORDS[0]}" "$sub")" -- "$cur"))

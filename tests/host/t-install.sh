@@ -18,9 +18,13 @@ for f in bin/modvisor lib/modvisor/images/kernel.elf lib/modvisor/images/initrd.
 	lib/modvisor/emuhost/initramfs.cpio.gz lib/modvisor/sdk/module.mk lib/modvisor/sdk/modpost \
 	lib/modvisor/sdk/Module.symvers lib/modvisor/sdk/include/linux/module.h \
 	lib/modvisor/sdk/include/modvisor/abi/module.h share/man/man1/modvisor.1 \
-	share/bash-completion/completions/modvisor; do
+	share/bash-completion/completions/modvisor lib/systemd/system/modvisor-authority.service; do
 	if [ -e "$P/$f" ]; then t_pass "install: $f"; else t_fail "install: $f" "missing"; fi
 done
+grep -qx "ExecStart=$P/bin/modvisor authority --policy /etc/modvisor/fleet.ini --listen /run/modvisor/authority.sock" \
+	"$P/lib/systemd/system/modvisor-authority.service" &&
+	t_pass "install: the unit runs the installed modvisor authority" ||
+	t_fail "install: the unit's ExecStart" "$(grep ExecStart "$P/lib/systemd/system/modvisor-authority.service")"
 if [ -e "$P/lib/modvisor/emuhost/vmlinux" ] || [ -e "$P/lib/modvisor/emuhost/vmlinuz" ]; then
 	t_pass "install: the emulated host's kernel"
 else t_fail "install: the emulated host's kernel" "no vmlinux or vmlinuz"; fi
@@ -33,7 +37,7 @@ if [ -s "$TMP/man.err" ]; then t_fail "man: no groff warnings" "$(head -n 3 "$TM
 else t_pass "man: no groff warnings"; fi
 # Every long option of every command's --help, and every exit status of the epilogue.
 "$P/bin/modvisor" --help >"$TMP/help" 2>&1
-for c in run with-kvm verify measure log bench domain-xml; do "$P/bin/modvisor" $c --help 2>&1; done >>"$TMP/help"
+for c in run with-kvm verify measure log bench domain-xml authority; do "$P/bin/modvisor" $c --help 2>&1; done >>"$TMP/help"
 missing=
 for o in $(grep -oE -- '(^|[[ ,(])--[a-z0-9][a-z0-9-]*' "$TMP/help" | sed -E 's/^[[ ,(]//' | sort -u); do
 	grep -qF -- "$o" "$TMP/man.txt" || missing="$missing $o"
