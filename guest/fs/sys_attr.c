@@ -1,4 +1,4 @@
-/* sys_attr.c: inode attributes and no-op syncs: utimensat, chown family, statfs, fsync, flock. */
+/* sys_attr.c: inode attributes and no-op syncs: utimensat, chown family, statfs, fsync, flock, xattrs (none). */
 #include "fs_env.h"
 #include "fs_sys.h"
 #include "syscalls.h"
@@ -185,3 +185,91 @@ static long sys_sync(void)
 	return 0;
 }
 SYSCALL_REGISTER(162, sync, sys_sync);
+
+/*
+ * Extended attributes.  The ramfs has none, as Linux's ramfs: once the file
+ * is found and the name checked, reading, setting or removing one is
+ * EOPNOTSUPP and the list is empty (Linux's vfs_listxattr without an LSM
+ * label).  coreutils' ls asks for ACLs and SELinux labels this way.
+ */
+#define XATTR_NAME_MAX  255
+#define XATTR_CREATE    1
+#define XATTR_REPLACE   2
+
+/* xattr_name(uname): check the user's attribute name: 0, -ERANGE (empty or too long) or -EFAULT. */
+static long xattr_name(uaddr_t uname)
+{
+	char name[XATTR_NAME_MAX + 1];
+	long n = strncpy_from_user(name, uname, sizeof(name));
+
+	if (n == -EFAULT)
+		return -EFAULT;
+	return n <= 0 ? -ERANGE : 0;
+}
+
+/* xattr_target(fd_or_path, by_fd, follow): 0 if the file exists (its lookup errno if not). */
+static long xattr_target(uint64_t arg, bool by_fd, bool follow)
+{
+	struct inode *inode;
+	int err = by_fd ? attr_inode(arg, 0, 0, true, &inode) :
+		  attr_inode((uint64_t)AT_FDCWD, arg, follow ? 0 : AT_SYMLINK_NOFOLLOW, false, &inode);
+
+	if (err < 0)
+		return err;
+	vfs_inode_put(inode);
+	return 0;
+}
+
+/* xattr_get(arg, uname, by_fd, follow): getxattr, lgetxattr, fgetxattr, removexattr and co. */
+static long xattr_get(uint64_t arg, uint64_t uname, bool by_fd, bool follow)
+{
+	long err = xattr_target(arg, by_fd, follow);
+
+	if (!err)
+		err = xattr_name(uname);
+	return err ? err : -EOPNOTSUPP;
+}
+
+static long sys_getxattr(uint64_t path, uint64_t name)  { return xattr_get(path, name, false, true); }
+static long sys_lgetxattr(uint64_t path, uint64_t name) { return xattr_get(path, name, false, false); }
+static long sys_fgetxattr(uint64_t fd, uint64_t name)   { return xattr_get(fd, name, true, false); }
+SYSCALL_REGISTER(191, getxattr, sys_getxattr);
+SYSCALL_REGISTER(192, lgetxattr, sys_lgetxattr);
+SYSCALL_REGISTER(193, fgetxattr, sys_fgetxattr);
+SYSCALL_REGISTER(197, removexattr, sys_getxattr);
+SYSCALL_REGISTER(198, lremovexattr, sys_lgetxattr);
+SYSCALL_REGISTER(199, fremovexattr, sys_fgetxattr);
+
+/* setxattr and co.: flags checked first, as Linux's setxattr(). */
+static long xattr_set(uint64_t arg, uint64_t name, uint64_t flags, bool by_fd, bool follow)
+{
+	if (flags & ~(uint64_t)(XATTR_CREATE | XATTR_REPLACE))
+		return -EINVAL;
+	return xattr_get(arg, name, by_fd, follow);
+}
+
+static long sys_setxattr(uint64_t path, uint64_t name, uint64_t value, uint64_t size, uint64_t flags)
+{
+	(void)value, (void)size;
+	return xattr_set(path, name, flags, false, true);
+}
+static long sys_lsetxattr(uint64_t path, uint64_t name, uint64_t value, uint64_t size, uint64_t flags)
+{
+	(void)value, (void)size;
+	return xattr_set(path, name, flags, false, false);
+}
+static long sys_fsetxattr(uint64_t fd, uint64_t name, uint64_t value, uint64_t size, uint64_t flags)
+{
+	(void)value, (void)size;
+	return xattr_set(fd, name, flags, true, false);
+}
+SYSCALL_REGISTER(188, setxattr, sys_setxattr);
+SYSCALL_REGISTER(189, lsetxattr, sys_lsetxattr);
+SYSCALL_REGISTER(190, fsetxattr, sys_fsetxattr);
+
+static long sys_listxattr(uint64_t path)  { return xattr_target(path, false, true); }
+static long sys_llistxattr(uint64_t path) { return xattr_target(path, false, false); }
+static long sys_flistxattr(uint64_t fd)   { return xattr_target(fd, true, false); }
+SYSCALL_REGISTER(194, listxattr, sys_listxattr);
+SYSCALL_REGISTER(195, llistxattr, sys_llistxattr);
+SYSCALL_REGISTER(196, flistxattr, sys_flistxattr);

@@ -76,6 +76,18 @@ static long sys_rseq(void)
 }
 SYSCALL_REGISTER(334, rseq, sys_rseq);
 
+/*
+ * socket and socketpair: the guest has no network and no AF_UNIX, as a
+ * Linux built without them: every family is EAFNOSUPPORT.  glibc's nscd
+ * client (ls -l, id) then reads /etc/passwd itself.
+ */
+static long sys_socket(void)
+{
+	return -EAFNOSUPPORT;
+}
+SYSCALL_REGISTER(41, socket, sys_socket);
+SYSCALL_REGISTER(53, socketpair, sys_socket);
+
 struct linux_utsname {
 	char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
 };

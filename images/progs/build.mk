@@ -34,3 +34,18 @@ IMAGES       += $(patsubst %,$(PROGS_DIR)/%-pie,$(PROGS_PIE))
 $(PROGS_DIR)/%-pie: images/progs/%.c images/progs/build.mk
 	$(call msg,PROGPIE,$@)mkdir -p $(@D) && \
 		$(HOSTCC) $(filter-out -static,$(PROGS_CFLAGS)) -static-pie -fPIE $< -o $@
+
+# images/progs/dyn/: a dynamically linked glibc program and its shared library
+# (found through DT_RUNPATH $ORIGIN on the host; full RELRO).  Not in the
+# initrd: tests/e2e/t-kmod-guest.sh adds them with --add-program.
+DYN_DIR      := $(PROGS_DIR)/dyn
+DYN_CFLAGS   := -std=gnu11 -O2 -g0 -Wall -Wextra -Werror -D_GNU_SOURCE
+IMAGES       += $(DYN_DIR)/mv-dyn $(DYN_DIR)/libmvdyn.so
+
+$(DYN_DIR)/libmvdyn.so: images/progs/dyn/libmvdyn.c images/progs/build.mk
+	$(call msg,PROGDYN,$@)mkdir -p $(@D) && \
+		$(HOSTCC) $(DYN_CFLAGS) -shared -fPIC -Wl,-soname,libmvdyn.so $< -o $@
+
+$(DYN_DIR)/mv-dyn: images/progs/dyn/mv-dyn.c $(DYN_DIR)/libmvdyn.so images/progs/build.mk
+	$(call msg,PROGDYN,$@)$(HOSTCC) $(DYN_CFLAGS) $< -o $@ -L$(DYN_DIR) -lmvdyn -ldl \
+		-Wl,-rpath,'$$ORIGIN' -Wl,-z,relro,-z,now

@@ -56,6 +56,7 @@
 #define EILSEQ          84
 #define EOPNOTSUPP      95
 #define ENOTSUP         EOPNOTSUPP
+#define EAFNOSUPPORT    97
 #define ETIMEDOUT      110
 #define ECANCELED      125
 #define ENOKEY         126
