@@ -8,6 +8,7 @@
 /*
  * hcall(nr, arg, size): fill arg's header (ABI version, size), hand the
  * struct to the VMM through port MV_HC_PIO_BASE + nr and return hdr.ret.
+ * Only under the modvisor VMM (platform.h): anywhere else it panics.
  * arg may live anywhere in kernel memory: it is bounced through a buffer
  * below 4 GiB, so callers need not care where their struct is.  For
  * MV_HC_EXIT and MV_HC_FAULT the call does not return.

@@ -60,6 +60,10 @@ t_expect_line "the wall clock comes from the CMOS clock" "$T_DIR/clock" "$year"$
 pvh initrd pc 'quiet -- /bin/sh -c "ls /lib/modules/hello.ko && cat /proc/cmdline"' "${DBG[@]}"
 t_expect_line "the initrd (PVH module 0) is unpacked" "$T_DIR/initrd" $'/lib/modules/hello.ko\r'
 
+# The PIT tick preempts ring 3: a spinner does not starve a sleeper (without the tick it would).
+pvh tick pc 'quiet -- /bin/sh -c "(while :; do :; done) & sleep 1; echo slept; kill $!"' "${DBG[@]}"
+t_expect_line "the PIT/PIC tick preempts a ring-3 spinner and ends a sleep" "$T_DIR/tick" $'slept\r'
+
 # No authority link: nothing is loaded unmeasured.
 pvh noauth pc 'quiet -- /bin/sh -c "insmod /lib/modules/hello.ko; echo insmod=$?; lsmod"' "${DBG[@]}"
 t_expect_contains "without an authority a load is refused with EAGAIN" "$T_DIR/noauth" \
