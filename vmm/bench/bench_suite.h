@@ -32,6 +32,13 @@ int bench_section_procs(const struct bench_opts *o, struct bench_report *r);
 /* bench_section_seal(o, r): the host's work for one module seal, over module size (issue 14). */
 int bench_section_seal(const struct bench_opts *o, struct bench_report *r);
 
+/*
+ * bench_section_fleet(o, r): loads through one authority daemon against an
+ * in-process authority per VM, for 1, 2, 4 and 8 VMs; the daemon's fsyncs
+ * per entry (group commit; issue 18).
+ */
+int bench_section_fleet(const struct bench_opts *o, struct bench_report *r);
+
 #define BENCH_MAXMODS 8
 
 /* bench_mods(o, paths): the generated modules' host paths (bench_load.c); their count. */

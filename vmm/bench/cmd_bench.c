@@ -21,7 +21,7 @@
 	"  --quick\n      smoke run: 2 repetitions, small sizes (what `make check` runs)\n" \
 	"  --reps N\n      repetitions per measured point (default 5; --quick: 2)\n" \
 	"  --only LIST\n      comma-separated sections: hypercall,violation,boot,footprint,\n" \
-	"      load,scale,procs (these need KVM), measure,hoststages,seal,corpus\n" \
+	"      load,scale,procs (these need KVM), measure,hoststages,seal,fleet,corpus\n" \
 	"      (these run on the host itself, also when the others go to the emulated KVM\n" \
 	"      host); default all\n"                                           \
 	"  --accel MODE\n      auto (default), kvm or emulated, as for `run`; every figure\n" \
@@ -52,6 +52,7 @@ static const struct bench_section bench_sections[] = {
 	{ "measure", bench_section_measure, false },
 	{ "hoststages", bench_section_hoststages, false },
 	{ "seal", bench_section_seal, false },
+	{ "fleet", bench_section_fleet, false },
 	{ "corpus", bench_section_corpus, false },
 };
 #define BENCH_NSECTIONS (int)(sizeof(bench_sections) / sizeof(bench_sections[0]))

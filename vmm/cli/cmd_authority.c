@@ -137,7 +137,7 @@ static int cmd_authority(int argc, char **argv)
 		fprintf(stderr, "modvisor authority: %s\n", err);
 		return MV_EXIT_SETUP;
 	}
-	return fleet_serve(&f);
+	return fleet_serve(&f, -1);
 }
 
 COMMAND(authority, "authority", AUTHORITY_USAGE, AUTHORITY_HELP, cmd_authority);

@@ -186,24 +186,26 @@ static void fleet_stop(struct fleet *f)
 	pthread_mutex_unlock(&f->mu);
 }
 
-int fleet_serve(struct fleet *f)
+int fleet_serve(struct fleet *f, int stopfd)
 {
 	char msg[PATH_MAX + 256];
 	sigset_t set;
-	int sfd, ret;
+	int sfd = -1, ret;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);   /* the VM threads inherit it */
 	signal(SIGPIPE, SIG_IGN);
-	sfd = signalfd(-1, &set, SFD_CLOEXEC);
-	fprintf(stderr, "modvisor authority: listening on %s (log %s, kernel %s)\n", f->socket,
-		f->auth->policy.log, f->kernel);
+	if (stopfd < 0) {
+		sigemptyset(&set);
+		sigaddset(&set, SIGTERM);
+		sigaddset(&set, SIGINT);
+		sigaddset(&set, SIGHUP);
+		pthread_sigmask(SIG_BLOCK, &set, NULL);   /* the VM threads inherit it */
+		sfd = stopfd = signalfd(-1, &set, SFD_CLOEXEC);
+		fprintf(stderr, "modvisor authority: listening on %s (log %s, kernel %s)\n",
+			f->socket, f->auth->policy.log, f->kernel);
+	}
 	for (;;) {
 		struct pollfd p[2] = { { .fd = f->lfd, .events = POLLIN },
-				       { .fd = sfd, .events = POLLIN } };
+				       { .fd = stopfd, .events = POLLIN } };
 		if (poll(p, 2, -1) < 0 && errno != EINTR)
 			break;
 		if (p[1].revents)
@@ -215,9 +217,10 @@ int fleet_serve(struct fleet *f)
 	unlink(f->socket);
 	fleet_stop(f);
 	ret = authority_close(f->auth, msg, sizeof(msg));
-	fprintf(stderr, "modvisor authority: stopped: %s\n", msg);
-	if (sfd >= 0)
+	if (sfd >= 0) {
+		fprintf(stderr, "modvisor authority: stopped: %s\n", msg);
 		close(sfd);
+	}
 	return ret < 0 ? MV_EXIT_SETUP : 0;
 }
 

@@ -56,11 +56,12 @@ int fleet_open(struct fleet *f, struct policy *policy, const char *socket, char 
 	       size_t errlen);
 
 /*
- * fleet_serve(f): accept VMs until SIGTERM/SIGINT, one thread each; then
- * disconnect them, write the log's end entry and remove the socket.  Returns
- * the exit status (0, or 124 when the log could not be closed).
+ * fleet_serve(f, stopfd): accept VMs, one thread each, until SIGTERM,
+ * SIGINT or SIGHUP (stopfd -1) or until stopfd is readable (the benchmark);
+ * then disconnect them, write the log's end entry and remove the socket.
+ * Returns the exit status (0, or 124 when the log could not be closed).
  */
-int fleet_serve(struct fleet *f);
+int fleet_serve(struct fleet *f, int stopfd);
 
 /* fleet_vm_serve(arg): a connection's thread (daemon_vm.c); arg is its struct fleet_vm. */
 void *fleet_vm_serve(void *arg);
