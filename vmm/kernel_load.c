@@ -1,5 +1,6 @@
-/* kernel_load.c: check every field of the guest kernel ELF, then copy its segments. */
+/* kernel_load.c: check every field of the guest kernel ELF (the shared validator's kernel profile, then the physical placement), then copy its segments. */
 #include <modvisor/elf64.h>
+#include <modvisor/elf_exec.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -26,6 +27,8 @@ struct kload {
 static int kl_fail(struct kload *k, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+_Static_assert(KERNEL_MAX_PHDRS >= ELF_EXEC_MAX_PHNUM, "kernel program headers");
+
 /* kl_fail(k, fmt, ...): "name: <reason>" into k->err; returns -ENOEXEC. */
 static int kl_fail(struct kload *k, const char *fmt, ...)
 {
@@ -40,41 +43,27 @@ static int kl_fail(struct kload *k, const char *fmt, ...)
 	return -ENOEXEC;
 }
 
-/* kl_check_ehdr(k): identity, type, machine, program header table bounds. */
-static int kl_check_ehdr(struct kload *k)
+/*
+ * kl_check_elf(k): the checks every executable passes, by the one validator
+ * (shared/lib/elf_exec.c) with its kernel profile: identity, ET_EXEC,
+ * x86-64, the program header table and each PT_LOAD inside the file with
+ * p_filesz <= p_memsz and no wrap.  What is the kernel's own (physical
+ * placement, the boot map, the entry) is checked below.
+ */
+static int kl_check_elf(struct kload *k)
 {
-	const Elf64_Ehdr *eh = k->eh;
-	uint64_t tsize, tend;
+	struct elf_exec_info *info = malloc(sizeof(*info));
+	int rc;
 
-	if (k->len < sizeof(Elf64_Ehdr))
-		return kl_fail(k, "file is %zu bytes, too short for an ELF header (%zu)",
-			       k->len, sizeof(Elf64_Ehdr));
-	if (memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0)
-		return kl_fail(k, "e_ident: bad ELF magic (not an ELF file)");
-	if (eh->e_ident[EI_CLASS] != ELFCLASS64)
-		return kl_fail(k, "e_ident[EI_CLASS] is %u, want 2 (ELFCLASS64)",
-			       eh->e_ident[EI_CLASS]);
-	if (eh->e_ident[EI_DATA] != ELFDATA2LSB)
-		return kl_fail(k, "e_ident[EI_DATA] is %u, want 1 (little endian)",
-			       eh->e_ident[EI_DATA]);
-	if (eh->e_ident[EI_VERSION] != EV_CURRENT || eh->e_version != EV_CURRENT)
-		return kl_fail(k, "e_version is %u, want 1 (EV_CURRENT)", eh->e_version);
-	if (eh->e_type != ET_EXEC)
-		return kl_fail(k, "e_type is %u, want 2 (ET_EXEC)", eh->e_type);
-	if (eh->e_machine != EM_X86_64)
-		return kl_fail(k, "e_machine is %u, want 62 (EM_X86_64)", eh->e_machine);
-	if (eh->e_phentsize != sizeof(Elf64_Phdr))
-		return kl_fail(k, "e_phentsize is %u, want %zu", eh->e_phentsize,
-			       sizeof(Elf64_Phdr));
-	if (eh->e_phnum == 0 || eh->e_phnum > KERNEL_MAX_PHDRS)
-		return kl_fail(k, "e_phnum is %u, want 1-%u", eh->e_phnum, KERNEL_MAX_PHDRS);
-	tsize = (uint64_t)eh->e_phnum * eh->e_phentsize;
-	if (__builtin_add_overflow(eh->e_phoff, tsize, &tend) || tend > k->len)
-		return kl_fail(k, "e_phoff+e_phnum*e_phentsize (0x%llx + 0x%llx) is past "
-			       "the end of the file (0x%zx)", (unsigned long long)eh->e_phoff,
-			       (unsigned long long)tsize, k->len);
-	memcpy(k->ph, k->buf + eh->e_phoff, tsize);
-	return 0;
+	if (!info)
+		return kl_fail(k, "out of memory");
+	rc = elf_exec_check(k->buf, k->len, k->len, &elf_exec_kernel, info);
+	if (rc)
+		kl_fail(k, "%s", info->why);
+	else
+		memcpy(k->ph, k->buf + k->eh->e_phoff, (size_t)k->eh->e_phnum * sizeof(Elf64_Phdr));
+	free(info);
+	return rc ? -ENOEXEC : 0;
 }
 
 /* kl_check_vaddr(k, i): p_vaddr must reach p_paddr through the boot map. */
@@ -89,23 +78,12 @@ static int kl_check_vaddr(struct kload *k, int i)
 		       (unsigned long long)p->p_vaddr, (unsigned long long)p->p_paddr);
 }
 
-/* kl_check_phdr(k, i): one PT_LOAD against the file and guest RAM. */
+/* kl_check_phdr(k, i): one PT_LOAD (checked against the file already) against guest RAM. */
 static int kl_check_phdr(struct kload *k, int i)
 {
 	const Elf64_Phdr *p = &k->ph[i];
-	uint64_t fend, pend;
+	uint64_t pend;
 
-	if (p->p_filesz > p->p_memsz)
-		return kl_fail(k, "program header %d: p_filesz (0x%llx) is larger than "
-			       "p_memsz (0x%llx)", i, (unsigned long long)p->p_filesz,
-			       (unsigned long long)p->p_memsz);
-	if (__builtin_add_overflow(p->p_offset, p->p_filesz, &fend))
-		return kl_fail(k, "program header %d: p_offset+p_filesz (0x%llx + 0x%llx) "
-			       "overflows", i, (unsigned long long)p->p_offset,
-			       (unsigned long long)p->p_filesz);
-	if (fend > k->len)
-		return kl_fail(k, "program header %d: p_offset+p_filesz (0x%llx) is past "
-			       "the end of the file (0x%zx)", i, (unsigned long long)fend, k->len);
 	if (__builtin_add_overflow(p->p_paddr, p->p_memsz, &pend))
 		return kl_fail(k, "program header %d: p_paddr+p_memsz (0x%llx + 0x%llx) "
 			       "overflows", i, (unsigned long long)p->p_paddr,
@@ -197,7 +175,7 @@ static int kl_check(struct kload *k, struct kernel_info *ki)
 {
 	int i, rc, nload = 0;
 
-	rc = kl_check_ehdr(k);
+	rc = kl_check_elf(k);
 	if (rc)
 		return rc;
 	ki->phys_start = UINT64_MAX;

@@ -13,9 +13,13 @@ static int ee_fail(struct elf_exec_info *out, const char *why)
 	return -ENOEXEC;
 }
 
+const struct elf_exec_profile elf_exec_kernel = {
+	.allow_dyn = 0, .mapped = 0, .kernel = 1, .end = UINT64_MAX - EE_PAGE + 1,
+};
+
 /* The ELF header: identity, type, machine, and the program header table. */
 static int ee_check_ehdr(const Elf64_Ehdr *eh, uint64_t size, uint64_t hdr_len,
-			 struct elf_exec_info *out)
+			 const struct elf_exec_profile *p, struct elf_exec_info *out)
 {
 	uint64_t tab_len, tab_end;
 
@@ -28,6 +32,8 @@ static int ee_check_ehdr(const Elf64_Ehdr *eh, uint64_t size, uint64_t hdr_len,
 		return ee_fail(out, "e_ident[EI_DATA]: not little-endian");
 	if (eh->e_ident[EI_VERSION] != EV_CURRENT || eh->e_version != EV_CURRENT)
 		return ee_fail(out, "e_version: not ELF version 1");
+	if (!p->allow_dyn && eh->e_type != ET_EXEC)
+		return ee_fail(out, "e_type: not ET_EXEC (a kernel is not relocatable)");
 	if (eh->e_type != ET_EXEC && eh->e_type != ET_DYN)
 		return ee_fail(out, "e_type: not an executable (ET_EXEC or ET_DYN)");
 	if (eh->e_machine != EM_X86_64)
@@ -46,8 +52,8 @@ static int ee_check_ehdr(const Elf64_Ehdr *eh, uint64_t size, uint64_t hdr_len,
 	return 0;
 }
 
-/* One PT_LOAD: inside the file, sizes consistent, page congruence, no wrap. */
-static int ee_check_load(const Elf64_Phdr *ph, uint64_t size,
+/* One PT_LOAD: inside the file, sizes consistent, page congruence (if mapped), no wrap. */
+static int ee_check_load(const Elf64_Phdr *ph, uint64_t size, const struct elf_exec_profile *p,
 			 struct elf_exec_info *out)
 {
 	uint64_t fend, vend;
@@ -59,21 +65,22 @@ static int ee_check_load(const Elf64_Phdr *ph, uint64_t size,
 	if (__builtin_add_overflow(ph->p_vaddr, ph->p_memsz, &vend) ||
 	    vend > UINT64_MAX - EE_PAGE)
 		return ee_fail(out, "PT_LOAD: p_vaddr + p_memsz overflows");
-	if ((ph->p_vaddr - ph->p_offset) % EE_PAGE)
+	if (p->mapped && (ph->p_vaddr - ph->p_offset) % EE_PAGE)
 		return ee_fail(out, "PT_LOAD: p_vaddr and p_offset differ modulo the page size");
 	if (ph->p_memsz == 0)
 		return ee_fail(out, "PT_LOAD: p_memsz is 0");
 	return 0;
 }
 
-/* Record a checked PT_LOAD; segments must come in ascending, disjoint order. */
-static int ee_add_load(const Elf64_Phdr *ph, struct elf_exec_info *out)
+/* Record a checked PT_LOAD; mapped segments must come in ascending, disjoint order. */
+static int ee_add_load(const Elf64_Phdr *ph, const struct elf_exec_profile *p,
+		       struct elf_exec_info *out)
 {
 	struct elf_exec_seg *s;
 
 	if (out->nseg == ELF_EXEC_MAX_SEGS)
 		return ee_fail(out, "PT_LOAD: more than 16 loadable segments");
-	if (out->nseg) {
+	if (p->mapped && out->nseg) {
 		const struct elf_exec_seg *prev = &out->seg[out->nseg - 1];
 
 		if (ph->p_vaddr < prev->vaddr + prev->memsz)
@@ -123,27 +130,44 @@ static uint64_t ee_phdr_vaddr(const Elf64_Ehdr *eh, struct elf_exec_info *out)
 	return 0;
 }
 
-/* The span of all segments must fit in the user half. */
-static int ee_check_span(struct elf_exec_info *out, uint64_t user_end)
+/* The span of all segments must fit below the profile's end (the user half for programs). */
+static int ee_check_span(struct elf_exec_info *out, const struct elf_exec_profile *p)
 {
-	const struct elf_exec_seg *last = &out->seg[out->nseg - 1];
+	uint64_t user_end = p->end;
 
-	out->lo = out->seg[0].vaddr & ~(EE_PAGE - 1);
-	out->hi = (last->vaddr + last->memsz + EE_PAGE - 1) & ~(EE_PAGE - 1);
+	out->lo = UINT64_MAX;
+	out->hi = 0;
+	for (uint32_t i = 0; i < out->nseg; i++) {      /* in any order: the kernel's */
+		const struct elf_exec_seg *s = &out->seg[i];
+		uint64_t lo = s->vaddr & ~(EE_PAGE - 1);
+		uint64_t hi = (s->vaddr + s->memsz + EE_PAGE - 1) & ~(EE_PAGE - 1);
+
+		out->lo = lo < out->lo ? lo : out->lo;
+		out->hi = hi > out->hi ? hi : out->hi;
+	}
 	if (out->pie) {
 		if (out->hi - out->lo > user_end / 4)
 			return ee_fail(out, "PT_LOAD: the image is too large for the address space");
 		return 0;
 	}
-	if (out->lo < ELF_EXEC_MIN_VADDR)
+	if (p->mapped && out->lo < ELF_EXEC_MIN_VADDR)
 		return ee_fail(out, "PT_LOAD: p_vaddr is below the lowest mappable address (0x10000)");
 	if (out->hi > user_end)
-		return ee_fail(out, "PT_LOAD: segment lies outside the user address space");
+		return ee_fail(out, p->kernel ? "PT_LOAD: segment lies outside the address space" :
+			       "PT_LOAD: segment lies outside the user address space");
 	return 0;
 }
 
 int elf_exec_parse(const void *hdr, uint64_t hdr_len, uint64_t size,
 		   uint64_t user_end, struct elf_exec_info *out)
+{
+	const struct elf_exec_profile user = { .allow_dyn = 1, .mapped = 1, .end = user_end };
+
+	return elf_exec_check(hdr, hdr_len, size, &user, out);
+}
+
+int elf_exec_check(const void *hdr, uint64_t hdr_len, uint64_t size,
+		   const struct elf_exec_profile *p, struct elf_exec_info *out)
 {
 	const Elf64_Ehdr *eh = hdr;
 	const Elf64_Phdr *ph;
@@ -154,7 +178,7 @@ int elf_exec_parse(const void *hdr, uint64_t hdr_len, uint64_t size,
 		hdr_len = size;
 	if (hdr_len < sizeof(*eh))
 		return ee_fail(out, "file is shorter than an ELF header");
-	err = ee_check_ehdr(eh, size, hdr_len, out);
+	err = ee_check_ehdr(eh, size, hdr_len, p, out);
 	if (err)
 		return err;
 	out->pie = eh->e_type == ET_DYN;
@@ -180,13 +204,13 @@ int elf_exec_parse(const void *hdr, uint64_t hdr_len, uint64_t size,
 		}
 		if (ph[i].p_type != PT_LOAD)
 			continue;
-		if ((err = ee_check_load(&ph[i], size, out)) ||
-		    (err = ee_add_load(&ph[i], out)))
+		if ((err = ee_check_load(&ph[i], size, p, out)) ||
+		    (err = ee_add_load(&ph[i], p, out)))
 			return err;
 	}
 	if (out->nseg == 0)
 		return ee_fail(out, "no PT_LOAD segment");
 	if (!out->phdr_vaddr)
 		out->phdr_vaddr = ee_phdr_vaddr(eh, out);
-	return ee_check_span(out, user_end);
+	return ee_check_span(out, p);
 }

@@ -26,7 +26,7 @@ FUZZ_DEPS_modinfo  := shared/lib/modinfo
 FUZZ_DEPS_sig      := vmm/authority/sig vmm/authority/measure shared/lib/modsig
 FUZZ_DEPS_cpio     := shared/lib/cpio
 FUZZ_DEPS_policy   := vmm/authority/policy vmm/authority/measure shared/lib/errname
-FUZZ_DEPS_kernel   := vmm/kernel_load
+FUZZ_DEPS_kernel   := vmm/kernel_load shared/lib/elf_exec
 FUZZ_DEPS_mlog     := vmm/authority/mlog_read vmm/authority/mlog_fmt vmm/authority/mlog vmm/authority/measure vmm/authority/policy vmm/authority/sig \
                       shared/lib/modsig
 FUZZ_DEPS_mlog     += vmm/emuhost/hostlock shared/lib/errname

@@ -1,4 +1,4 @@
-/* test_elf_exec.c: elf_exec_parse() on valid executables (static, PIE, with PT_INTERP) and on each malformed header. */
+/* test_elf_exec.c: elf_exec_parse() on valid executables (static, PIE, with PT_INTERP) and on each malformed header; elf_exec_check() with the kernel profile. */
 #include <check.h>
 #include <modvisor/elf64.h>
 #include <errno.h>
@@ -310,6 +310,34 @@ START_TEST(pie_too_big)
 }
 END_TEST
 
+/* The kernel profile (vmm/kernel_load.c): ET_EXEC only, segments copied, not mapped. */
+START_TEST(kernel_profile)
+{
+	make_image();
+	/* Linked in the top 2 GiB, out of order, not page-congruent: a kernel may be. */
+	img.ph[1].p_vaddr = 0xffffffff80202000ULL;
+	img.ph[2].p_vaddr = 0xffffffff80200000ULL + 0x10;
+	img.ph[3].p_vaddr = 0xffffffff80300000ULL;
+	ck_assert_int_eq(elf_exec_check(&img, sizeof(img), sizeof(img), &elf_exec_kernel, &info), 0);
+	ck_assert_uint_eq(info.lo, 0xffffffff80200000ULL);
+	ck_assert_uint_eq(info.hi, 0xffffffff80305000ULL);
+	/* ... which a program may not be. */
+	expect_bad(sizeof(img), "modulo the page size");
+	img.ph[2].p_vaddr = 0xffffffff80200000ULL;
+	expect_bad(sizeof(img), "ascending order");
+	/* The checks every executable passes still apply. */
+	img.ph[3].p_filesz = 0x6000;
+	ck_assert_int_eq(elf_exec_check(&img, sizeof(img), sizeof(img), &elf_exec_kernel, &info),
+			 -ENOEXEC);
+	ck_assert_ptr_nonnull(strstr(info.why, "p_filesz is larger than p_memsz"));
+	make_image();
+	img.eh.e_type = ET_DYN;
+	ck_assert_int_eq(elf_exec_check(&img, sizeof(img), sizeof(img), &elf_exec_kernel, &info),
+			 -ENOEXEC);
+	ck_assert_ptr_nonnull(strstr(info.why, "e_type: not ET_EXEC"));
+}
+END_TEST
+
 static Suite *unit_suite(void)
 {
 	Suite *s = suite_create("elf_exec");
@@ -329,6 +357,7 @@ static Suite *unit_suite(void)
 	tcase_add_test(tc, gnu_stack_and_relro);
 	tcase_add_test(tc, too_many_loads);
 	tcase_add_test(tc, pie_too_big);
+	tcase_add_test(tc, kernel_profile);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -138,54 +138,52 @@ START_TEST(too_short)
 	struct kernel_info ki;
 
 	ck_assert_int_eq(load(20, &ki), -ENOEXEC);
-	ck_assert_ptr_nonnull(strstr(err, "too short for an ELF header"));
+	ck_assert_ptr_nonnull(strstr(err, "shorter than an ELF header"));
 }
 END_TEST
 
-START_TEST(bad_magic)  { img.eh.e_ident[1] = 'X'; refused("bad ELF magic"); } END_TEST
+START_TEST(bad_magic)  { img.eh.e_ident[1] = 'X'; refused("e_ident: not an ELF file (bad magic)"); } END_TEST
 START_TEST(bad_class)  { img.eh.e_ident[EI_CLASS] = ELFCLASS32; refused("EI_CLASS"); } END_TEST
 START_TEST(bad_endian) { img.eh.e_ident[EI_DATA] = ELFDATA2MSB; refused("EI_DATA"); } END_TEST
-START_TEST(bad_version) { img.eh.e_version = 7; refused("e_version is 7"); } END_TEST
-START_TEST(bad_type)   { img.eh.e_type = ET_DYN; refused("e_type is 3"); } END_TEST
-START_TEST(bad_machine) { img.eh.e_machine = EM_386; refused("e_machine is 3"); } END_TEST
-START_TEST(bad_phentsize) { img.eh.e_phentsize = 32; refused("e_phentsize is 32"); } END_TEST
-START_TEST(zero_phnum) { img.eh.e_phnum = 0; refused("e_phnum is 0"); } END_TEST
-START_TEST(huge_phnum) { img.eh.e_phnum = 0xffff; refused("e_phnum is 65535"); } END_TEST
+START_TEST(bad_version) { img.eh.e_version = 7; refused("e_version: not ELF version 1"); } END_TEST
+START_TEST(bad_type)   { img.eh.e_type = ET_DYN; refused("e_type: not ET_EXEC"); } END_TEST
+START_TEST(bad_machine) { img.eh.e_machine = EM_386; refused("e_machine: not x86-64"); } END_TEST
+START_TEST(bad_phentsize) { img.eh.e_phentsize = 32; refused("e_phentsize: not 56"); } END_TEST
+START_TEST(zero_phnum) { img.eh.e_phnum = 0; refused("e_phnum: no program headers"); } END_TEST
+START_TEST(huge_phnum) { img.eh.e_phnum = 0xffff; refused("or more than 64"); } END_TEST
 
 START_TEST(phdrs_past_file)
 {
 	img.eh.e_phoff = sizeof(img) - 8;
-	refused("e_phoff+e_phnum*e_phentsize");
+	refused("e_phoff: program headers extend past the end of the file");
 }
 END_TEST
 
 START_TEST(phoff_overflow)
 {
 	img.eh.e_phoff = UINT64_MAX - 8;
-	refused("e_phoff+e_phnum*e_phentsize");
+	refused("e_phoff: program headers extend past the end of the file");
 }
 END_TEST
 
 START_TEST(filesz_past_file)
 {
 	img.ph[1].p_filesz = 0x100;
-	refused("program header 1: p_offset+p_filesz (0x");
-	ck_assert_ptr_nonnull(strstr(err, "is past the end of the file"));
+	refused("PT_LOAD: p_offset + p_filesz is past the end of the file");
 }
 END_TEST
 
 START_TEST(offset_overflow)
 {
 	img.ph[0].p_offset = UINT64_MAX - 4;
-	refused("program header 0: p_offset+p_filesz");
-	ck_assert_ptr_nonnull(strstr(err, "overflows"));
+	refused("PT_LOAD: p_offset + p_filesz is past the end of the file");
 }
 END_TEST
 
 START_TEST(memsz_below_filesz)
 {
 	img.ph[1].p_memsz = 8;
-	refused("program header 1: p_filesz (0x10) is larger than p_memsz (0x8)");
+	refused("PT_LOAD: p_filesz is larger than p_memsz");
 }
 END_TEST
 
@@ -193,8 +191,7 @@ START_TEST(paddr_overflow)
 {
 	img.ph[1].p_paddr = UINT64_MAX - 0x100;
 	img.ph[1].p_vaddr = img.ph[1].p_paddr;
-	refused("program header 1: p_paddr+p_memsz");
-	ck_assert_ptr_nonnull(strstr(err, "overflows"));
+	refused("PT_LOAD: p_vaddr + p_memsz overflows");
 }
 END_TEST
 
@@ -248,7 +245,7 @@ START_TEST(no_load)
 {
 	img.ph[0].p_type = PT_NULL;
 	img.ph[1].p_type = PT_NULL;
-	refused("no PT_LOAD program header");
+	refused("no PT_LOAD segment");
 }
 END_TEST
 

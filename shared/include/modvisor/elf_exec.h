@@ -71,4 +71,31 @@ struct elf_exec_info {
 int elf_exec_parse(const void *hdr, uint64_t hdr_len, uint64_t file_size,
 		   uint64_t user_end, struct elf_exec_info *out);
 
+/*
+ * What a loader accepts beyond the checks every executable passes: the
+ * one validator serves the guest's execve (elf_exec_parse: ET_EXEC or
+ * ET_DYN, the user half) and the VMM's guest kernel (elf_exec_kernel:
+ * ET_EXEC only, linked anywhere up to the top of the address space; the
+ * VMM then checks the physical placement itself, vmm/kernel_load.c).
+ */
+struct elf_exec_profile {
+	int      allow_dyn;     /* ET_DYN (PIE, shared objects) besides ET_EXEC */
+	int      mapped;        /* segments are mapped from the file's pages: p_vaddr
+	                         * and p_offset congruent modulo the page size, in
+	                         * ascending disjoint order, from ELF_EXEC_MIN_VADDR
+	                         * (the kernel's are copied by p_paddr instead) */
+	int      kernel;        /* say "address space", not "user address space" */
+	uint64_t end;           /* first address above the segments' range */
+};
+
+/* The guest kernel's profile (vmm/kernel_load.c). */
+extern const struct elf_exec_profile elf_exec_kernel;
+
+/*
+ * elf_exec_check(hdr, hdr_len, file_size, profile, out): elf_exec_parse()
+ * with profile's rules; the same results and reasons.
+ */
+int elf_exec_check(const void *hdr, uint64_t hdr_len, uint64_t file_size,
+		   const struct elf_exec_profile *profile, struct elf_exec_info *out);
+
 #endif
