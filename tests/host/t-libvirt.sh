@@ -41,11 +41,14 @@ QUSER=$(awk -F'"' '/^[[:space:]]*user[[:space:]]*=/ { print $2 }' /etc/libvirt/q
 QUSER=${QUSER:-libvirt-qemu}
 id "$QUSER" >/dev/null 2>&1 || QUSER=root
 
-# daemon NAME [FLAGS...]: `modvisor authority` on $T_DIR/NAME.sock with log $T_DIR/NAME.log.
+# daemon NAME [FLAGS...]: `modvisor authority` on $T_DIR/NAME.sock with log $T_DIR/NAME.log;
+# $INI_EXTRA goes into its policy file.
+INI_EXTRA=
 daemon() {
 	local n=$1
 	shift
-	printf 'allow_uids = 0, %s\nkernel = %s\n' "$QUSER" "$T_DIR/kernel.elf" >"$T_DIR/$n.ini"
+	printf 'allow_uids = 0, %s\nkernel = %s\n%s\n' "$QUSER" "$T_DIR/kernel.elf" "$INI_EXTRA" \
+		>"$T_DIR/$n.ini"
 	"$MV" authority --listen "$T_DIR/$n.sock" --policy "$T_DIR/$n.ini" --log "$T_DIR/$n.log" \
 		"$@" 2>"$T_DIR/$n.err" &
 	DPIDS+=" $!"
@@ -98,6 +101,34 @@ else t_fail "libvirt: the load in the daemon's log" "$(tail -n 3 "$T_DIR/a.log")
 if grep -q "\[$PFX-g1\] load .* hello .* finit_module allow" "$T_DIR/a.show"; then
 	t_pass "libvirt: log show --vm lists the domain's load"
 else t_fail "libvirt: log show --vm" "$(cat "$T_DIR/a.show")"; fi
+
+if grep '"type":"load"' "$T_DIR/a.log" | grep -q '"sealed":"unavailable (transport qemu)"'; then
+	t_pass "libvirt: the load's entry says sealed: unavailable (transport qemu)"
+else t_fail "libvirt: sealed: unavailable" "$(grep '"type":"load"' "$T_DIR/a.log" | head -c 600)"; fi
+
+# ---- require_seal = on denies a guest under QEMU ------------------------------------------------
+INI_EXTRA='require_seal = on' daemon s || { t_done; exit 0; }
+boot g6 s 92f36d70-8192-4304-9f40-5b6c7d8e9fa0 \
+	'quiet -- /bin/sh -c "insmod /lib/modules/hello.ko; echo insmod=$?"'
+wait_off g6 || t_fail "libvirt: g6 powers off" "still $("${VIRSH[@]}" domstate "$PFX-g6")"
+t_expect_contains "libvirt: require_seal = on: the guest's load is refused with EPERM" \
+	"$T_DIR/g6.console" 'load refused by the host: EPERM: require_seal = on'
+t_expect_absent "libvirt: require_seal = on: and not loaded" "$T_DIR/g6.console" 'hello: hello,'
+
+# ---- a guest that claims another name is not believed -------------------------------------------
+"$MV" domain-xml --name "$PFX-g7" --authority "$T_DIR/a.sock" --uuid a3047e81-92a3-4415-8051-6c7d8e9fa0b1 \
+	--kernel "$T_DIR/kernel.elf" --initrd "$T_DIR/initrd.cpio" --console-log "$T_DIR/g7.console" \
+	--cmdline 'quiet -- /bin/sh -c "insmod /lib/modules/hello.ko; echo insmod=$?"' |
+	sed "s/mv.name=$PFX-g7 /mv.name=$PFX-g1 /" >"$T_DIR/g7.xml"
+"${VIRSH[@]}" define "$T_DIR/g7.xml" >/dev/null 2>&1 && DOMS+=" $PFX-g7" &&
+	"${VIRSH[@]}" start "$PFX-g7" >/dev/null 2>&1
+wait_off g7 || t_fail "libvirt: g7 powers off" "still $("${VIRSH[@]}" domstate "$PFX-g7")"
+t_expect_contains "libvirt: a HELLO with another domain's name is refused" "$T_DIR/g7.console" \
+	'authority: HELLO refused'
+t_expect_contains "libvirt: ... and its loads fail with EAGAIN" "$T_DIR/g7.console" 'insmod=11'
+if grep -q "\"vm\":\"$PFX-g7\"" "$T_DIR/a.log" || [ "$(grep -c "\"vm\":\"$PFX-g1\"" "$T_DIR/a.log")" != 4 ]
+then t_fail "libvirt: the liar logged nothing" "$(grep -c "$PFX-g1" "$T_DIR/a.log") g1 entries"
+else t_pass "libvirt: the liar logged nothing in its own or the other's name"; fi
 
 # ---- with sig_enforce an unsigned module is refused in the guest ---------------------------
 daemon e --sig-enforce || { t_done; exit 0; }
