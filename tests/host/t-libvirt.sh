@@ -88,12 +88,16 @@ if grep -q "<domain type='qemu'>\|<domain type='kvm'>" "$T_DIR/plain.xml" &&
 	grep -q "<source mode='connect' path='$T_DIR/a.sock'>" "$T_DIR/plain.xml"; then
 	t_pass "domain-xml: a domain with the authority's virtio-serial channel"
 else t_fail "domain-xml: the channel" "$(head -c 600 "$T_DIR/plain.xml")"; fi
-if boot g1 a "$U1" 'quiet -- /bin/sh -c "insmod /lib/modules/hello.ko who=libvirt; echo insmod=$?; lsmod"'; then
+if boot g1 a "$U1" 'quiet -- /bin/sh -c "insmod /lib/modules/hello.ko who=libvirt; echo insmod=$?; lsmod; rmmod hello; echo rmmod=$?"'; then
 	t_pass "libvirt: virsh define + start of the domain-xml domain"
 else t_fail "libvirt: virsh define + start" "$(cat "$T_DIR/g1.dx" "$T_DIR/g1.virsh")"; fi
 wait_off g1 || t_fail "libvirt: g1 powers off" "still $("${VIRSH[@]}" domstate "$PFX-g1")"
 t_expect_contains "libvirt: hello.ko loads in the guest" "$T_DIR/g1.console" 'hello: hello, libvirt'
 t_expect_contains "libvirt: insmod succeeded" "$T_DIR/g1.console" 'insmod=0'
+t_expect_contains "libvirt: rmmod succeeded" "$T_DIR/g1.console" 'rmmod=0'
+if grep '"type":"event"' "$T_DIR/a.log" | grep "\"vm\":\"$PFX-g1\"" | grep -q '"unloaded"'; then
+	t_pass "libvirt: the unload is in the daemon's log"
+else t_fail "libvirt: the unload in the log" "$(grep '"type":"event"' "$T_DIR/a.log")"; fi
 if grep '"type":"load"' "$T_DIR/a.log" | grep -q "\"vm\":\"$PFX-g1\",\"vm_uuid\":\"$U1\""; then
 	t_pass "libvirt: the load is in the daemon's log with the domain's name and UUID"
 else t_fail "libvirt: the load in the daemon's log" "$(tail -n 3 "$T_DIR/a.log")"; fi
@@ -126,7 +130,7 @@ wait_off g7 || t_fail "libvirt: g7 powers off" "still $("${VIRSH[@]}" domstate "
 t_expect_contains "libvirt: a HELLO with another domain's name is refused" "$T_DIR/g7.console" \
 	'authority: HELLO refused'
 t_expect_contains "libvirt: ... and its loads fail with EAGAIN" "$T_DIR/g7.console" 'insmod=11'
-if grep -q "\"vm\":\"$PFX-g7\"" "$T_DIR/a.log" || [ "$(grep -c "\"vm\":\"$PFX-g1\"" "$T_DIR/a.log")" != 4 ]
+if grep -q "\"vm\":\"$PFX-g7\"" "$T_DIR/a.log" || [ "$(grep -c "\"vm\":\"$PFX-g1\"" "$T_DIR/a.log")" != 5 ]
 then t_fail "libvirt: the liar logged nothing" "$(grep -c "$PFX-g1" "$T_DIR/a.log") g1 entries"
 else t_pass "libvirt: the liar logged nothing in its own or the other's name"; fi
 
