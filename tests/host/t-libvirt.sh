@@ -184,6 +184,11 @@ for _ in $(seq 600); do
 	grep -q '"type":"event"' "$T_DIR/d.log" 2>/dev/null && break
 	sleep 0.5
 done
+"$MV" authority status --socket "$T_DIR/d.sock" >"$T_DIR/d.status" 2>&1
+if grep -qE "^vm [0-9]+ $PFX-g3 7f2c3a4d-5e6f-4071-8c1d-2e3f4a5b6c7d transport=qemu .*loads=1 allowed=1" \
+	"$T_DIR/d.status"; then
+	t_pass "libvirt: authority status lists the running domain (transport qemu, its load)"
+else t_fail "libvirt: authority status" "$(cat "$T_DIR/d.status")"; fi
 "${VIRSH[@]}" destroy "$PFX-g3" >"$T_DIR/destroy" 2>&1
 t_expect_status "libvirt: virsh destroy of a running domain" 0 "$?"
 for _ in $(seq 100); do grep -q '"detach"' "$T_DIR/d.log" && break; sleep 0.1; done
