@@ -13,7 +13,7 @@ FUZZ_CFLAGS := -Ivmm -std=gnu11 -O1 -g -fno-omit-frame-pointer -Wall -Wextra -We
                -fsanitize=fuzzer-no-link
 FUZZ_LDFLAGS := $(FUZZ_SAN) -fsanitize=fuzzer
 
-FUZZ_NAMES := loader params modinfo sig cpio policy kernel mlog elf_exec decompress rederive
+FUZZ_NAMES := loader params modinfo sig cpio policy kernel mlog elf_exec decompress rederive mvap
 FUZZ_BINS  := $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
 FUZZ_OBJS   = $(patsubst %,$(BUILD)/fuzz/obj/%.o,$(1))
 
@@ -32,6 +32,7 @@ FUZZ_DEPS_mlog     := vmm/authority/mlog_read vmm/authority/mlog_fmt vmm/authori
 FUZZ_DEPS_mlog     += vmm/emuhost/hostlock shared/lib/errname
 FUZZ_DEPS_elf_exec := shared/lib/elf_exec
 FUZZ_DEPS_decompress := guest/module/decompress vmm/authority/decompress_env
+FUZZ_DEPS_mvap     := shared/lib/mvap
 FUZZ_DEPS_rederive := vmm/authority/rederive vmm/authority/loader_env \
                       $(addprefix guest/module/,elf_check layout relocate reloc_x86_64 signature) \
                       $(patsubst %.c,%,$(wildcard shared/lib/*.c))

@@ -22,7 +22,7 @@ cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
 TAP=0
 [ "${1:-}" = --tap ] && { TAP=1; shift; }
-[ $# -gt 0 ] || set -- loader params modinfo sig cpio policy kernel mlog elf_exec decompress rederive
+[ $# -gt 0 ] || set -- loader params modinfo sig cpio policy kernel mlog elf_exec decompress rederive mvap
 
 # Longest input per harness: large enough for the seeds' interesting parts,
 # small enough to keep mutations fast.

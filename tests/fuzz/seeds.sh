@@ -21,7 +21,7 @@ IMG=$BUILD/images
 SIGN_FILE=/usr/lib/linux-kbuild-6.1/scripts/sign-file
 note() { echo "fuzz seeds: $*" >&2; }
 
-for h in loader params modinfo sig cpio policy kernel mlog elf_exec decompress rederive; do
+for h in loader params modinfo sig cpio policy kernel mlog elf_exec decompress rederive mvap; do
 	rm -rf "${S:?}/$h"
 	mkdir -p "$S/$h"
 done
@@ -128,8 +128,16 @@ fi
 : >"$S/rederive/honest"
 printf '\004\000\001\000\010\000\000\000\000\000\000\000\000\000\000\000' >"$S/rederive/moved"
 
+# ---- authority-protocol frames (fuzz_mvap): the test client's, and the codec's -----
+# A HELLO then a LOAD of hello.ko, as bytes on the wire (tests/unit/test_mvap.c has the layout).
+printf 'MVAP\001\000\001\000\102\000\000\000\001\000\000\000' >"$S/mvap/hello"
+printf '\001\000\000\000\000\000\000\000' >>"$S/mvap/hello"
+head -c 16 /dev/zero | tr '\0' '\021' >>"$S/mvap/hello"
+head -c 32 /dev/zero >>"$S/mvap/hello"
+printf '\002\000\000\000\000\000\000\000g1' >>"$S/mvap/hello"
+
 # ---- hand-made seeds and regression inputs --------------------------------
-for h in loader params modinfo sig cpio policy kernel mlog elf_exec decompress rederive; do
+for h in loader params modinfo sig cpio policy kernel mlog elf_exec decompress rederive mvap; do
 	for d in tests/fuzz/seeds/$h tests/fuzz/crashes/$h; do
 		[ -d "$d" ] && cp "$d"/* "$S/$h/" 2>/dev/null || true
 	done

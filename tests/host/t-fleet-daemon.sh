@@ -79,6 +79,23 @@ else
 	t_fail "fleet-daemon: group commit counts" "'$e'"
 fi
 
+# ---- boot facts: a VM whose kernel is not the daemon's is refused ----------------------------------
+MVAP_CLIENT_VERMAGIC="6.1.0-other SMP mod_unload " "$CL" "$S" hello vk >"$T_DIR/vk" 2>&1
+t_expect_contains "fleet-daemon: a HELLO with another kernel's vermagic is refused (ENOEXEC)" "$T_DIR/vk" \
+	"error 8 fatal=1: the VM's vermagic is not the authority's kernel's"
+"$MV" run --authority "$S" --sig-enforce -- true >"$T_DIR/rpol" 2>&1; st=$?
+if [ "$st" = 2 ] && grep -q "\-\-sig-enforce: the daemon's policy is in force" "$T_DIR/rpol"; then
+	t_pass "fleet-daemon: run --authority refuses policy flags (status 2): the daemon's policy is in force"
+else
+	t_fail "fleet-daemon: run --authority with a policy flag" "status $st: $(cat "$T_DIR/rpol")"
+fi
+"$MV" run --authority "$T_DIR/none.sock" -- true >"$T_DIR/rnone" 2>&1; st=$?
+if [ "$st" = 2 ] && grep -q "^modvisor: --authority $T_DIR/none.sock: No such file or directory" "$T_DIR/rnone"; then
+	t_pass "fleet-daemon: run --authority with no socket there stops before anything boots (status 2)"
+else
+	t_fail "fleet-daemon: run --authority without a daemon" "status $st: $(cat "$T_DIR/rnone")"
+fi
+
 # ---- a connected VM in status; its name is taken ------------------------------------------
 "$CL" "$S" hello idle1 4 >/dev/null 2>&1 &
 idle=$!

@@ -18,7 +18,8 @@
 	"  truncated-load NAME FILE | bad-field NAME | hello NAME [SECONDS]\n" \
 	"  load NAME FILE COUNT [events]   (prints one 'verdict ...' line per load and\n" \
 	"                                   'latency_us N' lines)\n" \
-	"MVAP_CLIENT_TRANSPORT=qemu: HELLO as a guest under QEMU.  The UUID is\n" \
+	"MVAP_CLIENT_TRANSPORT=qemu: HELLO as a guest under QEMU; MVAP_CLIENT_VERMAGIC:\n" \
+	"the vermagic it claims.  The UUID is\n" \
 	"0x10+i+strlen(NAME) for byte i.  Extra words after a case are ignored (they\n" \
 	"stand in for QEMU's -name/-uuid in /proc/PID/cmdline).\n"
 
@@ -90,6 +91,8 @@ static void hello(int fd, const char *name)
 	for (int i = 0; i < 16; i++)
 		m.uuid[i] = (uint8_t)(0x10 + i + strlen(name));
 	snprintf(m.name, sizeof(m.name), "%s", name);
+	if (getenv("MVAP_CLIENT_VERMAGIC"))
+		snprintf(m.vermagic, sizeof(m.vermagic), "%s", getenv("MVAP_CLIENT_VERMAGIC"));
 	n = mvap_hello_encode(&m, 1, frame, sizeof(frame));
 	if (n < 0)
 		exit(2);

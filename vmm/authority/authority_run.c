@@ -24,6 +24,7 @@ static char run_authority[PATH_MAX];
 static char run_name[MVAP_NAME_MAX + 1];
 static uint8_t run_uuid[16];
 static bool run_uuid_set;
+static char run_policy_flag[64];        /* the first policy flag given, for --authority's check */
 
 /* authority_run_value(argc, argv, flag, v, used): "--flag V" or "--flag=V"; 1, 0 or -1. */
 static int authority_run_value(int argc, char **argv, const char *flag, const char **v, int *used,
@@ -93,7 +94,10 @@ static int authority_run_option(int argc, char **argv, int *used, char *err, siz
 		v = argv[0] + 9;
 		*used = 1;
 	} else {
-		return authority_cli_option(argc, argv, used, err, errlen);
+		r = authority_cli_option(argc, argv, used, err, errlen);
+		if (r == 1)
+			snprintf(run_policy_flag, sizeof(run_policy_flag), "%s", argv[0]);
+		return r;
 	}
 	if (!v[0] || strlen(v) >= sizeof(run_report))
 		return snprintf(err, errlen, "--report: want a file name shorter than PATH_MAX"), -1;
@@ -114,6 +118,12 @@ static int authority_run_check(const char *kernel, char *err, size_t errlen)
 			return -e;
 		}
 		close(fd);
+	}
+	if (run_authority[0] && run_policy_flag[0]) {
+		snprintf(err, errlen, "--authority %s: %.40s: the daemon's policy is in force; "
+			 "policy flags apply to a run's own authority only", run_authority,
+			 run_policy_flag);
+		return -EINVAL;
 	}
 	if (run_authority[0]) {
 		struct kernel_syms ks;
