@@ -8,7 +8,8 @@
 /*
  * hcall(nr, arg, size): fill arg's header (ABI version, size), hand the
  * struct to the VMM through port MV_HC_PIO_BASE + nr and return hdr.ret.
- * Only under the modvisor VMM (platform.h): anywhere else it panics.
+ * Only under the modvisor VMM (platform.h): anywhere else it does nothing
+ * and returns -ENOSYS (an `out` to an absent port would look like success).
  * arg may live anywhere in kernel memory: it is bounced through a buffer
  * below 4 GiB, so callers need not care where their struct is.  For
  * MV_HC_EXIT and MV_HC_FAULT the call does not return.

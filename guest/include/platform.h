@@ -10,8 +10,8 @@
  * modvisor VMM enters at _start with struct mv_bootinfo (its magic and ABI
  * version are checked), a PVH loader enters at pvh_start32 with struct
  * hvm_start_info.  Only the modvisor VMM has the hypercall ports, so a
- * kernel booted through PVH never issues a hypercall (hcall() panics on
- * one); docs/guest-kernel.md, "Platforms".
+ * kernel booted through PVH never issues a hypercall (hcall() refuses it
+ * with -ENOSYS); docs/guest-kernel.md, "Platforms".
  */
 struct platform_ops {
 	const char *name;               /* "modvisor" or "pc" */

@@ -17,7 +17,8 @@ int hcall(unsigned nr, void *arg, uint32_t size)
 
 	/* Only the modvisor VMM has the ports: elsewhere an `out` is ignored
 	 * and the struct would come back as if the call had succeeded. */
-	BUG_ON(!platform_is_modvisor());
+	if (!platform_is_modvisor())
+		return -ENOSYS;
 	BUG_ON(size > sizeof(hcall_bounce) || size < sizeof(*hdr));
 	memcpy(hcall_bounce, arg, size);
 	hdr->abi_version = MV_ABI_VERSION;
