@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <pthread.h>
+
 #include <modvisor/abi/hypercall.h>
 #include <modvisor/abi/module.h>
 #include "../../vmm/authority/mlog.h"
@@ -673,6 +675,117 @@ START_TEST(test_longest_entry_continues)
 }
 END_TEST
 
+/* ---- the authority daemon's log: many writers, group commit, a torn tail sealed ---- */
+
+struct gc_writer {
+	struct mlog *l;
+	struct mlog_vm vm;
+	int n, err;
+};
+
+static void *gc_write(void *arg)
+{
+	struct gc_writer *w = arg;
+	char err[256];
+
+	for (int i = 0; i < w->n && !w->err; i++)
+		w->err = mlog_event(w->l, &(struct mlog_event){ .load_id = (uint32_t)i + 1,
+				    .event = MV_MODEV_LOADED, .name = "hello", .vm = &w->vm },
+				    err, sizeof(err));
+	return NULL;
+}
+
+START_TEST(test_group_commit_many_writers)
+{
+	struct gc_writer w[6];
+	pthread_t th[6];
+	struct mlog *l;
+	struct mlog_verify v;
+	uint64_t entries, fsyncs;
+	char err[256], torn[512], names[6][8], want[64];
+	size_t len;
+	char *buf;
+	FILE *f;
+
+	ck_assert_int_eq(mlog_open_shared_writer(path, POLICY_FSYNC_ENTRY, &l, torn, sizeof(torn),
+						 err, sizeof(err)), 0);
+	ck_assert_str_eq(torn, "");
+	ck_assert_int_eq(mlog_start(l, &(struct mlog_start){ .kernel = "k" }, err, sizeof(err)), 0);
+	for (int i = 0; i < 6; i++) {
+		snprintf(names[i], sizeof(names[i]), "vm%d", i);
+		w[i] = (struct gc_writer){ .l = l, .vm = { names[i], "00000000-0000-4000-8000-00000000000a" },
+					   .n = 50 };
+		ck_assert_int_eq(pthread_create(&th[i], NULL, gc_write, &w[i]), 0);
+	}
+	for (int i = 0; i < 6; i++) {
+		pthread_join(th[i], NULL);
+		ck_assert_int_eq(w[i].err, 0);
+	}
+	mlog_stats(l, &entries, &fsyncs);
+	ck_assert_uint_eq(entries, 1 + 6 * 50);
+	/* Each append returned only after an fsync; one fsync may cover several. */
+	ck_assert_uint_ge(fsyncs, 1);
+	ck_assert_uint_le(fsyncs, entries);
+	ck_assert_int_eq(mlog_close(l, err, sizeof(err)), 0);
+	ck_assert_int_eq(mlog_verify_file(path, &v), 0);
+	ck_assert_uint_eq(v.entries, 2 + 6 * 50);
+	f = fopen(path, "rb");
+	ck_assert_ptr_nonnull(f);
+	buf = malloc(1 << 20);
+	len = fread(buf, 1, (1 << 20) - 1, f);
+	buf[len] = '\0';
+	fclose(f);
+	for (int i = 0; i < 6; i++) {
+		int n = 0;
+		snprintf(want, sizeof(want), "\"vm\":\"vm%d\",\"vm_uuid\":", i);
+		for (const char *p = buf; (p = strstr(p, want)); p++)
+			n++;
+		ck_assert_int_eq(n, 50);
+	}
+	free(buf);
+}
+END_TEST
+
+START_TEST(test_shared_writer_seals_torn_tail)
+{
+	struct mlog *l;
+	struct mlog_verify v;
+	char err[256], torn[512], saved[160];
+	const char frag[] = "{\"seq\":5,\"time\":\"2026";
+	struct stat st;
+	size_t len;
+	char *buf;
+
+	write_run(POLICY_LOG_JSONL);
+	buf = slurp(&len);
+	free(buf);
+	FILE *f = fopen(path, "ab");
+	fputs(frag, f);
+	fclose(f);
+	/* A run refuses it; the daemon seals it. */
+	ck_assert_int_lt(mlog_open(path, POLICY_LOG_JSONL, POLICY_FSYNC_ENTRY, &l, err, sizeof(err)), 0);
+	ck_assert_int_eq(mlog_open_shared_writer(path, POLICY_FSYNC_ENTRY, &l, torn, sizeof(torn),
+						 err, sizeof(err)), 0);
+	snprintf(saved, sizeof(saved), "%s.torn-5", path);
+	char want[96];
+	snprintf(want, sizeof(want), "entry 5 was torn by a crash: its %zu bytes (sha256 ",
+		 strlen(frag));
+	ck_assert_ptr_nonnull(strstr(torn, want));
+	ck_assert_ptr_nonnull(strstr(torn, saved));
+	ck_assert_int_eq(stat(saved, &st), 0);
+	ck_assert_int_eq(st.st_size, (off_t)strlen(frag));
+	ck_assert_int_eq(mlog_start(l, &(struct mlog_start){ .kernel = "k" }, err, sizeof(err)), 0);
+	ck_assert_int_eq(mlog_torn(l, torn, err, sizeof(err)), 0);
+	ck_assert_int_eq(mlog_close(l, err, sizeof(err)), 0);
+	ck_assert_int_eq(mlog_verify_file(path, &v), 0);
+	ck_assert_uint_eq(v.entries, 5 + 3);
+	buf = slurp(&len);
+	ck_assert_ptr_nonnull(strstr(buf, "\"type\":\"torn\""));
+	free(buf);
+	unlink(saved);
+}
+END_TEST
+
 static Suite *mlog_suite(void)
 {
 	Suite *s = suite_create("mlog");
@@ -700,6 +813,8 @@ static Suite *mlog_suite(void)
 	tcase_add_test(tc, test_errno_name_only_for_errors);
 	tcase_add_test(tc, test_params_logged);
 	tcase_add_test(tc, test_longest_entry_continues);
+	tcase_add_test(tc, test_group_commit_many_writers);
+	tcase_add_test(tc, test_shared_writer_seals_torn_tail);
 	suite_add_tcase(s, tc);
 	return s;
 }
