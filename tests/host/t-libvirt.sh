@@ -80,7 +80,9 @@ wait_off() {
 }
 
 # ---- a load reaches the daemon's log with the domain's name and UUID ------------------------
-U1=5d0a1e2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b
+# Fresh UUIDs: a domain left behind by a killed run must not collide with this run's.
+uuid() { cat /proc/sys/kernel/random/uuid; }
+U1=$(uuid)
 daemon a || { t_done; exit 0; }
 "$MV" domain-xml --name "$PFX-g1" --authority "$T_DIR/a.sock" >"$T_DIR/plain.xml" 2>&1
 if grep -q "<domain type='qemu'>\|<domain type='kvm'>" "$T_DIR/plain.xml" &&
@@ -112,7 +114,7 @@ else t_fail "libvirt: sealed: unavailable" "$(grep '"type":"load"' "$T_DIR/a.log
 
 # ---- require_seal = on denies a guest under QEMU ------------------------------------------------
 INI_EXTRA='require_seal = on' daemon s || { t_done; exit 0; }
-boot g6 s 92f36d70-8192-4304-9f40-5b6c7d8e9fa0 \
+boot g6 s "$(uuid)" \
 	'quiet -- /bin/sh -c "insmod /lib/modules/hello.ko; echo insmod=$?"'
 wait_off g6 || t_fail "libvirt: g6 powers off" "still $("${VIRSH[@]}" domstate "$PFX-g6")"
 t_expect_contains "libvirt: require_seal = on: the guest's load is refused with EPERM" \
@@ -120,7 +122,7 @@ t_expect_contains "libvirt: require_seal = on: the guest's load is refused with 
 t_expect_absent "libvirt: require_seal = on: and not loaded" "$T_DIR/g6.console" 'hello: hello,'
 
 # ---- a guest that claims another name is not believed -------------------------------------------
-"$MV" domain-xml --name "$PFX-g7" --authority "$T_DIR/a.sock" --uuid a3047e81-92a3-4415-8051-6c7d8e9fa0b1 \
+"$MV" domain-xml --name "$PFX-g7" --authority "$T_DIR/a.sock" --uuid "$(uuid)" \
 	--kernel "$T_DIR/kernel.elf" --initrd "$T_DIR/initrd.cpio" --console-log "$T_DIR/g7.console" \
 	--cmdline 'quiet -- /bin/sh -c "insmod /lib/modules/hello.ko; echo insmod=$?"' |
 	sed "s/mv.name=$PFX-g7 /mv.name=$PFX-g1 /" >"$T_DIR/g7.xml"
@@ -136,7 +138,7 @@ else t_pass "libvirt: the liar logged nothing in its own or the other's name"; f
 
 # ---- with sig_enforce an unsigned module is refused in the guest ---------------------------
 daemon e --sig-enforce || { t_done; exit 0; }
-boot g2 e 6e1b2f3c-4d5e-4f60-9b0c-1d2e3f4a5b6c \
+boot g2 e "$(uuid)" \
 	'quiet -- /bin/sh -c "insmod /lib/modules/hello.ko; echo insmod=$?; lsmod"'
 wait_off g2 || t_fail "libvirt: g2 powers off" "still $("${VIRSH[@]}" domstate "$PFX-g2")"
 t_expect_contains "libvirt: sig_enforce: unsigned hello.ko refused with ENOKEY" "$T_DIR/g2.console" \
@@ -144,7 +146,7 @@ t_expect_contains "libvirt: sig_enforce: unsigned hello.ko refused with ENOKEY" 
 t_expect_absent "libvirt: sig_enforce: and not loaded" "$T_DIR/g2.console" 'hello: hello,'
 
 # ---- virsh console reaches the guest's shell (no command: /bin/sh on the serial console) --------
-boot g4 a 801d4b5e-6f70-4182-9d2e-3f4a5b6c7d8e quiet
+boot g4 a "$(uuid)" quiet
 # virsh console wants a terminal: script(1) gives it one; the shell's exit powers the guest off.
 (sleep 5; printf 'echo console-$((6*7))\r'; sleep 3; printf 'exit 0\r'; sleep 2) |
 	timeout 120 script -qfc "virsh -c qemu:///system console --force $PFX-g4" /dev/null \
@@ -158,7 +160,7 @@ wait_off g4 || t_fail "libvirt: g4 powers off after exit" "still $("${VIRSH[@]}"
 # until the refusal comes back (QEMU reconnected to the restarted daemon, the guest said HELLO again).
 daemon r --sig-enforce || { t_done; exit 0; }
 RPID=${DPIDS##* }
-boot g5 r 91e25c6f-7081-4293-8e3f-4a5b6c7d8e9f 'quiet -- /bin/sh -c "while insmod /lib/modules/hello.ko 2>&1 | grep -q Required; do sleep 1; done; echo gone; insmod /lib/modules/hello.ko; until insmod /lib/modules/hello.ko 2>&1 | grep -q Required; do sleep 1; done; echo back"'
+boot g5 r "$(uuid)" 'quiet -- /bin/sh -c "while insmod /lib/modules/hello.ko 2>&1 | grep -q Required; do sleep 1; done; echo gone; insmod /lib/modules/hello.ko; until insmod /lib/modules/hello.ko 2>&1 | grep -q Required; do sleep 1; done; echo back"'
 for _ in $(seq 600); do grep -q "\"vm\":\"$PFX-g5\"" "$T_DIR/r.log" 2>/dev/null && break; sleep 0.5; done
 kill -KILL "$RPID"; wait "$RPID" 2>/dev/null
 for _ in $(seq 600); do grep -q '^gone' "$T_DIR/g5.console" 2>/dev/null && break; sleep 0.5; done
@@ -178,14 +180,15 @@ else t_fail "libvirt: attached twice" "$(grep -c attach "$T_DIR/r.log") attach e
 
 # ---- virsh destroy in the middle of a run -----------------------------------------------------
 daemon d || { t_done; exit 0; }
-boot g3 d 7f2c3a4d-5e6f-4071-8c1d-2e3f4a5b6c7d \
+U3=$(uuid)
+boot g3 d "$U3" \
 	'quiet -- /bin/sh -c "insmod /lib/modules/hello.ko; echo loaded; sleep 600"'
 for _ in $(seq 600); do
 	grep -q '"type":"event"' "$T_DIR/d.log" 2>/dev/null && break
 	sleep 0.5
 done
 "$MV" authority status --socket "$T_DIR/d.sock" >"$T_DIR/d.status" 2>&1
-if grep -qE "^vm [0-9]+ $PFX-g3 7f2c3a4d-5e6f-4071-8c1d-2e3f4a5b6c7d transport=qemu .*loads=1 allowed=1" \
+if grep -qE "^vm [0-9]+ $PFX-g3 $U3 transport=qemu .*loads=1 allowed=1" \
 	"$T_DIR/d.status"; then
 	t_pass "libvirt: authority status lists the running domain (transport qemu, its load)"
 else t_fail "libvirt: authority status" "$(cat "$T_DIR/d.status")"; fi
