@@ -2,7 +2,8 @@
 # t-fleet.sh: `modvisor run --authority` guests and one `modvisor authority` (issue 18): 4 guests
 # loading at once into one log, each entry tagged; a guest SIGKILLed mid-load; the daemon
 # SIGKILLed mid-load and restarted (no guest loaded anything that is not in the log); a hostile
-# client on the socket while a guest loads; a uid not on the allow-list.  Run where KVM is usable
+# client on the socket while a guest loads; an integrity violation under the daemon's policy; a uid
+# not on the allow-list.  Run where KVM is usable
 # (tests/e2e/run.sh).  The daemon runs here too: its socket is in /dev/shm, a tmpfs both on a
 # real host and inside the emulated KVM host (a Unix socket on 9p cannot be connected to).
 set -u
@@ -126,6 +127,17 @@ if [ "$st" = 0 ] && grep -q '^note: 1 run(s) stopped without their end entry' "$
 	t_pass "fleet: after the restart and a clean stop the whole log verifies; the killed daemon's run is noted"
 else
 	t_fail "fleet: restart" "status $st: $(cat "$T_DIR/v3")"
+fi
+
+# ---- the daemon's policy is in force: on_violation = log, a violation logged with its VM -------------
+start_daemon --on-violation=log
+guest g10 -c "insmod /lib/modules/wtext.ko how=wp" -c "echo still running"
+stop_daemon -TERM
+if [ "$(cat "$T_DIR/g10.st")" = 0 ] && grep -q 'still running' "$T_DIR/g10.out" &&
+	grep -q '"type":"violation","run":"[0-9a-f]*","vm":"g10","vm_uuid":"[0-9a-f-]*",.*"action":"discarded"' "$LOG"; then
+	t_pass "fleet: the daemon's on_violation = log applies to the run; its violation is logged, tagged g10"
+else
+	t_fail "fleet: violation through the daemon" "status $(cat "$T_DIR/g10.st"): $(tail -n 3 "$T_DIR/g10.out")"
 fi
 
 # ---- a uid not on the allow-list -------------------------------------------------------------
