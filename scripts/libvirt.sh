@@ -16,7 +16,8 @@ answers() { virsh -c qemu:///system version >/dev/null 2>&1; }
 start_one() {
 	local name=$1 pidfile=$2
 	command -v "$name" >/dev/null || return 1
-	pgrep -x "$name" >/dev/null && return 0
+	pgrep -x -r R,S,D "$name" >/dev/null && return 0   # not a zombie
+	rm -f "$pidfile"                # a stale one from a daemon that died
 	"$name" -d || return 1
 	for _ in $(seq 50); do [ -s "$pidfile" ] && break; sleep 0.1; done
 	[ -s "$pidfile" ] && echo "$(cat "$pidfile") $name" >>"$state"
