@@ -3,6 +3,7 @@
 # build/images/bench/nop.elf        ring-0 guest looping on MV_HC_NOP
 # build/images/bench/viol.elf       the same, writing its own text before each call
 # build/images/bench/first-user     static program whose first instruction is write(2)
+# build/images/bench/min-insmod     static program: finit_module of /bench/bm4k.ko, no libc
 # build/images/bench/quick/*.ko     modules of about 4 and 64 KiB (make; the smoke run)
 # build/images/bench/full/*.ko      4 KiB ... 16 MiB (make bench-modules; make bench)
 # Modules are written by images/bench/genmod.sh and built with the SDK (make module).
@@ -13,6 +14,7 @@ BENCH_FULL_KIB   := 4 64 256 1024 4096 16384
 BENCH_QUICK_KOS  := $(BENCH_QUICK_KIB:%=$(BENCH_IMG)/quick/bm%k.ko) $(BENCH_IMG)/quick/bmxz64k.ko
 BENCH_FULL_KOS   := $(BENCH_FULL_KIB:%=$(BENCH_IMG)/full/bm%k.ko) $(BENCH_IMG)/full/bmxz1024k.ko
 IMAGES           += $(BENCH_IMG)/nop.elf $(BENCH_IMG)/viol.elf $(BENCH_IMG)/first-user \
+                    $(BENCH_IMG)/min-insmod \
                     $(BENCH_QUICK_KOS)
 
 $(BENCH_IMG)/%.elf: images/bench/%.S images/testguests/tg.ld
@@ -21,6 +23,9 @@ $(BENCH_IMG)/%.elf: images/bench/%.S images/testguests/tg.ld
 	$(GUEST_LD) -nostdlib -T images/testguests/tg.ld -o $@ $(@:.elf=.o)
 
 $(BENCH_IMG)/first-user: images/bench/first-user.S
+	$(call msg,PROG,$@)mkdir -p $(@D) && $(HOSTCC) -static -nostdlib -o $@ $<
+
+$(BENCH_IMG)/min-insmod: images/bench/min-insmod.S
 	$(call msg,PROG,$@)mkdir -p $(@D) && $(HOSTCC) -static -nostdlib -o $@ $<
 
 # Sources: one NAME.c per size in a directory of its own kind (quick, full).
