@@ -5,6 +5,7 @@
 #include <modvisor/abi/module.h>
 #include <modvisor/version.h>
 #include "elfgen.h"
+#include "elf_ehdr.h"
 
 #define EG_MAX 64
 
@@ -153,14 +154,7 @@ uint8_t *eg_finish(struct eg *g, size_t *len)
 	sh[shstrtab].sh_addralign = 1;
 	sh[shstrtab].sh_offset = put(&img, &n, shstr, shlen, 1);
 
-	memcpy(eh.e_ident, ELFMAG, SELFMAG);
-	eh.e_ident[EI_CLASS] = ELFCLASS64;
-	eh.e_ident[EI_DATA] = ELFDATA2LSB;
-	eh.e_ident[EI_VERSION] = EV_CURRENT;
-	eh.e_type = ET_REL;
-	eh.e_machine = EM_X86_64;
-	eh.e_version = EV_CURRENT;
-	eh.e_ehsize = sizeof(eh);
+	elf_ehdr_init(&eh, ET_REL);
 	eh.e_shentsize = sizeof(Elf64_Shdr);
 	eh.e_shnum = (uint16_t)idx;
 	eh.e_shstrndx = (uint16_t)shstrtab;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <modvisor/elf_exec.h>
 #include "check_main.h"
+#include "../hosted/elf_ehdr.h"
 
 #define USER_END 0x7ff000000000ULL
 #define FILE_SIZE 0x3000
@@ -23,16 +24,9 @@ static struct elf_exec_info info;
 static void make_image(void)
 {
 	memset(&img, 0, sizeof(img));
-	memcpy(img.eh.e_ident, ELFMAG, SELFMAG);
-	img.eh.e_ident[EI_CLASS] = ELFCLASS64;
-	img.eh.e_ident[EI_DATA] = ELFDATA2LSB;
-	img.eh.e_ident[EI_VERSION] = EV_CURRENT;
-	img.eh.e_type = ET_EXEC;
-	img.eh.e_machine = EM_X86_64;
-	img.eh.e_version = EV_CURRENT;
+	elf_ehdr_init(&img.eh, ET_EXEC);
 	img.eh.e_entry = 0x401000;
 	img.eh.e_phoff = sizeof(Elf64_Ehdr);
-	img.eh.e_ehsize = sizeof(Elf64_Ehdr);
 	img.eh.e_phentsize = sizeof(Elf64_Phdr);
 	img.eh.e_phnum = 4;
 	img.ph[0] = (Elf64_Phdr){ .p_type = PT_PHDR, .p_flags = PF_R, .p_offset = 64,

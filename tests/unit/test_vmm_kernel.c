@@ -9,6 +9,7 @@
 #include "../../vmm/kernel_load.h"
 #include "modvisor/abi/bootinfo.h"
 #include "check_main.h"
+#include "../hosted/elf_ehdr.h"
 
 #define RAM (16u << 20)
 
@@ -27,16 +28,9 @@ static char err[512];
 static void img_init(void)
 {
 	memset(&img, 0, sizeof(img));
-	memcpy(img.eh.e_ident, ELFMAG, SELFMAG);
-	img.eh.e_ident[EI_CLASS] = ELFCLASS64;
-	img.eh.e_ident[EI_DATA] = ELFDATA2LSB;
-	img.eh.e_ident[EI_VERSION] = EV_CURRENT;
-	img.eh.e_type = ET_EXEC;
-	img.eh.e_machine = EM_X86_64;
-	img.eh.e_version = EV_CURRENT;
+	elf_ehdr_init(&img.eh, ET_EXEC);
 	img.eh.e_entry = MV_KERNEL_VBASE + MV_KERNEL_PHYS + 4;
 	img.eh.e_phoff = offsetof(struct img, ph);
-	img.eh.e_ehsize = sizeof(Elf64_Ehdr);
 	img.eh.e_phentsize = sizeof(Elf64_Phdr);
 	img.eh.e_phnum = 3;
 	img.ph[0] = (Elf64_Phdr){ PT_LOAD, PF_R | PF_X, offsetof(struct img, text),
