@@ -73,7 +73,8 @@ else
 fi
 "$MV" authority status --socket "$S" >"$T_DIR/st1"
 e=$(sed -n 's/^group commit: \([0-9]*\) entries written by this daemon, \([0-9]*\) fsyncs$/\1 \2/p' "$T_DIR/st1")
-if [ -n "$e" ] && [ "${e#* }" -le "${e% *}" ] && [ "${e% *}" -ge 89 ]; then
+# At least the start, 4 attaches, 40 loads and 40 events (the detaches may still be on their way).
+if [ -n "$e" ] && [ "${e#* }" -le "${e% *}" ] && [ "${e% *}" -ge 85 ]; then
 	t_pass "fleet-daemon: group commit: ${e#* } fsyncs for ${e% *} entries (never more fsyncs than entries)"
 else
 	t_fail "fleet-daemon: group commit counts" "'$e'"
@@ -132,7 +133,11 @@ for pair in "garbage:error 71 fatal=1: header: bad magic" "version:error 93 fata
 done
 [ "$ok" = 1 ] && t_pass "fleet-daemon: garbage, wrong version, unknown type, oversized, LOAD before HELLO, a field out of range: each gets a fatal ERROR naming it, then EOF" ||
 	t_fail "fleet-daemon: hostile frames" "see above"
-sleep 0.5
+for _ in $(seq 100); do
+	[ "$(grep -c '"what":"detach"' "$LOG")" -gt 0 ] && grep -q '"vm":"evil2",.*"what":"detach"' "$LOG" &&
+		grep -q '"vm":"evil1",.*"what":"detach"' "$LOG" && break
+	sleep 0.1
+done
 if [ "$(count load)" = "$n_load" ] && [ "$(count load evil2)" = 0 ] &&
 	grep -q '"vm":"evil2",.*"what":"detach","why":"the connection ended inside a frame"' "$LOG" &&
 	grep -q '"vm":"evil1",.*"what":"detach","why":"LOAD: source is neither' "$LOG"; then
@@ -153,7 +158,8 @@ for _ in $(seq 100); do [ "$(count load busy)" -ge 5 ] && break; sleep 0.1; done
 stop_daemon -KILL
 wait "$busy" 2>/dev/null
 n=$(grep -c '^verdict allow' "$T_DIR/busy")
-if [ "$n" -le "$(count load busy)" ] && [ "$n" -ge 5 ]; then
+# The 5th load logged means the 4th verdict was received (one request at a time).
+if [ "$n" -le "$(count load busy)" ] && [ "$n" -ge 4 ]; then
 	t_pass "fleet-daemon: killed mid-load: every verdict the client got ($n) is in the log"
 else
 	t_fail "fleet-daemon: killed mid-load" "$n verdicts, $(count load busy) logged"
