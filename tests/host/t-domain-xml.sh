@@ -31,6 +31,9 @@ t_expect_line "domain-xml: QEMU reconnects to a restarted authority" "$T_DIR/out
 t_expect_line "domain-xml: the channel is the virtio port org.modvisor.authority" "$T_DIR/out" \
 	"      <target type='virtio' name='org.modvisor.authority'/>"
 
+t_expect_line "domain-xml: a transitional virtio-serial controller (legacy I/O on any machine)" \
+	"$T_DIR/out" "    <controller type='virtio-serial' index='0' model='virtio-transitional'/>"
+
 dx --name g1 --authority rel.sock --type kvm
 t_expect_line "domain-xml: --type kvm" "$T_DIR/out" "<domain type='kvm'>"
 t_expect_line "domain-xml: a relative socket path is made absolute" "$T_DIR/out" \

@@ -112,6 +112,17 @@ if grep '"type":"load"' "$T_DIR/a.log" | grep -q '"sealed":"unavailable (transpo
 	t_pass "libvirt: the load's entry says sealed: unavailable (transport qemu)"
 else t_fail "libvirt: sealed: unavailable" "$(grep '"type":"load"' "$T_DIR/a.log" | head -c 600)"; fi
 
+# ---- q35: the transitional controller keeps the legacy interface behind a PCIe machine -------------
+"$MV" domain-xml --name "$PFX-g8" --authority "$T_DIR/a.sock" --uuid "$(uuid)" \
+	--kernel "$T_DIR/kernel.elf" --initrd "$T_DIR/initrd.cpio" --console-log "$T_DIR/g8.console" \
+	--cmdline 'quiet -- /bin/sh -c "insmod /lib/modules/hello.ko who=q35; echo insmod=$?"' |
+	sed "s/machine='pc'/machine='q35'/" >"$T_DIR/g8.xml"
+"${VIRSH[@]}" define "$T_DIR/g8.xml" >/dev/null 2>&1 && DOMS+=" $PFX-g8" &&
+	"${VIRSH[@]}" start "$PFX-g8" >/dev/null 2>&1
+wait_off g8 || t_fail "libvirt: g8 powers off" "still $("${VIRSH[@]}" domstate "$PFX-g8")"
+t_expect_contains "libvirt: on a q35 machine the guest finds the port and loads" "$T_DIR/g8.console" \
+	'hello: hello, q35'
+
 # ---- require_seal = on denies a guest under QEMU ------------------------------------------------
 INI_EXTRA='require_seal = on' daemon s || { t_done; exit 0; }
 boot g6 s "$(uuid)" \
