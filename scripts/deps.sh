@@ -14,7 +14,7 @@ PKGS=(
   qemu-system-x86 cpio                           # emulated KVM host
   busybox-static                                 # default initrd userland
   musl-tools                                     # musl-static guest test program
-  kmod elfutils                                  # modinfo, eu-elflint
+  kmod elfutils                                  # modinfo, eu-elflint; depmod (initrd); kmod in the guest (--kmod)
   xz-utils zstd gzip                             # compressed modules
   linux-kbuild-6.1                               # the kernel's sign-file
   clang-14 libclang-rt-14-dev                    # sanitizers and libFuzzer

@@ -156,16 +156,20 @@ alias myalias hello
 alias blk paramcb
 blacklist paramcb
 softdep importer pre: hello post: pmod
+install initfail /bin/echo "initfail: the install command ran"
 CONF
 run conf --add "$OUT/conf:/etc/modprobe.d" -c 'modprobe -v myalias' -c 'modprobe -r hello' \
-	-c 'modprobe -v blk' -c 'modprobe -v -b paramcb' -c 'modprobe -v importer' -c 'modprobe -v paramcb'
-t_expect_status "modprobe.d: status 0" 0 "$st"
-for c in "myalias" "blk" "-b paramcb" "importer" "paramcb"; do
+	-c 'modprobe -v blk' -c 'modprobe -v -b paramcb' -c 'modprobe -v importer' -c 'modprobe -v paramcb' \
+	-c 'modprobe -v initfail' \
+	-c 'insmod /lib/modules/hello.ko' -c 'insmod /lib/modules/bad-vermagic.ko' \
+	-c 'insmod /lib/modules/bad-unknown-sym.ko' -c 'insmod /lib/modules/bad-crc.ko' -c 'insmod /nonexistent.ko'
+t_expect_status "modprobe.d, then insmod errors: status 1" 1 "$st"
+for c in "myalias" "blk" "-b paramcb" "importer" "paramcb" "initfail"; do
 	# shellcheck disable=SC2086
 	modprobe -n -v -d build/images/initrd-root -S "$REL" -C "$OUT/conf" $c 2>&1 |
 		sed "s|$PWD/build/images/initrd-root||"
 done >"$OUT/conf.want"
-grep '^insmod ' "$OUT/conf.out" >"$OUT/conf.got"
+grep -E '^(insmod|install) ' "$OUT/conf.out" >"$OUT/conf.got"
 if diff "$OUT/conf.want" "$OUT/conf.got" >"$OUT/conf.diff"; then
 	t_pass "modprobe.d: the guest's modprobe -v does what the host's decides"
 else
@@ -178,6 +182,16 @@ t_expect_status "modprobe.d blacklist: blk (an alias of blacklisted paramcb) and
 	1 "$(grep -c 'paramcb.ko' "$OUT/conf.got")"
 t_expect_line "modprobe.d blacklist: paramcb by its name still loads" "$OUT/conf.got" \
 	"insmod /lib/modules/$REL/extra/paramcb.ko "
+t_expect_line "modprobe.d install: modprobe ran the command through sh (fork and exec)" "$OUT/conf.out" \
+	"initfail: the install command ran"
+
+# kmod's message for each errno (kmod maps ENOEXEC, ENOENT, ESRCH and EINVAL to its own words).
+for l in "hello.ko: File exists" "bad-vermagic.ko: Invalid module format" \
+	 "bad-unknown-sym.ko: Unknown symbol in module" "bad-crc.ko: Invalid parameters"; do
+	t_expect_line "insmod errno message: ...$l" "$OUT/conf.err" "insmod: ERROR: could not insert module /lib/modules/$l"
+done
+t_expect_line "insmod errno message: a missing file" "$OUT/conf.err" \
+	"insmod: ERROR: could not load module /nonexistent.ko: No such file or directory"
 
 # insmod and modprobe of an unsigned module under --sig-enforce: kmod's exact messages.
 # (The emulated host's Debian kernel does not enforce signatures, so no differential here.)
@@ -188,4 +202,27 @@ t_expect_line "--sig-enforce: insmod's message" "$OUT/sig.err" \
 t_expect_line "--sig-enforce: modprobe's message" "$OUT/sig.err" \
 	"modprobe: ERROR: could not insert 'hello': Required key not available"
 
+# exec's errors for a dynamic program: its PT_INTERP missing (ENOENT, as on Linux, where a shell then
+# says the program is not found), not executable (EACCES) or not an ELF (ENOEXEC); the kernel
+# names the linker.  No --kmod.
+$MV run --accel=kvm --log "$OUT/interp.log" --add "build/images/progs/dyn/mv-dyn:/bin/dyn" \
+	-- /bin/dyn >"$OUT/interp.out" 2>"$OUT/interp.err" </dev/null
+st1=$?
+head -c 200 /dev/zero >"$OUT/notelf" && chmod 0644 "$OUT/notelf"
+$MV run --accel=kvm --log "$OUT/interp2.log" --add "build/images/progs/dyn/mv-dyn:/bin/dyn" \
+	--add "$OUT/notelf:/lib64/ld-linux-x86-64.so.2" -- /bin/dyn >>"$OUT/interp.out" 2>>"$OUT/interp.err" </dev/null
+st2=$?
+chmod 0755 "$OUT/notelf"
+$MV run --accel=kvm --log "$OUT/interp3.log" --add "build/images/progs/dyn/mv-dyn:/bin/dyn" \
+	--add "$OUT/notelf:/lib64/ld-linux-x86-64.so.2" -- /bin/dyn >>"$OUT/interp.out" 2>>"$OUT/interp.err" </dev/null
+st3=$?
+t_expect_line "PT_INTERP missing: the kernel names it" "$OUT/interp.err" \
+	"exec /bin/dyn: PT_INTERP /lib64/ld-linux-x86-64.so.2: ENOENT"
+t_expect_status "PT_INTERP missing: ENOENT (the runner: not found, 127)" 127 "$st1"
+t_expect_line "PT_INTERP not executable: EACCES, as Linux's open_exec" "$OUT/interp.err" \
+	"exec /bin/dyn: PT_INTERP /lib64/ld-linux-x86-64.so.2: EACCES"
+t_expect_status "PT_INTERP not executable: the runner says 126" 126 "$st2"
+t_expect_line "PT_INTERP not an ELF: the kernel says why" "$OUT/interp.err" \
+	"exec /bin/dyn: PT_INTERP /lib64/ld-linux-x86-64.so.2: e_ident: not an ELF file (bad magic)"
+t_expect_status "PT_INTERP not an ELF: ENOEXEC (the runner: cannot execute, 126)" 126 "$st3"
 t_done
