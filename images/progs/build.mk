@@ -19,10 +19,10 @@ IMAGE_PROGS  += $(patsubst %,$(PROGS_DIR)/%-musl,$(filter $(PROGS_MUSL),$(PROGS_
 endif
 IMAGES       += $(IMAGE_PROGS)
 
-$(PROGS_DIR)/%: images/progs/%.c images/progs/build.mk
+$(PROGS_DIR)/%: images/progs/%.c images/progs/build.mk $(wildcard images/progs/*.h)
 	$(call msg,PROG,$@)mkdir -p $(@D) && $(HOSTCC) $(PROGS_CFLAGS) $< -o $@
 
-$(PROGS_DIR)/%-musl: images/progs/%.c images/progs/build.mk
+$(PROGS_DIR)/%-musl: images/progs/%.c images/progs/build.mk $(wildcard images/progs/*.h)
 	$(call msg,PROGMUSL,$@)mkdir -p $(@D) && $(MUSL_CC) $(PROGS_CFLAGS) $< -o $@
 
 # Programs also built as static-PIE (NAME-pie), which the guest loads at a

@@ -10,29 +10,9 @@
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "mv-check.h"
 
 #define FIFO "/tmp/mv-fifo"
-
-static int failures;
-
-static void check(int cond, const char *name)
-{
-	printf("%s - %s\n", cond ? "ok" : "not ok", name);
-	fflush(stdout);
-	if (!cond)
-		failures++;
-}
-
-/* A call must fail with exactly err. */
-static void check_errno(long ret, int err, const char *name)
-{
-	char buf[160];
-
-	snprintf(buf, sizeof(buf), "%s: %s", name, strerrorname_np(err));
-	if (!(ret == -1 && errno == err))
-		printf("# got %ld, errno %d (%s)\n", ret, errno, strerrorname_np(errno));
-	check(ret == -1 && errno == err, buf);
-}
 
 static void on_alarm(int sig) { (void)sig; }
 
@@ -179,6 +159,5 @@ int main(void)
 	test_fifo_nonblock();
 	test_fifo_block();
 	test_mknod();
-	printf("%s: %d failure(s)\n", failures ? "FAIL" : "PASS", failures);
-	return failures ? 1 : 0;
+	return check_done();
 }

@@ -20,29 +20,9 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "mv-check.h"
 
 extern char **environ;
-static int failures;
-
-static void check(int cond, const char *name)
-{
-	printf("%s - %s\n", cond ? "ok" : "not ok", name);
-	fflush(stdout);
-	if (!cond)
-		failures++;
-}
-
-/* A call must fail with exactly err. */
-static void check_errno(long ret, int err, const char *name)
-{
-	char buf[160];
-
-	snprintf(buf, sizeof(buf), "%s: %s", name, strerrorname_np(err));
-	if (!(ret == -1 && errno == err))
-		printf("# got %ld, errno %d (%s)\n", ret, errno, strerrorname_np(errno));
-	check(ret == -1 && errno == err, buf);
-}
-
 /* Fork a child that runs fn and exits with its result; returns the wait status. */
 static int run_child(int (*fn)(void))
 {
@@ -729,6 +709,5 @@ int main(int argc, char **argv)
 	test_proc();
 	test_sched_futex();
 	test_stop_cont();
-	printf("%s: %d failure(s)\n", failures ? "FAIL" : "PASS", failures);
-	return failures ? 1 : 0;
+	return check_done();
 }

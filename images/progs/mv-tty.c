@@ -6,16 +6,7 @@
 #include <termios.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-static int failures;
-
-static void check(int cond, const char *name)
-{
-	printf("%s - %s\n", cond ? "ok" : "not ok", name);
-	fflush(stdout);
-	if (!cond)
-		failures++;
-}
+#include "mv-check.h"
 
 static volatile sig_atomic_t got;
 static void on_sig(int sig) { got = sig; }
@@ -101,6 +92,5 @@ int main(void)
 	ws = run_bg(bg_tcsetattr);
 	check(WIFSTOPPED(ws) && WSTOPSIG(ws) == SIGTTOU, "a background tcsetattr stops with SIGTTOU (no TOSTOP needed)");
 	check(tcgetpgrp(0) == getpgrp(), "the foreground group is still ours");
-	printf("%s: %d failure(s)\n", failures ? "FAIL" : "PASS", failures);
-	return failures ? 1 : 0;
+	return check_done();
 }
