@@ -702,7 +702,7 @@ START_TEST(test_group_commit_many_writers)
 	struct mlog *l;
 	struct mlog_verify v;
 	uint64_t entries, fsyncs;
-	char err[256], torn[512], names[6][8], want[64];
+	char err[256], torn[512], names[6][16], want[64];
 	size_t len;
 	char *buf;
 	FILE *f;

@@ -73,14 +73,25 @@ int measure_set_parse(const char *list, measure_set *out)
 	return 0;
 }
 
-/* The EVP_MD objects are fetched once: a fetch per call costs more than hashing a small module. */
+/*
+ * The EVP_MD objects are fetched once: a fetch per call costs more than
+ * hashing a small module.  Threads (the authority daemon's) may race to the
+ * first fetch: one wins, the others free theirs.
+ */
 static const EVP_MD *measure_md(enum measure_algo a)
 {
-	static const EVP_MD *md[MEASURE_NALGOS];
+	static EVP_MD *md[MEASURE_NALGOS];
+	EVP_MD *got = __atomic_load_n(&md[a], __ATOMIC_ACQUIRE), *none = NULL;
 
-	if (!md[a])
-		md[a] = EVP_MD_fetch(NULL, measure_algos[a].name, NULL);
-	return md[a];
+	if (got)
+		return got;
+	got = EVP_MD_fetch(NULL, measure_algos[a].name, NULL);
+	if (got && !__atomic_compare_exchange_n(&md[a], &none, got, false, __ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE)) {
+		EVP_MD_free(got);
+		got = none;
+	}
+	return got;
 }
 
 /*
@@ -124,15 +135,30 @@ static int measure_feed(const uint8_t *p, size_t len, measure_set set)
  * The digests of what was fed so far into out; with keep, the contexts go
  * on (a copy is finalised), so a prefix's digests cost no second pass.
  */
+static __thread EVP_MD_CTX *measure_copy;
+
+void measure_thread_done(void)
+{
+	for (int a = 0; a < MEASURE_NALGOS; a++) {
+		EVP_MD_CTX_free(measure_ctx[a]);
+		measure_ctx[a] = NULL;
+	}
+	EVP_MD_CTX_free(measure_copy);
+	measure_copy = NULL;
+	XXH3_freeState(measure_xs);
+	measure_xs = NULL;
+}
+
 static int measure_final(measure_set set, bool keep, struct measurement *out)
 {
-	static __thread EVP_MD_CTX *copy;
+	EVP_MD_CTX *copy;
 
 	memset(out, 0, sizeof(*out));
 	out->set = set;
 	XXH128_canonicalFromHash((XXH128_canonical_t *)out->xxh3, XXH3_128bits_digest(measure_xs));
-	if (keep && !copy && !(copy = EVP_MD_CTX_new()))
+	if (keep && !measure_copy && !(measure_copy = EVP_MD_CTX_new()))
 		return -ENOMEM;
+	copy = measure_copy;
 	for (int a = 0; a < MEASURE_NALGOS; a++) {
 		if (!(set & (1u << a)))
 			continue;

@@ -56,6 +56,13 @@ int measure_buf(const void *buf, size_t len, measure_set set, struct measurement
 int measure_buf_prefix(const void *buf, size_t len, size_t prefix, measure_set set,
 		       struct measurement *whole, struct measurement *first);
 
+/*
+ * measure_thread_done(): free the calling thread's hashing contexts, which
+ * measure_buf() keeps per thread for reuse (a thread that ends calls it:
+ * the authority daemon's, one per VM connection).
+ */
+void measure_thread_done(void);
+
 /* measure_hex(bytes, n, out): lowercase hex of n bytes; out holds 2n+1. */
 void measure_hex(const uint8_t *bytes, size_t n, char *out);
 

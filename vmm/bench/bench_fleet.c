@@ -130,6 +130,7 @@ static void *bf_inproc_vm(void *arg)
 		    authority_event_step(vm->auth, v.load_id, e.event, err, sizeof(err)) == 0)
 			vm->err = authority_event(vm->auth, &e, err, sizeof(err));
 	}
+	measure_thread_done();
 	return NULL;
 }
 

@@ -355,6 +355,7 @@ static void fleet_vm_end(struct fleet_vm *vm, const char *what, const char *why)
 	pthread_cond_broadcast(&f->gone);
 	pthread_mutex_unlock(&f->mu);
 	free(vm);
+	measure_thread_done();
 }
 
 void *fleet_vm_serve(void *arg)
