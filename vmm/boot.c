@@ -54,12 +54,24 @@ static void boot_memmap_add(struct mv_bootinfo *bi, uint64_t base, uint64_t end,
 	e->type = type;
 }
 
+void boot_module_region(uint64_t ram, const struct kernel_info *ki, uint64_t *gpa,
+			uint64_t *len)
+{
+	uint64_t kend = ALIGN_UP(ki->phys_end, PAGE_SIZE);
+	uint64_t size = ALIGN_DOWN(ram / BOOT_MODREGION_SHARE, 1ull << 20);
+
+	size = size < BOOT_MODREGION_MIN ? BOOT_MODREGION_MIN : size;
+	size = size > BOOT_MODREGION_MAX ? BOOT_MODREGION_MAX : size;
+	*gpa = kend;
+	*len = kend < ram && ram - kend > size ? size : 0;
+}
+
 /* boot_place_initrd(m, ki, bs, bi, err, errlen): initrd + --add archive. */
 static int boot_place_initrd(struct guest_mem *m, const struct kernel_info *ki,
 			     const struct boot_spec *bs, struct mv_bootinfo *bi,
 			     char *err, size_t errlen)
 {
-	uint64_t kend = ALIGN_UP(ki->phys_end, PAGE_SIZE), top, pad, total, start;
+	uint64_t kend = ALIGN_UP(ki->phys_end, PAGE_SIZE), top, pad, total, start, mgpa, mlen;
 	uint8_t *dst;
 
 	top = m->size < BOOT_INITRD_TOP ? m->size : BOOT_INITRD_TOP;
@@ -68,6 +80,10 @@ static int boot_place_initrd(struct guest_mem *m, const struct kernel_info *ki,
 	total = bs->initrd_len + (bs->extra_len ? pad + bs->extra_len : 0);
 	boot_memmap_add(bi, 0, MV_KERNEL_PHYS, MV_MEM_RESERVED);
 	boot_memmap_add(bi, MV_KERNEL_PHYS, kend, MV_MEM_RESERVED);
+	/* Module memory right after the kernel, apart from all other RAM (the seal needs it). */
+	boot_module_region(m->size, ki, &mgpa, &mlen);
+	boot_memmap_add(bi, mgpa, mgpa + mlen, MV_MEM_MODULES);
+	kend += mlen;
 	if (total == 0) {
 		boot_memmap_add(bi, kend, m->size, MV_MEM_USABLE);
 		return 0;

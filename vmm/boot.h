@@ -34,6 +34,23 @@ struct boot_spec {
 ssize_t boot_pack_cmds(const struct boot_cmd *cmds, int n, uint8_t *out, size_t cap);
 
 /*
+ * The module region (MV_MEM_MODULES): guest RAM set aside for module
+ * memory, right after the kernel image: RAM / BOOT_MODREGION_SHARE, whole
+ * MiB, from BOOT_MODREGION_MIN to BOOT_MODREGION_MAX.
+ */
+#define BOOT_MODREGION_SHARE  16u
+#define BOOT_MODREGION_MIN    (1ull << 20)
+#define BOOT_MODREGION_MAX    (64ull << 20)
+
+/*
+ * boot_module_region(ram, ki, gpa, len): where the module region of a VM
+ * with ram bytes booting ki lies; *len is 0 when RAM has no room for it.
+ * boot_layout() puts it in the memory map; the seal checks against it.
+ */
+void boot_module_region(uint64_t ram, const struct kernel_info *ki, uint64_t *gpa,
+			uint64_t *len);
+
+/*
  * boot_layout(m, ki, bs, flags, err, errlen): the arch-independent part of
  * boot_prepare(): fill struct mv_bootinfo at MV_GPA_BOOTINFO in m (memory
  * map, flags, seed) and place the command line, the command records and the

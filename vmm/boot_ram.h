@@ -18,8 +18,8 @@
  * boot_ram_min(ki, bs): the least guest RAM, in bytes, the guest kernel
  * needs to boot with bs: the kernel image, the archives (placed at the top
  * of RAM and kept), what unpacking a newc cpio archive copies into the
- * in-memory file system (its size again), and BOOT_RAM_MARGIN when there
- * is an archive to unpack.  An initrd that is not a cpio archive (a test
+ * in-memory file system (its size again), BOOT_RAM_MARGIN when there
+ * is an archive to unpack, and the module region (boot_module_region()).  An initrd that is not a cpio archive (a test
  * kernel's blob) is only placed.
  */
 uint64_t boot_ram_min(const struct kernel_info *ki, const struct boot_spec *bs);

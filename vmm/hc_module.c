@@ -130,7 +130,11 @@ static int hc_module_load(struct vm *vm, struct mv_hc_module_load *a)
 	hc_module_strcpy(path, a->path, sizeof(path));
 	req.path = a->source == MV_MODSRC_FINIT_MODULE ? path : NULL;
 	ret = authority_load(vm->auth, &req, &v, err, sizeof(err));
-	free(copy);
+	/* protect = on keeps an allowed image for its seal: the bytes the host measured. */
+	if (ret >= 0 && v.allow && vm->integ && copy)
+		integrity_keep_image(vm, v.load_id, copy, a->image_len, v.name);
+	else
+		free(copy);
 	if (ret < 0)
 		return vm_fail(vm, MV_EXIT_SETUP, "measurement log: %s (no measurement is dropped: "
 			       "the VM stops)", err);
@@ -178,16 +182,22 @@ static void hc_module_fault(const struct mv_hc_module_event *a, struct mlog_even
 static int hc_module_refuse(struct vm *vm, const struct mv_hc_module_event *a,
 			    const char *name, const char *why)
 {
+	return hc_module_refuse_id(vm, "MV_HC_MODULE_EVENT", a->load_id, a->event, name, why);
+}
+
+int hc_module_refuse_id(struct vm *vm, const char *hc, uint32_t load_id, uint32_t event,
+			const char *name, const char *why)
+{
 	struct mlog_refusal r = {
-		.load_id = a->load_id, .event = a->event, .name = name, .why = why,
-		.state = load_state_name(load_states_get(&vm->auth->states, a->load_id)),
+		.load_id = load_id, .event = event, .name = name, .why = why,
+		.state = load_state_name(load_states_get(&vm->auth->states, load_id)),
 	};
 	char err[512];
 
 	if (authority_refused(vm->auth, &r, err, sizeof(err)) < 0)
 		return vm_fail(vm, MV_EXIT_SETUP, "measurement log: %s (no measurement is dropped: "
 			       "the VM stops)", err);
-	return vm_fail(vm, MV_EXIT_HC_BAD_ARG, "MV_HC_MODULE_EVENT: %s (refused and logged)", why);
+	return vm_fail(vm, MV_EXIT_HC_BAD_ARG, "%s: %s (refused and logged)", hc, why);
 }
 
 static int hc_module_event(struct vm *vm, struct mv_hc_module_event *a)
@@ -218,5 +228,5 @@ static int hc_module_event(struct vm *vm, struct mv_hc_module_event *a)
 		return vm_fail(vm, MV_EXIT_SETUP, "measurement log: %s (no measurement is dropped: "
 			       "the VM stops)", err);
 	a->hdr.ret = 0;
-	return HC_CONTINUE;
+	return integrity_seal_event(vm, a->load_id, a->event);
 }

@@ -64,6 +64,15 @@ int hc_dispatch(struct vm *vm, uint32_t nr, uint64_t gpa);
  */
 int hc_bad_gpa(struct vm *vm, const char *what, uint64_t gpa, uint64_t len);
 
+/*
+ * hc_module_refuse_id(vm, hc, load_id, event, name, why): a module
+ * hypercall that does not fit load_id's state (hc_module.c): log a
+ * `refused` entry, then fail the VM with MV_EXIT_HC_BAD_ARG naming hc and
+ * why.  Returns HC_STOP.
+ */
+int hc_module_refuse_id(struct vm *vm, const char *hc, uint32_t load_id, uint32_t event,
+			const char *name, const char *why);
+
 /* hc_lookup(nr): the handler registered for nr, or NULL. */
 const struct hypercall *hc_lookup(uint32_t nr);
 

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include "authority/authority.h"
+#include "boot.h"
+#include "hypercall.h"
 #include "integrity.h"
 #include "kvm.h"
 #include "vm.h"
@@ -44,6 +46,7 @@ static int integrity_lock_kernel(struct vm *vm, struct integrity *in, const stru
 int integrity_open(struct vm *vm, const struct kernel_info *ki, const char *kernel,
 		   bool log_only, bool quiet)
 {
+	struct mv_bootinfo *bi;
 	struct integrity *in;
 
 	if (kvm_has_cap(vm->kvm_fd, KVM_CAP_READONLY_MEM) <= 0) {
@@ -62,6 +65,12 @@ int integrity_open(struct vm *vm, const struct kernel_info *ki, const char *kern
 	in->kernel_end = ki->phys_end;
 	vm->integ = in;
 	integrity_read_symbols(in, kernel);
+	/* boot_prepare() laid the module region out; the guest seals each module in it. */
+	boot_module_region(vm->mem.size, ki, &in->seals.region_gpa, &in->seals.region_len);
+	bi = MEM_GPA_CHECKED(&vm->mem, MV_GPA_BOOTINFO, sizeof(*bi));
+	bi->flags |= MV_BOOT_F_SEAL;
+	if (vm->auth)
+		vm->auth->seal_required = true;
 	return integrity_lock_kernel(vm, in, ki);
 }
 
@@ -82,12 +91,14 @@ static void integrity_kernel_gpa(const struct integrity *in, uint64_t gpa, char 
 	snprintf(out, n, "kernel %s", sym[0] ? sym : "image");
 }
 
-/* What the write hit: a kernel range (later: a module's section). */
+/* What the write hit: a kernel range, or a sealed module's section. */
 static void integrity_target(const struct integrity *in, uint64_t gpa, char *out, size_t n)
 {
 	for (int i = 0; i < in->nkro; i++)
 		if (gpa - in->kro[i].gpa < in->kro[i].len)
 			return integrity_kernel_gpa(in, gpa, out, n);
+	if (seal_describe(&in->seals, gpa, out, n))
+		return;
 	snprintf(out, n, "protected memory");
 }
 
@@ -218,8 +229,90 @@ void integrity_free(struct vm *vm)
 {
 	if (!vm->integ)
 		return;
+	while (vm->integ->nimages)
+		integrity_drop_image(vm->integ, vm->integ->images[0].load_id);
+	free(vm->integ->images);
+	seals_free(&vm->integ->seals);
 	ksyms_free(&vm->integ->ksyms);
 	free(vm->integ->mods);
 	free(vm->integ);
 	vm->integ = NULL;
+}
+
+void integrity_keep_image(struct vm *vm, uint32_t load_id, uint8_t *image, uint64_t len,
+			  const char *name)
+{
+	struct integrity *in = vm->integ;
+	struct integrity_image *p;
+
+	if (!in || !(p = realloc(in->images, (in->nimages + 1) * sizeof(*p)))) {
+		free(image);
+		return;
+	}
+	in->images = p;
+	p = &in->images[in->nimages++];
+	p->load_id = load_id;
+	p->image = image;
+	p->len = len;
+	snprintf(p->name, sizeof(p->name), "%s", name);
+}
+
+struct integrity_image *integrity_image(struct integrity *in, uint32_t load_id)
+{
+	for (uint32_t i = 0; i < in->nimages; i++)
+		if (in->images[i].load_id == load_id)
+			return &in->images[i];
+	return NULL;
+}
+
+void integrity_drop_image(struct integrity *in, uint32_t load_id)
+{
+	struct integrity_image *p = integrity_image(in, load_id);
+
+	if (!p)
+		return;
+	free(p->image);
+	*p = in->images[--in->nimages];
+}
+
+/* Log a seal-side entry; HC_STOP after vm_fail() when the log cannot be written. */
+int integrity_log_seal(struct vm *vm, const struct mlog_seal *s)
+{
+	char err[512];
+
+	if (!vm->auth || mlog_seal(vm->auth->log, s, err, sizeof(err)) == 0)
+		return HC_CONTINUE;
+	return vm_fail(vm, MV_EXIT_SETUP, "measurement log: %s (no measurement is dropped: the "
+		       "VM stops)", err);
+}
+
+/* LOADED for a sealed module: ro_after_init read-only, the init region writable again. */
+static int integrity_after_init(struct vm *vm, struct seal_mod *m)
+{
+	struct mlog_seal s = { .type = "seal", .load_id = m->load_id, .name = m->name,
+			       .part = "ro_after_init", .gpa = m->core.gpa + m->core.ro_end,
+			       .len = m->core.ro_after_init_end - m->core.ro_end };
+	char why[256];
+
+	if (seal_after_init(&vm->slots, m, why, sizeof(why)) < 0)
+		return vm_fail(vm, MV_EXIT_SETUP, "cannot seal ro_after_init of module %s "
+			       "(load_id %u): %s", m->name, m->load_id, why);
+	s.why = m->init.size ? "init returned: ro_after_init read-only, init region released" :
+		"init returned: ro_after_init read-only";
+	return integrity_log_seal(vm, &s);
+}
+
+int integrity_seal_event(struct vm *vm, uint32_t load_id, uint32_t event)
+{
+	struct integrity *in = vm->integ;
+	struct seal_mod *m;
+
+	if (!in)
+		return HC_CONTINUE;
+	if (event != MV_MODEV_INIT_START)
+		integrity_drop_image(in, load_id);
+	m = seal_find(&in->seals, load_id);
+	if (m && event == MV_MODEV_LOADED)
+		return integrity_after_init(vm, m);
+	return HC_CONTINUE;
 }

@@ -7,6 +7,7 @@
 #include <linux/kvm.h>
 #include "kernel_load.h"
 #include "ksyms.h"
+#include "seal.h"
 
 struct vm;
 
@@ -16,6 +17,14 @@ struct integrity_mod {
 	char name[56];
 	uint64_t base;          /* core text address (0 until loaded) */
 	bool in_init;           /* between INIT_START and its outcome */
+};
+
+/* The host's copy of an allowed image, kept from its verdict until its seal. */
+struct integrity_image {
+	uint32_t load_id;
+	uint8_t *image;
+	uint64_t len;
+	char name[64];                  /* from the host's reading of .modinfo */
 };
 
 /* Per-VM state; vm->integ points at one when protection is on. */
@@ -29,6 +38,9 @@ struct integrity {
 	struct integrity_mod *mods;
 	uint32_t nmods;
 	uint64_t violations;            /* writes caught */
+	struct seals seals;             /* sealed modules (seal.h) */
+	struct integrity_image *images; /* allowed loads not yet sealed */
+	uint32_t nimages;
 };
 
 /*
@@ -62,6 +74,35 @@ bool integrity_mmio(struct vm *vm, struct kvm_run *run);
  */
 void integrity_note_event(struct vm *vm, uint32_t load_id, uint32_t event, const char *name,
 			  uint64_t base);
+
+/*
+ * integrity_keep_image(vm, load_id, image, len, name): keep the host's
+ * copy of an allowed image (moved in: freed by integrity) for its seal.
+ * Without protection, or out of memory, image is freed at once.
+ */
+void integrity_keep_image(struct vm *vm, uint32_t load_id, uint8_t *image, uint64_t len,
+			  const char *name);
+
+/* integrity_image(in, load_id): the kept image of load_id, or NULL. */
+struct integrity_image *integrity_image(struct integrity *in, uint32_t load_id);
+
+/* integrity_drop_image(in, load_id): free load_id's kept image, if any. */
+void integrity_drop_image(struct integrity *in, uint32_t load_id);
+
+/*
+ * integrity_seal_event(vm, load_id, event): an accepted module event's
+ * effect on seals: LOADED seals ro_after_init and gives back the init
+ * region; a final event drops the kept image.  HC_CONTINUE, or HC_STOP
+ * after vm_fail() (the log could not be written, or KVM refused).
+ */
+int integrity_seal_event(struct vm *vm, uint32_t load_id, uint32_t event);
+
+/*
+ * integrity_log_seal(vm, s): append a seal/unseal entry.  HC_CONTINUE, or
+ * HC_STOP after vm_fail() when the log cannot be written.
+ */
+struct mlog_seal;
+int integrity_log_seal(struct vm *vm, const struct mlog_seal *s);
 
 /* integrity_free(vm): release vm->integ. */
 void integrity_free(struct vm *vm);

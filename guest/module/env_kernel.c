@@ -1,4 +1,6 @@
-/* env_kernel.c: the module loader's environment in the guest kernel (pages, page tables, printk, the authority transport). */
+/* env_kernel.c: the module loader's environment in the guest kernel (pages, page tables, printk, the authority transport, seals). */
+#include <boot.h>
+#include <hcall.h>
 #include <mm.h>
 #include <fault.h>
 #include <uaccess.h>
@@ -10,14 +12,21 @@
  * Module memory lives in the module area, MV_MODULES_VADDR (0xffffffffa0000000,
  * like Linux's MODULES_VADDR) upwards, 512 MiB above the kernel image, so
  * -mcmodel=kernel code (32S and PC32 relocations) reaches the kernel and
- * other modules.  Address space is handed out by a page bitmap with one
- * unmapped guard page after each region; the pages behind a region are one
- * physically contiguous run from the page allocator, mapped RW+NX until the
- * loader sets the final protections.
+ * other modules.  Its pages come from the guest-physical module region the
+ * VMM set aside in the memory map (MV_MEM_MODULES), never from the page
+ * allocator, so the host can seal them (MV_HC_MODULE_SEAL) without touching
+ * anything else: page i of the region is mapped at MV_MODULES_VADDR + i
+ * pages.  Without a module region (a PVH boot), the pages behind a region
+ * are one physically contiguous run from the page allocator.  Address space
+ * is handed out by a page bitmap with one unmapped guard page after each
+ * region.  A region is mapped RW+NX until the loader sets the final
+ * protections.
  */
-#define AREA_PAGES  (256u * 1024u * 1024u / MOD_PAGE_SIZE)     /* first 256 MiB */
+#define AREA_PAGES  (256u * 1024u * 1024u / MOD_PAGE_SIZE)     /* at most 256 MiB */
 
 static uint64_t area_map[AREA_PAGES / 64];
+static uint64_t area_gpa;       /* the module region (MV_MEM_MODULES), or 0 */
+static size_t area_pages;       /* pages of address space; 0 until set up */
 
 static bool area_test(size_t i)
 {
@@ -34,12 +43,29 @@ static void area_mark(size_t first, size_t n, bool used)
 	}
 }
 
+/* The module region from the boot info's memory map, looked for once. */
+static void area_setup(void)
+{
+	if (area_pages)
+		return;
+	area_pages = AREA_PAGES;
+	for (uint32_t i = 0; i < boot_info.memmap_count && i < MV_MEMMAP_MAX; i++) {
+		const struct mv_memmap_entry *e = &boot_info.memmap[i];
+
+		if (e->type != MV_MEM_MODULES || e->base % MOD_PAGE_SIZE || e->len < MOD_PAGE_SIZE)
+			continue;
+		area_gpa = e->base;
+		area_pages = MIN(e->len / MOD_PAGE_SIZE, (uint64_t)AREA_PAGES);
+		return;
+	}
+}
+
 /* First fit of n free pages; returns the first index or -1. */
 static long area_find(size_t n)
 {
 	size_t run = 0;
 
-	for (size_t i = 0; i < AREA_PAGES; i++) {
+	for (size_t i = 0; i < area_pages; i++) {
 		run = area_test(i) ? 0 : run + 1;
 		if (run == n)
 			return (long)(i + 1 - n);
@@ -53,24 +79,30 @@ int modenv_region_alloc(uint64_t size, struct mod_region *r)
 	phys_addr_t pa;
 	long first;
 
-	if (size == 0 || size % MOD_PAGE_SIZE || n + 1 > AREA_PAGES)
+	area_setup();
+	if (size == 0 || size % MOD_PAGE_SIZE || n + 1 > area_pages ||
+	    (first = area_find(n + 1)) < 0) {
+		if (area_gpa)
+			printk("module: module region exhausted: no %zu free pages in %zu\n", n + 1,
+			       area_pages);
 		return -ENOMEM;
-	first = area_find(n + 1);
-	if (first < 0)
-		return -ENOMEM;
-	pa = page_alloc(n);
+	}
+	pa = area_gpa ? area_gpa + (uint64_t)first * MOD_PAGE_SIZE : page_alloc(n);
 	if (!pa)
 		return -ENOMEM;
 	r->va = MV_MODULES_VADDR + (uint64_t)first * MOD_PAGE_SIZE;
 	if (kmap_range(r->va, pa, n, VM_READ | VM_WRITE) != 0) {
 		kunmap_range(r->va, n);
-		page_free(pa, n);
+		if (!area_gpa)
+			page_free(pa, n);
 		return -ENOMEM;
 	}
 	area_mark((size_t)first, n + 1, true);
 	r->buf = (uint8_t *)r->va;
 	r->size = size;
 	r->env = pa;
+	if (area_gpa)
+		memset(r->buf, 0, size);        /* page_alloc() zeroes its pages itself */
 	return 0;
 }
 
@@ -79,7 +111,8 @@ void modenv_region_free(struct mod_region *r)
 	size_t n = r->size / MOD_PAGE_SIZE;
 
 	kunmap_range(r->va, n);
-	page_free(r->env, n);
+	if (!area_gpa)
+		page_free(r->env, n);
 	area_mark((r->va - MV_MODULES_VADDR) / MOD_PAGE_SIZE, n + 1, false);
 	r->buf = NULL;
 }
@@ -231,4 +264,29 @@ void modenv_call_exit(uint64_t fn, struct mod_fault *fault)
 uint64_t modenv_now(void)
 {
 	return rdtsc();
+}
+
+int modenv_host_seal(const struct mod_seal_req *req, char *reason, size_t n)
+{
+	struct mv_hc_module_seal hc = {
+		.load_id = req->load_id, .nsections = req->nsecs, .nsyms = req->nsyms,
+		.sections = req->nsecs ? virt_to_phys(req->secs) : 0,
+		.syms = req->nsyms ? virt_to_phys(req->syms) : 0,
+		.core = req->core, .init = req->init,
+	};
+	int err;
+
+	if (!(boot_info.flags & MV_BOOT_F_SEAL))
+		return 0;
+	err = hcall(MV_HC_MODULE_SEAL, &hc, sizeof(hc));
+	if (err)
+		strscpy(reason, hc.reason, n);
+	return err ? err : 1;
+}
+
+void modenv_host_unseal(uint32_t load_id)
+{
+	struct mv_hc_module_unseal hc = { .load_id = load_id };
+
+	hcall(MV_HC_MODULE_UNSEAL, &hc, sizeof(hc));
 }

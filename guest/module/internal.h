@@ -159,6 +159,12 @@ int mod_reloc_apply_rela(const struct load_info *info, uint32_t relsec);
 void mod_reloc_count(const struct load_info *info, uint32_t relsec,
 		     struct mod_reloc_stats *stats);
 
+/*
+ * mod_seal(info): after relocation, before parameters and init: ask the
+ * host to check and seal the module (load.c).  0, or the host's -errno.
+ */
+int mod_seal(struct load_info *info);
+
 /* mod_find_exports(info): locate __ksymtab(_gpl) and __param in core memory. */
 int mod_find_exports(struct load_info *info);
 

@@ -157,12 +157,20 @@ static int load_run_init(struct load_info *info)
 			   "0/-E convention; loading module anyway...", mod->name, ret);
 	mod->state = MOD_STATE_LIVE;
 	mod_protect(mod, true);
+	mod_stage_done(info, MOD_STAGE_PROTECT);
+	return 0;
+}
+
+/*
+ * Init memory goes once the host heard LOADED: the host seals ro_after_init
+ * and gives the init region's pages back to the guest then.
+ */
+static void load_free_init(struct module *mod)
+{
 	if (mod->init.mem.buf)
 		modenv_region_free(&mod->init.mem);
 	mod->init.mem.buf = NULL;
 	mod->init.size = 0;
-	mod_stage_done(info, MOD_STAGE_PROTECT);
-	return 0;
 }
 
 static void load_report(const struct load_info *info, uint32_t event, int err, int init_ret)
@@ -236,6 +244,96 @@ static int load_place(struct load_info *info)
 		err = mod_apply_relocations(info);
 	mod_stage_done(info, MOD_STAGE_RELOC);
 	return err;
+}
+
+/* One region as struct mv_seal_region: where the guest put it, and its parts. */
+static struct mv_seal_region seal_region(const struct mod_layout *l)
+{
+	struct mv_seal_region r = { 0 };
+
+	if (!l->mem.buf)
+		return r;
+	r.gpa = l->mem.env;
+	r.va = l->mem.va;
+	r.size = l->mem.size;
+	r.text_end = l->text_end;
+	r.ro_end = l->ro_end;
+	r.ro_after_init_end = l->ro_after_init_end;
+	return r;
+}
+
+/* The MV_SEAL_* a section's pages get (layout.c's protect_layout()). */
+static uint32_t seal_perms(const struct mod_sec *sec)
+{
+	static const uint32_t perms[MOD_GROUP_COUNT] = {
+		[MOD_GROUP_TEXT] = MV_SEAL_R | MV_SEAL_X,
+		[MOD_GROUP_RODATA] = MV_SEAL_R,
+		[MOD_GROUP_RO_AFTER_INIT] = MV_SEAL_R | MV_SEAL_W | MV_SEAL_RO_AFTER_INIT,
+		[MOD_GROUP_DATA] = MV_SEAL_R | MV_SEAL_W,
+	};
+
+	return perms[sec->group];
+}
+
+/*
+ * Every placed section in layout order (core, then init; in each, text,
+ * rodata, ro_after_init, data, each group by section index: the order
+ * mod_layout_sections() placed them in), then every undefined symbol's value.
+ */
+static void seal_fill(const struct load_info *info, struct mod_seal_req *req,
+		      struct mv_seal_section *secs, struct mv_seal_sym *syms)
+{
+	for (int where = MOD_WHERE_CORE; where <= MOD_WHERE_INIT; where++) {
+		const struct mod_region *r = where == MOD_WHERE_CORE ? &info->mod->core.mem :
+					     &info->mod->init.mem;
+
+		for (int g = 0; g < MOD_GROUP_COUNT; g++) {
+			for (uint32_t i = 1; i < info->shnum; i++) {
+				const struct mod_sec *sec = &info->secs[i];
+
+				if (sec->where != where || sec->group != g)
+					continue;
+				secs[req->nsecs++] = (struct mv_seal_section){
+					.gpa = r->buf ? r->env + sec->off : 0, .va = sec->va,
+					.size = info->sechdrs[i].sh_size, .shndx = i,
+					.perms = seal_perms(sec),
+				};
+			}
+		}
+	}
+	for (uint32_t i = 1; i < info->nsyms; i++)
+		if (info->syms[i].st_shndx == SHN_UNDEF)
+			syms[req->nsyms++] = (struct mv_seal_sym){ .symndx = i,
+								   .value = info->symval[i] };
+}
+
+int mod_seal(struct load_info *info)
+{
+	struct mod_seal_req req = { .load_id = info->verdict.load_id,
+				    .core = seal_region(&info->mod->core),
+				    .init = seal_region(&info->mod->init) };
+	struct mv_seal_section *secs;
+	struct mv_seal_sym *syms;
+	char reason[128] = "";
+	int ret;
+
+	if (info->args->mode & MOD_LOAD_DRY_RUN)
+		return 0;
+	secs = modenv_malloc((size_t)info->shnum * sizeof(*secs));
+	syms = modenv_malloc((size_t)info->nsyms * sizeof(*syms));
+	ret = secs && syms ? 0 : -ENOMEM;
+	if (!ret)
+		seal_fill(info, &req, secs, syms);
+	req.secs = secs;
+	req.syms = syms;
+	if (!ret)
+		ret = modenv_host_seal(&req, reason, sizeof(reason));
+	modenv_free(secs);
+	modenv_free(syms);
+	if (ret < 0 && reason[0])
+		modenv_log("%s: the host refused to seal it: %s", info->name, reason);
+	info->mod->sealed = ret > 0;
+	return ret < 0 ? ret : 0;
 }
 
 /*
@@ -334,10 +432,16 @@ int mod_load(const struct mod_load_args *args, struct module **out)
 	err = load_place(&info);
 	if (err || (args->mode & MOD_LOAD_DRY_RUN))
 		goto free_memory;
+	/* Relocated, not yet changed by parameters or init: the host checks and seals it. */
+	err = mod_seal(&info);
+	mod_stage_done(&info, MOD_STAGE_PROTECT);
+	if (err)
+		goto free_memory;
 	err = load_finish(&info, &init_ran);
 	if (err)
 		goto free_memory;
 	load_report(&info, MV_MODEV_LOADED, 0, 0);
+	load_free_init(mod);
 	modenv_free(info.secs);
 	modenv_free(info.symval);
 	if (out)
@@ -348,7 +452,6 @@ free_memory:
 	mod->state = MOD_STATE_GOING;
 	params_free(mod->kp, mod->num_kp);
 	mod_drop_uses(mod);
-	mod_free_layouts(mod);
 free_mod:
 	/* Linux would oops (D) or report a soft lockup (L); the kernel goes on. */
 	if (info.init_fault.faulted)
@@ -360,6 +463,10 @@ free_mod:
 		load_report(&info, MV_MODEV_INIT_FAILED, 0, err);
 	else
 		load_report(&info, MV_MODEV_LOAD_FAILED, err, 0);
+	/* The outcome first, then the unseal, then the memory: the host's order. */
+	if (mod->sealed)
+		modenv_host_unseal(info.verdict.load_id);
+	mod_free_layouts(mod);
 	if (listed)
 		mod_list_remove(mod);
 	modenv_free(mod->args);

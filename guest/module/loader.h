@@ -49,6 +49,7 @@ struct module {
 	uint32_t num_kp;
 	uint32_t load_id;
 	bool     gpl_ok;                /* licence is GPL-compatible */
+	bool     sealed;                /* the host sealed it: unseal before freeing */
 	char    *args;                  /* parameter string as given */
 	void    *sysfs;                 /* the syscall layer's: /sys/module/NAME */
 };

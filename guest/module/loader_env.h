@@ -2,6 +2,7 @@
 #ifndef MOD_LOADER_ENV_H
 #define MOD_LOADER_ENV_H
 
+#include <modvisor/abi/hypercall.h>
 #include "mod_libc.h"
 
 /*
@@ -23,7 +24,8 @@ struct mod_region {
 	uint8_t  *buf;
 	uint64_t  va;
 	uint64_t  size;         /* a multiple of MOD_PAGE_SIZE */
-	uint64_t  env;          /* the environment's own (guest: physical address) */
+	uint64_t  env;          /* the environment's own (guest: physical address,
+	                         * which the seal reports to the host) */
 };
 
 #define MOD_PAGE_SIZE   4096u
@@ -126,6 +128,34 @@ struct mod_event {
 
 /* modenv_host_event(ev): report ev to the host; never fails the caller. */
 void modenv_host_event(const struct mod_event *ev);
+
+/*
+ * What the guest tells the host when it seals a relocated module
+ * (MV_HC_MODULE_SEAL): both regions and every allocated section at their
+ * guest-physical addresses (struct mod_region.env) and the value resolved
+ * for every undefined symbol.
+ */
+struct mod_seal_req {
+	uint32_t load_id;
+	struct mv_seal_region core, init;
+	const struct mv_seal_section *secs;
+	uint32_t nsecs;
+	const struct mv_seal_sym *syms;
+	uint32_t nsyms;
+};
+
+/*
+ * modenv_host_seal(req, reason, n): MV_HC_MODULE_SEAL when the host asked
+ * for seals (MV_BOOT_F_SEAL).  Returns 1 when sealed, 0 when sealing is
+ * off, or -errno when the host refused (reason: its why, NUL-terminated).
+ */
+int modenv_host_seal(const struct mod_seal_req *req, char *reason, size_t n);
+
+/*
+ * modenv_host_unseal(load_id): MV_HC_MODULE_UNSEAL for a sealed load whose
+ * memory is about to be freed (after its final event); never fails the caller.
+ */
+void modenv_host_unseal(uint32_t load_id);
 
 /* A CPU exception that stopped a module's init. */
 struct mod_fault {

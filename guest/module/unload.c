@@ -61,6 +61,8 @@ int mod_delete(const char *name, uint32_t flags)
 	ev.base = mod->core.mem.va;
 	ev.taints = mod->taints;
 	modenv_host_event(&ev);
+	if (mod->sealed)
+		modenv_host_unseal(mod->load_id);
 	mod_list_remove(mod);
 	params_free(mod->kp, mod->num_kp);
 	mod_drop_uses(mod);

@@ -6,10 +6,16 @@
  *   wp      the same store with CR0.WP cleared (ring 0 ignores read-only PTEs);
  *   direct  through the kernel's direct map, a second writable mapping;
  *   alias   through a PTE of its own page rewritten to the target's frame.
+ * target= picks what it writes when addr= is not given: kernel (printk's
+ * first byte), or its own text, rodata or rai (.data..ro_after_init),
+ * which the host sealed before init (rai: once init returned).  A write to
+ * the write-only parameter poke repeats the write after init (so rai can be
+ * written once it is sealed: echo 1 > /sys/module/wtext/parameters/poke).
  * It then reads the byte back and says whether the write landed (and puts
  * the old byte back if it did).  With the host's protection the write never
  * lands: the run stops, or with on_violation = log the write is discarded.
  */
+#include <linux/cache.h>
 #include <linux/module.h>
 #include <linux/string.h>
 
@@ -28,6 +34,19 @@ MODULE_PARM_DESC(how, "plain, wp, direct or alias");
 static unsigned long addr;
 module_param(addr, ulong, 0444);
 MODULE_PARM_DESC(addr, "address to write (default: printk's first byte)");
+
+static char *target = "kernel";
+module_param(target, charp, 0444);
+MODULE_PARM_DESC(target, "kernel, text, rodata or rai (its own .data..ro_after_init)");
+
+/* Its own text, rodata and ro_after_init: what target= names. */
+static const char own_rodata[32] = "wtext's read-only data";
+static char own_rai[32] __ro_after_init = "wtext's ro_after_init data";
+
+static noinline int own_text(int x)
+{
+	return x * 3 + 1;
+}
 
 /* The page the alias mapping borrows: nothing else lives in it. */
 static unsigned char alias_page[4096] __aligned(4096);
@@ -111,14 +130,29 @@ static int write_byte(unsigned long va, unsigned char v)
 	return 0;
 }
 
-static int __init wtext_init(void)
+/* The address target= names (addr= wins). */
+static unsigned long target_va(void)
 {
-	unsigned long va = addr ? addr : (unsigned long)&printk;
+	if (addr)
+		return addr;
+	if (strcmp(target, "text") == 0)
+		return (unsigned long)&own_text;
+	if (strcmp(target, "rodata") == 0)
+		return (unsigned long)own_rodata;
+	if (strcmp(target, "rai") == 0)
+		return (unsigned long)own_rai;
+	return (unsigned long)&printk;
+}
+
+/* Write, read back, say whether it landed, undo it if it did. */
+static int wtext_write(void)
+{
+	unsigned long va = target_va();
 	unsigned char old = *(volatile unsigned char *)va, now;
 	unsigned long cr0;
 	int err;
 
-	pr_info("wtext: writing 0x%x to %#lx (%s)\n", old ^ 0x5a, va, how);
+	pr_info("wtext: writing 0x%x to %#lx (%s, %s)\n", old ^ 0x5a, va, how, target);
 	err = write_byte(va, old ^ 0x5a);
 	if (err)
 		return err;
@@ -132,6 +166,25 @@ static int __init wtext_init(void)
 	pr_info("wtext: the write %s\n", now != old ? "landed" : "did not land");
 	return 0;
 }
+
+static int __init wtext_init(void)
+{
+	return wtext_write();
+}
+
+/* poke: any value written repeats the write, now that init has returned. */
+static int poke_set(const char *val, const struct kernel_param *kp)
+{
+	(void)val;
+	(void)kp;
+	return wtext_write();
+}
+
+static const struct kernel_param_ops poke_ops = {
+	.set = poke_set,
+};
+module_param_cb(poke, &poke_ops, NULL, 0200);
+MODULE_PARM_DESC(poke, "write anything: the write again, after init");
 
 static void __exit wtext_exit(void)
 {

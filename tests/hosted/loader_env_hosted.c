@@ -161,6 +161,25 @@ void modenv_host_event(const struct mod_event *ev)
 	henv.last_event.name = henv.last_event_name;
 }
 
+int modenv_host_seal(const struct mod_seal_req *req, char *reason, size_t n)
+{
+	henv.seals++;
+	henv.seal_nsecs = req->nsecs;
+	henv.seal_nsyms = req->nsyms;
+	henv.seal_core = req->core;
+	if (henv.seal_ret < 0)
+		snprintf(reason, n, "scripted refusal");
+	return henv.seal_ret;
+}
+
+void modenv_host_unseal(uint32_t load_id)
+{
+	(void)load_id;
+	henv.unseals++;
+	henv.events_at_unseal = henv.events;
+	henv.live_regions_at_unseal = henv.live_regions;
+}
+
 int modenv_call_init(uint64_t fn, struct mod_fault *fault)
 {
 	henv.init_calls++;

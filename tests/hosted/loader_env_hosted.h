@@ -58,6 +58,13 @@ struct hosted_env {
 				     * hosted_env_release_kept() frees them */
 	struct mod_region kept[4];  /* OUT: regions kept, in the order freed */
 	int      nkept;
+	int      seal_ret;          /* IN: what MODULE_SEAL answers: 0 sealing
+				     * off, 1 sealed, -errno refused */
+	int      seals, unseals;    /* OUT: MODULE_SEAL / MODULE_UNSEAL calls */
+	uint32_t seal_nsecs, seal_nsyms;        /* OUT: of the last seal */
+	struct mv_seal_region seal_core;        /* OUT: of the last seal */
+	int      events_at_unseal;  /* OUT: events sent before the last unseal */
+	long     live_regions_at_unseal;        /* OUT: regions live then */
 };
 
 extern struct hosted_env henv;

@@ -543,6 +543,55 @@ START_TEST(test_allowed_load_ids)
 END_TEST
 
 /*
+ * Issue 14: with protect = on (seal_required) no allowed load may start
+ * init or go live before MV_HC_MODULE_SEAL; seal entries carry the text
+ * digest and the log still verifies.
+ */
+START_TEST(test_seal_required)
+{
+	struct authority *a = open_auth(NULL);
+	struct blob b = variant(MODS "hello.ko", S_GOOD);
+	struct measurement m = { .set = 1u << MEASURE_SHA256 };
+	struct authority_verdict v;
+	char why[256], err[256], msg[512];
+	uint32_t id;
+
+	a->seal_required = true;
+	v = verdict(a, b, 0);
+	id = v.load_id;
+	ck_assert_int_eq(authority_event_step(a, id, MV_MODEV_INIT_START, why, sizeof(why)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(why, "init-start for load_id"));
+	ck_assert_ptr_nonnull(strstr(why, "allowed but never sealed"));
+	ck_assert_int_eq(authority_event_step(a, id, MV_MODEV_LOADED, why, sizeof(why)), -EINVAL);
+	ck_assert_int_eq(authority_event_step(a, id, LOAD_EV_SEAL, why, sizeof(why)), 0);
+	ck_assert_int_eq(load_states_get(&a->states, id), LOAD_SEALED);
+	ck_assert_int_eq(authority_event_step(a, id, LOAD_EV_SEAL, why, sizeof(why)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(why, "seal does not fit load_id"));
+	ck_assert_int_eq(authority_event_step(a, id, MV_MODEV_INIT_START, why, sizeof(why)), 0);
+	memset(m.xxh3, 0xab, sizeof(m.xxh3));
+	memset(m.digest[MEASURE_SHA256], 0xcd, 32);
+	ck_assert_int_eq(mlog_seal(a->log, &(struct mlog_seal){ .type = "seal", .load_id = id,
+			 .name = "hello", .part = "text+rodata", .gpa = 0x400000, .len = 8192,
+			 .text = &m, .text_size = 8192, .why = "ok" }, err, sizeof(err)), 0);
+	ck_assert_int_eq(mlog_seal(a->log, &(struct mlog_seal){ .type = "seal", .load_id = id + 1,
+			 .name = "bad", .part = "text+rodata", .err = EACCES, .why = "no" },
+			 err, sizeof(err)), 0);
+	ck_assert_int_eq(authority_close(a, msg, sizeof(msg)), 0);
+	struct blob log = slurp(logfile);
+	log.p[log.len] = '\0';
+	ck_assert_ptr_nonnull(strstr((char *)log.p, "\"type\":\"seal\""));
+	ck_assert_ptr_nonnull(strstr((char *)log.p, "\"text_xxh3\":\"abababababababababababababababab\","
+				     "\"text_sha256\":\"cdcd"));
+	ck_assert_ptr_nonnull(strstr((char *)log.p, "\"result\":\"refused\",\"errno\":13,"
+				     "\"errno_name\":\"EACCES\""));
+	free(log.p);
+	struct mlog_verify mv;
+	ck_assert_int_eq(mlog_verify_file(logfile, &mv), 0);
+	free(b.p);
+}
+END_TEST
+
+/*
  * Issue 12 finding 7: each event must fit its load id's state; refusals
  * leave the state alone and are logged as `refused` entries.
  */
@@ -776,6 +825,7 @@ static Suite *authority_suite(void)
 	tcase_add_test(tc, test_compressed_file_is_logged);
 	tcase_add_test(tc, test_allowed_load_ids);
 	tcase_add_test(tc, test_event_states);
+	tcase_add_test(tc, test_seal_required);
 	tcase_add_test(tc, test_unwritable_log_stops_before_boot);
 	tcase_add_test(tc, test_refused_load_is_named);
 	tcase_add_test(tc, test_raw_compressed_file_is_explained);

@@ -15,31 +15,35 @@
 #define F LOAD_FAILED
 #define X LOAD_FAULTED
 #define U LOAD_UNLOADED
+#define S LOAD_SEALED
 #define NO 0xff         /* refused */
 
 /*
  * The whole table, written out independently of load_state.c: for each
  * state (row) the state each event moves it to (columns: LOADED,
- * LOAD_FAILED, INIT_FAILED, UNLOADED, INIT_FAULT, INIT_START).
+ * LOAD_FAILED, INIT_FAILED, UNLOADED, INIT_FAULT, INIT_START, and the
+ * host's own SEAL).
  */
-static const uint8_t want[LOAD_NSTATES][6] = {
-	[N] = { NO, NO, NO, NO, NO, NO },
-	[D] = { NO, NO, NO, NO, NO, NO },
-	[A] = { L,  F,  NO, NO, NO, I  },
-	[I] = { L,  NO, F,  NO, X,  NO },
-	[L] = { NO, NO, NO, U,  NO, NO },
-	[F] = { NO, NO, NO, NO, NO, NO },
-	[X] = { NO, NO, NO, NO, NO, NO },
-	[U] = { NO, NO, NO, NO, NO, NO },
+static const uint8_t want[LOAD_NSTATES][7] = {
+	[N] = { NO, NO, NO, NO, NO, NO, NO },
+	[D] = { NO, NO, NO, NO, NO, NO, NO },
+	[A] = { L,  F,  NO, NO, NO, I,  S  },
+	[I] = { L,  NO, F,  NO, X,  NO, NO },
+	[L] = { NO, NO, NO, U,  NO, NO, NO },
+	[F] = { NO, NO, NO, NO, NO, NO, NO },
+	[X] = { NO, NO, NO, NO, NO, NO, NO },
+	[U] = { NO, NO, NO, NO, NO, NO, NO },
+	[S] = { L,  F,  NO, NO, NO, I,  NO },
 };
 
 START_TEST(every_state_and_event)
 {
 	for (int s = 0; s < LOAD_NSTATES; s++) {
-		for (uint32_t ev = MV_MODEV_LOADED; ev <= MV_MODEV_INIT_START; ev++) {
+		for (uint32_t c = 0; c < 7; c++) {
+			uint32_t ev = c < 6 ? MV_MODEV_LOADED + c : LOAD_EV_SEAL;
 			enum load_state next = LOAD_NSTATES;
 			int ret = load_state_next((enum load_state)s, ev, &next);
-			uint8_t w = want[s][ev - MV_MODEV_LOADED];
+			uint8_t w = want[s][c];
 
 			if (w == NO) {
 				ck_assert_msg(ret == -EINVAL, "state %s event %u: accepted",

@@ -19,6 +19,7 @@ static const uint64_t flags[S_N] = {
 static uint64_t addr[S_N];      /* each section's module address, seen at init */
 static struct mod_layout core_at_init, init_at_init;
 static int nprot_at_init;       /* modenv_region_protect() calls before init ran */
+static int seals_at_init;       /* MODULE_SEAL calls before init ran */
 
 /* Runs as the module's init: the table .rodata.addrs holds every section's address. */
 static int capture(void)
@@ -30,6 +31,7 @@ static int capture(void)
 	core_at_init = m->core;
 	init_at_init = m->init;
 	nprot_at_init = henv.nprot;
+	seals_at_init = henv.seals;
 	return 0;
 }
 
@@ -355,6 +357,70 @@ START_TEST(param_bad_table_size)
 }
 END_TEST
 
+/*
+ * Issue 14: with sealing on, the loader seals after relocation and before
+ * init, listing every placed section and both regions; it unseals only
+ * after the final event and before the memory goes.
+ */
+START_TEST(seal_before_init)
+{
+	struct module *mod;
+
+	henv.seal_ret = 1;
+	mod = load_layout_module();
+	ck_assert_int_eq(seals_at_init, 1);
+	ck_assert_uint_eq(henv.seal_nsecs, S_N + 3);   /* + .text, .rodata.addrs, this_module */
+	ck_assert_uint_eq(henv.seal_core.va, mod->core.mem.va);
+	ck_assert_uint_eq(henv.seal_core.size, mod->core.size);
+	ck_assert_uint_eq(henv.seal_core.ro_end, mod->core.ro_end);
+	ck_assert_uint_eq(henv.seal_core.ro_after_init_end, mod->core.ro_after_init_end);
+	ck_assert(mod->sealed);
+	ck_assert_int_eq(mod_delete("test", 0), 0);
+	ck_assert_int_eq(henv.unseals, 1);
+	ck_assert_int_eq(henv.last_event.event, MV_MODEV_UNLOADED);
+	ck_assert_int_eq(henv.events_at_unseal, henv.events);
+	ck_assert_int_eq(henv.live_regions_at_unseal, 1);   /* unsealed, then freed */
+	ck_assert_int_eq(henv.live_regions, 0);
+}
+END_TEST
+
+/* A refused seal fails the load with the host's errno; init never runs. */
+START_TEST(seal_refused_fails_load)
+{
+	size_t len;
+	uint8_t *img = lt_default(&len);
+
+	henv.seal_ret = -EACCES;
+	ck_assert_int_eq(lt_load(img, len, 0, "", NULL), -EACCES);
+	ck_assert_int_eq(henv.seals, 1);
+	ck_assert_int_eq(henv.init_calls, 0);
+	ck_assert_int_eq(henv.unseals, 0);
+	ck_assert_int_eq(henv.last_event.event, MV_MODEV_LOAD_FAILED);
+	ck_assert_int_eq(henv.last_event.err, EACCES);
+	ck_assert_ptr_nonnull(strstr(henv.log, "the host refused to seal it: scripted refusal"));
+	ck_assert_int_eq(henv.live_regions, 0);
+	free(img);
+}
+END_TEST
+
+/* A sealed load that fails later (a bad parameter) is unsealed after its event. */
+START_TEST(sealed_failure_unseals)
+{
+	size_t len;
+	uint8_t *img = param_module(&len);
+
+	henv.seal_ret = 1;
+	ck_assert_int_eq(lt_load(img, len, 0, "count=abc", NULL), -EINVAL);
+	ck_assert_int_eq(henv.seals, 1);
+	ck_assert_int_eq(henv.unseals, 1);
+	ck_assert_int_eq(henv.events_at_unseal, henv.events);
+	ck_assert_int_eq(henv.last_event.event, MV_MODEV_LOAD_FAILED);
+	ck_assert_int_gt(henv.live_regions_at_unseal, 0);
+	ck_assert_int_eq(henv.live_regions, 0);
+	free(img);
+}
+END_TEST
+
 static Suite *unit_suite(void)
 {
 	Suite *s = suite_create("loader-layout");
@@ -370,6 +436,9 @@ static Suite *unit_suite(void)
 	tcase_add_test(tc, param_set);
 	tcase_add_test(tc, param_default_kept);
 	tcase_add_test(tc, param_bad_value_fails_load);
+	tcase_add_test(tc, seal_before_init);
+	tcase_add_test(tc, seal_refused_fails_load);
+	tcase_add_test(tc, sealed_failure_unseals);
 	tcase_add_test(tc, param_bad_pointer_bad_image);
 	tcase_add_test(tc, param_bad_pointer_unknown_symbol);
 	tcase_add_test(tc, param_bad_pointer_good_image);

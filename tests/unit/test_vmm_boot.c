@@ -194,15 +194,20 @@ START_TEST(layout_memmap_and_initrd)
 	ck_assert_uint_eq(bi->initrd % 4096, 0);
 	ck_assert_uint_eq(bi->initrd, end - 4096);
 	ck_assert(memcmp(lmem.host + bi->initrd, "INITRD\0\0EXTRA!!", 16) == 0);
-	ck_assert_uint_eq(bi->memmap_count, 4);
+	ck_assert_uint_eq(bi->memmap_count, 5);
 	ck_assert_uint_eq(bi->memmap[0].type, MV_MEM_RESERVED);
 	ck_assert_uint_eq(bi->memmap[0].len, MV_KERNEL_PHYS);
 	ck_assert_uint_eq(bi->memmap[1].base, MV_KERNEL_PHYS);
 	ck_assert_uint_eq(bi->memmap[1].len, (1u << 20) + 4096);     /* page-rounded */
-	ck_assert_uint_eq(bi->memmap[2].type, MV_MEM_USABLE);
-	ck_assert_uint_eq(bi->memmap[2].base + bi->memmap[2].len, bi->initrd);
-	ck_assert_uint_eq(bi->memmap[3].type, MV_MEM_INITRD);
-	ck_assert_uint_eq(bi->memmap[3].base + bi->memmap[3].len, end);
+	/* the module region right after the kernel: 64 MiB / 16 */
+	ck_assert_uint_eq(bi->memmap[2].type, MV_MEM_MODULES);
+	ck_assert_uint_eq(bi->memmap[2].base, bi->memmap[1].base + bi->memmap[1].len);
+	ck_assert_uint_eq(bi->memmap[2].len, 4u << 20);
+	ck_assert_uint_eq(bi->memmap[3].type, MV_MEM_USABLE);
+	ck_assert_uint_eq(bi->memmap[3].base, bi->memmap[2].base + bi->memmap[2].len);
+	ck_assert_uint_eq(bi->memmap[3].base + bi->memmap[3].len, bi->initrd);
+	ck_assert_uint_eq(bi->memmap[4].type, MV_MEM_INITRD);
+	ck_assert_uint_eq(bi->memmap[4].base + bi->memmap[4].len, end);
 }
 END_TEST
 
@@ -214,9 +219,10 @@ START_TEST(layout_no_initrd)
 	ck_assert_uint_eq(bi->initrd, 0);
 	ck_assert_uint_eq(bi->initrd_len, 0);
 	ck_assert_uint_eq(bi->cmdline_len, 0);
-	ck_assert_uint_eq(bi->memmap_count, 3);
-	ck_assert_uint_eq(bi->memmap[2].type, MV_MEM_USABLE);
-	ck_assert_uint_eq(bi->memmap[2].base + bi->memmap[2].len, 64u << 20);
+	ck_assert_uint_eq(bi->memmap_count, 4);
+	ck_assert_uint_eq(bi->memmap[2].type, MV_MEM_MODULES);
+	ck_assert_uint_eq(bi->memmap[3].type, MV_MEM_USABLE);
+	ck_assert_uint_eq(bi->memmap[3].base + bi->memmap[3].len, 64u << 20);
 }
 END_TEST
 

@@ -35,20 +35,20 @@ START_TEST(cpio_initrd_needs_twice_its_size)
 {
 	struct boot_spec bs = { .initrd = archive, .initrd_len = 7 * MIB };
 
-	/* 3 + 7 + 7 (unpacked) + 5 = 22 MiB */
-	ck_assert_uint_eq(boot_ram_min(&ki, &bs), 22ull * MIB);
-	ck_assert_int_eq(boot_ram_check(22ull * MIB, &ki, &bs, err, sizeof(err)), 0);
+	/* 3 + 7 + 7 (unpacked) + 5 = 22 MiB, plus the module region: 1 MiB (RAM / 16, whole MiB) */
+	ck_assert_uint_eq(boot_ram_min(&ki, &bs), 23ull * MIB);
+	ck_assert_int_eq(boot_ram_check(23ull * MIB, &ki, &bs, err, sizeof(err)), 0);
 	ck_assert_int_eq(boot_ram_check(16ull * MIB, &ki, &bs, err, sizeof(err)), -ENOMEM);
 	ck_assert_str_eq(err, "the kernel (up to 3.0 MiB) and the initrd (7.0 MiB, unpacked into "
-			 "RAM at boot, so twice that, plus 5 MiB to run) need at least 22 MiB of "
-			 "guest RAM, not 16 MiB: raise --mem");
+			 "RAM at boot, so twice that, plus 5 MiB to run and 1 MiB for modules) need "
+			 "at least 24 MiB of guest RAM, not 16 MiB: raise --mem");
 	/* "070702" (with checksums) after NUL padding is an archive too; one
-	 * byte more names 24 MiB (--mem is even) */
+	 * MiB more names 26 MiB (--mem is even) */
 	memset(archive, 0, 6);
 	memcpy(archive + 8, "070702", 6);
-	bs.initrd_len = 7 * MIB + 1;
-	ck_assert_int_eq(boot_ram_check(22ull * MIB, &ki, &bs, err, sizeof(err)), -ENOMEM);
-	ck_assert_ptr_nonnull(strstr(err, "need at least 24 MiB of guest RAM, not 22 MiB"));
+	bs.initrd_len = 8 * MIB;
+	ck_assert_int_eq(boot_ram_check(24ull * MIB, &ki, &bs, err, sizeof(err)), -ENOMEM);
+	ck_assert_ptr_nonnull(strstr(err, "need at least 26 MiB of guest RAM, not 24 MiB"));
 }
 END_TEST
 
@@ -59,7 +59,7 @@ START_TEST(add_archive_counts)
 	ck_assert_int_eq(boot_ram_check(20ull * MIB, &ki, &bs, err, sizeof(err)), -ENOMEM);
 	bs.initrd = blob;               /* a blob initrd is placed, not unpacked */
 	bs.initrd_len = 1 * MIB;
-	ck_assert_uint_eq(boot_ram_min(&ki, &bs), 23ull * MIB);
+	ck_assert_uint_eq(boot_ram_min(&ki, &bs), 24ull * MIB);     /* 1 MiB of modules */
 }
 END_TEST
 
@@ -69,7 +69,7 @@ START_TEST(blob_or_nothing_is_not_unpacked)
 	struct boot_spec bs = { .initrd = blob, .initrd_len = 7 * MIB };
 
 	ck_assert_int_eq(boot_ram_check(16ull * MIB, &ki, &bs, err, sizeof(err)), 0);
-	ck_assert_uint_eq(boot_ram_min(&ki, &bs), 10ull * MIB);
+	ck_assert_uint_eq(boot_ram_min(&ki, &bs), 11ull * MIB);     /* 1 MiB of modules */
 	bs = (struct boot_spec){ 0 };
 	ck_assert_int_eq(boot_ram_check(16ull * MIB, &ki, &bs, err, sizeof(err)), 0);
 	bs.initrd = archive;            /* too short to be a header */
@@ -87,7 +87,7 @@ START_TEST(layout_refuses)
 	m.host = calloc(1, m.size);
 	ck_assert_ptr_nonnull(m.host);
 	ck_assert_int_eq(boot_layout(&m, &ki, &bs, 0, err, sizeof(err)), -ENOMEM);
-	ck_assert_ptr_nonnull(strstr(err, "need at least 22 MiB of guest RAM, not 16 MiB"));
+	ck_assert_ptr_nonnull(strstr(err, "need at least 24 MiB of guest RAM, not 16 MiB"));
 	free(m.host);
 }
 END_TEST

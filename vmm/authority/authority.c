@@ -549,6 +549,11 @@ int authority_event_step(struct authority *a, uint32_t load_id, uint32_t event,
 	if (cur == LOAD_DENIED || cur == LOAD_NONE)
 		return snprintf(why, whylen, "load_id %u was denied; no event can follow it",
 				load_id), -EINVAL;
+	if (a->seal_required && cur == LOAD_ALLOWED &&
+	    (event == MV_MODEV_INIT_START || event == MV_MODEV_LOADED))
+		return snprintf(why, whylen, "%s for load_id %u, which was allowed but never sealed "
+				"(protect = on: no module runs unsealed)", mlog_event_name(event),
+				load_id), -EINVAL;
 	if (load_state_next(cur, event, &next) < 0)
 		return snprintf(why, whylen, "%s does not fit load_id %u, which is %s",
 				mlog_event_name(event), load_id, load_state_name(cur)), -EINVAL;

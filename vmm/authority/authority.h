@@ -34,6 +34,8 @@ struct authority {
 	bool borrowed;                  /* policy..log belong to the daemon */
 	bool qemu;                      /* a guest under QEMU: nothing can be sealed */
 	struct authority_remote *remote;        /* a run using a daemon, or NULL */
+	bool seal_required;             /* protect = on: no init or live module
+	                                 * without MV_HC_MODULE_SEAL */
 };
 
 /* One load request, as the guest described it (host copies only). */

@@ -12,7 +12,7 @@ const char *load_state_name(enum load_state s)
 		[LOAD_NONE] = "never-issued", [LOAD_DENIED] = "denied",
 		[LOAD_ALLOWED] = "allowed", [LOAD_INIT_STARTED] = "init-started",
 		[LOAD_LIVE] = "live", [LOAD_FAILED] = "failed", [LOAD_FAULTED] = "faulted",
-		[LOAD_UNLOADED] = "unloaded",
+		[LOAD_UNLOADED] = "unloaded", [LOAD_SEALED] = "sealed",
 	};
 
 	return (unsigned)s < LOAD_NSTATES ? names[s] : "?";
@@ -25,6 +25,10 @@ int load_state_next(enum load_state cur, uint32_t event, enum load_state *next)
 		{ MV_MODEV_INIT_START,  LOAD_ALLOWED,      LOAD_INIT_STARTED },
 		{ MV_MODEV_LOADED,      LOAD_ALLOWED,      LOAD_LIVE },
 		{ MV_MODEV_LOAD_FAILED, LOAD_ALLOWED,      LOAD_FAILED },
+		{ LOAD_EV_SEAL,         LOAD_ALLOWED,      LOAD_SEALED },
+		{ MV_MODEV_INIT_START,  LOAD_SEALED,       LOAD_INIT_STARTED },
+		{ MV_MODEV_LOADED,      LOAD_SEALED,       LOAD_LIVE },
+		{ MV_MODEV_LOAD_FAILED, LOAD_SEALED,       LOAD_FAILED },
 		{ MV_MODEV_LOADED,      LOAD_INIT_STARTED, LOAD_LIVE },
 		{ MV_MODEV_INIT_FAILED, LOAD_INIT_STARTED, LOAD_FAILED },
 		{ MV_MODEV_INIT_FAULT,  LOAD_INIT_STARTED, LOAD_FAULTED },

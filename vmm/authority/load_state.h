@@ -13,8 +13,13 @@
  *      |                         |--INIT_FAILED--> FAILED
  *      |                         `--INIT_FAULT---> FAULTED
  *      |--LOADED (a module without init)--> LIVE
- *      `--LOAD_FAILED--> FAILED
+ *      |--LOAD_FAILED--> FAILED
+ *      `--SEAL--> SEALED, which takes INIT_START, LOADED and LOAD_FAILED as
+ *                 ALLOWED does
  *
+ * SEAL is the host's own move (MV_HC_MODULE_SEAL succeeded, LOAD_EV_SEAL).
+ * With protect = on the authority refuses INIT_START and LOADED from
+ * ALLOWED: no module runs unsealed (authority_event_step()).
  * FAILED, FAULTED and UNLOADED are final.  Anything else (a replayed
  * "loaded", an unload of a module that never went live, an init outcome
  * without an init, any event for id 0, a denied or never-issued id) is a
@@ -29,8 +34,14 @@ enum load_state {
 	LOAD_FAILED,            /* LOAD_FAILED or INIT_FAILED */
 	LOAD_FAULTED,           /* INIT_FAULT: init faulted or its watchdog fired */
 	LOAD_UNLOADED,          /* MV_MODEV_UNLOADED */
+	LOAD_SEALED,            /* MV_HC_MODULE_SEAL succeeded: init may start */
 	LOAD_NSTATES
 };
+
+/* The move of a successful MV_HC_MODULE_SEAL (not an enum mv_modevent). */
+#define LOAD_EV_SEAL    0x100u
+/* MV_HC_MODULE_UNSEAL, for the log's `refused` entries (it moves no state). */
+#define LOAD_EV_UNSEAL  0x101u
 
 /* The state of every id issued so far (one byte each, grown as ids are issued). */
 struct load_states {

@@ -18,6 +18,7 @@
 #include <modvisor/abi/module.h>
 #include <modvisor/version.h>
 #include "emuhost/hostlock.h"
+#include "load_state.h"
 #include "mlog.h"
 #include "mlog_fmt.h"
 
@@ -694,6 +695,10 @@ const char *mlog_event_name(uint32_t ev)
 		[MV_MODEV_INIT_FAILED] = "init-failed", [MV_MODEV_UNLOADED] = "unloaded",
 		[MV_MODEV_INIT_FAULT] = "init-fault", [MV_MODEV_INIT_START] = "init-start",
 	};
+	if (ev == LOAD_EV_SEAL)
+		return "seal";
+	if (ev == LOAD_EV_UNSEAL)
+		return "unseal";
 	return ev < sizeof(names) / sizeof(names[0]) && names[ev] ? names[ev] : "unknown";
 }
 

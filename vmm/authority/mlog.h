@@ -158,6 +158,22 @@ struct mlog_violation {
 /* mlog_violation(l, v, err, errlen): append a `violation` entry.  0 or -errno. */
 int mlog_violation(struct mlog *l, const struct mlog_violation *v, char *err, size_t errlen);
 
+/* A seal (MV_HC_MODULE_SEAL), its ro_after_init step, or an unseal (seal.c). */
+struct mlog_seal {
+	const char *type;               /* "seal" or "unseal" */
+	uint32_t load_id;
+	const char *name;               /* module name (host's reading) */
+	const char *part;               /* "text+rodata", "ro_after_init", "all" */
+	int err;                        /* positive errno when refused, else 0 */
+	const char *why;                /* refused: one line; else a summary */
+	uint64_t gpa, len;              /* the core pages that changed (0 when refused) */
+	const struct measurement *text; /* the text digest, or NULL */
+	uint64_t text_size;             /* bytes it covers */
+};
+
+/* mlog_seal(l, s, err, errlen): append a `seal` or `unseal` entry.  0 or -errno. */
+int mlog_seal(struct mlog *l, const struct mlog_seal *s, char *err, size_t errlen);
+
 /*
  * mlog_end(l, err, errlen): append the end entry (JSON Lines; nothing for
  * the IMA formats) and fsync; later calls do nothing.  0 or -errno.

@@ -341,6 +341,7 @@ static void mlog_show_json_line(FILE *f, const char *p, size_t len, const char *
 		"seq", "time", "type", "load_id", "name", "source", "verdict", "errno_name",
 		"sig", "signer", "taints", "event", "init_ret", "why", "fault", "state",
 		"gpa", "target", "rip", "where", "action", "errno", "vm", "what",
+		"part", "result", "text_xxh3", "text_sha256", "len",
 	};
 	char v[sizeof(keys) / sizeof(keys[0])][256], time[300];
 
@@ -368,6 +369,11 @@ static void mlog_show_json_line(FILE *f, const char *p, size_t len, const char *
 	else if (strcmp(v[2], "violation") == 0)
 		fprintf(f, "%5s %s VIOLATION gpa=%s %s rip=%s %s: %s\n", v[0], v[1], v[16], v[17],
 			v[18], v[19], v[20]);
+	else if (strcmp(v[2], "seal") == 0 || strcmp(v[2], "unseal") == 0)
+		fprintf(f, "%5s %s %-6s #%-3s %-20s %-13s %-7s %-12s gpa=%s len=%s%s%s%s%s  %s\n",
+			v[0], v[1], v[2], v[3], v[4], v[24], v[25], v[7], v[16], v[28],
+			strcmp(v[26], "-") ? "  text xxh3=" : "", strcmp(v[26], "-") ? v[26] : "",
+			strcmp(v[27], "-") ? " sha256=" : "", strcmp(v[27], "-") ? v[27] : "", v[13]);
 	else if (strcmp(v[2], "refused") == 0)
 		fprintf(f, "%5s %s REFUSED #%-3s %-20s %-12s state=%s  %s\n",
 			v[0], v[1], v[3], v[4], v[11], v[15], v[13]);

@@ -12,6 +12,7 @@
 #define __printf(a, b)    __attribute__((__format__(printf, a, b)))
 #define __always_inline   inline __attribute__((__always_inline__))
 #define __user            /* a user-space pointer: copy through the kernel's helpers */
+#define noinline          __attribute__((__noinline__))
 #define likely(x)         __builtin_expect(!!(x), 1)
 #define unlikely(x)       __builtin_expect(!!(x), 0)
 

@@ -30,6 +30,7 @@ enum mv_mem_type {
 	MV_MEM_USABLE   = 1,
 	MV_MEM_RESERVED = 2,    /* boot structures, kernel image */
 	MV_MEM_INITRD   = 3,
+	MV_MEM_MODULES  = 4,    /* set aside for module memory (MV_HC_MODULE_SEAL) */
 };
 
 struct mv_memmap_entry {
@@ -74,5 +75,6 @@ struct mv_bootinfo {
 #define MV_BOOT_F_MODULES_DISABLED  (1u << 0)  /* policy: modules_disabled=1 */
 #define MV_BOOT_F_BENCH             (1u << 1)  /* report stage timings */
 #define MV_BOOT_F_TTY               (1u << 2)  /* stdin is a terminal: the console is a tty */
+#define MV_BOOT_F_SEAL              (1u << 3)  /* protect = on: seal each module (MV_HC_MODULE_SEAL) */
 
 #endif

@@ -35,6 +35,8 @@ enum mv_hc_nr {
 	MV_HC_BENCH        = 6,  /* report a benchmark stage timing */
 	MV_HC_TIMER        = 7,  /* start (or stop) the periodic tick interrupt */
 	MV_HC_CONSOLE_READ = 8,  /* take the bytes the host's stdin has now */
+	MV_HC_MODULE_SEAL  = 9,  /* have the host check and lock a relocated module */
+	MV_HC_MODULE_UNSEAL = 10, /* give a gone module's pages back to the guest */
 	MV_HC_COUNT
 };
 
@@ -226,6 +228,106 @@ struct mv_hc_module_event {
 };
 _Static_assert(sizeof(struct mv_hc_module_event) == 16 + 16 + 56 + 16 + 32,
 	       "mv_hc_module_event size");
+
+/* ---- module sealing (hypervisor-enforced code integrity) ----------------- */
+
+/* mv_seal_section.perms */
+#define MV_SEAL_R               1u
+#define MV_SEAL_W               2u
+#define MV_SEAL_X               4u
+#define MV_SEAL_RO_AFTER_INIT   8u  /* with R|W: read-only once init returned */
+
+#define MV_SEAL_MAX_SECTIONS    1024u  /* most sections one seal may list */
+#define MV_SEAL_MAX_SYMS        65536u /* most undefined symbols one seal may list */
+
+/*
+ * One of a module's two regions (struct mod_layout in the loader): pages
+ * [gpa, gpa+size) of the module region in the memory map
+ * (MV_MEM_MODULES), which the module sees at va.  Offsets from its start:
+ * text in [0, text_end), rodata in [text_end, ro_end), ro_after_init in
+ * [ro_end, ro_after_init_end), data up to size.  All page multiples; an
+ * absent init region has size 0.
+ */
+struct mv_seal_region {
+	uint64_t gpa;            /* IN: page-aligned, inside MV_MEM_MODULES */
+	uint64_t va;             /* IN: page-aligned */
+	uint64_t size;           /* IN: bytes, a page multiple */
+	uint64_t text_end;       /* IN */
+	uint64_t ro_end;         /* IN */
+	uint64_t ro_after_init_end; /* IN */
+};
+_Static_assert(sizeof(struct mv_seal_region) == 48, "mv_seal_region size");
+
+/*
+ * One allocated (SHF_ALLOC) section as the guest placed it.  A seal lists
+ * them in layout order: the core region's, then the init region's, each by
+ * offset (the loader's text, rodata, ro_after_init, data groups, each in
+ * section index order); perms are those at seal time.
+ */
+struct mv_seal_section {
+	uint64_t gpa;            /* IN: guest-physical address of its first byte */
+	uint64_t va;             /* IN: the address the module sees it at */
+	uint64_t size;           /* IN: sh_size */
+	uint32_t shndx;          /* IN: its index in the image's section headers */
+	uint32_t perms;          /* IN: MV_SEAL_* the loader gave its pages */
+};
+_Static_assert(sizeof(struct mv_seal_section) == 32, "mv_seal_section size");
+
+/* The value the guest resolved for one undefined symbol. */
+struct mv_seal_sym {
+	uint32_t symndx;         /* IN: its index in the image's .symtab */
+	uint32_t _pad;
+	uint64_t value;          /* IN: the address it resolved to */
+};
+_Static_assert(sizeof(struct mv_seal_sym) == 16, "mv_seal_sym size");
+
+/*
+ * MV_HC_MODULE_SEAL: sent by the guest after relocation and before the
+ * module's parameters are parsed or its init runs, for an allowed load,
+ * when the boot info has MV_BOOT_F_SEAL.  The host checks every address
+ * against the module region, every symbol value against the kernel's
+ * exports and those of modules sealed earlier, re-derives the expected
+ * bytes from its own copy of the image and compares them with guest
+ * memory; then it makes the text and rodata pages of both regions
+ * read-only (KVM_MEM_READONLY) and logs a `seal` entry with the text
+ * digest.  After the LOADED event it seals ro_after_init the same way.
+ * ret: 0 sealed; -EINVAL a malformed request (bad layout, overlapping or
+ * stray sections), -EACCES a symbol value the host does not know or bytes
+ * that differ from what the host derived, -ENOMEM memslots or module
+ * region exhausted, -EOPNOTSUPP protect = off.  On any error nothing is
+ * sealed and the guest fails the load with that errno
+ * (docs/hypercall-abi.md).  A seal for a load id that is not allowed and
+ * unsealed (unknown, denied, sealed twice) stops the VM.
+ */
+struct mv_hc_module_seal {
+	struct mv_hc_hdr hdr;
+	uint32_t load_id;        /* IN: from MODULE_LOAD */
+	uint32_t nsections;      /* IN: entries at sections, <= MV_SEAL_MAX_SECTIONS */
+	uint64_t sections;       /* IN: GPA of struct mv_seal_section[nsections] */
+	uint64_t syms;           /* IN: GPA of struct mv_seal_sym[nsyms] */
+	uint32_t nsyms;          /* IN: <= MV_SEAL_MAX_SYMS */
+	uint32_t flags;          /* IN: 0 */
+	struct mv_seal_region core;  /* IN */
+	struct mv_seal_region init;  /* IN */
+	char     reason[128];    /* OUT: why it was refused, NUL-terminated */
+};
+_Static_assert(sizeof(struct mv_hc_module_seal) == 16 + 32 + 2 * 48 + 128,
+	       "mv_hc_module_seal size");
+
+/*
+ * MV_HC_MODULE_UNSEAL: the guest is about to free a sealed load's memory:
+ * after its UNLOADED event, or after a failed load (LOAD_FAILED,
+ * INIT_FAILED, INIT_FAULT).  The host makes exactly that load's pages
+ * writable again and logs an `unseal` entry.  ret 0; any other load id
+ * (unknown, never sealed, already unsealed, or a module that is still
+ * live or initialising) stops the VM.
+ */
+struct mv_hc_module_unseal {
+	struct mv_hc_hdr hdr;
+	uint32_t load_id;        /* IN */
+	uint32_t _pad;
+};
+_Static_assert(sizeof(struct mv_hc_module_unseal) == 24, "mv_hc_module_unseal size");
 
 /* MV_HC_BENCH: one stage timing, in guest TSC ticks. */
 struct mv_hc_bench {
