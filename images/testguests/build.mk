@@ -15,7 +15,7 @@ HG_CASES := arg_past_ram arg_straddle arg_top \
             load_img_past_ram load_img_straddle load_img_wrap load_file_straddle \
             load_file_wrap load_len0 load_too_big load_bad_source load_bad_flags \
             load_params_straddle load_params_long load_params_flags \
-            event_unknown_id event_denied_id event_bad_kind nr_9 nr_20 \
+            event_unknown_id event_denied_id event_bad_kind nr_11 nr_20 \
             hdr_abi0 hdr_abi2 hdr_size0 hdr_size_huge hdr_load_size hdr_event_size \
             io_inb io_outw io_inl_hc io_outb_hc io_outl_end io_rep_outs \
             mmio_read mmio_past_ram storm_nop storm_console storm_load race_flip \

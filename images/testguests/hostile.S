@@ -232,8 +232,8 @@ _start:
 	HC HC_EVENT, ev
 
 /* ---- unknown numbers, wrong headers -------------------------------------- */
-#elif defined(HG_CASE_nr_9)
-	HC 9, con                        /* the first number after MV_HC_CONSOLE_READ */
+#elif defined(HG_CASE_nr_11)
+	HC 11, con                       /* the first number after MV_HC_MODULE_UNSEAL */
 #elif defined(HG_CASE_nr_20)
 	HC 20, con
 #elif defined(HG_CASE_hdr_abi0)

@@ -138,7 +138,7 @@ t_expect_contains "hostile-ev_after_fail: log show prints the refusal" \
 	"$OUT/ev_after_fail.show" "REFUSED #1   hostile              loaded       state=failed"
 
 # ---- unknown numbers, wrong struct versions and sizes ---------------------
-hcase nr_9 112 "unknown hypercall 9 (port 0x509)"
+hcase nr_11 112 "unknown hypercall 11 (port 0x50b)"
 hcase nr_20 112 "unknown hypercall 20 (port 0x514)"
 hcase hdr_abi0 114 "MV_HC_CONSOLE: header abi_version 0"
 hcase hdr_abi2 114 "MV_HC_CONSOLE: header abi_version 2"
