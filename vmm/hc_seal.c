@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "authority/authority.h"
+#include "authority/rederive.h"
 #include "hypercall.h"
 #include "integrity.h"
 
@@ -100,6 +101,181 @@ static int hc_seal_check(struct integrity *in, struct hc_seal *s)
 	return ret ? -ret : hc_seal_sections(s);
 }
 
+/*
+ * The vet callback of rederive_derive(): a symbol's value must be where the
+ * kernel the host booted exports it, or where a module sealed earlier
+ * exports it; a weak symbol nobody exports may be 0.  0 or -EACCES.
+ */
+static int hc_seal_vet(void *ctx, const char *name, uint64_t value, bool weak,
+		       struct rederive_why *why)
+{
+	struct vm *vm = ctx;
+	uint64_t want;
+	const char *who = "the kernel";
+
+	if (kernel_syms_value(&vm->auth->kernel, name, &want) < 0) {
+		who = "a sealed module";
+		if (seal_export_value(&vm->integ->seals, name, &want) < 0) {
+			if (weak && value == 0)
+				return 0;
+			snprintf(why->msg, sizeof(why->msg), "symbol %s = 0x%llx: neither the kernel "
+				 "nor a sealed module exports it", name, (unsigned long long)value);
+			return -EACCES;
+		}
+	}
+	if (value == want)
+		return 0;
+	snprintf(why->msg, sizeof(why->msg), "symbol %s = 0x%llx: %s exports it at 0x%llx", name,
+		 (unsigned long long)value, who, (unsigned long long)want);
+	return -EACCES;
+}
+
+/* The guest's layout, sections and symbol values as rederive takes them. */
+static int hc_seal_layout(struct hc_seal *s, struct rederive_layout *l,
+			  struct rederive_guest_section **gs, struct rederive_symval **vals)
+{
+	const struct mv_hc_module_seal *a = s->a;
+
+	*gs = calloc(a->nsections ? a->nsections : 1, sizeof(**gs));
+	*vals = calloc(a->nsyms ? a->nsyms : 1, sizeof(**vals));
+	if (!*gs || !*vals)
+		return snprintf(s->why, sizeof(s->why), "out of memory"), ENOMEM;
+	for (uint32_t k = 0; k < a->nsections; k++)
+		(*gs)[k] = (struct rederive_guest_section){ .shndx = s->secs[k].shndx,
+			.prot = s->secs[k].perms & (MV_SEAL_R | MV_SEAL_W | MV_SEAL_X),
+			.va = s->secs[k].va, .size = s->secs[k].size };
+	for (uint32_t k = 0; k < a->nsyms; k++)
+		(*vals)[k] = (struct rederive_symval){ .index = s->syms[k].symndx,
+						       .value = s->syms[k].value };
+	*l = (struct rederive_layout){ .va = { a->core.va, a->init.va },
+				       .size = { a->core.size, a->init.size },
+				       .secs = *gs, .nsecs = a->nsections };
+	return 0;
+}
+
+/* The regions' parts as the guest reports them must be the loader's. */
+static int hc_seal_shape(const struct rederive *rd, struct hc_seal *s)
+{
+	const struct mv_seal_region *g[2] = { &s->a->core, &s->a->init };
+
+	for (int r = 0; r < 2; r++) {
+		struct rederive_shape h = rederive_shape(rd, (enum rederive_region_id)r);
+
+		if (g[r]->size != h.size || (h.size && (g[r]->text_end != h.text_end ||
+		    g[r]->ro_end != h.ro_end || g[r]->ro_after_init_end != h.ro_after_init_end)))
+			return snprintf(s->why, sizeof(s->why), "%s region: size, text, rodata and "
+					"ro_after_init ends 0x%llx 0x%llx 0x%llx 0x%llx, the loader's "
+					"are 0x%llx 0x%llx 0x%llx 0x%llx", r ? "init" : "core",
+					(unsigned long long)g[r]->size,
+					(unsigned long long)g[r]->text_end,
+					(unsigned long long)g[r]->ro_end,
+					(unsigned long long)g[r]->ro_after_init_end,
+					(unsigned long long)h.size, (unsigned long long)h.text_end,
+					(unsigned long long)h.ro_end,
+					(unsigned long long)h.ro_after_init_end), EINVAL;
+	}
+	return 0;
+}
+
+/* Guest memory of both regions, byte for byte, against the expected bytes. */
+static int hc_seal_compare(struct vm *vm, const struct rederive *rd, struct hc_seal *s)
+{
+	const struct mv_seal_region *g[2] = { &s->a->core, &s->a->init };
+	struct rederive_mismatch mm;
+	char line[256];
+
+	for (int r = 0; r < 2; r++) {
+		const void *p;
+		int ret;
+
+		if (!g[r]->size)
+			continue;
+		p = mem_gpa(&vm->mem, g[r]->gpa, g[r]->size);   /* inside the module region */
+		ret = p ? rederive_compare(rd, (enum rederive_region_id)r, 0, p, g[r]->size, &mm) :
+		      -ERANGE;
+		if (ret == 0)
+			continue;
+		if (ret != -EBADMSG)
+			return snprintf(s->why, sizeof(s->why), "%s region: cannot compare it",
+					r ? "init" : "core"), EINVAL;
+		rederive_mismatch_format(&mm, line, sizeof(line));
+		return snprintf(s->why, sizeof(s->why), "bytes differ from the host's "
+				"re-derivation: %s", line), EACCES;
+	}
+	return 0;
+}
+
+/* Section names and exports of the module, from the host's own reading. */
+static int hc_seal_remember_export(void *ctx, const struct rederive_export *e)
+{
+	struct seal_mod *m = ctx;
+	struct seal_export *p = realloc(m->exports, (m->nexports + 1) * sizeof(*p));
+
+	if (!p)
+		return -ENOMEM;
+	m->exports = p;
+	p[m->nexports].value = e->value;
+	p[m->nexports].name = strdup(e->name);
+	if (!p[m->nexports].name)
+		return -ENOMEM;
+	m->nexports++;
+	return 0;
+}
+
+static int hc_seal_names(const struct rederive *rd, struct hc_seal *s)
+{
+	uint32_t n;
+	const struct rederive_section *rs = rederive_sections(rd, &n);
+
+	for (uint32_t k = 0; k < s->m.nsecs && k < n; k++)
+		snprintf(s->m.secs[k].name, sizeof(s->m.secs[k].name), "%s", rs[k].name);
+	if (rederive_exports(rd, hc_seal_remember_export, &s->m) != 0)
+		return snprintf(s->why, sizeof(s->why), "cannot read the module's exports"), ENOEXEC;
+	return 0;
+}
+
+/* A negative errno of rederive as the seal's positive one, why from w. */
+static int hc_seal_rd_err(struct hc_seal *s, int ret, const struct rederive_why *w)
+{
+	snprintf(s->why, sizeof(s->why), "%s", w->msg[0] ? w->msg : strerror(-ret));
+	return ret == -EINVAL || ret == -EACCES || ret == -ENOMEM ? -ret : ENOEXEC;
+}
+
+/*
+ * Re-derive the expected bytes from the host's own copy of the image at
+ * the guest's layout, vetting every symbol value, then compare guest
+ * memory with them.  0 or a positive errno with s->why.
+ */
+static int hc_seal_rederive(struct vm *vm, struct hc_seal *s)
+{
+	struct rederive_guest_section *gs = NULL;
+	struct rederive_symval *vals = NULL;
+	struct rederive_why w = { { 0 } };
+	struct rederive_layout l;
+	struct rederive *rd = NULL;
+	int ret;
+
+	ret = rederive_open(s->img->image, s->img->len, s->img->name[0] ? s->img->name : "module",
+			    &rd, &w);
+	if (ret < 0)
+		return hc_seal_rd_err(s, ret, &w);
+	ret = hc_seal_shape(rd, s);
+	if (!ret)
+		ret = hc_seal_layout(s, &l, &gs, &vals);
+	if (!ret) {
+		ret = rederive_derive(rd, &l, vals, s->a->nsyms, hc_seal_vet, vm, &w);
+		ret = ret < 0 ? hc_seal_rd_err(s, ret, &w) : 0;
+	}
+	if (!ret)
+		ret = hc_seal_compare(vm, rd, s);
+	if (!ret)
+		ret = hc_seal_names(rd, s);
+	free(gs);
+	free(vals);
+	rederive_close(rd);
+	return ret;
+}
+
 /* The text digest: XXH3-128 and SHA-256 of core text+rodata in guest memory. */
 static int hc_seal_digest(struct vm *vm, struct hc_seal *s)
 {
@@ -129,8 +305,8 @@ static int hc_seal_commit(struct vm *vm, struct hc_seal *s)
 	memset(&s->m, 0, sizeof(s->m));         /* moved into the list */
 	m = seal_find(&in->seals, s->a->load_id);
 	authority_event_step(vm->auth, s->a->load_id, LOAD_EV_SEAL, why, sizeof(why));
-	snprintf(why, sizeof(why), "%u sections, %u symbols checked; text and rodata read-only",
-		 s->a->nsections, s->a->nsyms);
+	snprintf(why, sizeof(why), "%u sections re-derived and equal, %u symbols vetted; text "
+		 "and rodata read-only", s->a->nsections, s->a->nsyms);
 	e.name = m->name;
 	e.text = &m->text;
 	e.why = why;
@@ -163,6 +339,8 @@ static int hc_seal_run(struct vm *vm, struct hc_seal *s)
 	if (s->img)
 		snprintf(s->m.name, sizeof(s->m.name), "%.*s", (int)sizeof(s->m.name) - 1, s->img->name);
 	ret = hc_seal_check(vm->integ, s);
+	if (!ret)
+		ret = hc_seal_rederive(vm, s);
 	if (!ret)
 		ret = hc_seal_digest(vm, s);
 	return ret ? ret : hc_seal_commit(vm, s);

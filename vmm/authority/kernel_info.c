@@ -117,6 +117,7 @@ static const char *kinfo_add_ksymtab(const struct kelf *k, const Elf64_Shdr *s,
 			return "a symbol's name points outside the kernel's sections";
 		if (!(v[ks->nsyms].name = strdup(name)))
 			return "out of memory";
+		v[ks->nsyms].value = sym.value;
 		v[ks->nsyms++].crc = sym.crc;
 		ks->has_crcs |= sym.crc != 0;
 	}
@@ -179,17 +180,33 @@ int kernel_syms_read(const char *path, struct kernel_syms *ks, char *err, size_t
 	return ret;
 }
 
-int kernel_syms_crc(const struct kernel_syms *ks, const char *name, uint32_t *crc)
+/* The export named name, or NULL. */
+static const struct ksym_crc *kinfo_find(const struct kernel_syms *ks, const char *name)
 {
 	struct ksym_crc key = { .name = (char *)name };
-	const struct ksym_crc *hit;
 
 	if (!ks->nsyms)
-		return -ENOENT;
-	hit = bsearch(&key, ks->syms, ks->nsyms, sizeof(key), kinfo_cmp);
+		return NULL;
+	return bsearch(&key, ks->syms, ks->nsyms, sizeof(key), kinfo_cmp);
+}
+
+int kernel_syms_crc(const struct kernel_syms *ks, const char *name, uint32_t *crc)
+{
+	const struct ksym_crc *hit = kinfo_find(ks, name);
+
 	if (!hit)
 		return -ENOENT;
 	*crc = hit->crc;
+	return 0;
+}
+
+int kernel_syms_value(const struct kernel_syms *ks, const char *name, uint64_t *value)
+{
+	const struct ksym_crc *hit = kinfo_find(ks, name);
+
+	if (!hit)
+		return -ENOENT;
+	*value = hit->value;
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 struct ksym_crc {
 	char *name;
 	uint32_t crc;
+	uint64_t value;         /* the exported address, as linked */
 };
 
 /*
@@ -33,6 +34,12 @@ int kernel_syms_read(const char *path, struct kernel_syms *ks, char *err, size_t
 
 /* kernel_syms_crc(ks, name, crc): 0 with *crc set, or -ENOENT when not exported. */
 int kernel_syms_crc(const struct kernel_syms *ks, const char *name, uint32_t *crc);
+
+/*
+ * kernel_syms_value(ks, name, value): 0 with *value the address the kernel
+ * exports name at, or -ENOENT when it is not exported.
+ */
+int kernel_syms_value(const struct kernel_syms *ks, const char *name, uint64_t *value);
 
 /* kernel_syms_free(ks): release what kernel_syms_read() allocated. */
 void kernel_syms_free(struct kernel_syms *ks);
