@@ -108,11 +108,12 @@ t_expect_contains "hostile-event_bad_kind: the refusal is logged" "$OUT/event_ba
 # Each guest embeds hello.ko and gets it allowed (--force-load, IGNORE flags),
 # then reports events for it.  Each event must fit the load id's state:
 # allowed -> init-started -> live -> unloaded, or -> failed / faulted.
-# hev CASE STATUS NEEDLE...: hcase with --force-load.
+# These guests never seal, so they run with --protect=off (below: with it on).
+# hev CASE STATUS NEEDLE...: hcase with --force-load --protect=off.
 hev() {
 	local c=$1 want=$2 n
 	shift 2
-	hboot "$c" --force-load
+	hboot "$c" --force-load --protect=off
 	t_expect_status "hostile-$c: exit status" "$want" "$st"
 	for n in "$@"; do
 		t_expect_contains "hostile-$c: says '$n'" "$OUT/$c.err" "$n"
@@ -136,6 +137,18 @@ hev ev_after_fail 115 "loaded does not fit load_id 1, which is failed"
 $MV log show "$OUT/ev_after_fail.log" >"$OUT/ev_after_fail.show" 2>&1
 t_expect_contains "hostile-ev_after_fail: log show prints the refusal" \
 	"$OUT/ev_after_fail.show" "REFUSED #1   hostile              loaded       state=failed"
+
+# With protect = on (the default) a module never runs unsealed (issue 14):
+# INIT_START for an allowed load that was never sealed stops the VM.
+t_boot_guest ev_good_on "$TG/hg-ev_good.elf" --mem 16 --force-load
+t_expect_status "hostile-ev_good_on: init without a seal stops the VM" 115 "$st"
+t_expect_contains "hostile-ev_good_on: the diagnostic says why" "$OUT/ev_good_on.err" \
+	"MV_HC_MODULE_EVENT: init-start for load_id 1, which was allowed but never sealed"
+t_expect_contains "hostile-ev_good_on: the refusal is logged" "$OUT/ev_good_on.log" \
+	'"event":"init-start","name":"hostile","state":"allowed","why":"init-start for load_id 1'
+t_expect_absent "hostile-ev_good_on: nothing loaded is logged" "$OUT/ev_good_on.log" \
+	'"event":"loaded"'
+host_ok ev_good_on 115
 
 # ---- unknown numbers, wrong struct versions and sizes ---------------------
 hcase nr_11 112 "unknown hypercall 11 (port 0x50b)"

@@ -81,6 +81,80 @@ for how in wp alias; do
 		'"type":"violation"'
 done
 
+# ---- sealed modules (MV_HC_MODULE_SEAL): a module's own text, rodata and
+# ro_after_init, and another module's text.  wtext.ko's target= picks its own
+# .text, .rodata or .data..ro_after_init; addr= another module's text.
+# sealed_case NAME TARGET_IN_DIAGNOSTIC ARGS...: the write stops the run (109)
+# naming module, section and offset; the log has the violation and verifies.
+sealed_case() {
+	local name=$1 hit=$2
+	shift 2
+	t_run_split "$name" "$@" -c "echo still running"
+	t_expect_status "integrity-$name: status 109" 109 "$st"
+	t_expect_contains "integrity-$name: diagnostic names module, section and offset" \
+		"$out/$name.err" "($hit"
+	t_expect_absent "integrity-$name: the guest went no further" "$out/$name.out" "still running"
+	t_expect_contains "integrity-$name: violation logged with its target" "$out/$name.log" \
+		"\"target\":\"$hit"
+	check_log "integrity-$name: log verifies" "$out/$name.log"
+}
+sealed_case seal-text "module wtext .text+0x" -c "insmod $M/wtext.ko how=wp target=text"
+t_expect_contains "integrity-seal-text: the module was sealed before its init, with the text digest" \
+	"$out/seal-text.log" '"part":"text+rodata","result":"done"'
+t_expect_contains "integrity-seal-text: ... XXH3-128 and SHA-256" "$out/seal-text.log" \
+	'"text_xxh3":"'
+sealed_case seal-alias "module wtext .text+0x" -c "insmod $M/wtext.ko how=alias target=text"
+sealed_case seal-rodata "module wtext .rodata" -c "insmod $M/wtext.ko how=wp target=rodata"
+# ro_after_init: writable while init runs (the write lands), sealed once it returned.
+sealed_case seal-rai "module wtext .data..ro_after_init+0x" \
+	-c "insmod $M/wtext.ko how=wp target=rai" \
+	-c "sh -c 'echo 1 > /sys/module/wtext/parameters/poke'"
+t_expect_contains "integrity-seal-rai: during init the write lands" "$out/seal-rai.err" \
+	"wtext: the write landed"
+t_expect_contains "integrity-seal-rai: sealed after init, logged" "$out/seal-rai.log" \
+	'"part":"ro_after_init","result":"done"'
+# Another module's text: hello's core (its text) from /proc/modules.
+other="sh -c 'set -- \$(cat /proc/modules); insmod $M/wtext.ko how=wp addr=\$6'"
+sealed_case seal-other "module hello .text+0x0 (load_id 1)" -c "insmod $M/hello.ko" -c "$other"
+
+# on_violation = log: the write is discarded (read back) and the guest goes on.
+for t in text rodata; do
+	t_run_split "seal-log-$t" --on-violation=log -c "insmod $M/wtext.ko how=wp target=$t" \
+		-c "echo still running"
+	t_expect_status "integrity-seal-log-$t: status 0" 0 "$st"
+	t_expect_contains "integrity-seal-log-$t: the write did not land (read back)" \
+		"$out/seal-log-$t.err" "wtext: the write did not land"
+	t_expect_contains "integrity-seal-log-$t: the guest goes on" "$out/seal-log-$t.out" "still running"
+	t_expect_contains "integrity-seal-log-$t: logged as discarded" "$out/seal-log-$t.log" \
+		'"action":"discarded"'
+done
+t_run_split seal-log-rai --on-violation=log -c "insmod $M/wtext.ko how=wp target=rai" \
+	-c "sh -c 'echo 1 > /sys/module/wtext/parameters/poke'" -c "rmmod wtext" -c "echo still running"
+t_expect_status "integrity-seal-log-rai: status 0" 0 "$st"
+t_expect_contains "integrity-seal-log-rai: after init the write did not land" \
+	"$out/seal-log-rai.err" "wtext: the write did not land"
+t_expect_contains "integrity-seal-log-rai: the guest goes on" "$out/seal-log-rai.out" "still running"
+t_expect_contains "integrity-seal-log-rai: unloading unseals, logged" "$out/seal-log-rai.log" \
+	'"type":"unseal"'
+check_log "integrity-seal-log-rai: log verifies" "$out/seal-log-rai.log"
+t_run_split seal-log-other --on-violation=log -c "insmod $M/hello.ko" -c "$other" \
+	-c "echo still running"
+t_expect_contains "integrity-seal-log-other: another module's text: not landed" \
+	"$out/seal-log-other.err" "wtext: the write did not land"
+t_expect_contains "integrity-seal-log-other: the guest goes on" "$out/seal-log-other.out" \
+	"still running"
+
+# --protect=off: the same writes land (so the checks above can fail), nothing is sealed.
+t_run_split seal-off --protect=off -c "insmod $M/wtext.ko how=wp target=text"
+t_expect_status "integrity-seal-off: status 0" 0 "$st"
+t_expect_contains "integrity-seal-off: the write landed" "$out/seal-off.err" "wtext: the write landed"
+t_expect_absent "integrity-seal-off: nothing sealed" "$out/seal-off.log" '"type":"seal"'
+
+# `log show` prints the seal with its digest.
+"$MV" log show "$out/seal-log-rai.log" >"$out/seal.show" 2>&1
+t_expect_contains "integrity-seal-show: log show prints the text digest" "$out/seal.show" \
+	"text xxh3="
+
 # ---- an ordinary module loads and unloads as before -------------------------
 t_run_split hello -c "insmod $M/hello.ko" -c "rmmod hello"
 t_expect_status "integrity-hello: hello.ko loads and unloads under protection" 0 "$st"

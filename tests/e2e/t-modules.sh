@@ -205,11 +205,12 @@ t_expect_contains "procfs: remove_proc_entry at rmmod removes the directory" "$o
 t_expect_contains "procfs: a file open across the removal reads EIO" "$out/procfs" \
 	"$(printf 'cat: read error: Input/output error\nheld-eio')"
 
-# A parameter string is bounded only by memory: 40 MB in a 64 MiB guest cannot
-# be copied into the kernel (ENOMEM, where Linux's strndup_user fails too).
-t_run enomem --mem 64 -c "mv-modcall init-long $M/hello.ko 40000000 count=7"
+# A parameter string is bounded only by memory: 36 MB in a 64 MiB guest (4 MiB
+# of it the module region) cannot be copied into the kernel (ENOMEM, where
+# Linux's strndup_user fails too).
+t_run enomem --mem 64 -c "mv-modcall init-long $M/hello.ko 36000000 count=7"
 t_expect_contains "modules: a parameter string larger than free memory: ENOMEM" "$out/enomem" \
-	"init-long $M/hello.ko 40000000 count=7: ENOMEM"
+	"init-long $M/hello.ko 36000000 count=7: ENOMEM"
 
 # finit_module of a plain file larger than the host copies (64 MiB): EFBIG.
 t_run efbig --mem 256 -c 'truncate -s 65M /tmp/big.ko' -c 'mv-modcall finit /tmp/big.ko'
