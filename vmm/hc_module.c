@@ -131,7 +131,7 @@ static int hc_module_load(struct vm *vm, struct mv_hc_module_load *a)
 	req.path = a->source == MV_MODSRC_FINIT_MODULE ? path : NULL;
 	ret = authority_load(vm->auth, &req, &v, err, sizeof(err));
 	/* protect = on keeps an allowed image for its seal: the bytes the host measured. */
-	if (ret >= 0 && v.allow && vm->integ && copy)
+	if (ret >= 0 && v.allow && vm->integ && vm->auth->seal_required && copy)
 		integrity_keep_image(vm, v.load_id, copy, a->image_len, v.name);
 	else
 		free(copy);

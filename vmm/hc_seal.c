@@ -358,8 +358,9 @@ static int hc_module_seal(struct vm *vm, struct mv_hc_module_seal *a)
 	if (load_states_get(&vm->auth->states, a->load_id) != LOAD_ALLOWED)
 		return hc_seal_misfit(vm, "MV_HC_MODULE_SEAL", a->load_id, LOAD_EV_SEAL,
 				      "only an allowed load not yet sealed can be sealed");
-	if (!vm->integ) {
-		snprintf(a->reason, sizeof(a->reason), "protect = off: the host seals nothing");
+	if (!vm->integ || !vm->auth->seal_required) {
+		snprintf(a->reason, sizeof(a->reason), "protect = off or a daemon's authority: the "
+			 "host seals nothing");
 		a->hdr.ret = -EOPNOTSUPP;
 		return HC_CONTINUE;
 	}

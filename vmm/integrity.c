@@ -65,12 +65,18 @@ int integrity_open(struct vm *vm, const struct kernel_info *ki, const char *kern
 	in->kernel_end = ki->phys_end;
 	vm->integ = in;
 	integrity_read_symbols(in, kernel);
-	/* boot_prepare() laid the module region out; the guest seals each module in it. */
+	/*
+	 * boot_prepare() laid the module region out; the guest seals each module
+	 * in it.  Not with a daemon's authority (--authority): the authority
+	 * protocol has no seal entry, and no seal may go unlogged, so there only
+	 * the kernel image is protected (docs/security.md).
+	 */
 	boot_module_region(vm->mem.size, ki, &in->seals.region_gpa, &in->seals.region_len);
-	bi = MEM_GPA_CHECKED(&vm->mem, MV_GPA_BOOTINFO, sizeof(*bi));
-	bi->flags |= MV_BOOT_F_SEAL;
-	if (vm->auth)
+	if (vm->auth && !vm->auth->remote && vm->auth->log) {
+		bi = MEM_GPA_CHECKED(&vm->mem, MV_GPA_BOOTINFO, sizeof(*bi));
+		bi->flags |= MV_BOOT_F_SEAL;
 		vm->auth->seal_required = true;
+	}
 	return integrity_lock_kernel(vm, in, ki);
 }
 
