@@ -228,5 +228,5 @@ static int hc_module_event(struct vm *vm, struct mv_hc_module_event *a)
 		return vm_fail(vm, MV_EXIT_SETUP, "measurement log: %s (no measurement is dropped: "
 			       "the VM stops)", err);
 	a->hdr.ret = 0;
-	return integrity_seal_event(vm, a->load_id, a->event);
+	return integrity_seal_event(vm, a->load_id, a->event, a->err);
 }

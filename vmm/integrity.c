@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include "authority/authority.h"
+#include "authority/rederive.h"
 #include "boot.h"
 #include "hypercall.h"
 #include "integrity.h"
@@ -308,13 +309,63 @@ static int integrity_after_init(struct vm *vm, struct seal_mod *m)
 	return integrity_log_seal(vm, &s);
 }
 
-int integrity_seal_event(struct vm *vm, uint32_t load_id, uint32_t event)
+/* Pages the sealed modules hold in the module region, with the guest's guard pages. */
+static uint64_t integrity_region_used(const struct seals *s)
+{
+	uint64_t pages = 0;
+
+	for (uint32_t k = 0; k < s->n; k++) {
+		pages += s->mods[k].core.size / 4096 + 1;
+		if (s->mods[k].init_sealed)
+			pages += s->mods[k].init.size / 4096 + 1;
+	}
+	return pages;
+}
+
+/*
+ * An unsealed load failed with ENOMEM: when its regions (the loader's
+ * layout of the host's copy) cannot fit in what the sealed modules leave
+ * of the module region, the log says so.
+ */
+static int integrity_region_full(struct vm *vm, uint32_t load_id)
+{
+	struct integrity *in = vm->integ;
+	struct integrity_image *img = integrity_image(in, load_id);
+	struct rederive_shape core, init;
+	struct rederive_why w;
+	struct rederive *rd;
+	uint64_t need, total = in->seals.region_len / 4096, used, avail;
+	char why[256];
+
+	if (!img || seal_find(&in->seals, load_id) ||
+	    rederive_open(img->image, img->len, "module", &rd, &w) < 0)
+		return HC_CONTINUE;
+	core = rederive_shape(rd, REDERIVE_CORE);
+	init = rederive_shape(rd, REDERIVE_INIT);
+	rederive_close(rd);
+	need = core.size / 4096 + 1 + (init.size ? init.size / 4096 + 1 : 0);
+	used = integrity_region_used(&in->seals);
+	avail = total > used ? total - used : 0;
+	if (need <= avail)
+		return HC_CONTINUE;     /* the ENOMEM had another cause */
+	snprintf(why, sizeof(why), "module region exhausted: the module needs %llu pages (guard "
+		 "pages included), %llu of the region's %llu are free",
+		 (unsigned long long)need, (unsigned long long)avail, (unsigned long long)total);
+	struct mlog_seal e = { .type = "seal", .load_id = load_id, .name = img->name,
+			       .part = "text+rodata", .err = ENOMEM, .why = why };
+	return integrity_log_seal(vm, &e);
+}
+
+int integrity_seal_event(struct vm *vm, uint32_t load_id, uint32_t event, int err)
 {
 	struct integrity *in = vm->integ;
 	struct seal_mod *m;
 
 	if (!in)
 		return HC_CONTINUE;
+	if (event == MV_MODEV_LOAD_FAILED && err == ENOMEM &&
+	    integrity_region_full(vm, load_id) != HC_CONTINUE)
+		return HC_STOP;
 	if (event != MV_MODEV_INIT_START)
 		integrity_drop_image(in, load_id);
 	m = seal_find(&in->seals, load_id);

@@ -90,12 +90,14 @@ struct integrity_image *integrity_image(struct integrity *in, uint32_t load_id);
 void integrity_drop_image(struct integrity *in, uint32_t load_id);
 
 /*
- * integrity_seal_event(vm, load_id, event): an accepted module event's
- * effect on seals: LOADED seals ro_after_init and gives back the init
- * region; a final event drops the kept image.  HC_CONTINUE, or HC_STOP
- * after vm_fail() (the log could not be written, or KVM refused).
+ * integrity_seal_event(vm, load_id, event, err): an accepted module
+ * event's effect on seals: LOADED seals ro_after_init and gives back the
+ * init region; a LOAD_FAILED with ENOMEM (err) of a module that cannot fit
+ * in the module region is logged as such; a final event drops the kept
+ * image.  HC_CONTINUE, or HC_STOP after vm_fail() (the log could not be
+ * written, or KVM refused).
  */
-int integrity_seal_event(struct vm *vm, uint32_t load_id, uint32_t event);
+int integrity_seal_event(struct vm *vm, uint32_t load_id, uint32_t event, int err);
 
 /*
  * integrity_log_seal(vm, s): append a seal/unseal entry.  HC_CONTINUE, or

@@ -103,7 +103,6 @@ t_expect_contains "integrity-seal-text: the module was sealed before its init, w
 	"$out/seal-text.log" '"part":"text+rodata","result":"done"'
 t_expect_contains "integrity-seal-text: ... XXH3-128 and SHA-256" "$out/seal-text.log" \
 	'"text_xxh3":"'
-sealed_case seal-alias "module wtext .text+0x" -c "insmod $M/wtext.ko how=alias target=text"
 sealed_case seal-rodata "module wtext .rodata" -c "insmod $M/wtext.ko how=wp target=rodata"
 # ro_after_init: writable while init runs (the write lands), sealed once it returned.
 sealed_case seal-rai "module wtext .data..ro_after_init+0x" \
@@ -115,7 +114,7 @@ t_expect_contains "integrity-seal-rai: sealed after init, logged" "$out/seal-rai
 	'"part":"ro_after_init","result":"done"'
 # Another module's text: hello's core (its text) from /proc/modules.
 other="sh -c 'set -- \$(cat /proc/modules); insmod $M/wtext.ko how=wp addr=\$6'"
-sealed_case seal-other "module hello .text+0x0 (load_id 1)" -c "insmod $M/hello.ko" -c "$other"
+sealed_case seal-other "module hello .exit.text+0x0 (load_id 1)" -c "insmod $M/hello.ko" -c "$other"
 
 # on_violation = log: the write is discarded (read back) and the guest goes on.
 for t in text rodata; do
@@ -149,6 +148,20 @@ t_run_split seal-off --protect=off -c "insmod $M/wtext.ko how=wp target=text"
 t_expect_status "integrity-seal-off: status 0" 0 "$st"
 t_expect_contains "integrity-seal-off: the write landed" "$out/seal-off.err" "wtext: the write landed"
 t_expect_absent "integrity-seal-off: nothing sealed" "$out/seal-off.log" '"type":"seal"'
+
+# The module region (RAM / 16) is full: ENOMEM in the guest, the reason in the log.
+# bigbss.ko's 4 MiB of bss fit in the 8 MiB region of 128 MiB, not in 64 MiB's 4.
+t_run_split region-ok -c "insmod $M/bigbss.ko"
+t_expect_status "integrity-region-ok: a 4 MiB module loads in 128 MiB" 0 "$st"
+t_expect_contains "integrity-region-ok: ... sealed" "$out/region-ok.log" \
+	'"name":"bigbss","part":"text+rodata","result":"done"'
+t_run_split region-full --mem 64 -c "insmod $M/bigbss.ko"
+t_expect_status "integrity-region-full: insmod fails with ENOMEM" 12 "$st"
+t_expect_contains "integrity-region-full: the guest says why" "$out/region-full.err" \
+	"module: module region exhausted"
+t_expect_contains "integrity-region-full: the log names the reason" "$out/region-full.log" \
+	'"errno_name":"ENOMEM","why":"module region exhausted: the module needs'
+check_log "integrity-region-full: log verifies" "$out/region-full.log"
 
 # `log show` prints the seal with its digest.
 "$MV" log show "$out/seal-log-rai.log" >"$out/seal.show" 2>&1
