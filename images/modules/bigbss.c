@@ -1,12 +1,13 @@
 /* bigbss.c: a module with 4 MiB of .bss, more than a 64 MiB guest's module region (4 MiB) holds. */
 #include <linux/module.h>
 
-static char big[4 << 20];
+/* Not static: the compiler must keep all of it. */
+char bigbss_data[4 << 20];
 
 static int __init bigbss_init(void)
 {
-	big[sizeof(big) - 1] = 1;
-	pr_info("bigbss: %zu bytes of bss\n", sizeof(big));
+	bigbss_data[sizeof(bigbss_data) - 1] = 1;
+	pr_info("bigbss: %zu bytes of bss\n", sizeof(bigbss_data));
 	return 0;
 }
 
