@@ -134,6 +134,7 @@ enum mvap_type {
 /* ---- ACK: 8 + why_len bytes ----------------------------------------------
  *  0 i32 status         0 = logged; -EINVAL = refused (logged as `refused`:
  *                       the VMM stops the VM); other -errno: not logged
+ *                       (a log that cannot be written is a fatal ERROR EIO)
  *  4 u16 why_len        0..MVAP_TEXT_MAX
  *  6 u16 reserved       0
  *  8 why
