@@ -202,7 +202,12 @@ static int bf_daemon(const struct bench_opts *o, struct bench_report *r, int n, 
 	snprintf(p.log, sizeof(p.log), "%s/logs/fleet-daemon-%d.log", o->out, n);
 	snprintf(p.kernel, sizeof(p.kernel), "%s", o->kernel);
 	unlink(p.log);
-	snprintf(sock, sizeof(sock), "/tmp/mv-bench-fleet-%d.sock", (int)getpid());
+	/*
+	 * A tmpfs both on a host and inside the emulated KVM host, where /tmp is
+	 * the real host's over 9p (a Unix socket there cannot be connected to).
+	 */
+	snprintf(sock, sizeof(sock), "%s/mv-bench-fleet-%d.sock",
+		 access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp", (int)getpid());
 	if (!s || pipe(s->stop) < 0 || fleet_open(&s->f, &p, sock, err, sizeof(err)) < 0) {
 		fprintf(stderr, "modvisor bench: fleet: %s\n", s ? err : "out of memory");
 		free(s);
