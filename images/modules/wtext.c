@@ -20,6 +20,7 @@
 #include <linux/string.h>
 
 #define KERNEL_VBASE  0xffffffff80000000ul
+#define MODULES_VADDR 0xffffffffa0000000ul  /* module addresses: mapped by 4 KiB PTEs */
 #define DIRECT_MAP    0xffff888000000000ul
 #define PTE_P         0x1ul
 #define PTE_W         0x2ul
@@ -87,7 +88,7 @@ static unsigned long pa_of(unsigned long va)
 {
 	unsigned long *pte;
 
-	if (va >= KERNEL_VBASE)
+	if (va >= KERNEL_VBASE && va < MODULES_VADDR)
 		return va - KERNEL_VBASE;
 	pte = pte_of(va);
 	return pte ? (*pte & PTE_ADDR) + (va & 0xfff) : 0;

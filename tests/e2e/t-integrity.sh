@@ -103,6 +103,8 @@ t_expect_contains "integrity-seal-text: the module was sealed before its init, w
 	"$out/seal-text.log" '"part":"text+rodata","result":"done"'
 t_expect_contains "integrity-seal-text: ... XXH3-128 and SHA-256" "$out/seal-text.log" \
 	'"text_xxh3":"'
+sealed_case seal-alias "module wtext .text+0x" -c "insmod $M/wtext.ko how=alias target=text"
+sealed_case seal-direct "module wtext .text+0x" -c "insmod $M/wtext.ko how=direct target=text"
 sealed_case seal-rodata "module wtext .rodata" -c "insmod $M/wtext.ko how=wp target=rodata"
 # ro_after_init: writable while init runs (the write lands), sealed once it returned.
 sealed_case seal-rai "module wtext .data..ro_after_init+0x" \
