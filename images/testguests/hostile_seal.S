@@ -1,0 +1,360 @@
+/*
+ * hostile_seal.S: ring-0 guests that attack MV_HC_MODULE_SEAL and
+ * MV_HC_MODULE_UNSEAL, one per -DHS_CASE_x, for tests/e2e/t-seal-hostile.sh.
+ * They have no loader: the bytes an honest kernel would have placed after
+ * relocating the embedded module (hello.ko) at FX_CORE_VA/FX_INIT_VA come
+ * from the host tool mv-seal-fixture (images/testguests/seal_fixture.c,
+ * the host's own re-derivation) as HS_FIXTURE.{core,init,inc}, and the
+ * guest exports the values its imports resolve to through a __ksymtab of
+ * its own (FX_KSYMTAB), as a kernel does.  Each case copies those bytes
+ * into the module region (MV_MEM_MODULES in the boot memory map), then
+ * lies in one way.  ABI numbers and offsets are written out on purpose
+ * (as in shared/include/modvisor/abi/hypercall.h): these guests forge bytes.
+ * The exit status is -hdr.ret of the last seal (0: sealed), or the host
+ * stops the VM.
+ */
+#include HS_FIXTURE_INC
+
+#define VBASE      0xffffffff80000000
+#define RAM_END    0x1000000
+#define HC_PORT    0x500
+#define HC_EXIT    1
+#define HC_LOAD    4
+#define HC_EVENT   5
+#define HC_SEAL    9
+#define HC_UNSEAL  10
+#define ABI        1
+#define MEM_MODULES 4
+#define EV_LOADED  1
+
+/* struct mv_hc_module_load / _event offsets, as in hostile.S */
+#define ML_IMAGE   16
+#define ML_LEN     24
+#define ML_FLAGS   52
+#define ML_ERRNO   316
+#define ML_ID      324
+#define EV_ID      16
+#define EV_KIND    20
+/* struct mv_hc_module_seal: load_id, nsections, sections, syms, nsyms, core, init */
+#define SL_ID      16
+#define SL_NSECS   20
+#define SL_SECS    24
+#define SL_SYMS    32
+#define SL_NSYMS   40
+#define SL_CORE    48
+#define SL_INIT    96
+#define RG_GPA     0
+#define RG_VA      8
+#define RG_SIZE    16
+#define SEC_SIZE   32           /* struct mv_seal_section: gpa, va, size, shndx, perms */
+#define SYM_SIZE   16           /* struct mv_seal_sym: symndx, pad, value */
+
+.macro HC nr, sym
+	movabs $\sym, %rax
+	movabs $VBASE, %rdx
+	sub %rdx, %rax
+	mov $(HC_PORT + \nr), %dx
+	out %eax, %dx
+.endm
+
+.macro HDR size
+	.long ABI, \size, 0, 0
+.endm
+
+	.text
+	.globl _start
+_start:
+	movabs $stack_top, %rsp
+	mov %rdi, %r15                   /* GPA of struct mv_bootinfo */
+	call find_modules                /* %r14 = the module region's GPA */
+	call load_mod                    /* %ebx = the load id */
+	mov %ebx, %r13d
+	call place
+
+#if defined(HS_CASE_ok)
+	call seal
+	jmp exit_ret
+#elif defined(HS_CASE_changed)
+	/* A relocated byte changed after the verdict, before the seal. */
+	movabs $(VBASE + FX_RELOC_REGION * FX_CORE_SIZE + FX_RELOC_OFF), %rdi
+	add %r14, %rdi
+	xorb $0x01, (%rdi)
+	call seal
+	jmp exit_ret
+#elif defined(HS_CASE_sym_own_code)
+	/* The first import "resolved" into the module's own text. */
+	movabs $syms, %rdi
+	movabs $(FX_CORE_VA + 0x10), %rax
+	mov %rax, 8(%rdi)
+	call seal
+	jmp exit_ret
+#elif defined(HS_CASE_overlap)
+	/* Section FX_PAIR + 1 reported 8 bytes into section FX_PAIR. */
+	movabs $(secs + SEC_SIZE * FX_PAIR), %rdi
+	mov 0(%rdi), %rax
+	add $8, %rax
+	mov %rax, SEC_SIZE + 0(%rdi)
+	mov 8(%rdi), %rax
+	add $8, %rax
+	mov %rax, SEC_SIZE + 8(%rdi)
+	call seal
+	jmp exit_ret
+#elif defined(HS_CASE_exhaust)
+	/*
+	 * Seal one load after another, each a copy placed 32 KiB further into
+	 * the module region (text and rodata read-only, data writable between
+	 * them: two more memslots each), until the host says no.
+	 */
+	mov $1000, %r12d
+1:	call seal
+	test %eax, %eax
+	jnz exit_ret
+	dec %r12d
+	jz exit_ret                      /* never refused: exit 0 */
+	call unplace
+	add $0x8000, %r14
+	call load_mod
+	mov %ebx, %r13d
+	call place
+	jmp 1b
+#elif defined(HS_CASE_outside_region)
+	/* A section in the kernel's own memory, outside the module region. */
+	movabs $secs, %rdi
+	movq $0x200000, SEC_SIZE * (FX_NSECS - 1)(%rdi)
+	call seal
+	jmp exit_ret
+#elif defined(HS_CASE_past_ram)
+	/* The core region beyond guest RAM. */
+	movabs $sl, %rdi
+	movq $RAM_END, SL_CORE + RG_GPA(%rdi)
+	call seal
+	jmp exit_ret
+#elif defined(HS_CASE_twice)
+	call seal
+	test %eax, %eax
+	jnz exit_ret
+	call seal                        /* the VM stops here */
+	jmp exit_ret
+#elif defined(HS_CASE_unknown_id)
+	movl $777, %r13d
+	call seal
+	jmp exit_ret
+#elif defined(HS_CASE_denied_id)
+	call load_junk                   /* a denied load: %ebx its id */
+	mov %ebx, %r13d
+	call seal
+	jmp exit_ret
+#elif defined(HS_CASE_unseal_live)
+	/* Seal and go live, then ask for the live module's pages back. */
+	call seal_live
+	call unseal
+	jmp exit_ret
+#elif defined(HS_CASE_unseal_other)
+	/* Seal one load and go live, then unseal under a second, never-sealed load id. */
+	call seal_live
+	call load_mod
+	mov %ebx, %r13d
+	call unseal
+	jmp exit_ret
+#else
+#error "unknown HS_CASE"
+#endif
+
+/* exit_ret: exit with -%eax (the errno of a refused seal, 0 when sealed). */
+exit_ret:
+	neg %eax
+	movabs $exit_n, %rdi
+	mov %eax, 16(%rdi)
+	HC HC_EXIT, exit_n
+1:	jmp 1b
+
+/* find_modules: %r14 = base of the MV_MEM_MODULES entry of the memory map; else exit 90. */
+find_modules:
+	movabs $VBASE, %rsi
+	add %r15, %rsi
+	mov 76(%rsi), %ecx               /* memmap_count */
+	lea 80(%rsi), %rsi               /* memmap[0] */
+1:	test %ecx, %ecx
+	jz 2f
+	cmpl $MEM_MODULES, 16(%rsi)
+	je 3f
+	add $24, %rsi
+	dec %ecx
+	jmp 1b
+2:	mov $-90, %eax
+	jmp exit_ret
+3:	mov (%rsi), %r14
+	mov $-91, %eax
+	cmpq $(FX_CORE_SIZE + FX_INIT_SIZE), 8(%rsi)
+	jb exit_ret                      /* too small for the fixture */
+	ret
+
+/* load_mod: MODULE_LOAD of the embedded module (IGNORE flags: --force-load); %ebx = id. */
+load_mod:
+	movabs $ml, %r8
+	movl $3, ML_FLAGS(%r8)
+	movabs $(mod_img - VBASE), %rax
+	mov %rax, ML_IMAGE(%r8)
+	movq $(mod_img_end - mod_img), ML_LEN(%r8)
+	HC HC_LOAD, ml
+	movabs $ml, %r8
+	mov ML_ERRNO(%r8), %eax
+	mov ML_ID(%r8), %ebx
+	neg %eax
+	test %eax, %eax
+	jnz exit_ret                     /* not allowed: exit with its errno */
+	ret
+
+/* load_junk: MODULE_LOAD of 64 zero bytes: denied; %ebx = its id. */
+load_junk:
+	movabs $ml, %r8
+	movl $0, ML_FLAGS(%r8)
+	movabs $(junk - VBASE), %rax
+	mov %rax, ML_IMAGE(%r8)
+	movq $64, ML_LEN(%r8)
+	HC HC_LOAD, ml
+	movabs $ml, %r8
+	mov ML_ID(%r8), %ebx
+	ret
+
+/*
+ * place: the honest kernel's work: the fixture's core and init bytes at
+ * the module region's start (init right after core), and every GPA of the
+ * seal request (each was assembled as an offset from that start).
+ */
+place:
+	movabs $fx_core, %rsi
+	movabs $VBASE, %rdi
+	add %r14, %rdi
+	mov $(FX_CORE_SIZE + FX_INIT_SIZE), %ecx
+	rep movsb
+	/* fall through */
+/* place_gpas: add %r14 to every GPA of the seal request. */
+place_gpas:
+	movabs $sl, %rdi
+	add %r14, SL_CORE + RG_GPA(%rdi)
+	add %r14, SL_INIT + RG_GPA(%rdi)
+	movabs $secs, %rdi
+	mov $FX_NSECS, %ecx
+1:	add %r14, (%rdi)
+	add $SEC_SIZE, %rdi
+	loop 1b
+	ret
+
+/* unplace: the seal request's GPAs back to offsets from the region's start (%r14). */
+unplace:
+	neg %r14
+	call place_gpas
+	neg %r14
+	ret
+
+/* seal: MV_HC_MODULE_SEAL for load id %r13d; %eax = hdr.ret. */
+seal:
+	movabs $sl, %rdi
+	mov %r13d, SL_ID(%rdi)
+	movl $0, 8(%rdi)
+	HC HC_SEAL, sl
+	movabs $sl, %rdi
+	mov 8(%rdi), %eax
+	ret
+
+#if defined(HS_CASE_unseal_live) || defined(HS_CASE_unseal_other)
+/* seal_live: seal load %r13d, then report it LOADED (live); a refused seal exits. */
+seal_live:
+	call seal
+	test %eax, %eax
+	jnz exit_ret
+	movabs $ev, %rdi
+	movl %r13d, EV_ID(%rdi)
+	movl $EV_LOADED, EV_KIND(%rdi)
+	HC HC_EVENT, ev
+	ret
+#endif
+
+/* unseal: MV_HC_MODULE_UNSEAL for load id %r13d; %eax = hdr.ret. */
+unseal:
+	movabs $us, %rdi
+	mov %r13d, 16(%rdi)
+	HC HC_UNSEAL, us
+	movabs $us, %rdi
+	mov 8(%rdi), %eax
+	ret
+
+/* SEC: one struct mv_seal_section, its gpa an offset from the module region's start. */
+.macro SEC shndx, prot, group, region, off, size
+	.quad \region * FX_CORE_SIZE + \off
+	.if \region
+	.quad FX_INIT_VA + \off
+	.else
+	.quad FX_CORE_VA + \off
+	.endif
+	.quad \size
+	.long \shndx
+	.if \group == 2                 /* ro_after_init: MV_SEAL_RO_AFTER_INIT */
+	.long \prot | 8
+	.else
+	.long \prot
+	.endif
+.endm
+
+/* The cases assume the fixture module has an init region (hello.ko has). */
+.if FX_INIT_SIZE == 0
+.error "the fixture module has no init region"
+.endif
+
+/* SYM: one struct mv_seal_sym. */
+.macro SYM index, value
+	.long \index, 0
+	.quad \value
+.endm
+
+	FX_KSYMTAB
+
+	.data
+	.balign 16
+exit_n:     HDR 24
+	.long 0, 0
+	.balign 16
+ml:         HDR 472
+	.quad 0, 0, 0, 0                 /* image, image_len, file, file_len */
+	.long 1, 0                       /* source: init_module; flags */
+	.fill 256, 1, 0                  /* path */
+	.long 0, 0, 0, 0                 /* OUT: verdict, errno, taints, load_id */
+	.quad 0                          /* params */
+	.long 0, 0                       /* params_len, params_flags */
+	.fill 128, 1, 0                  /* OUT: reason */
+	.balign 16
+ev:         HDR 136
+	.long 0, 0, 0, 0                 /* load_id, event, err, init_ret */
+	.asciz "hello"
+	.fill 56 - 6, 1, 0
+	.quad 0
+	.long 0, 0
+	.long 0, 0
+	.quad 0, 0, 0
+	.balign 16
+sl:         HDR 272
+	.long 0, FX_NSECS                /* load_id, nsections */
+	.quad secs - VBASE, syms - VBASE
+	.long FX_NSYMS, 0                /* nsyms, flags */
+	.quad 0, FX_CORE_VA, FX_CORE_SIZE, FX_CORE_TEXT_END, FX_CORE_RO_END, FX_CORE_ROAI_END
+	.quad FX_CORE_SIZE, FX_INIT_VA, FX_INIT_SIZE
+	.quad FX_INIT_TEXT_END, FX_INIT_RO_END, FX_INIT_ROAI_END
+	.fill 128, 1, 0                  /* OUT: reason */
+	.balign 16
+us:         HDR 24
+	.long 0, 0
+	.balign 16
+secs:       FX_SECTIONS
+	.balign 16
+syms:       FX_SYMS
+junk:       .fill 64, 1, 0
+	.balign 16
+mod_img:    .incbin HS_MODULE
+mod_img_end:
+	.balign 4096
+fx_core:    .incbin HS_FIXTURE_CORE
+fx_init:    .incbin HS_FIXTURE_INIT
+	.balign 4096
+	.fill 8192, 1, 0
+stack_top:

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# tests/e2e/t-seal-hostile.sh: hostile guests against module sealing (MV_HC_MODULE_SEAL and
+# UNSEAL).  Ring-0 guests built from images/testguests/hostile_seal.S get the embedded hello.ko
+# allowed, place the bytes an honest kernel would have relocated (made at build time by
+# mv-seal-fixture with the host's own re-derivation), then lie: a relocated byte changed after
+# the verdict, an import pointing into the module's own code, overlapping sections, a section
+# outside the module region, a region past RAM, a second seal, seals of unknown and denied load
+# ids, unseals of a live and of a never-sealed load, seal after seal until the host says no.
+# Each must end with the documented errno (the guest's exit status) or stop (115), with the
+# reason in the measurement log; the host never dies of a signal or a sanitizer report, and the
+# log verifies.
+cd "$(dirname "$0")/../.."
+. tests/lib.sh
+TG=build/images/testguests
+OUT=$T_DIR
+FIX=$TG/seal-hello.inc
+
+# sboot CASE: boot hs-CASE in 16 MiB (module region 1 MiB) with --force-load (the guest loads
+# hello.ko with IGNORE flags); sets $st; the log as text in $OUT/CASE.show.
+sboot() {
+	t_boot_guest "$1" "$TG/hs-$1.elf" --mem 16 --force-load </dev/null
+	"$MV" log show "$OUT/$1.log" >"$OUT/$1.show" 2>&1
+}
+
+# host_ok CASE WANT: no signal other than WANT, no sanitizer report, the log verifies.
+host_ok() {
+	local c=$1 want=$2
+	if [ "$st" -ge 128 ] && [ "$st" != "$want" ]; then
+		t_fail "seal-hostile-$c: host survives" "status $st: killed by signal $((st - 128))"
+	elif grep -qE 'AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error:' \
+		"$OUT/$c.err"; then
+		t_fail "seal-hostile-$c: host survives" "sanitizer report"
+	else
+		t_pass "seal-hostile-$c: host survives"
+	fi
+	if "$MV" log verify "$OUT/$c.log" >"$OUT/$c.verify" 2>&1; then
+		t_pass "seal-hostile-$c: log verifies"
+	else
+		t_fail "seal-hostile-$c: log verifies" "$(head -c 300 "$OUT/$c.verify")"
+	fi
+}
+
+# scase CASE STATUS LOGNEEDLE [STDERRNEEDLE]: CASE ends with STATUS (the errno of a refused
+# seal, 0 when sealed, 115 when stopped), its log shows LOGNEEDLE, its stderr STDERRNEEDLE.
+scase() {
+	local c=$1 want=$2
+	sboot "$c"
+	t_expect_status "seal-hostile-$c: exit status" "$want" "$st"
+	t_expect_contains "seal-hostile-$c: the log says why" "$OUT/$c.show" "$3"
+	[ -z "${4:-}" ] || t_expect_contains "seal-hostile-$c: stderr says '$4'" "$OUT/$c.err" "$4"
+	host_ok "$c" "$want"
+}
+
+if [ ! -f "$FIX" ]; then
+	t_fail "seal-hostile: fixture" "$FIX missing (make images)"; t_done; exit 0
+fi
+# Where the fixture's changed byte lies: "/* SECTION+0xOFF */" after FX_RELOC_OFF.
+where=$(sed -n 's|^/\* \([^ ]*\)+0x\([0-9a-f]*\) \*/$|\1 offset 0x\2|p' "$FIX" | head -n 1)
+
+# ---- the control: an honest seal is accepted and digested --------------------
+scase ok 0 "sections re-derived and equal"
+t_expect_contains "seal-hostile-ok: the seal logs the text digest" "$OUT/ok.show" " sha256="
+t_expect_absent "seal-hostile-ok: nothing refused" "$OUT/ok.show" "refused"
+
+# ---- lies the host refuses with an errno (the load fails, nothing sealed) ----
+scase changed 13 "bytes differ from the host's re-derivation: core section $where:"
+t_expect_contains "seal-hostile-changed: the relocation covering it is named" \
+	"$OUT/changed.show" ", in relocation R_X86_64_"
+t_expect_absent "seal-hostile-changed: nothing sealed" "$OUT/changed.show" "read-only"
+scase sym_own_code 13 "symbol param_ops_ullong = 0xffffffffa0000010: the kernel exports it at"
+scase overlap 22 "overlaps the section before it"
+scase outside_region 22 "GPA 0x200000 does not match its VA"
+scase past_ram 22 "core region: GPA [0x1000000, +0x3000) is outside the module region"
+
+# ---- load ids that cannot be sealed or unsealed: the VM stops ------------------
+scase twice 115 "seal for load_id 1, which is sealed" "MV_HC_MODULE_SEAL: seal for load_id 1, which is sealed"
+t_expect_status "seal-hostile-twice: sealed once" 1 "$(grep -c 'text+rodata   done' "$OUT/twice.show")"
+scase unknown_id 115 "seal for load_id 777, which is never-issued" "MV_HC_MODULE_SEAL: seal for load_id 777"
+scase denied_id 115 "seal for load_id 2, which is denied" "MV_HC_MODULE_SEAL: seal for load_id 2, which is denied"
+scase unseal_live 115 "unseal for load_id 1, which is live" "MV_HC_MODULE_UNSEAL: unseal for load_id 1, which is live"
+t_expect_absent "seal-hostile-unseal_live: the live module's pages stay sealed" "$OUT/unseal_live.show" \
+	"its pages are writable again"
+scase unseal_other 115 "unseal for load_id 2, which is allowed (it is not sealed)" \
+	"MV_HC_MODULE_UNSEAL: unseal for load_id 2"
+t_expect_absent "seal-hostile-unseal_other: load 1's pages stay sealed" "$OUT/unseal_other.show" \
+	"its pages are writable again"
+
+# ---- limits: seal after seal until the module region is used up ----------------
+scase exhaust 22 "is outside the module region"
+n=$(grep -c 'text+rodata   done' "$OUT/exhaust.show")
+if [ "$n" -ge 16 ]; then t_pass "seal-hostile-exhaust: $n seals before the refusal"
+else t_fail "seal-hostile-exhaust: seals before the refusal" "only $n"; fi
+t_done
