@@ -1,6 +1,8 @@
 /* vm.c: creating and destroying a VM, and the two ways it stops. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
@@ -34,9 +36,36 @@ int vm_fail(struct vm *vm, int status, const char *fmt, ...)
 	return HC_STOP;
 }
 
+/*
+ * vm_memslot_limit(kvm_max, out): KVM's memory-slot limit, lowered by the
+ * environment's MODVISOR_MAX_MEMSLOTS when set (a knob for tests of slot
+ * exhaustion: docs/security.md).  0, or -1 after a message naming it.
+ */
+static int vm_memslot_limit(uint32_t kvm_max, uint32_t *out)
+{
+	const char *env = getenv("MODVISOR_MAX_MEMSLOTS");
+	unsigned long long v;
+	char *end;
+
+	*out = kvm_max;
+	if (!env)
+		return 0;
+	errno = 0;
+	v = strtoull(env, &end, 10);
+	if (errno || end == env || *end || env[0] == '-' || v < 1 || v > UINT32_MAX) {
+		fprintf(stderr, "modvisor: MODVISOR_MAX_MEMSLOTS=%s: not a number of memory "
+			"slots (1 or more)\n", env);
+		return -1;
+	}
+	if (v < kvm_max)
+		*out = (uint32_t)v;
+	return 0;
+}
+
 int vm_create(struct vm *vm, uint64_t mem_bytes)
 {
 	char why[256];
+	uint32_t slots;
 	void *run;
 	int rc;
 
@@ -54,12 +83,13 @@ int vm_create(struct vm *vm, uint64_t mem_bytes)
 		perror("modvisor: KVM_CREATE_VM");
 		goto err;
 	}
+	if (vm_memslot_limit((uint32_t)kvm_has_cap(vm->kvm_fd, KVM_CAP_NR_MEMSLOTS), &slots))
+		goto err;
 	rc = mem_alloc(&vm->mem, mem_bytes);
 	if (rc == 0)
 		rc = mem_register(&vm->mem, vm->vm_fd);
 	if (rc == 0)
-		rc = memslots_init(&vm->slots, vm->vm_fd, vm->mem.host, vm->mem.size,
-				   (uint32_t)kvm_has_cap(vm->kvm_fd, KVM_CAP_NR_MEMSLOTS));
+		rc = memslots_init(&vm->slots, vm->vm_fd, vm->mem.host, vm->mem.size, slots);
 	if (rc < 0) {
 		fprintf(stderr, "modvisor: cannot set up %llu MiB of guest RAM: %s\n",
 			(unsigned long long)(mem_bytes >> 20), strerror(-rc));
