@@ -108,7 +108,7 @@ _start:
 	mov $1000, %r12d
 1:	call seal
 	test %eax, %eax
-	jnz exit_ret
+	jnz 2f
 	dec %r12d
 	jz exit_ret                      /* never refused: exit 0 */
 	call unplace
@@ -117,6 +117,11 @@ _start:
 	mov %ebx, %r13d
 	call place
 	jmp 1b
+	/* Refused: nothing of it may be left read-only (else this write stops the VM). */
+2:	movabs $VBASE, %rdi
+	add %r14, %rdi
+	movb $0xcc, (%rdi)
+	jmp exit_ret
 #elif defined(HS_CASE_outside_region)
 	/* A section in the kernel's own memory, outside the module region. */
 	movabs $secs, %rdi

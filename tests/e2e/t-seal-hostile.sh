@@ -5,7 +5,8 @@
 # mv-seal-fixture with the host's own re-derivation), then lie: a relocated byte changed after
 # the verdict, an import pointing into the module's own code, overlapping sections, a section
 # outside the module region, a region past RAM, a second seal, seals of unknown and denied load
-# ids, unseals of a live and of a never-sealed load, seal after seal until the host says no.
+# ids, unseals of a live and of a never-sealed load, seal after seal until the module region or
+# the memory slots (lowered with MODVISOR_MAX_MEMSLOTS) run out.
 # Each must end with the documented errno (the guest's exit status) or stop (115), with the
 # reason in the measurement log; the host never dies of a signal or a sanitizer report, and the
 # log verifies.
@@ -15,10 +16,11 @@ TG=build/images/testguests
 OUT=$T_DIR
 FIX=$TG/seal-hello.inc
 
-# sboot CASE: boot hs-CASE in 16 MiB (module region 1 MiB) with --force-load (the guest loads
-# hello.ko with IGNORE flags); sets $st; the log as text in $OUT/CASE.show.
+# sboot NAME [CASE]: boot hs-CASE (default NAME) in 16 MiB (module region 1 MiB) with
+# --force-load (the guest loads hello.ko with IGNORE flags); sets $st; output in
+# $OUT/NAME.{out,err}, the log as text in $OUT/NAME.show.
 sboot() {
-	t_boot_guest "$1" "$TG/hs-$1.elf" --mem 16 --force-load </dev/null
+	t_boot_guest "$1" "$TG/hs-${2:-$1}.elf" --mem 16 --force-load </dev/null
 	"$MV" log show "$OUT/$1.log" >"$OUT/$1.show" 2>&1
 }
 
@@ -44,7 +46,7 @@ host_ok() {
 # seal, 0 when sealed, 115 when stopped), its log shows LOGNEEDLE, its stderr STDERRNEEDLE.
 scase() {
 	local c=$1 want=$2
-	sboot "$c"
+	sboot "$c" "${CASE:-$c}"
 	t_expect_status "seal-hostile-$c: exit status" "$want" "$st"
 	t_expect_contains "seal-hostile-$c: the log says why" "$OUT/$c.show" "$3"
 	[ -z "${4:-}" ] || t_expect_contains "seal-hostile-$c: stderr says '$4'" "$OUT/$c.err" "$4"
@@ -85,9 +87,23 @@ scase unseal_other 115 "unseal for load_id 2, which is allowed (it is not sealed
 t_expect_absent "seal-hostile-unseal_other: load 1's pages stay sealed" "$OUT/unseal_other.show" \
 	"its pages are writable again"
 
-# ---- limits: seal after seal until the module region is used up ----------------
-scase exhaust 22 "is outside the module region"
-n=$(grep -c 'text+rodata   done' "$OUT/exhaust.show")
-if [ "$n" -ge 16 ]; then t_pass "seal-hostile-exhaust: $n seals before the refusal"
-else t_fail "seal-hostile-exhaust: seals before the refusal" "only $n"; fi
+# ---- limits: seal after seal until the host says no ----------------------------
+# Each refused copy is written to afterwards: had any of it been left read-only, that
+# write would stop the VM (109) instead of the guest exiting with the errno.
+# exhaust_region: the 1 MiB module region is used up (32 copies 32 KiB apart).
+CASE=exhaust scase exhaust_region 22 "is outside the module region"
+n=$(grep -c 'text+rodata   done' "$OUT/exhaust_region.show")
+if [ "$n" -ge 16 ]; then t_pass "seal-hostile-exhaust_region: $n seals before the refusal"
+else t_fail "seal-hostile-exhaust_region: seals before the refusal" "only $n"; fi
+# exhaust_slots: KVM's memory slots, lowered to 10 for this run (MODVISOR_MAX_MEMSLOTS).
+MODVISOR_MAX_MEMSLOTS=10 CASE=exhaust scase exhaust_slots 12 \
+	"memslots exhausted: KVM_CAP_NR_MEMSLOTS (10) reached"
+n=$(grep -c 'text+rodata   done' "$OUT/exhaust_slots.show")
+if [ "$n" -ge 1 ]; then t_pass "seal-hostile-exhaust_slots: $n seals before ENOMEM"
+else t_fail "seal-hostile-exhaust_slots: seals before ENOMEM" "none"; fi
+MODVISOR_MAX_MEMSLOTS=0 "$MV" run --accel=kvm --initrd none --mem 16 \
+	--kernel "$TG/hs-ok.elf" >"$OUT/slots0.out" 2>&1 </dev/null
+t_expect_status "seal-hostile: MODVISOR_MAX_MEMSLOTS=0 is refused (the VM cannot be set up: 124)" 124 "$?"
+t_expect_contains "seal-hostile: ... naming it" "$OUT/slots0.out" \
+	"MODVISOR_MAX_MEMSLOTS=0: not a number of memory slots (1 or more)"
 t_done
