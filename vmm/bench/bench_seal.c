@@ -6,6 +6,7 @@
 #include "authority/measure.h"
 #include "authority/rederive.h"
 #include "bench_suite.h"
+#include "cpio_write.h"
 #include "kernel_load.h"
 
 /*
@@ -170,5 +171,97 @@ int bench_section_seal(const struct bench_opts *o, struct bench_report *r)
 		if (seal_module(o, r, paths[m], bench_mod_name(o, m)))
 			rc = -1;
 	}
+	return rc;
+}
+
+/*
+ * The seal in a VM (protect on): one boot per repetition insmods every
+ * generated module; the bench's hook times the MODULE_SEAL handler (the
+ * guest-memory accessor, re-derivation, comparison, digest, memslot split
+ * and the log entry), the MODULE_LOAD verdict and the guest's time from the
+ * verdict to LOADED (relocation, the seal round trip, init) of each load.
+ */
+static int sealvm_once(const struct bench_opts *o, char paths[][4096], int n, int rep,
+		       double v[3][BENCH_MAXMODS][64], int cnt[BENCH_MAXMODS])
+{
+	const char *files[BENCH_MAXMODS];
+	char *argv[BENCH_MAXMODS][3], guest[BENCH_MAXMODS][64], log[64];
+	struct boot_cmd cmds[BENCH_MAXMODS];
+	struct cpio_out extra = { 0 };
+	struct authority *auth = NULL;
+	struct bench_guest_trace *t = malloc(sizeof(*t));
+	int rc = -1;
+
+	for (int i = 0; i < n; i++) {
+		files[i] = paths[i];
+		snprintf(guest[i], sizeof(guest[i]), "/bench/%s.ko", bench_mod_name(o, i));
+		argv[i][0] = "/sbin/insmod", argv[i][1] = guest[i], argv[i][2] = NULL;
+		cmds[i] = (struct boot_cmd){ 2, argv[i] };
+	}
+	snprintf(log, sizeof(log), "logs/seal-%d.log", rep);
+	if (!t || bench_mod_extra(files, n, "/bench", &extra) || bench_auth_open(o, log, &auth))
+		goto out;
+	struct bench_guest_spec s = { .kernel = o->kernel, .initrd = o->initrd, .cmdline = "quiet",
+				      .cmds = cmds, .ncmds = n, .extra = extra.data,
+				      .extra_len = extra.len, .mem_mib = o->quick ? 128 : 512,
+				      .auth = auth, .protect = true, .console_log = o->guest_log };
+	rc = bench_guest_run(&s, t);
+	if (!rc && (t->status != 0 || t->nloads != n || t->nseals != n)) {
+		bench_report_fail("sealed module loads", t);
+		fprintf(stderr, "modvisor bench: sealvm: %d of %d modules loaded, %d seals (see %s)\n",
+			t->nloads, n, t->nseals, o->guest_log);
+		rc = -1;
+	}
+	for (int i = 0; !rc && i < n; i++) {
+		int k = cnt[i] < 64 ? cnt[i]++ : 63;
+
+		v[0][i][k] = bench_ticks_us((double)t->seal_host[i]);
+		v[1][i][k] = bench_ticks_us((double)t->load_host[i]);
+		v[2][i][k] = bench_ticks_us((double)t->load_guest[i]);
+	}
+out:
+	bench_auth_close(auth);
+	cpio_free(&extra);
+	free(t);
+	return rc;
+}
+
+/* sealvm_rows(o, r, v, cnt, n): per module, the three times and two ratios. */
+static void sealvm_rows(const struct bench_opts *o, struct bench_report *r,
+			double v[3][BENCH_MAXMODS][64], const int cnt[BENCH_MAXMODS], int n)
+{
+	static const char *const names[3] = { "host_seal", "host_verdict", "guest_after_verdict" };
+	double ratio[64];
+
+	for (int m = 0; m < n; m++) {
+		/* Against the other host stage of a load, and within the guest's wait after it. */
+		for (int k = 0; k < cnt[m]; k++)
+			ratio[k] = v[0][m][k] / v[1][m][k];
+		bench_add(r, "sealvm", "seal_over_verdict", bench_mod_name(o, m), "ratio", ratio,
+			  cnt[m]);
+		for (int k = 0; k < cnt[m]; k++)
+			ratio[k] = v[0][m][k] / v[2][m][k];
+		bench_add(r, "sealvm", "seal_over_guest_load", bench_mod_name(o, m), "ratio", ratio,
+			  cnt[m]);
+		for (int s = 0; s < 3; s++)
+			bench_add(r, "sealvm", names[s], bench_mod_name(o, m), "us", v[s][m], cnt[m]);
+	}
+}
+
+int bench_section_sealvm(const struct bench_opts *o, struct bench_report *r)
+{
+	char paths[BENCH_MAXMODS][4096];
+	int n = bench_mods(o, paths), reps = o->reps > 64 ? 64 : o->reps, rc = 0;
+	double (*v)[BENCH_MAXMODS][64] = calloc(3, sizeof(*v));
+	int cnt[BENCH_MAXMODS] = { 0 };
+
+	rc = v ? 0 : -1;
+	for (int i = 0; !rc && i < reps; i++) {
+		bench_progress("sealvm: rep %d/%d: %d modules loaded and sealed", i + 1, reps, n);
+		rc = sealvm_once(o, paths, n, i, v, cnt);
+	}
+	if (!rc)
+		sealvm_rows(o, r, v, cnt, n);
+	free(v);
 	return rc;
 }

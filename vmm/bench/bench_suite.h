@@ -31,6 +31,8 @@ int bench_section_scale(const struct bench_opts *o, struct bench_report *r);
 int bench_section_procs(const struct bench_opts *o, struct bench_report *r);
 /* bench_section_seal(o, r): the host's work for one module seal, over module size (issue 14). */
 int bench_section_seal(const struct bench_opts *o, struct bench_report *r);
+/* bench_section_sealvm(o, r): the MODULE_SEAL handler in a VM, protect on, over module size. */
+int bench_section_sealvm(const struct bench_opts *o, struct bench_report *r);
 
 /*
  * bench_section_fleet(o, r): loads through one authority daemon against an

@@ -135,7 +135,7 @@ static void bench_on_hc(struct vm *vm, uint32_t nr, const void *arg, void *ctx)
 	}
 }
 
-/* bench_after_hc: the host's time for a MODULE_LOAD verdict. */
+/* bench_after_hc: the host's time for a MODULE_LOAD verdict or a MODULE_SEAL. */
 static void bench_after_hc(struct vm *vm, uint32_t nr, const void *arg, void *ctx)
 {
 	struct bench_ctx *c = ctx;
@@ -143,6 +143,8 @@ static void bench_after_hc(struct vm *vm, uint32_t nr, const void *arg, void *ct
 
 	(void)vm;
 	(void)arg;
+	if (nr == MV_HC_MODULE_SEAL && t->nseals < BENCH_MAX_LOADS)
+		t->seal_host[t->nseals++] = bench_tsc() - c->now;
 	if (nr != MV_HC_MODULE_LOAD)
 		return;
 	if (!t->load_first)

@@ -61,6 +61,9 @@ struct bench_guest_trace {
 	int nloads;                     /* MV_MODEV_LOADED events */
 	uint64_t load_host[BENCH_MAX_LOADS];  /* ticks in the MODULE_LOAD handler */
 	uint64_t load_guest[BENCH_MAX_LOADS]; /* ticks from its verdict to LOADED */
+	int nseals;                     /* MV_HC_MODULE_SEAL exits */
+	uint64_t seal_host[BENCH_MAX_LOADS];  /* ticks in the MODULE_SEAL handler: re-derivation,
+	                                 * comparison, digest, memslots, log entry */
 	uint64_t load_first;            /* TSC of the first MODULE_LOAD exit */
 	uint64_t loaded_last;           /* TSC of the last LOADED event */
 	uint64_t rss_kib, hwm_kib;      /* the process's VmRSS/VmHWM at the end */

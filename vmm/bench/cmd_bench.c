@@ -21,9 +21,9 @@
 	"  --quick\n      smoke run: 2 repetitions, small sizes (what `make check` runs)\n" \
 	"  --reps N\n      repetitions per measured point (default 5; --quick: 2)\n" \
 	"  --only LIST\n      comma-separated sections: hypercall,violation,boot,footprint,\n" \
-	"      load,scale,procs (these need KVM), measure,hoststages,seal,fleet,corpus\n" \
-	"      (these run on the host itself, also when the others go to the emulated KVM\n" \
-	"      host); default all\n"                                           \
+	"      load,scale,procs,sealvm (these need KVM), measure,hoststages,seal,fleet,\n" \
+	"      corpus (these run on the host itself, also when the others go to the\n" \
+	"      emulated KVM host); default all\n"                                  \
 	"  --accel MODE\n      auto (default), kvm or emulated, as for `run`; every figure\n" \
 	"      says which it came from\n"                                       \
 	"  --help\n      show this help\n"                                      \
@@ -49,6 +49,7 @@ static const struct bench_section bench_sections[] = {
 	{ "load", bench_section_load, true },
 	{ "scale", bench_section_scale, true },
 	{ "procs", bench_section_procs, true },
+	{ "sealvm", bench_section_sealvm, true },
 	{ "measure", bench_section_measure, false },
 	{ "hoststages", bench_section_hoststages, false },
 	{ "seal", bench_section_seal, false },
