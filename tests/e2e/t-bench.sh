@@ -19,7 +19,7 @@ if [ -f "$csv" ] && head -n 1 "$csv" | grep -qx 'section,metric,param,unit,n,med
 else
 	t_fail "bench: results.csv" "missing or malformed"; head -n 5 "$csv" 2>/dev/null | sed 's/^/    | /'
 fi
-for s in hypercall violation boot footprint load scale procs measure hoststages seal fleet; do
+for s in hypercall violation boot footprint load scale procs measure hoststages seal sealvm fleet; do
 	case $s in hoststages) want=hostedload ;; load) want=guestload ;; *) want=$s ;; esac
 	if grep -q "^$want," "$csv" 2>/dev/null; then t_pass "bench: section $s has rows"
 	else t_fail "bench: section $s has rows" "no '$want' row in results.csv"; fi
@@ -29,7 +29,7 @@ for m in boot,exits_to_user boot,exits_to_module hypercall,raw_exit hypercall,nu
 	 violation,violation_exit violation,violation_over_null \
 	 scale,logs_verified footprint,kernel_text guestload,g_copy_in guestload,g_relocation \
 	 guestload,g_total load,h_authority_fsync_close seal,rederive seal,compare seal,digest \
-	 seal,host_over_loader procs,forkexec procs,pipe fleet,daemon_loads_per_s \
+	 seal,host_over_loader sealvm,host_seal sealvm,seal_over_verdict procs,forkexec procs,pipe fleet,daemon_loads_per_s \
 	 fleet,inproc_loads_per_s fleet,daemon_latency_p99_us fleet,daemon_fsyncs_per_entry; do
 	if grep -q "^$m," "$csv" 2>/dev/null; then t_pass "bench: row $m"
 	else t_fail "bench: row $m" "absent"; fi
