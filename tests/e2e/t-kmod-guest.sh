@@ -32,7 +32,7 @@ split() {
 	done
 }
 
-# Boot 1: the chain (depmod, modprobe importer, -r, --show-depends), then the headline, the programs,
+# Boot 1: the chains (depmod, modprobe importer and top, -r, --show-depends), then the headline, the programs,
 # compressed modules and the differential's guest side.  The chain runs first and ends with
 # `exit 42`: the boot's status is 42 if and only if each of the chain's commands succeeded.
 for z in xz zst gz; do
@@ -44,7 +44,8 @@ for z in xz zst gz; do
 done
 head -c 100000 /dev/urandom >"$OUT/blob"
 D=build/images/progs/dyn
-# modprobe importer loads exporter first; -r removes both; --show-depends prints the chain;
+# modprobe importer loads exporter first; -r removes both; --show-depends prints the chain; the
+# same for top -> middle -> exporter, two levels (see below for -r);
 # lsmod, /sys/module and rmmod of a module in use, as on Debian.
 IDX="modules.dep modules.dep.bin modules.alias.bin modules.symbols modules.symbols.bin modules.softdep"
 run b1 --add "$OUT/cz:/cz" --add "build/images/modules/hello.ko.gz:/m/hello.ko.gz" \
@@ -56,6 +57,9 @@ run b1 --add "$OUT/cz:/cz" --add "build/images/modules/hello.ko.gz:/m/hello.ko.g
 	-c 'sh -c "cd /sys/module/exporter; for f in refcnt initstate coresize initsize taint; do echo $f=$(cat $f); done; ls holders"' \
 	-c 'sh -c "/sbin/rmmod exporter; echo rmmod=$?"' \
 	-c 'modprobe --show-depends importer' -c 'modprobe -r importer' -c 'sh -c "echo left: $(wc -l </proc/modules)"' \
+	-c 'modprobe top' -c 'sh -c "echo loaded: $(cut -d\" \" -f1 /proc/modules)"' -c 'modprobe --show-depends top' \
+	-c 'modprobe -r top' -c 'cat /proc/modules' -c 'modprobe -r exporter' \
+	-c 'sh -c "echo left after top: $(wc -l </proc/modules)"' \
 	-c 'sh -c "exit 42"' -c "$(M main)" -c 'modprobe hello who=world' -c 'kmod --version' -c 'sh -c "ls -l /sbin/modprobe"' -c 'rmmod hello' \
 	-c 'cat /sys/module/compression' \
 	-c 'sh -c "for z in xz zst gz; do /sbin/depmod -b /cz/$z; /sbin/modprobe -d /cz/$z hello who=$z; echo $z=$?; /sbin/rmmod hello; done"' \
@@ -87,7 +91,7 @@ t_expect_line "compressed: hello.ko.gz is no module to kmod without zlib" "$OUT/
 	"modprobe: FATAL: Module hello not found in directory /cz/gz/lib/modules/$REL"
 t_expect_line "compressed: modprobe of hello.ko.gz: status 1" "$OUT/main.out" "gz=1"
 srcs=$(grep -oE '"source":"[a-z_]+"' "$OUT/b1.log" | cut -d'"' -f4 | tr '\n' ' ')
-if [ "$srcs" = "finit_module finit_module finit_module init_module init_module finit_module finit_module finit_module " ]; then
+if [ "$srcs" = "finit_module finit_module finit_module finit_module finit_module finit_module init_module init_module finit_module finit_module finit_module " ]; then
 	t_pass "compressed: xz and zst went through init_module (decompressed by kmod), every .ko (and the raw .ko.gz) through finit_module"
 else
 	t_fail "compressed: xz and zst went through init_module (decompressed by kmod), every .ko (and the raw .ko.gz) through finit_module" "sources: $srcs"
@@ -149,6 +153,25 @@ t_expect_contains "modprobe --show-depends importer: the chain" "$OUT/chain.out"
 t_expect_contains "modprobe -r importer: importer unloaded" "$OUT/chain.err" "importer: unloaded"
 t_expect_contains "modprobe -r importer: exporter unloaded too" "$OUT/chain.err" "exporter: unloaded after 1 calls"
 t_expect_contains "modprobe -r importer: nothing left" "$OUT/chain.out" "left: 0"
+# Two levels: top uses middle, which uses exporter.
+t_expect_contains "modprobe top: exporter, then middle, then top" "$OUT/chain.err" \
+	"$(printf 'exporter: loaded\nmiddle: loaded\ntop: 1 + 2 + 3 = 6')"
+t_expect_line "modprobe top: all three loaded" "$OUT/chain.out" "loaded: top middle exporter"
+t_expect_contains "modprobe --show-depends top: the two-level chain" "$OUT/chain.out" \
+	"$(printf 'insmod /lib/modules/%s/extra/exporter.ko \ninsmod /lib/modules/%s/extra/middle.ko \ninsmod /lib/modules/%s/extra/top.ko ' "$REL" "$REL" "$REL")"
+# modprobe -r top removes top, then "other modules that became unused" in one pass over
+# modules.dep's list for top, which libkmod keeps deepest first (exporter, middle): exporter is
+# still used by middle when its turn comes, so kmod 30 leaves it (tools/modprobe.c,
+# rmmod_do_module() step 4), unused, as on Debian; a second modprobe -r removes it.
+t_expect_contains "modprobe -r top: top, then middle unloaded" "$OUT/chain.err" \
+	"$(printf 'top: unloaded\nmiddle: unloaded')"
+if grep -qE '^exporter 12288 0 - Live 0x[0-9a-f]{16} \(OE\)$' "$OUT/chain.out"; then
+	t_pass "modprobe -r top: exporter left loaded and unused, as kmod 30 does"
+else
+	t_fail "modprobe -r top: exporter left loaded and unused, as kmod 30 does" "$(grep ' Live ' "$OUT/chain.out")"
+fi
+t_expect_contains "modprobe -r exporter: then gone" "$OUT/chain.err" "exporter: unloaded after 2 calls"
+t_expect_line "modprobe -r top, then exporter: nothing left" "$OUT/chain.out" "left after top: 0"
 
 # depmod -a in the guest writes the same indexes as Debian's depmod on the build host did
 # (images/initrd/mkinitrd.sh); modinfo reads the module as on the host.
