@@ -2,6 +2,7 @@
 #ifndef MODVISOR_VMM_RUN_H
 #define MODVISOR_VMM_RUN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "accel.h"
@@ -54,6 +55,13 @@ extern run_extra_parser run_extra;
  */
 typedef int (*run_extra_checker)(const char *kernel, char *err, size_t errlen);
 extern run_extra_checker run_extra_check;
+
+/*
+ * Whether the run's settings files ask for --kmod (`kmod = on` in a --policy
+ * INI file): called once the command line is parsed.  NULL: never.
+ */
+typedef bool (*run_extra_kmod_fn)(void);
+extern run_extra_kmod_fn run_extra_kmod;
 
 struct cpio_out;
 

@@ -243,9 +243,15 @@ done
 t_expect_line "insmod errno message: a missing file" "$OUT/conf.err" \
 	"insmod: ERROR: could not load module /nonexistent.ko: No such file or directory"
 
-# insmod and modprobe of an unsigned module under --sig-enforce: kmod's exact messages.
+# Boot 3: insmod and modprobe of an unsigned module under --sig-enforce: kmod's exact messages.
 # (The emulated host's Debian kernel does not enforce signatures, so no differential here.)
-run sig --sig-enforce -c "insmod /lib/modules/$REL/extra/hello.ko" -c 'modprobe hello'
+# Both settings come from a --policy INI file, kmod = on in place of --kmod: busybox's insmod
+# and modprobe would word the refusal differently, and /bin/kmod would be missing.
+printf '[policy]\nsig_enforce = true\nkmod = on\n' >"$OUT/sig.ini"
+$MV run --accel=kvm --policy "$OUT/sig.ini" --log "$OUT/sig.log" -c "insmod /lib/modules/$REL/extra/hello.ko" \
+	-c 'modprobe hello' -c 'sh -c "ls -l /sbin/insmod"' >"$OUT/sig.out" 2>"$OUT/sig.err" </dev/null
+st=$?
+t_expect_contains "kmod = on in a --policy file: /sbin/insmod is kmod" "$OUT/sig.out" "/sbin/insmod -> ../bin/kmod"
 t_expect_status "--sig-enforce: status 1" 1 "$st"
 t_expect_line "--sig-enforce: insmod's message" "$OUT/sig.err" \
 	"insmod: ERROR: could not insert module /lib/modules/$REL/extra/hello.ko: Required key not available"

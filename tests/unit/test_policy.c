@@ -128,6 +128,7 @@ START_TEST(test_bad_values)
 		{ "[module]\nsig_enforce = 1\n", ":2: unknown section [module]" },
 		{ "a\n", ":1: syntax error" },
 		{ "log = \n", ":1: log: '' is not a file path" },
+		{ "kmod = maybe\n", ":1: kmod: 'maybe' is not a boolean (on or off)" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct policy p;
@@ -245,6 +246,28 @@ START_TEST(test_protect_settings)
 	ck_assert(!p.protect);
 	ck_assert_int_eq(policy_set(&p, "on_violation", "stop", err, sizeof(err)), 0);
 	ck_assert_int_eq(p.on_violation, POLICY_VIOLATION_STOP);
+	policy_free(&p);
+}
+END_TEST
+
+/* Issue 17: kmod (default off), a file key for run --kmod; not a policy flag (run's own --kmod is). */
+START_TEST(test_kmod_setting)
+{
+	struct policy p;
+	char err[256];
+	int used;
+	char *flag[] = { "--kmod" };
+	int ret;
+
+	policy_init(&p);
+	ck_assert(!p.kmod);
+	ck_assert_int_eq(policy_cli_option(&p, 1, flag, &used, err, sizeof(err)), 0);
+	ck_assert_int_eq(used, 0);
+	load(&p, "[policy]\nkmod = on\n", &ret);
+	ck_assert_int_eq(ret, 0);
+	ck_assert(p.kmod);
+	ck_assert_int_eq(policy_set(&p, "kmod", "off", err, sizeof(err)), 0);
+	ck_assert(!p.kmod);
 	policy_free(&p);
 }
 END_TEST
@@ -378,6 +401,7 @@ static Suite *policy_suite(void)
 	tcase_add_test(tc, test_missing_file);
 	tcase_add_test(tc, test_cli_flags);
 	tcase_add_test(tc, test_protect_settings);
+	tcase_add_test(tc, test_kmod_setting);
 	tcase_add_test(tc, test_cli_policy_file_then_flag_overrides);
 	tcase_add_test(tc, test_lookup);
 	tcase_add_test(tc, test_measure_known_answers);

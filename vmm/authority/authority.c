@@ -45,6 +45,11 @@ int authority_cli_option(int argc, char **argv, int *used, char *err, size_t err
 	return ret < 0 ? -1 : ret;
 }
 
+bool authority_cli_kmod(void)
+{
+	return auth_cli()->kmod;
+}
+
 int authority_check_inputs(const char *kernel, char *err, size_t errlen)
 {
 	const struct policy *p = auth_cli();

@@ -87,6 +87,9 @@ int authority_cli_option(int argc, char **argv, int *used, char *err, size_t err
  * host starts): the keyring loads, the kernel's facts parse, the log can
  * be written (mlog_check()).  0 or -errno with "file: reason".
  */
+/* authority_cli_kmod(): the run's policy files say `kmod = on` (run --kmod). */
+bool authority_cli_kmod(void);
+
 int authority_check_inputs(const char *kernel, char *err, size_t errlen);
 
 /* The policy flags' lines in `modvisor run --help` (cmd_run.c's hook). */

@@ -149,6 +149,7 @@ __attribute__((constructor)) static void authority_run_register(void)
 {
 	run_extra = authority_run_option;
 	run_extra_check = authority_run_check;
+	run_extra_kmod = authority_cli_kmod;
 }
 
 /* authority_run_report(msg, status): write the report, if asked; -1 when it cannot be written. */

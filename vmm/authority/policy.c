@@ -140,6 +140,8 @@ static int policy_set_scalar(struct policy *p, const char *key, const char *v, c
 		return *want = "a boolean", policy_bool(v, &p->refuse_sha1);
 	if (strcmp(key, "protect") == 0)
 		return *want = "a boolean (on or off)", policy_bool(v, &p->protect);
+	if (strcmp(key, "kmod") == 0)
+		return *want = "a boolean (on or off)", policy_bool(v, &p->kmod);
 	if (strcmp(key, "require_seal") == 0)
 		return *want = "a boolean (on or off)", policy_bool(v, &p->require_seal);
 	if (strcmp(key, "kernel") == 0)

@@ -56,6 +56,8 @@ struct policy {
 	bool protect;                   /* kernel text read-only for the guest
 	                                 * (KVM_MEM_READONLY); default on */
 	enum policy_on_violation on_violation;  /* stop (default) or log */
+	bool kmod;                      /* `modvisor run` only: Debian's kmod in the
+	                                 * initrd, as --kmod (the daemon ignores it) */
 	/* `modvisor authority` only (a run ignores them): */
 	char kernel[PATH_MAX];          /* the kernel its VMs boot; "" = the installed one */
 	uint32_t allow_uids[POLICY_UIDS_MAX];   /* peers that may connect; none = the

@@ -280,6 +280,7 @@ static int opt_help(struct run_opts *o, const char *v, char *e, size_t n)
 
 /* Set by the authority to take its policy flags (see run.h). */
 run_extra_parser run_extra;
+run_extra_kmod_fn run_extra_kmod;
 
 /* run_try_extra(argc, argv, i, used, err, errlen): offer argv[*i] to run_extra. */
 static int run_try_extra(int argc, char **argv, int *i, int *used, char *err, size_t errlen)
@@ -509,6 +510,8 @@ static int run_main(int argc, char **argv)
 		run_opts_free(&o);
 		return 0;
 	}
+	if (run_extra_kmod && run_extra_kmod())
+		o.kmod = 1;             /* `kmod = on` in a --policy file */
 	if (!o.ncmds && run_tty_detect(&rows, &cols) && run_default_shell(&o, err, sizeof(err))) {
 		fprintf(stderr, "modvisor run: %s\n", err);
 		run_opts_free(&o);
