@@ -132,7 +132,7 @@ static int hc_module_load(struct vm *vm, struct mv_hc_module_load *a)
 	ret = authority_load(vm->auth, &req, &v, err, sizeof(err));
 	/* protect = on keeps an allowed image for its seal: the bytes the host measured. */
 	if (ret >= 0 && v.allow && vm->integ && vm->auth->seal_required && copy)
-		integrity_keep_image(vm, v.load_id, copy, a->image_len, v.name);
+		integrity_keep_image(vm, v.load_id, copy, a->image_len, a->flags, v.name);
 	else
 		free(copy);
 	if (ret < 0)

@@ -255,8 +255,8 @@ static int hc_seal_rederive(struct vm *vm, struct hc_seal *s)
 	struct rederive *rd = NULL;
 	int ret;
 
-	ret = rederive_open(s->img->image, s->img->len, s->img->name[0] ? s->img->name : "module",
-			    &rd, &w);
+	ret = rederive_open_flags(s->img->image, s->img->len, s->img->flags,
+				  s->img->name[0] ? s->img->name : "module", &rd, &w);
 	if (ret < 0)
 		return hc_seal_rd_err(s, ret, &w);
 	ret = hc_seal_shape(rd, s);

@@ -247,7 +247,7 @@ void integrity_free(struct vm *vm)
 }
 
 void integrity_keep_image(struct vm *vm, uint32_t load_id, uint8_t *image, uint64_t len,
-			  const char *name)
+			  uint32_t flags, const char *name)
 {
 	struct integrity *in = vm->integ;
 	struct integrity_image *p;
@@ -261,6 +261,7 @@ void integrity_keep_image(struct vm *vm, uint32_t load_id, uint8_t *image, uint6
 	p->load_id = load_id;
 	p->image = image;
 	p->len = len;
+	p->flags = flags;
 	snprintf(p->name, sizeof(p->name), "%s", name);
 }
 
@@ -338,7 +339,7 @@ static int integrity_region_full(struct vm *vm, uint32_t load_id)
 	char why[256];
 
 	if (!img || seal_find(&in->seals, load_id) ||
-	    rederive_open(img->image, img->len, "module", &rd, &w) < 0)
+	    rederive_open_flags(img->image, img->len, img->flags, "module", &rd, &w) < 0)
 		return HC_CONTINUE;
 	core = rederive_shape(rd, REDERIVE_CORE);
 	init = rederive_shape(rd, REDERIVE_INIT);

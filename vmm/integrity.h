@@ -24,6 +24,7 @@ struct integrity_image {
 	uint32_t load_id;
 	uint8_t *image;
 	uint64_t len;
+	uint32_t flags;                 /* the load's MV_MODULE_INIT_* flags */
 	char name[64];                  /* from the host's reading of .modinfo */
 };
 
@@ -76,12 +77,13 @@ void integrity_note_event(struct vm *vm, uint32_t load_id, uint32_t event, const
 			  uint64_t base);
 
 /*
- * integrity_keep_image(vm, load_id, image, len, name): keep the host's
- * copy of an allowed image (moved in: freed by integrity) for its seal.
+ * integrity_keep_image(vm, load_id, image, len, flags, name): keep the
+ * host's copy of an allowed image (moved in: freed by integrity) and the
+ * load's MV_MODULE_INIT_* flags (they change its layout) for its seal.
  * Without protection, or out of memory, image is freed at once.
  */
 void integrity_keep_image(struct vm *vm, uint32_t load_id, uint8_t *image, uint64_t len,
-			  const char *name);
+			  uint32_t flags, const char *name);
 
 /* integrity_image(in, load_id): the kept image of load_id, or NULL. */
 struct integrity_image *integrity_image(struct integrity *in, uint32_t load_id);

@@ -101,6 +101,14 @@ int mod_setup_name(struct load_info *info);
 /* mod_check_modinfo(info): vermagic, forced loads, taints O and P. */
 int mod_check_modinfo(struct load_info *info);
 
+/*
+ * mod_ignore_versions(info): MODULE_INIT_IGNORE_MODVERSIONS pretends there
+ * is no __versions section (Linux's setup_load_info), so it stays allocated
+ * in the layout.  mod_check_modstruct() calls it; so does the host's
+ * re-derivation, which must lay the image out as the guest did.
+ */
+void mod_ignore_versions(struct load_info *info);
+
 /* mod_check_modstruct(info): a module without __versions needs a forced load. */
 int mod_check_modstruct(struct load_info *info);
 

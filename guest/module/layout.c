@@ -184,3 +184,9 @@ void mod_protect(struct module *mod, bool after_init)
 	if (!after_init && mod->init.mem.buf)
 		protect_layout(&mod->init, false);
 }
+
+void mod_ignore_versions(struct load_info *info)
+{
+	if (info->args->flags & MV_MODULE_INIT_IGNORE_MODVERSIONS)
+		info->index.vers = 0;
+}

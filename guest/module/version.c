@@ -57,9 +57,7 @@ int mod_check_modstruct(struct load_info *info)
 	const Elf64_Shdr *v;
 	const char *why = NULL;
 
-	/* IGNORE_MODVERSIONS: pretend there is no __versions section. */
-	if (info->args->flags & MV_MODULE_INIT_IGNORE_MODVERSIONS)
-		info->index.vers = 0;
+	mod_ignore_versions(info);
 	if (info->index.vers) {
 		v = &info->sechdrs[info->index.vers];
 		if (v->sh_type == SHT_NOBITS ||

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <modvisor/abi/module.h>
 #include "../../vmm/authority/rederive.h"
 #include "check_main.h"
 
@@ -148,6 +149,39 @@ START_TEST(loader_reason_of_relocation)
 }
 END_TEST
 
+/* The allocated sections of name when loaded with finit_module flags. */
+static uint32_t nsecs_with(const char *name, uint32_t flags, bool *has_versions)
+{
+	struct rederive_why why;
+	const struct rederive_section *sec;
+	uint32_t n;
+
+	load_image(name);
+	ck_assert_int_eq(rederive_open_flags(img, img_len, flags, name, &rd, &why), 0);
+	sec = rederive_sections(rd, &n);
+	*has_versions = false;
+	for (uint32_t k = 0; k < n; k++)
+		*has_versions |= strcmp(sec[k].name, "__versions") == 0;
+	teardown();
+	return n;
+}
+
+START_TEST(forced_load_flags_change_the_layout)
+{
+	bool v0, vmv, vvm;
+	uint32_t n0 = nsecs_with("hello.ko", 0, &v0);
+	uint32_t nmv = nsecs_with("hello.ko", MV_MODULE_INIT_IGNORE_MODVERSIONS, &vmv);
+	uint32_t nvm = nsecs_with("hello.ko", MV_MODULE_INIT_IGNORE_VERMAGIC, &vvm);
+
+	/* IGNORE_MODVERSIONS: Linux pretends there is no __versions section, so
+	 * it stays allocated, as in the guest's layout; IGNORE_VERMAGIC alone
+	 * changes no section. */
+	ck_assert(!v0 && vmv && !vvm);
+	ck_assert_uint_eq(nmv, n0 + 1);
+	ck_assert_uint_eq(nvm, n0);
+}
+END_TEST
+
 static Suite *vmm_rederive_suite(void)
 {
 	Suite *s = suite_create("vmm_rederive");
@@ -158,6 +192,7 @@ static Suite *vmm_rederive_suite(void)
 	tcase_add_test(c, vet_refusal_is_returned);
 	tcase_add_test(c, loader_reason_in_why);
 	tcase_add_test(c, loader_reason_of_relocation);
+	tcase_add_test(c, forced_load_flags_change_the_layout);
 	suite_add_tcase(s, c);
 	return s;
 }

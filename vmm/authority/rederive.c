@@ -151,6 +151,7 @@ static int rd_parse(struct rederive *rd)
 		err = mod_elf_check(info);
 	if (err)
 		return err;
+	mod_ignore_versions(info);
 	info->secs = calloc(info->shnum, sizeof(*info->secs));
 	info->symval = calloc(info->nsyms ? info->nsyms : 1, sizeof(*info->symval));
 	if (!info->secs || !info->symval)
@@ -166,6 +167,12 @@ static int rd_parse(struct rederive *rd)
 int rederive_open(const void *image, uint64_t len, const char *name,
 		  struct rederive **out, struct rederive_why *why)
 {
+	return rederive_open_flags(image, len, 0, name, out, why);
+}
+
+int rederive_open_flags(const void *image, uint64_t len, uint32_t flags, const char *name,
+			struct rederive **out, struct rederive_why *why)
+{
 	struct rederive *rd = calloc(1, sizeof(*rd));
 	int err;
 
@@ -177,6 +184,7 @@ int rederive_open(const void *image, uint64_t len, const char *name,
 	snprintf(rd->name, sizeof(rd->name), "%s", name);
 	/* The guest accepted its this_module; its size changes no byte here. */
 	rd->args.mode = MOD_LOAD_ANY_THIS_MODULE;
+	rd->args.flags = flags;
 	rd->info.args = &rd->args;
 	rd->info.name = rd->name;
 	rd->info.image = image;

@@ -66,6 +66,16 @@ struct rederive_why {
 int rederive_open(const void *image, uint64_t len, const char *name,
 		  struct rederive **out, struct rederive_why *why);
 
+/*
+ * rederive_open_flags(image, len, flags, ...): rederive_open() for a load
+ * made with finit_module's flags (MV_MODULE_INIT_*), as the guest loader
+ * saw them: with an IGNORE flag the signature trailer is not split off and
+ * (IGNORE_MODVERSIONS) __versions stays allocated, as in Linux, so the
+ * layout differs.  rederive_open() is this with flags 0.
+ */
+int rederive_open_flags(const void *image, uint64_t len, uint32_t flags, const char *name,
+			struct rederive **out, struct rederive_why *why);
+
 /* rederive_close(rd): free rd and every buffer it handed out; rd may be NULL. */
 void rederive_close(struct rederive *rd);
 
