@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <modvisor/abi/module.h>
 #include "authority/rederive.h"
 
 /*
@@ -200,7 +201,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	img = read_file(argv[1], &len);
-	if (rederive_open(img, len, argv[1], &rd, &why))
+	/* hostile_seal.S loads the module with both IGNORE flags (load_mod), so
+	 * the honest layout is the one the guest loader makes with them. */
+	if (rederive_open_flags(img, len, MV_MODULE_INIT_IGNORE_MODVERSIONS |
+				MV_MODULE_INIT_IGNORE_VERMAGIC, argv[1], &rd, &why))
 		errx(1, "%s", why.msg);
 	for (int r = 0; r < REDERIVE_NREGIONS; r++)
 		l.size[r] = rederive_shape(rd, (enum rederive_region_id)r).size;
