@@ -18,22 +18,9 @@ done
 SD=$(mktemp -d /dev/shm/mv-fleet.XXXXXX) || { t_fail "fleet: setup" "no /dev/shm"; t_done; exit 0; }
 S=$SD/a.sock
 LOG=$T_DIR/fleet.log
-DPID=
 HK=/lib/modules/hello.ko
 
-start_daemon() {
-	local n
-	n=$(grep -c 'listening on' "$T_DIR/d.err" 2>/dev/null)
-	"$MV" authority --listen "$S" --log "$LOG" "$@" 2>>"$T_DIR/d.err" &
-	DPID=$!
-	for _ in $(seq 300); do
-		[ "$(grep -c 'listening on' "$T_DIR/d.err")" -gt "${n:-0}" ] && return 0
-		kill -0 "$DPID" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
-}
-stop_daemon() { [ -n "$DPID" ] && kill "$1" "$DPID" 2>/dev/null; wait "$DPID" 2>/dev/null; DPID=; }
+. tests/authority_lib.sh
 T_ON_EXIT='stop_daemon -KILL; rm -rf "$SD"'
 
 # loads VM: load entries of VM; allowed VM: of those, allowed.

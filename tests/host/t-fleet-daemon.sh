@@ -15,23 +15,8 @@ for f in "$CL" "$HELLO" "$MV"; do
 done
 S=$T_DIR/a.sock
 LOG=$T_DIR/fleet.log
-DPID=
 
-# start_daemon [ARGS...]: the daemon on $S and $LOG, its stderr in $T_DIR/d.err; waits until it
-# says it listens (a killed daemon's socket file is still there before).
-start_daemon() {
-	local n
-	n=$(grep -c 'listening on' "$T_DIR/d.err" 2>/dev/null)
-	"$MV" authority --listen "$S" --log "$LOG" "$@" 2>>"$T_DIR/d.err" &
-	DPID=$!
-	for _ in $(seq 300); do
-		[ "$(grep -c 'listening on' "$T_DIR/d.err")" -gt "${n:-0}" ] && return 0
-		kill -0 "$DPID" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
-}
-stop_daemon() { [ -n "$DPID" ] && kill "$1" "$DPID" 2>/dev/null; wait "$DPID" 2>/dev/null; DPID=; }
+. tests/authority_lib.sh
 T_ON_EXIT='stop_daemon -KILL'
 
 # count TYPE [VM]: entries of TYPE (of VM) in the log.
