@@ -359,8 +359,7 @@ static int hc_module_seal(struct vm *vm, struct mv_hc_module_seal *a)
 		return hc_seal_misfit(vm, "MV_HC_MODULE_SEAL", a->load_id, LOAD_EV_SEAL,
 				      "only an allowed load not yet sealed can be sealed");
 	if (!vm->integ || !vm->auth->seal_required) {
-		snprintf(a->reason, sizeof(a->reason), "protect = off or a daemon's authority: the "
-			 "host seals nothing");
+		snprintf(a->reason, sizeof(a->reason), "protect = off: the host seals nothing");
 		a->hdr.ret = -EOPNOTSUPP;
 		return HC_CONTINUE;
 	}

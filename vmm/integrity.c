@@ -68,12 +68,11 @@ int integrity_open(struct vm *vm, const struct kernel_info *ki, const char *kern
 	integrity_read_symbols(in, kernel);
 	/*
 	 * boot_prepare() laid the module region out; the guest seals each module
-	 * in it.  Not with a daemon's authority (--authority): the authority
-	 * protocol has no seal entry, and no seal may go unlogged, so there only
-	 * the kernel image is protected (docs/security.md).
+	 * in it.  The seal entries go where the run's other entries go: its own
+	 * log, or a daemon's (--authority: SEAL/UNSEAL records).
 	 */
 	boot_module_region(vm->mem.size, ki, &in->seals.region_gpa, &in->seals.region_len);
-	if (vm->auth && !vm->auth->remote && vm->auth->log) {
+	if (vm->auth && (vm->auth->remote || vm->auth->log)) {
 		bi = MEM_GPA_CHECKED(&vm->mem, MV_GPA_BOOTINFO, sizeof(*bi));
 		bi->flags |= MV_BOOT_F_SEAL;
 		vm->auth->seal_required = true;
@@ -288,8 +287,14 @@ int integrity_log_seal(struct vm *vm, const struct mlog_seal *s)
 {
 	char err[512];
 
-	if (!vm->auth || mlog_seal(vm->auth->log, s, err, sizeof(err)) == 0)
+	int ret;
+
+	if (!vm->auth || (ret = authority_seal(vm->auth, s, err, sizeof(err))) == 0)
 		return HC_CONTINUE;
+	/* A daemon that refused the record logged the refusal, as for an event. */
+	if (ret == -EINVAL && vm->auth->remote)
+		return vm_fail(vm, MV_EXIT_HC_BAD_ARG, "the module authority refused the %s record "
+			       "of load_id %u: %s (refused and logged)", s->type, s->load_id, err);
 	return vm_fail(vm, MV_EXIT_SETUP, "measurement log: %s (no measurement is dropped: the "
 		       "VM stops)", err);
 }

@@ -473,6 +473,106 @@ int mvap_event_decode(const uint8_t *p, uint32_t len, struct mvap_event *m, cons
 	return 0;
 }
 
+/*
+ * The rules of a SEAL or UNSEAL record beyond its lengths (the header's
+ * comment): NULL when m keeps them, else the rule it breaks.
+ */
+static const char *mvap_seal_rules(const struct mvap_seal *m)
+{
+	int digest = m->flags & MVAP_SEALF_DIGEST, zero = 1;
+
+	for (unsigned i = 0; i < 16; i++)
+		zero &= m->text_xxh3[i] == 0;
+	for (unsigned i = 0; i < 32; i++)
+		zero &= m->text_sha256[i] == 0;
+	if (m->load_id == 0)
+		return "SEAL: load_id 0 names no load";
+	if (m->flags & ~MVAP_SEALF_DIGEST)
+		return "SEAL: flags outside MVAP_SEALF_DIGEST";
+	if (m->err < 0 || m->err > 4095)
+		return "SEAL: err is not 0 or a positive errno (1..4095)";
+	if (m->type == MVAP_T_UNSEAL ? m->part != MVAP_SEAL_PART_ALL || m->err :
+	    m->part != MVAP_SEAL_PART_TEXT && m->part != MVAP_SEAL_PART_RAI)
+		return "SEAL: part is not text+rodata or ro_after_init (UNSEAL: all, err 0)";
+	if (m->err && m->part != MVAP_SEAL_PART_TEXT)
+		return "SEAL: only a seal of text+rodata can be refused";
+	if (m->err && (m->gpa || m->len))
+		return "SEAL: a refused seal changed no pages: gpa and len must be 0";
+	if (m->gpa + m->len < m->gpa)
+		return "SEAL: gpa + len overflows";
+	if (!!digest != (m->type == MVAP_T_SEAL && m->part == MVAP_SEAL_PART_TEXT && !m->err))
+		return "SEAL: the digest comes with a done seal of text+rodata, and only with it";
+	if (digest ? !m->text_size || m->text_size > m->len || zero :
+	    m->text_size || !zero)
+		return "SEAL: text_size and the digest disagree with DIGEST (0 < text_size <= len)";
+	return NULL;
+}
+
+int mvap_seal_encode(const struct mvap_seal *m, uint32_t seq, uint8_t *out, uint32_t cap)
+{
+	uint32_t wl = mvap_strnlen(m->why, MVAP_TEXT_MAX + 1), off;
+	uint32_t len = MVAP_SEAL_FIXED + wl;
+
+	if ((m->type != MVAP_T_SEAL && m->type != MVAP_T_UNSEAL) || mvap_seal_rules(m) ||
+	    wl > MVAP_TEXT_MAX || !mvap_printable((const uint8_t *)m->why, wl))
+		return -MVAP_EBADMSG;
+	if (mvap_begin(out, cap, MVAP_HDR_LEN + len, m->type, len, seq, &off) < 0)
+		return -MVAP_ENOBUFS;
+	mvap_put(out, &off, m->load_id, 4);
+	mvap_put(out, &off, m->part, 2);
+	mvap_put(out, &off, m->flags, 2);
+	mvap_put(out, &off, (uint32_t)m->err, 4);
+	mvap_put(out, &off, wl, 2);
+	mvap_put(out, &off, 0, 2);
+	mvap_put(out, &off, m->gpa, 8);
+	mvap_put(out, &off, m->len, 8);
+	mvap_put(out, &off, m->text_size, 8);
+	mvap_put_bytes(out, &off, m->text_xxh3, 16);
+	mvap_put_bytes(out, &off, m->text_sha256, 32);
+	mvap_put(out, &off, 0, 8);
+	mvap_put_bytes(out, &off, m->why, wl);
+	return (int)off;
+}
+
+int mvap_seal_decode(uint32_t type, const uint8_t *p, uint32_t len, struct mvap_seal *m,
+		     const char **why)
+{
+	struct mvap_rd r = { p, len, 0 };
+	const char *rule;
+	uint32_t wl;
+
+	if (type != MVAP_T_SEAL && type != MVAP_T_UNSEAL)
+		return mvap_bad(why, "SEAL: not a SEAL or UNSEAL frame");
+	if (len < MVAP_SEAL_FIXED)
+		return mvap_bad(why, "SEAL: shorter than its fixed part (96 bytes)");
+	m->type = type;
+	m->load_id = (uint32_t)mvap_get(&r, 4);
+	m->part = (uint16_t)mvap_get(&r, 2);
+	m->flags = (uint16_t)mvap_get(&r, 2);
+	m->err = (int32_t)(uint32_t)mvap_get(&r, 4);
+	wl = (uint32_t)mvap_get(&r, 2);
+	if (mvap_get(&r, 2) != 0)
+		return mvap_bad(why, "SEAL: reserved (offset 14) is not 0");
+	m->gpa = mvap_get(&r, 8);
+	m->len = mvap_get(&r, 8);
+	m->text_size = mvap_get(&r, 8);
+	for (unsigned i = 0; i < 16; i++)
+		m->text_xxh3[i] = p[r.off + i];
+	r.off += 16;
+	for (unsigned i = 0; i < 32; i++)
+		m->text_sha256[i] = p[r.off + i];
+	r.off += 32;
+	if (mvap_get(&r, 8) != 0)
+		return mvap_bad(why, "SEAL: reserved (offset 88) is not 0");
+	if ((rule = mvap_seal_rules(m)) != NULL)
+		return mvap_bad(why, rule);
+	if (wl > MVAP_TEXT_MAX || MVAP_SEAL_FIXED + wl != len)
+		return mvap_bad(why, "SEAL: why_len disagrees with the frame's len (or > 255)");
+	if (mvap_text(&r, wl, MVAP_TEXT_MAX, m->why) < 0)
+		return mvap_bad(why, "SEAL: why is not printable ASCII");
+	return 0;
+}
+
 int mvap_ack_encode(const struct mvap_ack *m, uint32_t seq, uint8_t *out, uint32_t cap)
 {
 	uint32_t wl = mvap_strnlen(m->why, MVAP_TEXT_MAX + 1), off;

@@ -2,8 +2,9 @@
 # t-fleet.sh: `modvisor run --authority` guests and one `modvisor authority` (issue 18): 4 guests
 # loading at once into one log, each entry tagged; a guest SIGKILLed mid-load; the daemon
 # SIGKILLed mid-load and restarted (no guest loaded anything that is not in the log); a hostile
-# client on the socket while a guest loads; an integrity violation under the daemon's policy; a uid
-# not on the allow-list.  Run where KVM is usable
+# client on the socket while a guest loads; every load sealed, with its seals logged by the daemon
+# (and the text digest an in-process run logs); an integrity violation under the daemon's policy and
+# a write to a module sealed through it; a uid not on the allow-list.  Run where KVM is usable
 # (tests/e2e/run.sh).  The daemon runs here too: its socket is in /dev/shm, a tmpfs both on a
 # real host and inside the emulated KVM host (a Unix socket on 9p cannot be connected to).
 set -u
@@ -62,6 +63,25 @@ grep -q 'who=g3' "$LOG" && "$MV" log show --vm g3 "$LOG" | grep -c ' load ' | gr
 t_expect_status "fleet: the log verifies with the daemon still running (status 3: no end entry yet)" 3 "$st"
 t_expect_contains "fleet: a guest's run names the daemon's log" "$T_DIR/g1.out" \
 	"modvisor: measurement log of the authority at $S (vm g1, uuid "
+
+# ---- seals over the protocol: each load sealed, its ro_after_init, its unseal, in the daemon's log ----
+# seals VM TYPE PART: done entries of TYPE ("seal" or "unseal") and PART of VM.
+seals() { grep "\"type\":\"$2\",\"run\":\"[0-9a-f]*\",\"vm\":\"$1\"" "$LOG" |
+	grep "\"name\":\"hello\",\"part\":\"$3\",\"result\":\"done\"" | wc -l; }
+ok=1
+for i in 1 2 3 4; do
+	[ "$(seals "g$i" seal text+rodata)" = 3 ] && [ "$(seals "g$i" seal ro_after_init)" = 3 ] &&
+		[ "$(seals "g$i" unseal all)" = 3 ] || { ok=0; echo "    | g$i: $(seals "g$i" seal text+rodata) seals, $(seals "g$i" seal ro_after_init) ro_after_init, $(seals "g$i" unseal all) unseals"; }
+done
+[ "$ok" = 1 ] && t_pass "fleet: every load of the 4 guests was sealed, its ro_after_init sealed and its pages unsealed after rmmod, each logged by the daemon tagged with its VM" ||
+	t_fail "fleet: seals through the daemon" "see above"
+# The text digest the daemon logged is the one an in-process run logs for the same load.
+"$MV" run --timeout 300 --log "$T_DIR/solo.log" -c "insmod $HK" </dev/null >"$T_DIR/solo.out" 2>&1
+d1=$(grep -m1 '"type":"seal","run":"[0-9a-f]*","vm":"g1"' "$LOG" | grep -o '"text_sha256":"[0-9a-f]\{64\}"')
+d0=$(grep -m1 '"type":"seal"' "$T_DIR/solo.log" | grep -o '"text_sha256":"[0-9a-f]\{64\}"')
+[ -n "$d1" ] && [ "$d1" = "$d0" ] &&
+	t_pass "fleet: the sealed text's SHA-256 in the daemon's log equals an in-process run's for the same load" ||
+	t_fail "fleet: text digest through the daemon" "daemon '$d1', in-process '$d0'"
 
 # ---- a hostile client while a guest loads; a guest SIGKILLed mid-load ------------------------------
 guest g5 -c "sh -c 'while true; do insmod $HK; rmmod hello; done'" 2>/dev/null &
@@ -125,6 +145,19 @@ if [ "$(cat "$T_DIR/g10.st")" = 0 ] && grep -q 'still running' "$T_DIR/g10.out" 
 	t_pass "fleet: the daemon's on_violation = log applies to the run; its violation is logged, tagged g10"
 else
 	t_fail "fleet: violation through the daemon" "status $(cat "$T_DIR/g10.st"): $(tail -n 3 "$T_DIR/g10.out")"
+fi
+
+# ---- a write to a sealed module's text under the daemon: the VM stops, both logged with its VM --------
+start_daemon
+guest g11 -c "insmod /lib/modules/wtext.ko how=wp target=text" -c "echo still running"
+stop_daemon -TERM
+if [ "$(cat "$T_DIR/g11.st")" = 109 ] && ! grep -q 'still running' "$T_DIR/g11.out" &&
+	grep -q 'integrity violation: .*(module wtext .text+0x' "$T_DIR/g11.out" &&
+	grep -q '"type":"seal","run":"[0-9a-f]*","vm":"g11",.*"name":"wtext","part":"text+rodata","result":"done"' "$LOG" &&
+	grep -q '"type":"violation","run":"[0-9a-f]*","vm":"g11",.*"target":"module wtext .text+0x.*"action":"stopped"' "$LOG"; then
+	t_pass "fleet: a module sealed through the daemon: a write to its text stops the VM (109); seal and violation logged, tagged g11"
+else
+	t_fail "fleet: sealed text under the daemon" "status $(cat "$T_DIR/g11.st"): $(tail -n 3 "$T_DIR/g11.out")"
 fi
 
 # ---- a uid not on the allow-list -------------------------------------------------------------

@@ -79,6 +79,20 @@ static void fuzz_type(uint32_t t, const uint8_t *p, uint32_t len)
 			abort();
 		break;
 	}
+	case MVAP_T_SEAL:
+	case MVAP_T_UNSEAL: {
+		struct mvap_seal a = { 0 }, b = { 0 };
+		ret = mvap_seal_decode(t, p, len, &a, &why);
+		fuzz_why(ret, why);
+		if (ret == 0) {
+			fuzz_check_str(a.why, sizeof(a.why), "why");
+			n = mvap_seal_encode(&a, 1, out, sizeof(out));
+			if (n < 0 || mvap_seal_decode(t, out + MVAP_HDR_LEN, (uint32_t)n - MVAP_HDR_LEN,
+						      &b, &why) < 0 || memcmp(&a, &b, sizeof(a)) != 0)
+				abort();
+		}
+		break;
+	}
 	case MVAP_T_ACK: {
 		struct mvap_ack a;
 		fuzz_why(mvap_ack_decode(p, len, &a, &why), why);

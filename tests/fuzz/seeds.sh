@@ -135,6 +135,12 @@ printf '\001\000\000\000\000\000\000\000' >>"$S/mvap/hello"
 head -c 16 /dev/zero | tr '\0' '\021' >>"$S/mvap/hello"
 head -c 32 /dev/zero >>"$S/mvap/hello"
 printf '\002\000\000\000\000\000\000\000g1' >>"$S/mvap/hello"
+# An UNSEAL record (type 9, 96 bytes): load_id 2, part all, gpa 0x2000, len 0x5000.
+printf 'MVAP\001\000\011\000\140\000\000\000\001\000\000\000' >"$S/mvap/unseal"
+printf '\002\000\000\000\003\000\000\000' >>"$S/mvap/unseal"
+head -c 8 /dev/zero >>"$S/mvap/unseal"
+printf '\000\040\000\000\000\000\000\000\000\120\000\000\000\000\000\000' >>"$S/mvap/unseal"
+head -c 64 /dev/zero >>"$S/mvap/unseal"
 
 # ---- hand-made seeds and regression inputs --------------------------------
 for h in loader params modinfo sig cpio policy kernel mlog elf_exec decompress rederive mvap; do

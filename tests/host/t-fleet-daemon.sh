@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # t-fleet-daemon.sh: `modvisor authority` without any VM (issue 18): concurrent clients into one
 # log with group commit, status, hostile frames of every kind, the uid allow-list, a duplicate
-# name, SIGKILL and restart (chain continues), a torn tail sealed, SIGTERM's end entry.  The
+# name, seal records in and out of order, SIGKILL and restart (chain continues), a torn tail
+# sealed, SIGTERM's end entry.  The
 # clients speak the protocol with build/tests/mvap-client; the boot tests are tests/e2e/t-fleet.sh.
 set -u
 cd "$(dirname "$0")/../.."
@@ -135,6 +136,51 @@ t_expect_contains "fleet-daemon: after the hostile clients a VM still loads" "$T
 grep -q 'before HELLO, pid [0-9]*): header: bad magic (not the modvisor authority protocol): disconnected' "$T_DIR/d.err" &&
 	t_pass "fleet-daemon: the daemon says on stderr which connection it dropped and why" ||
 	t_fail "fleet-daemon: stderr" "$(tail -n 3 "$T_DIR/d.err")"
+
+# ---- seal records: stepped through the load's state, named by the daemon, logged with the VM -----
+MVAP_CLIENT_PROTECT=1 "$CL" "$S" seals s1 "$HELLO" >"$T_DIR/seals" 2>&1
+want='init-before-seal: ack -22 init-start for load_id 1, which was allowed but never sealed
+unseal-unsealed: ack -22 unseal for load_id 1, which is allowed and not sealed
+rai-before-seal: ack -22 ro_after_init sealed for load_id 1, which is allowed and not sealed
+seal-never-issued: ack -22 seal for load_id 9, which was never allowed
+seal: ack 0
+seal-twice: ack -22 seal does not fit load_id 1, which is sealed
+init-start: ack 0
+loaded: ack 0
+rai: ack 0
+unseal-live: ack -22 unseal for load_id 1, which is live and sealed
+unloaded: ack 0
+unseal: ack 0
+unseal-twice: ack -22 unseal for load_id 1, which is unloaded and not sealed
+seal-refused: ack 0
+load-failed: ack 0'
+got=$(grep -v '^welcome\|^verdict' "$T_DIR/seals" | sed 's/ (.*//; s/ $//')
+if [ "$got" = "$want" ]; then
+	t_pass "fleet-daemon: seal records: init before the seal, unseal before unload, twice, an unknown id: refused (ACK -EINVAL); in order: acknowledged"
+else
+	t_fail "fleet-daemon: seal records" "$(diff <(echo "$want") <(echo "$got") | head -n 8)"
+fi
+"$MV" log show --vm s1 "$LOG" >"$T_DIR/show-s1"
+if grep -q 'seal   #1   hello .*text+rodata   done .*text xxh3=1\{32\} sha256=2\{64\}' "$T_DIR/show-s1" &&
+	grep -q 'seal   #1   hello .*ro_after_init done' "$T_DIR/show-s1" &&
+	grep -q 'unseal #1   hello .*all           done' "$T_DIR/show-s1" &&
+	grep -q 'seal   #2   hello .*text+rodata   refused EACCES' "$T_DIR/show-s1" &&
+	[ "$(grep -c 'REFUSED' "$T_DIR/show-s1")" = 7 ]; then
+	t_pass "fleet-daemon: seal, ro_after_init, unseal and a refused seal logged with the VM, the name from the daemon's own reading, the text digest as sent; 7 refusals logged"
+else
+	t_fail "fleet-daemon: seal entries" "$(grep -i 'seal\|refused' "$T_DIR/show-s1" | cut -c1-150)"
+fi
+"$CL" "$S" seals s2 "$HELLO" >"$T_DIR/seals2" 2>&1
+t_expect_contains "fleet-daemon: a VM that did not say it protects memory seals nothing: its SEAL is refused" 	"$T_DIR/seals2" "unseal-unsealed: ack -22 unseal from a VM that seals nothing"
+"$CL" "$S" seal-frame s3 bad >"$T_DIR/seal-bad" 2>&1
+MVAP_CLIENT_TRANSPORT=qemu "$CL" "$S" seal-frame s4 >"$T_DIR/seal-qemu" 2>&1
+if grep -q 'error 74 fatal=1: SEAL: reserved (offset 88) is not 0' "$T_DIR/seal-bad" && grep -qx eof "$T_DIR/seal-bad" &&
+	grep -q 'error 71 fatal=1: SEAL from a qemu guest: only a modvisor VMM seals' "$T_DIR/seal-qemu" &&
+	grep -qx eof "$T_DIR/seal-qemu"; then
+	t_pass "fleet-daemon: a malformed SEAL (EBADMSG) and a SEAL from a qemu guest (EPROTO) disconnect the VM"
+else
+	t_fail "fleet-daemon: hostile SEAL frames" "$(cat "$T_DIR/seal-bad" "$T_DIR/seal-qemu")"
+fi
 
 # ---- SIGKILL mid-load, restart on the same log ----------------------------------------------
 "$CL" "$S" load busy "$HELLO" 100000 events >"$T_DIR/busy" 2>&1 &

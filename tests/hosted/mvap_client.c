@@ -18,6 +18,8 @@
 	"  truncated-load NAME FILE | bad-field NAME | hello NAME [SECONDS]\n" \
 	"  load NAME FILE COUNT [events]   (prints one 'verdict ...' line per load and\n" \
 	"                                   'latency_us N' lines)\n" \
+	"  seals NAME FILE   (a sealing VMM's records in and out of order: 'STEP: reply')\n" \
+	"  seal-frame NAME [bad]   (a SEAL after HELLO; bad: a reserved field set)\n" \
 	"MVAP_CLIENT_TRANSPORT=qemu: HELLO as a guest under QEMU; MVAP_CLIENT_VERMAGIC:\n" \
 	"the vermagic it claims.  The UUID is\n" \
 	"0x10+i+strlen(NAME) for byte i.  Extra words after a case are ignored (they\n" \
@@ -84,7 +86,8 @@ static void hello(int fd, const char *name)
 {
 	const char *t = getenv("MVAP_CLIENT_TRANSPORT");
 	struct mvap_hello m = { .transport = t && strcmp(t, "qemu") == 0 ? MVAP_TRANSPORT_QEMU :
-					     MVAP_TRANSPORT_MODVISOR };
+					     MVAP_TRANSPORT_MODVISOR,
+				.flags = getenv("MVAP_CLIENT_PROTECT") ? MVAP_HELLO_PROTECT : 0 };
 	uint8_t frame[512];
 	int n;
 
@@ -156,6 +159,89 @@ static int loads(int fd, const char *file, int count, int events)
 	return 0;
 }
 
+/* A SEAL/UNSEAL record for load_id; with digest, its text digest is bytes 0x11.. and 0x22... */
+static struct mvap_seal seal_rec(uint32_t type, uint32_t load_id, uint16_t part, int err)
+{
+	struct mvap_seal m = { .type = type, .load_id = load_id, .part = part, .err = err };
+
+	if (!err) {
+		m.gpa = 0x1000000;
+		m.len = 0x2000;
+	}
+	if (type == MVAP_T_SEAL && part == MVAP_SEAL_PART_TEXT && !err) {
+		m.flags = MVAP_SEALF_DIGEST;
+		m.text_size = 0x2000;
+		memset(m.text_xxh3, 0x11, sizeof(m.text_xxh3));
+		memset(m.text_sha256, 0x22, sizeof(m.text_sha256));
+	}
+	snprintf(m.why, sizeof(m.why), "%s", err ? "bytes differ" : "sealed by mvap-client");
+	return m;
+}
+
+/* STEP: send one record or event, print its reply after the step's name. */
+static int step(int fd, const char *what, const uint8_t *f, int n)
+{
+	printf("%s: ", what);
+	if (n < 0)
+		return printf("cannot encode\n"), -1;
+	if (send_all(fd, f, (size_t)n) < 0)
+		return printf("send failed\n"), -1;
+	return reply(fd, NULL);
+}
+
+static int seal_step(int fd, const char *what, struct mvap_seal m)
+{
+	static uint32_t seq = 100;
+	uint8_t f[512];
+
+	return step(fd, what, f, mvap_seal_encode(&m, seq++, f, sizeof(f)));
+}
+
+static int event_step(int fd, const char *what, uint32_t load_id, uint32_t ev)
+{
+	static uint32_t seq = 200;
+	struct mvap_event e = { .load_id = load_id, .event = ev, .base = 0xffffffffc0000000ull };
+	uint8_t f[256];
+
+	snprintf(e.name, sizeof(e.name), "hello");
+	return step(fd, what, f, mvap_event_encode(&e, seq++, f, sizeof(f)));
+}
+
+/* A sealing VMM's records, in order and out of it; every reply is printed. */
+static int seals(int fd, const char *file)
+{
+	size_t len;
+	uint8_t *img = read_file(file, &len), head[512];
+	struct mvap_load m = { .source = MV_MODSRC_INIT_MODULE, .params_flags = MVAP_PARAMS_NONE,
+			       .image_size = len, .image_len = len };
+	int n = mvap_load_encode(&m, 2, head, sizeof(head));
+	struct iovec iov[2] = { { head, (size_t)n }, { img, len } };
+
+	if (n < 0 || mvap_io_send(fd, iov, 2) < 0 || reply(fd, NULL) < 0)
+		return 1;
+	event_step(fd, "init-before-seal", 1, MV_MODEV_INIT_START);
+	seal_step(fd, "unseal-unsealed", seal_rec(MVAP_T_UNSEAL, 1, MVAP_SEAL_PART_ALL, 0));
+	seal_step(fd, "rai-before-seal", seal_rec(MVAP_T_SEAL, 1, MVAP_SEAL_PART_RAI, 0));
+	seal_step(fd, "seal-never-issued", seal_rec(MVAP_T_SEAL, 9, MVAP_SEAL_PART_TEXT, 0));
+	seal_step(fd, "seal", seal_rec(MVAP_T_SEAL, 1, MVAP_SEAL_PART_TEXT, 0));
+	seal_step(fd, "seal-twice", seal_rec(MVAP_T_SEAL, 1, MVAP_SEAL_PART_TEXT, 0));
+	event_step(fd, "init-start", 1, MV_MODEV_INIT_START);
+	event_step(fd, "loaded", 1, MV_MODEV_LOADED);
+	seal_step(fd, "rai", seal_rec(MVAP_T_SEAL, 1, MVAP_SEAL_PART_RAI, 0));
+	seal_step(fd, "unseal-live", seal_rec(MVAP_T_UNSEAL, 1, MVAP_SEAL_PART_ALL, 0));
+	event_step(fd, "unloaded", 1, MV_MODEV_UNLOADED);
+	seal_step(fd, "unseal", seal_rec(MVAP_T_UNSEAL, 1, MVAP_SEAL_PART_ALL, 0));
+	seal_step(fd, "unseal-twice", seal_rec(MVAP_T_UNSEAL, 1, MVAP_SEAL_PART_ALL, 0));
+	/* A second load the VMM refused to seal: logged as refused; it may then fail. */
+	n = mvap_load_encode(&m, 3, head, sizeof(head));
+	if (n < 0 || mvap_io_send(fd, iov, 2) < 0 || reply(fd, NULL) < 0)
+		return 1;
+	seal_step(fd, "seal-refused", seal_rec(MVAP_T_SEAL, 2, MVAP_SEAL_PART_TEXT, 13));
+	event_step(fd, "load-failed", 2, MV_MODEV_LOAD_FAILED);
+	free(img);
+	return 0;
+}
+
 /* Hostile frames: each must be answered by a fatal ERROR and the connection closed. */
 static int hostile(int fd, const char *c, int argc, char **argv)
 {
@@ -183,6 +269,15 @@ static int hostile(int fd, const char *c, int argc, char **argv)
 		struct mvap_load m = { .source = 1, .params_flags = MVAP_PARAMS_NONE };
 		int n = mvap_load_encode(&m, 2, f, sizeof(f));
 		f[MVAP_HDR_LEN] = 3;            /* source 3 */
+		send_all(fd, f, (size_t)n);
+	} else if (strcmp(c, "seal-frame") == 0 && argc >= 1) {
+		struct mvap_seal m = seal_rec(MVAP_T_SEAL, 1, MVAP_SEAL_PART_TEXT, 0);
+		int n;
+
+		hello(fd, argv[0]);
+		n = mvap_seal_encode(&m, 2, f, sizeof(f));
+		if (argc >= 2 && strcmp(argv[1], "bad") == 0)
+			f[MVAP_HDR_LEN + 88] = 1;       /* reserved */
 		send_all(fd, f, (size_t)n);
 	} else if (strcmp(c, "truncated-load") == 0 && argc >= 2) {
 		size_t len;
@@ -216,6 +311,10 @@ int main(int argc, char **argv)
 		hello(fd, argv[3]);
 		sleep(argc >= 5 && argv[4][0] != '-' ? (unsigned)atoi(argv[4]) : 0);
 		return 0;
+	}
+	if (strcmp(argv[2], "seals") == 0 && argc >= 5) {
+		hello(fd, argv[3]);
+		return seals(fd, argv[4]);
 	}
 	if (strcmp(argv[2], "load") == 0 && argc >= 6) {
 		hello(fd, argv[3]);

@@ -378,6 +378,112 @@ START_TEST(event_round_trip_and_fields)
 }
 END_TEST
 
+/* ---- SEAL and UNSEAL ------------------------------------------------------------ */
+
+static struct mvap_seal seal_done(void)
+{
+	struct mvap_seal m = { .type = MVAP_T_SEAL, .load_id = 3, .part = MVAP_SEAL_PART_TEXT,
+			       .flags = MVAP_SEALF_DIGEST, .gpa = 0x1000000, .len = 0x3000,
+			       .text_size = 0x3000 };
+
+	for (int i = 0; i < 16; i++)
+		m.text_xxh3[i] = (uint8_t)(i + 1);
+	for (int i = 0; i < 32; i++)
+		m.text_sha256[i] = (uint8_t)(0x80 + i);
+	strcpy(m.why, "7 sections re-derived and equal");
+	return m;
+}
+
+START_TEST(seal_round_trip)
+{
+	struct mvap_seal m = seal_done(), out;
+	uint8_t *p = buf + MVAP_HDR_LEN;
+	struct mvap_hdr h;
+	int n = mvap_seal_encode(&m, 5, buf, sizeof(buf));
+
+	ck_assert_int_eq(n, MVAP_HDR_LEN + MVAP_SEAL_FIXED + strlen(m.why));
+	ck_assert_int_eq(mvap_hdr_decode(buf, &h, &why), 0);
+	ck_assert_uint_eq(h.type, MVAP_T_SEAL);
+	ck_assert_int_eq(mvap_seal_decode(h.type, p, h.len, &out, &why), 0);
+	ck_assert_uint_eq(out.load_id, 3);
+	ck_assert_uint_eq(out.gpa, 0x1000000);
+	ck_assert_uint_eq(out.text_size, 0x3000);
+	ck_assert_mem_eq(out.text_xxh3, m.text_xxh3, 16);
+	ck_assert_mem_eq(out.text_sha256, m.text_sha256, 32);
+	ck_assert_str_eq(out.why, m.why);
+	for (uint32_t i = 0; i < h.len; i++)
+		ck_assert_int_eq(mvap_seal_decode(h.type, p, i, &out, &why), -MVAP_EBADMSG);
+	/* A refused seal and an unseal travel too. */
+	struct mvap_seal r = { .type = MVAP_T_SEAL, .load_id = 2, .part = MVAP_SEAL_PART_TEXT,
+			       .err = 13 };
+	strcpy(r.why, "bytes differ");
+	n = mvap_seal_encode(&r, 6, buf, sizeof(buf));
+	ck_assert_int_gt(n, 0);
+	ck_assert_int_eq(mvap_seal_decode(MVAP_T_SEAL, p, (uint32_t)n - MVAP_HDR_LEN, &out, &why),
+			 0);
+	ck_assert_int_eq(out.err, 13);
+	struct mvap_seal u = { .type = MVAP_T_UNSEAL, .load_id = 2, .part = MVAP_SEAL_PART_ALL,
+			       .gpa = 0x2000, .len = 0x5000 };
+	n = mvap_seal_encode(&u, 7, buf, sizeof(buf));
+	ck_assert_int_gt(n, 0);
+	ck_assert_int_eq(mvap_hdr_decode(buf, &h, &why), 0);
+	ck_assert_uint_eq(h.type, MVAP_T_UNSEAL);
+	ck_assert_int_eq(mvap_seal_decode(MVAP_T_UNSEAL, p, h.len, &out, &why), 0);
+	ck_assert_uint_eq(out.part, MVAP_SEAL_PART_ALL);
+	/* The same payload is not a SEAL (part all), and no other type decodes as one. */
+	ck_assert_int_eq(mvap_seal_decode(MVAP_T_SEAL, p, h.len, &out, &why), -MVAP_EBADMSG);
+	ck_assert_int_eq(mvap_seal_decode(MVAP_T_ACK, p, h.len, &out, &why), -MVAP_EBADMSG);
+}
+END_TEST
+
+/* Each rule of a SEAL record, broken in the wire bytes of a good one: refused, the rule named. */
+START_TEST(seal_fields)
+{
+	static const struct { unsigned off, size; uint64_t v; const char *word; } bad[] = {
+		{ 0, 4, 0, "load_id" },                 /* load_id 0 */
+		{ 4, 2, 0, "part" }, { 4, 2, 3, "part" }, { 4, 2, 9, "part" },
+		{ 6, 2, 2, "flags" }, { 6, 2, 0, "digest" },
+		{ 8, 4, 4096, "errno" }, { 8, 4, 0xffffffffu, "errno" },
+		{ 8, 4, 13, "refused" },                /* refused, yet pages changed */
+		{ 14, 2, 1, "reserved" }, { 88, 8, 1, "reserved" },
+		{ 16, 8, 0xfffffffffffff000ull, "overflows" },
+		{ 32, 8, 0, "text_size" }, { 32, 8, 0x3001, "text_size" },
+		{ 12, 2, 200, "why_len" },
+	};
+	struct mvap_seal m = seal_done(), out;
+	uint8_t *p = buf + MVAP_HDR_LEN, good[MVAP_SEAL_FIXED + 64];
+	int n = mvap_seal_encode(&m, 1, buf, sizeof(buf));
+	uint32_t len = (uint32_t)n - MVAP_HDR_LEN;
+
+	memcpy(good, p, len);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memcpy(p, good, len);
+		for (unsigned b = 0; b < bad[i].size; b++)
+			p[bad[i].off + b] = (uint8_t)(bad[i].v >> (8 * b));
+		ck_assert_msg(mvap_seal_decode(MVAP_T_SEAL, p, len, &out, &why) == -MVAP_EBADMSG,
+			      "case %zu accepted", i);
+		ck_assert_msg(strstr(why, bad[i].word), "case %zu: %s", i, why);
+	}
+	/* A digest of all zeros is no digest; a non-printable why is refused. */
+	memcpy(p, good, len);
+	memset(p + 40, 0, 48);
+	ck_assert_int_eq(mvap_seal_decode(MVAP_T_SEAL, p, len, &out, &why), -MVAP_EBADMSG);
+	memcpy(p, good, len);
+	p[MVAP_SEAL_FIXED] = 0x07;
+	ck_assert_int_eq(mvap_seal_decode(MVAP_T_SEAL, p, len, &out, &why), -MVAP_EBADMSG);
+	ck_assert_ptr_nonnull(strstr(why, "printable"));
+	/* The encoder refuses what the decoder refuses. */
+	m.flags = 0;
+	ck_assert_int_eq(mvap_seal_encode(&m, 1, buf, sizeof(buf)), -MVAP_EBADMSG);
+	m = seal_done();
+	m.type = MVAP_T_ACK;
+	ck_assert_int_eq(mvap_seal_encode(&m, 1, buf, sizeof(buf)), -MVAP_EBADMSG);
+	m = seal_done();
+	ck_assert_int_eq(mvap_seal_encode(&m, 1, buf, MVAP_HDR_LEN + MVAP_SEAL_FIXED),
+			 -MVAP_ENOBUFS);
+}
+END_TEST
+
 START_TEST(ack_error_violation)
 {
 	struct mvap_ack a = { .status = -22 }, ao;
@@ -472,6 +578,8 @@ static Suite *mvap_suite(void)
 	tcase_add_test(t, load_too_large_image);
 	tcase_add_test(t, verdict_round_trip_and_fields);
 	tcase_add_test(t, event_round_trip_and_fields);
+	tcase_add_test(t, seal_round_trip);
+	tcase_add_test(t, seal_fields);
 	tcase_add_test(t, ack_error_violation);
 	tcase_add_test(t, text_and_empty);
 	tcase_add_test(t, random_bytes);

@@ -452,6 +452,24 @@ static void auth_explain(const struct authority_request *req, struct authority_v
 	}
 }
 
+/* A daemon's VM: remember the name of an allowed load for its seal entries. */
+static void auth_remember_name(struct authority *a, uint32_t load_id, const char *name)
+{
+	if (load_id >= a->names_cap) {
+		uint32_t cap = a->names_cap ? a->names_cap : 16;
+		char (*p)[64];
+
+		while (cap <= load_id && cap < (1u << 30))
+			cap *= 2;
+		if (cap <= load_id || !(p = realloc(a->names, cap * sizeof(*p))))
+			return;         /* the seal entry then names no module */
+		memset(p + a->names_cap, 0, (cap - a->names_cap) * sizeof(*p));
+		a->names = p;
+		a->names_cap = cap;
+	}
+	snprintf(a->names[load_id], sizeof(a->names[load_id]), "%s", name);
+}
+
 bool authority_load_allowed(const struct authority *a, uint32_t load_id)
 {
 	enum load_state st = load_states_get(&a->states, load_id);
@@ -501,6 +519,8 @@ int authority_load(struct authority *a, const struct authority_request *req,
 	if (!v->allow)
 		v->taints = 0;
 	auth_explain(req, v);
+	if (v->allow && a->borrowed)
+		auth_remember_name(a, v->load_id, v->name);
 	uint8_t file_sha256[32];
 	if (req->file)
 		measure_sha256(req->file, req->file_len, file_sha256);
@@ -581,6 +601,67 @@ int authority_refused(struct authority *a, const struct mlog_refusal *r, char *e
 	return mlog_refused(a->log, &tagged, err, errlen);
 }
 
+int authority_seal(struct authority *a, const struct mlog_seal *s, char *err, size_t errlen)
+{
+	struct mlog_seal tagged = *s;
+
+	if (a->remote)
+		return remote_seal(a, s, err, errlen);
+	tagged.vm = a->vm;
+	return mlog_seal(a->log, &tagged, err, errlen);
+}
+
+int authority_seal_step(struct authority *a, const struct mlog_seal *s, char *why,
+			size_t whylen)
+{
+	enum load_state cur = load_states_get(&a->states, s->load_id);
+	enum seal_state sealed = (enum seal_state)load_states_get(&a->seals, s->load_id);
+	bool text = strcmp(s->part, "text+rodata") == 0;
+
+	if (!a->seal_required)
+		return snprintf(why, whylen, "%s from a VM that seals nothing (protect = off, or "
+				"its VMM cannot make memory read-only)", s->type), -EINVAL;
+	if (s->load_id >= a->next_load_id || cur == LOAD_NONE || cur == LOAD_DENIED)
+		return snprintf(why, whylen, "%s for load_id %u, which was never allowed", s->type,
+				s->load_id), -EINVAL;
+	if (strcmp(s->type, "unseal") == 0) {
+		if (sealed != SEAL_SEALED || (cur != LOAD_UNLOADED && cur != LOAD_FAILED &&
+					      cur != LOAD_FAULTED))
+			return snprintf(why, whylen, "unseal for load_id %u, which is %s and %s (a "
+					"module is unsealed once, after its unload or failure)",
+					s->load_id, load_state_name(cur), sealed == SEAL_SEALED ?
+					"sealed" : "not sealed"), -EINVAL;
+		return load_states_set(&a->seals, s->load_id, (enum load_state)SEAL_UNSEALED);
+	}
+	if (text && !s->err) {
+		int ret = authority_event_step(a, s->load_id, LOAD_EV_SEAL, why, whylen);
+
+		if (ret < 0 || sealed != SEAL_NONE)
+			return ret < 0 ? ret : (snprintf(why, whylen, "load_id %u was sealed before",
+							 s->load_id), -EINVAL);
+		return load_states_set(&a->seals, s->load_id, (enum load_state)SEAL_SEALED);
+	}
+	if (text) {
+		/* Refused at the seal (ALLOWED), or the module region was full (FAILED). */
+		if (sealed == SEAL_NONE && (cur == LOAD_ALLOWED || cur == LOAD_FAILED))
+			return 0;
+		return snprintf(why, whylen, "a refused seal for load_id %u, which is %s and %s",
+				s->load_id, load_state_name(cur), sealed == SEAL_NONE ? "not sealed" :
+				"sealed"), -EINVAL;
+	}
+	if (sealed == SEAL_SEALED && cur == LOAD_LIVE)
+		return 0;
+	return snprintf(why, whylen, "ro_after_init sealed for load_id %u, which is %s and %s "
+			"(it follows init's return of a sealed module)", s->load_id,
+			load_state_name(cur), sealed == SEAL_SEALED ? "sealed" : "not sealed"),
+	       -EINVAL;
+}
+
+const char *authority_load_name(const struct authority *a, uint32_t load_id)
+{
+	return load_id < a->names_cap ? a->names[load_id] : "";
+}
+
 int authority_close(struct authority *a, char *msg, size_t msglen)
 {
 	uint8_t agg[MLOG_AGG_LEN];
@@ -598,6 +679,8 @@ int authority_close(struct authority *a, char *msg, size_t msglen)
 	}
 	if (a->borrowed) {
 		load_states_free(&a->states);
+		load_states_free(&a->seals);
+		free(a->names);
 		free(a);
 		return 0;
 	}

@@ -36,6 +36,11 @@ struct authority {
 	struct authority_remote *remote;        /* a run using a daemon, or NULL */
 	bool seal_required;             /* protect = on: no init or live module
 	                                 * without MV_HC_MODULE_SEAL */
+	/* A daemon's VM only: what its SEAL/UNSEAL records did, and the name
+	 * the daemon read from each allowed image (its seal entries' name). */
+	struct load_states seals;       /* enum seal_state per load id */
+	char (*names)[64];              /* indexed by load id, names_cap of them */
+	uint32_t names_cap;
 };
 
 /* One load request, as the guest described it (host copies only). */
@@ -163,6 +168,29 @@ bool authority_load_allowed(const struct authority *a, uint32_t load_id);
  */
 int authority_event_step(struct authority *a, uint32_t load_id, uint32_t event,
 			 char *why, size_t whylen);
+
+/*
+ * authority_seal(a, s, err, errlen): log a seal, its ro_after_init step,
+ * a refused seal or an unseal: in the run's log, or (a run using a daemon)
+ * as a SEAL/UNSEAL record the daemon checks and logs.  0; -EINVAL when the
+ * daemon refused it as not fitting the load (it logged the refusal: the VM
+ * must stop); another -errno when it could not be logged.
+ */
+int authority_seal(struct authority *a, const struct mlog_seal *s, char *err, size_t errlen);
+
+/*
+ * authority_seal_step(a, s, why, whylen): a daemon's check of a VM's seal
+ * record against its load id: a done seal of text+rodata moves ALLOWED to
+ * SEALED (LOAD_EV_SEAL); a refused one needs an allowed load never sealed;
+ * ro_after_init needs a sealed live module; an unseal a sealed module that
+ * is unloaded, failed or faulted.  0 (the record is then noted), or -EINVAL
+ * with why (nothing changes; the caller refuses and logs it).
+ */
+int authority_seal_step(struct authority *a, const struct mlog_seal *s, char *why,
+			size_t whylen);
+
+/* authority_load_name(a, load_id): the name a daemon read from load_id's image, or "". */
+const char *authority_load_name(const struct authority *a, uint32_t load_id);
 
 /*
  * authority_refused(a, r, err, errlen): log a refused event.  0, or -errno

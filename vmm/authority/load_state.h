@@ -43,6 +43,17 @@ enum load_state {
 /* MV_HC_MODULE_UNSEAL, for the log's `refused` entries (it moves no state). */
 #define LOAD_EV_UNSEAL  0x101u
 
+/*
+ * Whether a load id's pages are sealed: a daemon keeps this per VM, from
+ * the SEAL and UNSEAL records a modvisor VMM sends (authority_seal_step()),
+ * in a struct load_states of its own (the bytes hold these values).
+ */
+enum seal_state {
+	SEAL_NONE = 0,          /* never sealed */
+	SEAL_SEALED,            /* text+rodata read-only */
+	SEAL_UNSEALED,          /* unsealed after its unload or failure */
+};
+
 /* The state of every id issued so far (one byte each, grown as ids are issued). */
 struct load_states {
 	uint8_t *state;         /* enum load_state, indexed by load id */

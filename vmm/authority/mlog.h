@@ -169,6 +169,7 @@ struct mlog_seal {
 	uint64_t gpa, len;              /* the core pages that changed (0 when refused) */
 	const struct measurement *text; /* the text digest, or NULL */
 	uint64_t text_size;             /* bytes it covers */
+	const struct mlog_vm *vm;       /* the VM (a daemon's log), or NULL */
 };
 
 /* mlog_seal(l, s, err, errlen): append a `seal` or `unseal` entry.  0 or -errno. */

@@ -76,6 +76,7 @@ int mlog_seal(struct mlog *l, const struct mlog_seal *s, char *err, size_t errle
 	struct mlog_buf f = { 0 }, ima = { 0 };
 	int ret;
 
+	mlog_buf_vm(&f, s->vm);
 	mlog_buf_printf(&f, ",\"load_id\":%u", s->load_id);
 	mlog_buf_json_str(&f, "name", s->name ? s->name : "");
 	mlog_buf_printf(&f, ",\"part\":\"%s\",\"result\":\"%s\",\"errno\":%d", s->part,

@@ -9,6 +9,7 @@
 
 #include <modvisor/abi/hypercall.h>
 #include "authority.h"
+#include "modname.h"
 #include "mvap_io.h"
 #include "remote.h"
 
@@ -265,6 +266,11 @@ int remote_load(struct authority *a, const struct authority_request *req,
 	v->taints = v->allow ? vd.taints : 0;
 	v->load_id = vd.load_id;
 	snprintf(v->reason, sizeof(v->reason), "%s", vd.reason);
+	/* The VMM's own reading, for its seal and its violation diagnostics. */
+	if (v->allow && req->image) {
+		const char *packed;
+		modname_read(req->image, req->len, v->name, sizeof(v->name), &packed);
+	}
 	if (vd.load_id >= a->next_load_id)
 		a->next_load_id = vd.load_id + 1;
 	if (load_states_set(&a->states, vd.load_id, v->allow ? LOAD_ALLOWED : LOAD_DENIED) < 0)
@@ -371,6 +377,36 @@ int remote_violation(struct authority *a, const struct mlog_violation *v, char *
 	n = mvap_violation_encode(&m, ++r->seq, frame, sizeof(frame));
 	if (n < 0)
 		return snprintf(err, errlen, "authority: the violation cannot be encoded"), -EINVAL;
+	return remote_ack(r, frame, n, err, errlen);
+}
+
+int remote_seal(struct authority *a, const struct mlog_seal *s, char *err, size_t errlen)
+{
+	struct authority_remote *r = a->remote;
+	uint8_t frame[MVAP_HDR_LEN + MVAP_SEAL_FIXED + MVAP_TEXT_MAX];
+	bool unseal = strcmp(s->type, "unseal") == 0;
+	struct mvap_seal m = {
+		.type = unseal ? MVAP_T_UNSEAL : MVAP_T_SEAL, .load_id = s->load_id,
+		.part = unseal ? MVAP_SEAL_PART_ALL : strcmp(s->part, "text+rodata") == 0 ?
+			MVAP_SEAL_PART_TEXT : MVAP_SEAL_PART_RAI,
+		.err = s->err, .gpa = s->err ? 0 : s->gpa, .len = s->err ? 0 : s->len,
+	};
+	int n;
+
+	if (s->text) {
+		m.flags = MVAP_SEALF_DIGEST;
+		m.text_size = s->text_size;
+		memcpy(m.text_xxh3, s->text->xxh3, sizeof(m.text_xxh3));
+		memcpy(m.text_sha256, s->text->digest[MEASURE_SHA256], sizeof(m.text_sha256));
+	}
+	snprintf(m.why, sizeof(m.why), "%s", s->why ? s->why : "");
+	for (char *c = m.why; *c; c++)
+		if (*c < 0x20 || *c > 0x7e)
+			*c = '?';
+	n = mvap_seal_encode(&m, ++r->seq, frame, sizeof(frame));
+	if (n < 0)
+		return snprintf(err, errlen, "authority: the %s record cannot be encoded", s->type),
+		       -EPROTO;
 	return remote_ack(r, frame, n, err, errlen);
 }
 

@@ -10,6 +10,7 @@ struct authority_request;
 struct authority_verdict;
 struct mlog_event;
 struct mlog_refusal;
+struct mlog_seal;
 struct mlog_violation;
 
 /*
@@ -54,6 +55,14 @@ int remote_init_start(struct authority *a, uint32_t load_id, char *why, size_t w
  */
 int remote_refused(struct authority *a, const struct mlog_refusal *r, char *err,
 		   size_t errlen);
+
+/*
+ * remote_seal(a, s, err, errlen): send the seal record s (SEAL, or UNSEAL)
+ * and wait for the daemon's ACK, which comes once its entry is durable.
+ * 0 logged; -EINVAL refused by the daemon (it logged the refusal); another
+ * -errno: not logged (the daemon is gone, or answered ERROR).
+ */
+int remote_seal(struct authority *a, const struct mlog_seal *s, char *err, size_t errlen);
 
 /* remote_close(a, msg, msglen): BYE, close; msg says which daemon and VM.  0. */
 int remote_close(struct authority *a, char *msg, size_t msglen);

@@ -255,11 +255,11 @@ uint32_t fleet_status_text(struct fleet *f, char *out, uint32_t len)
 	for (struct fleet_vm *vm = f->vms; vm; vm = vm->next)
 		if (vm->hello)
 			FLEET_PUT("vm %u %s %s transport=%s pid=%d uid=%u loads=%llu allowed=%llu "
-				  "denied=%llu events=%llu\n", vm->id, vm->name, vm->uuid,
+				  "denied=%llu events=%llu seals=%llu\n", vm->id, vm->name, vm->uuid,
 				  vm->transport == MVAP_TRANSPORT_QEMU ? "qemu" : "modvisor",
 				  (int)vm->pid, (unsigned)vm->uid, (unsigned long long)vm->loads,
 				  (unsigned long long)vm->allowed, (unsigned long long)vm->denied,
-				  (unsigned long long)vm->events);
+				  (unsigned long long)vm->events, (unsigned long long)vm->seals);
 	pthread_mutex_unlock(&f->mu);
 #undef FLEET_PUT
 	return (uint32_t)(o < len ? o : len - 1);

@@ -28,7 +28,7 @@ struct fleet_vm {
 	uint32_t transport;
 	struct mlog_vm tag;             /* name, uuid: tags its log entries */
 	struct authority *auth;         /* authority_open_vm() after HELLO */
-	uint64_t loads, allowed, denied, events;
+	uint64_t loads, allowed, denied, events, seals;
 	struct fleet_vm *next;
 };
 

@@ -137,6 +137,13 @@ static int fleet_hello(struct fleet_vm *vm, const struct mvap_hdr *h, const uint
 	pthread_mutex_unlock(&f->mu);
 	if (authority_open_vm(&vm->auth, f->auth, &vm->tag, m.transport == MVAP_TRANSPORT_QEMU) < 0)
 		return fleet_fail(ff, ENOMEM, "out of memory%s", "");
+	/*
+	 * A modvisor VMM that makes memory read-only seals every module under
+	 * protect = on: the daemon then refuses init and "loaded" before the
+	 * seal, as the VMM does (authority_event_step()).
+	 */
+	vm->auth->seal_required = pol->protect && m.transport == MVAP_TRANSPORT_MODVISOR &&
+				  (m.flags & MVAP_HELLO_PROTECT);
 	snprintf(fields, sizeof(fields), ",\"vm_id\":%u,\"transport\":\"%s\",\"pid\":%d,\"uid\":%u",
 		 vm->id, m.transport == MVAP_TRANSPORT_QEMU ? "qemu" : "modvisor", (int)vm->pid,
 		 (unsigned)vm->uid);
@@ -274,6 +281,53 @@ static int fleet_violation(struct fleet_vm *vm, const struct mvap_hdr *h, const 
 	return fleet_ack(vm, h->seq, 0, "");
 }
 
+/*
+ * SEAL and UNSEAL: the VMM re-derived, compared and locked (or refused);
+ * the daemon steps the load id's seal state, names the module from its own
+ * reading of the image, and logs.  A record that does not fit is refused
+ * and logged as an event's would be; the VMM then stops the VM.
+ */
+static int fleet_seal(struct fleet_vm *vm, const struct mvap_hdr *h, const uint8_t *p,
+		      struct fleet_fault *ff)
+{
+	static const char *const parts[] = { "", "text+rodata", "ro_after_init", "all" };
+	struct measurement text = { 0 };
+	struct mvap_seal m;
+	struct mlog_seal e;
+	char why[256], err[512];
+	const char *bad;
+
+	if (vm->transport != MVAP_TRANSPORT_MODVISOR)
+		return fleet_fail(ff, EPROTO, "%s from a qemu guest: only a modvisor VMM seals",
+				  mvap_type_name(h->type));
+	if (mvap_seal_decode(h->type, p, h->len, &m, &bad) < 0)
+		return fleet_fail(ff, EBADMSG, "%s", bad);
+	e = (struct mlog_seal){ .type = h->type == MVAP_T_UNSEAL ? "unseal" : "seal",
+				.load_id = m.load_id, .part = parts[m.part], .err = m.err,
+				.why = m.why, .gpa = m.gpa, .len = m.len, .vm = &vm->tag,
+				.name = authority_load_name(vm->auth, m.load_id) };
+	if (m.flags & MVAP_SEALF_DIGEST) {
+		memcpy(text.xxh3, m.text_xxh3, sizeof(text.xxh3));
+		memcpy(text.digest[MEASURE_SHA256], m.text_sha256, 32);
+		e.text = &text;
+		e.text_size = m.text_size;
+	}
+	if (authority_seal_step(vm->auth, &e, why, sizeof(why)) < 0) {
+		struct mlog_refusal r = {
+			.load_id = m.load_id, .name = e.name, .why = why,
+			.event = h->type == MVAP_T_UNSEAL ? LOAD_EV_UNSEAL : LOAD_EV_SEAL,
+			.state = load_state_name(load_states_get(&vm->auth->states, m.load_id)),
+		};
+		if (authority_refused(vm->auth, &r, err, sizeof(err)) < 0)
+			return fleet_fail(ff, EIO, "measurement log: %.160s", err);
+		return fleet_ack(vm, h->seq, -EINVAL, why);
+	}
+	if (authority_seal(vm->auth, &e, err, sizeof(err)) < 0)
+		return fleet_fail(ff, EIO, "measurement log: %.160s", err);
+	__atomic_add_fetch(&vm->seals, 1, __ATOMIC_RELAXED);
+	return fleet_ack(vm, h->seq, 0, "");
+}
+
 static int fleet_status(struct fleet_vm *vm, const struct mvap_hdr *h)
 {
 	static const uint32_t cap = MVAP_STATUS_MAX;
@@ -316,8 +370,7 @@ static int fleet_dispatch(struct fleet_vm *vm, const struct mvap_hdr *h, const u
 		return 1;
 	case MVAP_T_SEAL:
 	case MVAP_T_UNSEAL:
-		return fleet_send_error(vm, h->seq, EOPNOTSUPP, false, "sealing over the authority "
-					"protocol is not implemented yet (issue 14)");
+		return fleet_seal(vm, h, p, ff);
 	default:
 		return fleet_fail(ff, EPROTO, "%s is not a request", mvap_type_name(h->type));
 	}

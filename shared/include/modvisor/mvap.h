@@ -78,6 +78,18 @@ struct mvap_event {
 	char name[MVAP_MODNAME_MAX + 1];
 };
 
+/* SEAL or UNSEAL (type says which). */
+struct mvap_seal {
+	uint32_t type;                  /* MVAP_T_SEAL or MVAP_T_UNSEAL */
+	uint32_t load_id;
+	uint16_t part;                  /* MVAP_SEAL_PART_* */
+	uint16_t flags;                 /* MVAP_SEALF_* */
+	int32_t err;
+	uint64_t gpa, len, text_size;
+	uint8_t text_xxh3[16], text_sha256[32];
+	char why[MVAP_TEXT_MAX + 1];
+};
+
 struct mvap_ack {
 	int32_t status;                 /* 0, or -errno */
 	char why[MVAP_TEXT_MAX + 1];
@@ -131,6 +143,9 @@ int mvap_verdict_encode(const struct mvap_verdict *m, uint32_t seq, uint8_t *out
 int mvap_verdict_decode(const uint8_t *p, uint32_t len, struct mvap_verdict *m, const char **why);
 int mvap_event_encode(const struct mvap_event *m, uint32_t seq, uint8_t *out, uint32_t cap);
 int mvap_event_decode(const uint8_t *p, uint32_t len, struct mvap_event *m, const char **why);
+int mvap_seal_encode(const struct mvap_seal *m, uint32_t seq, uint8_t *out, uint32_t cap);
+int mvap_seal_decode(uint32_t type, const uint8_t *p, uint32_t len, struct mvap_seal *m,
+		     const char **why);
 int mvap_ack_encode(const struct mvap_ack *m, uint32_t seq, uint8_t *out, uint32_t cap);
 int mvap_ack_decode(const uint8_t *p, uint32_t len, struct mvap_ack *m, const char **why);
 int mvap_violation_encode(const struct mvap_violation *m, uint32_t seq, uint8_t *out,

@@ -32,9 +32,9 @@ enum mvap_type {
 	MVAP_T_EVENT       = 5,   /* VM: what became of a load (MV_HC_MODULE_EVENT) */
 	MVAP_T_ACK         = 6,   /* reply to EVENT and VIOLATION: logged, or refused */
 	MVAP_T_VIOLATION   = 7,   /* VM: a write to read-only memory (modvisor only) */
-	MVAP_T_SEAL        = 8,   /* reserved for issue 14 (MV_HC_MODULE_SEAL) */
-	MVAP_T_UNSEAL      = 9,   /* reserved for issue 14 (MV_HC_MODULE_UNSEAL) */
-	MVAP_T_SEAL_RESULT = 10,  /* reserved: reply to SEAL / UNSEAL */
+	MVAP_T_SEAL        = 8,   /* VM (modvisor): a seal the VMM made or refused */
+	MVAP_T_UNSEAL      = 9,   /* VM (modvisor): a module's pages writable again */
+	MVAP_T_SEAL_RESULT = 10,  /* reserved, never sent (SEAL and UNSEAL take ACK) */
 	MVAP_T_STATUS      = 11,  /* anyone, without HELLO: the daemon's state */
 	MVAP_T_STATUS_TEXT = 12,  /* reply to STATUS: text lines */
 	MVAP_T_BYE         = 13,  /* VM: clean detach (the daemon closes) */
@@ -130,6 +130,32 @@ enum mvap_type {
  * 64 name
  */
 #define MVAP_EVENT_FIXED        64u
+
+/* ---- SEAL and UNSEAL: 96 + why_len bytes; the reply is ACK -------------------
+ * The VMM re-derives, compares and locks (vmm/hc_seal.c); the daemon checks
+ * the record against the load's state, logs it and acknowledges it only
+ * once the entry is durable.  The module's name is the daemon's own reading
+ * of the image of load_id: the frame carries none.
+ *  0 u32 load_id     not 0
+ *  4 u16 part        MVAP_SEAL_PART_*: SEAL text+rodata or ro_after_init, UNSEAL all
+ *  6 u16 flags       MVAP_SEALF_DIGEST: text_xxh3/text_sha256 hold the text digest
+ *  8 i32 err         0 done; 1..4095: the VMM refused the seal (SEAL text+rodata)
+ * 12 u16 why_len     0..MVAP_TEXT_MAX
+ * 14 u16 reserved    0
+ * 16 u64 gpa         first guest-physical byte that changed (0 when refused)
+ * 24 u64 len         bytes that changed (0 when refused); gpa + len < 2^64
+ * 32 u64 text_size   bytes the digest covers (0 without it)
+ * 40 u8  text_xxh3[16]    XXH3-128 of core text+rodata (zero without DIGEST)
+ * 56 u8  text_sha256[32]  SHA-256 of the same bytes (zero without DIGEST)
+ * 88 u64 reserved    0
+ * 96 why (printable ASCII)
+ * DIGEST is set exactly on a done SEAL of text+rodata.
+ */
+#define MVAP_SEAL_FIXED         96u
+#define MVAP_SEAL_PART_TEXT     1u   /* text+rodata (core, and init's while init runs) */
+#define MVAP_SEAL_PART_RAI      2u   /* ro_after_init, once init returned */
+#define MVAP_SEAL_PART_ALL      3u   /* UNSEAL: every page of the module */
+#define MVAP_SEALF_DIGEST       1u
 
 /* ---- ACK: 8 + why_len bytes ----------------------------------------------
  *  0 i32 status         0 = logged; -EINVAL = refused (logged as `refused`:
