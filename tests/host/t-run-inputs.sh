@@ -35,6 +35,13 @@ refused "--keyring DIR without certificates" 2 "--keyring $OUT/empty: no X.509 c
 echo "not a certificate" >"$OUT/keys/junk.pem"
 refused "--keyring FILE that is no certificate" 2 "--keyring $OUT/keys/junk.pem: no X.509" \
 	"$MV" run --accel=emulated "${K[@]}" --keyring "$OUT/keys/junk.pem"
+# A PEM keyring whose second certificate is damaged is refused whole, never taken in part.
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$OUT/k.key" -out "$OUT/keys2.pem" -subj /CN=t \
+	-days 1 2>/dev/null
+printf -- '-----BEGIN CERTIFICATE-----\nMIIB!!!!\n-----END CERTIFICATE-----\n' >>"$OUT/keys2.pem"
+refused "--keyring PEM with a damaged second certificate" 2 \
+	"--keyring $OUT/keys2.pem: PEM certificate 2: " \
+	"$MV" run --accel=emulated "${K[@]}" --keyring "$OUT/keys2.pem"
 refused "--kernel DIR" 2 "kernel $OUT/adir: Is a directory" \
 	"$MV" run --accel=emulated --kernel "$OUT/adir" --initrd none
 refused "--kernel missing" 2 "kernel $OUT/nope.elf: No such file" \

@@ -407,6 +407,27 @@ START_TEST(test_keyring_loading)
 	ck_assert_int_eq(sig_keyring_count(kr), 3);
 	sig_keyring_free(kr);
 	ck_assert_int_eq(sig_keyring_load(file, &kr, err, sizeof(err)), -ENOKEY);
+	/*
+	 * A PEM file whose second certificate is damaged is refused, naming
+	 * the file and the certificate, never taken in part.
+	 */
+	snprintf(file, sizeof(file), "%s/c.pem", dir);
+	f = fopen(file, "w");
+	PEM_write_X509(f, rsa.cert);
+	fputs("-----BEGIN CERTIFICATE-----\nMIIB!!!!not*base64\n-----END CERTIFICATE-----\n", f);
+	PEM_write_X509(f, other.cert);
+	fclose(f);
+	ck_assert_int_eq(sig_keyring_load(file, &kr, err, sizeof(err)), -EBADMSG);
+	ck_assert_msg(strstr(err, "c.pem: PEM certificate 2: "), "%s", err);
+	ck_assert_int_eq(sig_keyring_load(dir, &kr, err, sizeof(err)), -EBADMSG);
+	ck_assert_msg(strstr(err, "c.pem: PEM certificate 2: "), "%s", err);
+	/* So is one whose base64 is fine but whose DER is not a certificate. */
+	f = fopen(file, "w");
+	fputs("-----BEGIN CERTIFICATE-----\nAAECAwQFBgcICQ==\n-----END CERTIFICATE-----\n", f);
+	fclose(f);
+	ck_assert_int_eq(sig_keyring_load(file, &kr, err, sizeof(err)), -EBADMSG);
+	ck_assert_msg(strstr(err, "c.pem: PEM certificate 1: "), "%s", err);
+	unlink(file);
 	ck_assert_int_eq(sig_keyring_load("/nonexistent/certs", &kr, err, sizeof(err)), -ENOENT);
 	ck_assert_str_eq(err, "/nonexistent/certs: No such file or directory");
 	ck_assert_int_eq(system("rm -rf /tmp/mv-test-kr2-*"), 0);

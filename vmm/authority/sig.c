@@ -44,21 +44,39 @@ void sig_keyring_free(struct sig_keyring *kr)
 	free(kr);
 }
 
-/* Add the certificates of one file: all PEM ones, or the single DER one. */
-static int sig_keyring_add_file(struct sig_keyring *kr, const char *path)
+/*
+ * Add the certificates of one file: all PEM ones, or the single DER one.
+ * Returns how many, or -EBADMSG with why when a PEM certificate cannot be
+ * read (a keyring is never taken in part: the certificates after it would
+ * go missing without a word).
+ */
+static int sig_keyring_add_file(struct sig_keyring *kr, const char *path, char *why,
+				size_t whylen)
 {
 	BIO *bio = BIO_new_file(path, "rb");
+	unsigned long e;
 	X509 *x;
 	int n = 0;
 
 	if (!bio)
 		return -errno ? -errno : -EIO;
+	ERR_clear_error();
 	while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
 		if (!sk_X509_push(kr->certs, x)) {
 			X509_free(x);
-			break;
+			BIO_free(bio);
+			return -ENOMEM;
 		}
 		n++;
+	}
+	/* The loop ends at the end of the PEM blocks, or at one it cannot read. */
+	e = ERR_peek_last_error();
+	if (e && !(ERR_GET_LIB(e) == ERR_LIB_PEM && ERR_GET_REASON(e) == PEM_R_NO_START_LINE)) {
+		snprintf(why, whylen, "PEM certificate %d: %s", n + 1, ERR_reason_error_string(e) ?
+			 ERR_reason_error_string(e) : "cannot be read");
+		ERR_clear_error();
+		BIO_free(bio);
+		return -EBADMSG;
 	}
 	if (n == 0 && BIO_reset(bio) == 0 && (x = d2i_X509_bio(bio, NULL)) != NULL) {
 		if (sk_X509_push(kr->certs, x))
@@ -75,7 +93,8 @@ static int sig_keyring_add_file(struct sig_keyring *kr, const char *path)
  * Add every regular file's certificates; a file that cannot be read is an
  * error (named in bad), never skipped.
  */
-static int sig_keyring_add_dir(struct sig_keyring *kr, const char *path, char *bad, size_t badlen)
+static int sig_keyring_add_dir(struct sig_keyring *kr, const char *path, char *bad, size_t badlen,
+			       char *why, size_t whylen)
 {
 	DIR *d = opendir(path);
 	struct dirent *e;
@@ -91,7 +110,7 @@ static int sig_keyring_add_dir(struct sig_keyring *kr, const char *path, char *b
 		if (snprintf(file, sizeof(file), "%s/%s", path, e->d_name) >= (int)sizeof(file))
 			continue;
 		if (stat(file, &st) == 0 && S_ISREG(st.st_mode))
-			ret = sig_keyring_add_file(kr, file);
+			ret = sig_keyring_add_file(kr, file, why, whylen);
 		if (ret < 0)
 			snprintf(bad, badlen, "%s", file);
 	}
@@ -115,13 +134,14 @@ int sig_keyring_load(const char *path, struct sig_keyring **out, char *err, size
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto fail;
 	}
-	char bad[4096];
+	char bad[4096], why[256] = "";
 
 	snprintf(bad, sizeof(bad), "%s", path);
-	ret = S_ISDIR(st.st_mode) ? sig_keyring_add_dir(kr, path, bad, sizeof(bad)) :
-	      sig_keyring_add_file(kr, path);
+	ret = S_ISDIR(st.st_mode) ? sig_keyring_add_dir(kr, path, bad, sizeof(bad), why,
+							sizeof(why)) :
+	      sig_keyring_add_file(kr, path, why, sizeof(why));
 	if (ret < 0) {
-		snprintf(err, errlen, "%s: %s", bad, strerror(-ret));
+		snprintf(err, errlen, "%s: %s", bad, why[0] ? why : strerror(-ret));
 		goto fail;
 	}
 	if (sk_X509_num(kr->certs) == 0) {
