@@ -20,10 +20,13 @@ CLEAN_EXTRA   += $(MODS_OUT)
 MODS_SUBMAKE = $(MAKE) --no-print-directory -f images/sdk/module.mk MV_ROOT=. MV_BUILD=$(BUILD) \
                ccflags-y=-Werror
 
+# kbuild rebuilds only the modules whose sources changed; the .ko files are
+# then touched so that none is older than the stamp (else `make -n` and
+# `make -q` would see every module, and what embeds one, as out of date).
 $(MODS_OUT)/.good.stamp: $(wildcard images/modules/*.c images/modules/*.h) images/sdk/module.mk \
 		images/sdk/flags.mk $$(SDK_HEADERS) $$(MODPOST) $$(KERNEL_SYMVERS)
 	@+$(MODS_SUBMAKE) M=images/modules MO=$(MODS_OUT)
-	@touch $@
+	@touch $@ && touch -c $(MODS_GOOD:%=$(MODS_OUT)/%.ko)
 
 # The broken modules are meant to make modpost complain: its warnings go to
 # build.log, and the build says they are expected, so that a newcomer's
