@@ -175,34 +175,32 @@ static int opt_cmdline(struct run_opts *o, const char *v, char *e, size_t n)
 	return 0;
 }
 
-static int opt_add(struct run_opts *o, const char *v, char *e, size_t n)
+/* run_push_add(list, n, flag, parse, v, e, en): one more --add or --add-program, parsed. */
+static int run_push_add(struct run_add **list, int *n, const char *flag,
+			int (*parse)(const char *, struct run_add *, char *, size_t),
+			const char *v, char *e, size_t en)
 {
-	struct run_add *a = realloc(o->adds, (o->nadds + 1) * sizeof(*a));
+	struct run_add *a = realloc(*list, (*n + 1) * sizeof(*a));
 
 	if (!a) {
-		snprintf(e, n, "--add: out of memory");
+		snprintf(e, en, "%s: out of memory", flag);
 		return -1;
 	}
-	o->adds = a;
-	if (run_parse_add(v, &a[o->nadds], e, n))
+	*list = a;
+	if (parse(v, &a[*n], e, en))
 		return -1;
-	o->nadds++;
+	(*n)++;
 	return 0;
+}
+
+static int opt_add(struct run_opts *o, const char *v, char *e, size_t n)
+{
+	return run_push_add(&o->adds, &o->nadds, "--add", run_parse_add, v, e, n);
 }
 
 static int opt_add_program(struct run_opts *o, const char *v, char *e, size_t n)
 {
-	struct run_add *a = realloc(o->progs, (o->nprogs + 1) * sizeof(*a));
-
-	if (!a) {
-		snprintf(e, n, "--add-program: out of memory");
-		return -1;
-	}
-	o->progs = a;
-	if (run_parse_program(v, &a[o->nprogs], e, n))
-		return -1;
-	o->nprogs++;
-	return 0;
+	return run_push_add(&o->progs, &o->nprogs, "--add-program", run_parse_program, v, e, n);
 }
 
 static int opt_kmod(struct run_opts *o, const char *v, char *e, size_t n)
