@@ -315,48 +315,106 @@ static int integrity_after_init(struct vm *vm, struct seal_mod *m)
 	return integrity_log_seal(vm, &s);
 }
 
-/* Pages the sealed modules hold in the module region, with the guest's guard pages. */
-static uint64_t integrity_region_used(const struct seals *s)
-{
-	uint64_t pages = 0;
+/*
+ * The module region as the guest's allocator sees it (guest/module/
+ * env_kernel.c): one bit per page, set for every page a sealed module holds
+ * with the guard page after each region.  Under protect = on every live
+ * module is sealed, so these are all the pages in use.
+ */
+struct region_map {
+	uint64_t *bits;
+	uint64_t pages;
+};
 
-	for (uint32_t k = 0; k < s->n; k++) {
-		pages += s->mods[k].core.size / 4096 + 1;
-		if (s->mods[k].init_sealed)
-			pages += s->mods[k].init.size / 4096 + 1;
+static void region_map_mark(struct region_map *rm, uint64_t first, uint64_t n)
+{
+	for (uint64_t i = first; i < first + n && i < rm->pages; i++)
+		rm->bits[i / 64] |= 1ull << (i % 64);
+}
+
+static void region_map_mark_gpa(struct region_map *rm, uint64_t base, uint64_t gpa,
+				uint64_t size)
+{
+	if (size && gpa >= base)
+		region_map_mark(rm, (gpa - base) / 4096, size / 4096 + 1);
+}
+
+/* First fit of n free pages, as the guest's area_find(); UINT64_MAX when none. */
+static uint64_t region_map_fit(const struct region_map *rm, uint64_t n, uint64_t *largest)
+{
+	uint64_t run = 0;
+
+	*largest = 0;
+	for (uint64_t i = 0; i < rm->pages; i++) {
+		run = rm->bits[i / 64] & (1ull << (i % 64)) ? 0 : run + 1;
+		if (run > *largest)
+			*largest = run;
+		if (run == n)
+			return i + 1 - n;
 	}
-	return pages;
+	return UINT64_MAX;
 }
 
 /*
- * An unsealed load failed with ENOMEM: when its regions (the loader's
- * layout of the host's copy) cannot fit in what the sealed modules leave
- * of the module region, the log says so.
+ * An unsealed load failed with ENOMEM: lay its regions (the loader's layout
+ * of the host's copy) out first fit, core then init, in what the sealed
+ * modules leave of the module region, as the guest does.  When they cannot
+ * be placed, the log says why: the region is exhausted (too few free pages)
+ * or fragmented (enough pages, no run long enough).
  */
 static int integrity_region_full(struct vm *vm, uint32_t load_id)
 {
 	struct integrity *in = vm->integ;
 	struct integrity_image *img = integrity_image(in, load_id);
-	struct rederive_shape core, init;
+	struct region_map rm = { .pages = in->seals.region_len / 4096 };
+	struct rederive_shape sh[2];
 	struct rederive_why w;
 	struct rederive *rd;
-	uint64_t need, total = in->seals.region_len / 4096, used, avail;
-	char why[256];
+	uint64_t need[2], used = 0, largest = 0, at;
+	char why[320];
+	int r;
 
 	if (!img || seal_find(&in->seals, load_id) ||
 	    rederive_open_flags(img->image, img->len, img->flags, "module", &rd, &w) < 0)
 		return HC_CONTINUE;
-	core = rederive_shape(rd, REDERIVE_CORE);
-	init = rederive_shape(rd, REDERIVE_INIT);
+	sh[0] = rederive_shape(rd, REDERIVE_CORE);
+	sh[1] = rederive_shape(rd, REDERIVE_INIT);
 	rederive_close(rd);
-	need = core.size / 4096 + 1 + (init.size ? init.size / 4096 + 1 : 0);
-	used = integrity_region_used(&in->seals);
-	avail = total > used ? total - used : 0;
-	if (need <= avail)
-		return HC_CONTINUE;     /* the ENOMEM had another cause */
-	snprintf(why, sizeof(why), "module region exhausted: the module needs %llu pages (guard "
-		 "pages included), %llu of the region's %llu are free",
-		 (unsigned long long)need, (unsigned long long)avail, (unsigned long long)total);
+	rm.bits = calloc(rm.pages / 64 + 1, sizeof(*rm.bits));
+	if (!rm.bits)
+		return HC_CONTINUE;
+	for (uint32_t k = 0; k < in->seals.n; k++) {
+		const struct seal_mod *m = &in->seals.mods[k];
+
+		region_map_mark_gpa(&rm, in->seals.region_gpa, m->core.gpa, m->core.size);
+		if (m->init_sealed)
+			region_map_mark_gpa(&rm, in->seals.region_gpa, m->init.gpa, m->init.size);
+	}
+	for (uint64_t i = 0; i < rm.pages; i++)
+		used += !!(rm.bits[i / 64] & (1ull << (i % 64)));
+	for (r = 0; r < 2; r++) {
+		need[r] = sh[r].size ? sh[r].size / 4096 + 1 : 0;
+		if (!need[r])
+			continue;
+		at = region_map_fit(&rm, need[r], &largest);
+		if (at == UINT64_MAX)
+			break;
+		region_map_mark(&rm, at, need[r]);
+	}
+	free(rm.bits);
+	if (r == 2)
+		return HC_CONTINUE;     /* it fits: the ENOMEM had another cause */
+	if (need[0] + need[1] > rm.pages - used)
+		snprintf(why, sizeof(why), "module region exhausted: the module needs %llu pages "
+			 "(guard pages included), %llu of the region's %llu are free",
+			 (unsigned long long)(need[0] + need[1]),
+			 (unsigned long long)(rm.pages - used), (unsigned long long)rm.pages);
+	else
+		snprintf(why, sizeof(why), "module region fragmented: the module's %s region needs "
+			 "%llu contiguous pages (guard page included); %llu of the region's %llu "
+			 "are free, the longest free run is %llu", r ? "init" : "core",
+			 (unsigned long long)need[r], (unsigned long long)(rm.pages - used),
+			 (unsigned long long)rm.pages, (unsigned long long)largest);
 	struct mlog_seal e = { .type = "seal", .load_id = load_id, .name = img->name,
 			       .part = "text+rodata", .err = ENOMEM, .why = why };
 	return integrity_log_seal(vm, &e);

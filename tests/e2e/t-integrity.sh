@@ -164,6 +164,15 @@ t_expect_contains "integrity-region-full: the guest says why" "$out/region-full.
 t_expect_contains "integrity-region-full: the log names the reason" "$out/region-full.log" \
 	'"errno_name":"ENOMEM","why":"module region exhausted: the module needs'
 check_log "integrity-region-full: log verifies" "$out/region-full.log"
+# Fragmented: 96 MiB give a 6 MiB region (1536 pages).  bigbss.ko takes its first ~1030 pages,
+# hello.ko the next few; once bigbss is gone, exporter.ko takes the region's first pages, so
+# bigbss no longer fits in either free run although there are enough free pages in all.
+t_run_split region-frag --mem 96 -c "insmod $M/bigbss.ko" -c "insmod $M/hello.ko" \
+	-c "rmmod bigbss" -c "insmod $M/exporter.ko" -c "insmod $M/bigbss.ko"
+t_expect_status "integrity-region-frag: insmod fails with ENOMEM" 12 "$st"
+t_expect_contains "integrity-region-frag: the log names fragmentation" "$out/region-frag.log" \
+	'"errno_name":"ENOMEM","why":"module region fragmented: the module'"'"'s core region needs'
+check_log "integrity-region-frag: log verifies" "$out/region-frag.log"
 
 # `log show` prints the seal with its digest.
 "$MV" log show "$out/seal-log-rai.log" >"$out/seal.show" 2>&1
