@@ -82,6 +82,13 @@ if [ "$st" = 2 ] && grep -q "^modvisor: --authority $T_DIR/none.sock: No such fi
 else
 	t_fail "fleet-daemon: run --authority without a daemon" "status $st: $(cat "$T_DIR/rnone")"
 fi
+: >"$T_DIR/plain"
+"$MV" run --authority "$T_DIR/plain" -- true >"$T_DIR/rplain" 2>&1; st=$?
+if [ "$st" = 2 ] && grep -q "^modvisor: --authority $T_DIR/plain: not a socket" "$T_DIR/rplain"; then
+	t_pass "fleet-daemon: run --authority naming a plain file says it is not a socket (status 2)"
+else
+	t_fail "fleet-daemon: run --authority on a plain file" "status $st: $(cat "$T_DIR/rplain")"
+fi
 
 # ---- a connected VM in status; its name is taken ------------------------------------------
 "$CL" "$S" hello idle1 4 >/dev/null 2>&1 &

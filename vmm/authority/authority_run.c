@@ -133,10 +133,13 @@ static int authority_run_check(const char *kernel, char *err, size_t errlen)
 		if (ret < 0)
 			return ret;
 		kernel_syms_free(&ks);
-		if (stat(run_authority, &st) < 0 || !S_ISSOCK(st.st_mode)) {
+		if (stat(run_authority, &st) < 0) {
 			int e = errno;
-			snprintf(err, errlen, "--authority %s: %s", run_authority,
-				 st.st_mode && !S_ISSOCK(st.st_mode) ? "not a socket" : strerror(e));
+			snprintf(err, errlen, "--authority %s: %s", run_authority, strerror(e));
+			return -e;
+		}
+		if (!S_ISSOCK(st.st_mode)) {
+			snprintf(err, errlen, "--authority %s: not a socket", run_authority);
 			return -ENOTSOCK;
 		}
 		return 0;
