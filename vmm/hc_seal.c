@@ -6,6 +6,7 @@
 
 #include "authority/authority.h"
 #include "authority/rederive.h"
+#include "guest_pt.h"
 #include "hypercall.h"
 #include "integrity.h"
 
@@ -81,11 +82,34 @@ static int hc_seal_sections(struct hc_seal *s)
 }
 
 /*
- * Everything the host checks before it seals: the request's shape, the
- * regions and sections against the module region.  0 or a positive errno
- * with s->why.
+ * The guest's page tables, walked from the vCPU's CR3 now, must map every
+ * page of both regions to the GPA the guest names for it: else the host
+ * would check and lock pages the module does not run from.  A point-in-time
+ * check: the page tables stay the guest's to change (docs/security.md).
+ * 0, a positive errno with s->why, or -1 when the VM stopped.
  */
-static int hc_seal_check(struct integrity *in, struct hc_seal *s)
+static int hc_seal_mapped(struct vm *vm, struct hc_seal *s)
+{
+	const struct mv_seal_region *g[2] = { &s->a->core, &s->a->init };
+	struct guest_pt_regs r;
+	int ret = guest_pt_regs_read(vm->vcpu[0].fd, &r);
+
+	if (ret < 0)
+		return vm_fail(vm, MV_EXIT_SETUP, "MV_HC_MODULE_SEAL: KVM_GET_SREGS: %s",
+			       strerror(-ret)), -1;
+	for (int k = 0; k < 2 && !ret; k++)
+		ret = -guest_pt_check_range(&vm->mem, &r, g[k]->va, g[k]->gpa, g[k]->size,
+					    s->why, sizeof(s->why));
+	return ret;
+}
+
+/*
+ * Everything the host checks before it seals: the request's shape, the
+ * regions and sections against the module region, the sealed modules and
+ * the kernel, and the guest's mapping of the regions.  0, a positive
+ * errno with s->why, or -1 when the VM stopped.
+ */
+static int hc_seal_check(struct vm *vm, struct hc_seal *s)
 {
 	const struct mv_hc_module_seal *a = s->a;
 	int ret;
@@ -95,10 +119,13 @@ static int hc_seal_check(struct integrity *in, struct hc_seal *s)
 	if (!s->img)
 		return snprintf(s->why, sizeof(s->why), "the host kept no copy of this image "
 				"(out of memory at its verdict)"), ENOMEM;
-	ret = seal_check_regions(&in->seals, a, s->why, sizeof(s->why));
+	ret = seal_check_regions(&vm->integ->seals, a, s->why, sizeof(s->why));
 	if (!ret)
 		ret = seal_check_sections(a, s->secs, s->why, sizeof(s->why));
-	return ret ? -ret : hc_seal_sections(s);
+	if (ret)
+		return -ret;
+	ret = hc_seal_mapped(vm, s);
+	return ret ? ret : hc_seal_sections(s);
 }
 
 /*
@@ -128,6 +155,26 @@ static int hc_seal_vet(void *ctx, const char *name, uint64_t value, bool weak,
 	snprintf(why->msg, sizeof(why->msg), "symbol %s = 0x%llx: %s exports it at 0x%llx", name,
 		 (unsigned long long)value, who, (unsigned long long)want);
 	return -EACCES;
+}
+
+/* Does the kernel the host booted export name?  (seal_check_exports()) */
+static bool hc_seal_kernel_exports(void *ctx, const char *name)
+{
+	struct vm *vm = ctx;
+	uint64_t v;
+
+	return kernel_syms_value(&vm->auth->kernel, name, &v) == 0;
+}
+
+/*
+ * The module's exports (read by the host from its own copy) must be new:
+ * neither the kernel nor a sealed module exports one of them already, so
+ * hc_seal_vet() has one answer for every name.  0 or ENOEXEC with s->why.
+ */
+static int hc_seal_exports(struct vm *vm, struct hc_seal *s)
+{
+	return -seal_check_exports(&vm->integ->seals, &s->m, hc_seal_kernel_exports, vm, s->why,
+				   sizeof(s->why));
 }
 
 /* The guest's layout, sections and symbol values as rederive takes them. */
@@ -338,9 +385,11 @@ static int hc_seal_run(struct vm *vm, struct hc_seal *s)
 	s->m.init = a->init;
 	if (s->img)
 		snprintf(s->m.name, sizeof(s->m.name), "%.*s", (int)sizeof(s->m.name) - 1, s->img->name);
-	ret = hc_seal_check(vm->integ, s);
+	ret = hc_seal_check(vm, s);
 	if (!ret)
 		ret = hc_seal_rederive(vm, s);
+	if (!ret)
+		ret = hc_seal_exports(vm, s);
 	if (!ret)
 		ret = hc_seal_digest(vm, s);
 	return ret ? ret : hc_seal_commit(vm, s);

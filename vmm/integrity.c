@@ -72,6 +72,7 @@ int integrity_open(struct vm *vm, const struct kernel_info *ki, const char *kern
 	 * log, or a daemon's (--authority: SEAL/UNSEAL records).
 	 */
 	boot_module_region(vm->mem.size, ki, &in->seals.region_gpa, &in->seals.region_len);
+	in->seals.kernel_end = ki->phys_end;
 	if (vm->auth && (vm->auth->remote || vm->auth->log)) {
 		bi = MEM_GPA_CHECKED(&vm->mem, MV_GPA_BOOTINFO, sizeof(*bi));
 		bi->flags |= MV_BOOT_F_SEAL;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <modvisor/abi/bootinfo.h>
 #include "seal.h"
 
 #define SEAL_PAGE 4096u
@@ -47,6 +48,72 @@ static bool seal_region_absent(const struct mv_seal_region *r)
 	       !r->ro_after_init_end;
 }
 
+/* A range of addresses as a check names it: "core region VA [0x..., +0x...)". */
+struct seal_range {
+	const char *what;               /* "core region", "the kernel image" */
+	const char *space;              /* "GPA" or "VA" */
+	uint64_t start, len;
+};
+
+/* Ranges a and b must be apart; else -EINVAL with why naming both and owner. */
+static int seal_apart(const struct seal_range *a, const struct seal_range *b,
+		      const char *owner, char *why, size_t n)
+{
+	if (!seal_overlap(a->start, a->len, b->start, b->len))
+		return 0;
+	return snprintf(why, n, "%s %s [0x%llx, +0x%llx) overlaps %s %s [0x%llx, +0x%llx)%s",
+			a->what, a->space, (unsigned long long)a->start,
+			(unsigned long long)a->len, b->what, b->space,
+			(unsigned long long)b->start, (unsigned long long)b->len, owner), -EINVAL;
+}
+
+/*
+ * The request's regions against sealed module m's core and still-sealed
+ * init, in guest-physical and in virtual addresses.
+ */
+static int seal_apart_from(const struct mv_hc_module_seal *req, const struct seal_mod *m,
+			   char *why, size_t n)
+{
+	const struct mv_seal_region *mine[2] = { &req->core, &req->init };
+	const struct mv_seal_region *its[2] = { &m->core, &m->init };
+	static const char *const rname[2] = { "core region", "init region" };
+	static const char *const oname[2] = { "the core region", "the init region" };
+	char owner[96];
+	int ret = 0;
+
+	snprintf(owner, sizeof(owner), " of sealed module %s (load_id %u)", m->name, m->load_id);
+	for (int r = 0; r < 2 && !ret; r++)
+		for (int o = 0; o < 2 && !ret; o++) {
+			uint64_t olen = o && !m->init_sealed ? 0 : its[o]->size;
+			struct seal_range a = { rname[r], "GPA", mine[r]->gpa, mine[r]->size };
+			struct seal_range b = { oname[o], "GPA", its[o]->gpa, olen };
+
+			ret = seal_apart(&a, &b, owner, why, n);
+			a.space = b.space = "VA";
+			a.start = mine[r]->va;
+			b.start = its[o]->va;
+			if (!ret)
+				ret = seal_apart(&a, &b, owner, why, n);
+		}
+	return ret;
+}
+
+/* The request's virtual ranges against the kernel image's. */
+static int seal_apart_from_kernel(const struct seals *s, const struct mv_hc_module_seal *req,
+				  char *why, size_t n)
+{
+	struct seal_range k = { "the kernel image", "VA", MV_KERNEL_VBASE, s->kernel_end };
+	struct seal_range c = { "core region", "VA", req->core.va, req->core.size };
+	struct seal_range i = { "init region", "VA", req->init.va, req->init.size };
+	uint64_t end;
+	int ret;
+
+	if (__builtin_add_overflow(k.start, k.len, &end))
+		k.len = UINT64_MAX - k.start;   /* a kernel that big covers the rest */
+	ret = seal_apart(&c, &k, "", why, n);
+	return ret ? ret : seal_apart(&i, &k, "", why, n);
+}
+
 int seal_check_regions(const struct seals *s, const struct mv_hc_module_seal *req,
 		       char *why, size_t n)
 {
@@ -60,18 +127,10 @@ int seal_check_regions(const struct seals *s, const struct mv_hc_module_seal *re
 	if (seal_overlap(c->gpa, c->size, i->gpa, i->size) ||
 	    seal_overlap(c->va, c->size, i->va, i->size))
 		return snprintf(why, n, "the core and init regions overlap"), -EINVAL;
-	for (uint32_t k = 0; k < s->n; k++) {
-		const struct seal_mod *m = &s->mods[k];
-		uint64_t mi = m->init_sealed ? m->init.size : 0;
-
-		if (seal_overlap(c->gpa, c->size, m->core.gpa, m->core.size) ||
-		    seal_overlap(i->gpa, i->size, m->core.gpa, m->core.size) ||
-		    seal_overlap(c->gpa, c->size, m->init.gpa, mi) ||
-		    seal_overlap(i->gpa, i->size, m->init.gpa, mi))
-			return snprintf(why, n, "its pages overlap those of sealed module %s "
-					"(load_id %u)", m->name, m->load_id), -EINVAL;
-	}
-	return 0;
+	ret = seal_apart_from_kernel(s, req, why, n);
+	for (uint32_t k = 0; k < s->n && !ret; k++)
+		ret = seal_apart_from(req, &s->mods[k], why, n);
+	return ret;
 }
 
 /* The region (core or init) whose virtual range holds [va, va+size), or NULL. */
@@ -217,15 +276,42 @@ void seal_remove(struct seals *s, uint32_t load_id)
 	*m = s->mods[--s->n];
 }
 
-int seal_export_value(const struct seals *s, const char *name, uint64_t *value)
+/* The sealed module that exports name, with *value; NULL when none does. */
+static const struct seal_mod *seal_export_owner(const struct seals *s, const char *name,
+						uint64_t *value)
 {
 	for (uint32_t k = 0; k < s->n; k++)
 		for (uint32_t e = 0; e < s->mods[k].nexports; e++)
 			if (strcmp(s->mods[k].exports[e].name, name) == 0) {
 				*value = s->mods[k].exports[e].value;
-				return 0;
+				return &s->mods[k];
 			}
-	return -ENOENT;
+	return NULL;
+}
+
+int seal_check_exports(const struct seals *s, const struct seal_mod *m,
+		       bool (*kernel_exports)(void *ctx, const char *name), void *ctx,
+		       char *why, size_t n)
+{
+	for (uint32_t e = 0; e < m->nexports; e++) {
+		const char *name = m->exports[e].name;
+		const struct seal_mod *o;
+		uint64_t v;
+
+		if (kernel_exports && kernel_exports(ctx, name))
+			return snprintf(why, n, "exports duplicate symbol %s (owned by kernel)", name),
+			       -ENOEXEC;
+		o = seal_export_owner(s, name, &v);
+		if (o)
+			return snprintf(why, n, "exports duplicate symbol %s (owned by %s, load_id "
+					"%u)", name, o->name, o->load_id), -ENOEXEC;
+	}
+	return 0;
+}
+
+int seal_export_value(const struct seals *s, const char *name, uint64_t *value)
+{
+	return seal_export_owner(s, name, value) ? 0 : -ENOENT;
 }
 
 /* "hello .text+0x10" for gpa in one of m's regions r. */

@@ -40,6 +40,8 @@ struct seal_mod {
 /* Every sealed module of a VM, and the module region they must lie in. */
 struct seals {
 	uint64_t region_gpa, region_len;        /* MV_MEM_MODULES */
+	uint64_t kernel_end;    /* one past the kernel image (GPA): no module VA may lie in
+				 * [MV_KERNEL_VBASE, MV_KERNEL_VBASE + kernel_end) */
 	struct seal_mod *mods;
 	uint32_t n;
 };
@@ -47,7 +49,10 @@ struct seals {
 /*
  * seal_check_regions(s, req, why, n): the core and init regions of req:
  * page-aligned, parts in order, inside the module region, apart from each
- * other and from every module sealed now.  0, or -EINVAL with why.
+ * other and from every module sealed now, both in guest-physical and in
+ * virtual addresses (a sealed init region counts until it is given back),
+ * and their virtual ranges apart from the kernel image's.  0, or -EINVAL
+ * with why.
  */
 int seal_check_regions(const struct seals *s, const struct mv_hc_module_seal *req,
 		       char *why, size_t n);
@@ -90,8 +95,19 @@ struct seal_mod *seal_find(struct seals *s, uint32_t load_id);
 void seal_remove(struct seals *s, uint32_t load_id);
 
 /*
+ * seal_check_exports(s, m, kernel_exports, ctx, why, n): none of m's
+ * exports is exported already, by the booted kernel (kernel_exports(ctx,
+ * name) is true; kernel_exports may be NULL) or by a sealed module, as
+ * Linux's verify_exported_symbols() refuses.  0, or -ENOEXEC with why
+ * naming the symbol and its owner.
+ */
+int seal_check_exports(const struct seals *s, const struct seal_mod *m,
+		       bool (*kernel_exports)(void *ctx, const char *name), void *ctx,
+		       char *why, size_t n);
+
+/*
  * seal_export_value(s, name, value): 0 with *value when a sealed module
- * exports name; -ENOENT otherwise.
+ * exports name (at most one does: seal_check_exports()); -ENOENT otherwise.
  */
 int seal_export_value(const struct seals *s, const char *name, uint64_t *value);
 

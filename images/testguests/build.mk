@@ -34,9 +34,11 @@ $(BUILD)/images/testguests/hg-%.elf: images/testguests/hostile.S images/testgues
 
 # Hostile seal guests for tests/e2e/t-seal-hostile.sh: hostile_seal.S once per
 # -DHS_CASE_x, with the bytes an honest kernel would have placed for HG_MODULE
-# (mv-seal-fixture: the host's own re-derivation at a fixed layout).
+# (mv-seal-fixture: the host's own re-derivation), in 33 copies 32 KiB apart in
+# the module area (no two sealed modules share a VA), for the cases that seal
+# one load after another until the module region (1 MiB at --mem 16) runs out.
 HS_CASES := ok changed sym_own_code overlap outside_region past_ram twice unknown_id \
-            denied_id unseal_live unseal_other exhaust
+            denied_id unseal_live unseal_other exhaust same_va pt_elsewhere pt_unmapped
 HS_ELFS  := $(HS_CASES:%=$(BUILD)/images/testguests/hs-%.elf)
 IMAGES   += $(HS_ELFS)
 SEAL_FIXTURE := $(BUILD)/images/testguests/mv-seal-fixture
@@ -48,14 +50,14 @@ $(SEAL_FIXTURE): $(BUILD)/host/images/testguests/seal_fixture.o \
 		$(VMM_LOADER:%=$(BUILD)/host/guest/module/%.o) $$(SHARED_HOST_OBJS)
 	$(call msg,LINK,$@)mkdir -p $(@D) && $(HOSTCC) $(HOST_LDFLAGS) $^ -o $@
 
-$(HS_FIX).inc $(HS_FIX).core $(HS_FIX).init &: $(SEAL_FIXTURE) $(HG_MODULE)
-	$(call msg,FIXTURE,$(HS_FIX))$(SEAL_FIXTURE) $(HG_MODULE) 0xffffffffa0000000 \
-		0xffffffffa0100000 $(HS_FIX)
+$(HS_FIX).inc $(HS_FIX).bytes &: $(SEAL_FIXTURE) $(HG_MODULE)
+	$(call msg,FIXTURE,$(HS_FIX))$(SEAL_FIXTURE) $(HG_MODULE) 0xffffffffa0000000 33 0x8000 \
+		$(HS_FIX)
 
 $(BUILD)/images/testguests/hs-%.elf: images/testguests/hostile_seal.S images/testguests/tg.ld \
-		$(HS_FIX).inc $(HS_FIX).core $(HS_FIX).init $(HG_MODULE)
+		$(HS_FIX).inc $(HS_FIX).bytes $(HG_MODULE)
 	$(call msg,TESTGST,$@)mkdir -p $(@D) && \
 	$(GUEST_CC) $(GUEST_ASFLAGS) -DHS_CASE_$* '-DHS_MODULE="$(HG_MODULE)"' \
-		'-DHS_FIXTURE_INC="$(abspath $(HS_FIX).inc)"' '-DHS_FIXTURE_CORE="$(HS_FIX).core"' \
-		'-DHS_FIXTURE_INIT="$(HS_FIX).init"' -c $< -o $(@:.elf=.o) && \
+		'-DHS_FIXTURE_INC="$(abspath $(HS_FIX).inc)"' '-DHS_FIXTURE_BYTES="$(HS_FIX).bytes"' \
+		-c $< -o $(@:.elf=.o) && \
 	$(GUEST_LD) -nostdlib -T images/testguests/tg.ld -o $@ $(@:.elf=.o)

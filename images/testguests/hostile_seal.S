@@ -2,14 +2,17 @@
  * hostile_seal.S: ring-0 guests that attack MV_HC_MODULE_SEAL and
  * MV_HC_MODULE_UNSEAL, one per -DHS_CASE_x, for tests/e2e/t-seal-hostile.sh.
  * They have no loader: the bytes an honest kernel would have placed after
- * relocating the embedded module (hello.ko) at FX_CORE_VA/FX_INIT_VA come
- * from the host tool mv-seal-fixture (images/testguests/seal_fixture.c,
- * the host's own re-derivation) as HS_FIXTURE.{core,init,inc}, and the
- * guest exports the values its imports resolve to through a __ksymtab of
- * its own (FX_KSYMTAB), as a kernel does.  Each case copies those bytes
- * into the module region (MV_MEM_MODULES in the boot memory map), then
- * lies in one way.  ABI numbers and offsets are written out on purpose
- * (as in shared/include/modvisor/abi/hypercall.h): these guests forge bytes.
+ * relocating the embedded module (hello.ko) come from the host tool
+ * mv-seal-fixture (images/testguests/seal_fixture.c, the host's own
+ * re-derivation) as HS_FIXTURE_{INC,BYTES}: copy k for the module at
+ * FX_CORE_VA + k * FX_STRIDE, init right after core.  The guest exports
+ * the values its imports resolve to through a __ksymtab of its own
+ * (FX_KSYMTAB), as a kernel does.  As an honest kernel does, it maps its
+ * module area (map_area: page i of the module region at FX_CORE_VA + i
+ * pages); each case copies copy k's bytes to offset k * FX_STRIDE of the
+ * module region (MV_MEM_MODULES in the boot memory map), then lies in one
+ * way.  ABI numbers and offsets are written out on purpose (as in
+ * shared/include/modvisor/abi/hypercall.h): these guests forge bytes.
  * The exit status is -hdr.ret of the last seal (0: sealed), or the host
  * stops the VM.
  */
@@ -46,6 +49,7 @@
 #define RG_GPA     0
 #define RG_VA      8
 #define RG_SIZE    16
+#define PTE_PW     3            /* present, writable */
 #define SEC_SIZE   32           /* struct mv_seal_section: gpa, va, size, shndx, perms */
 #define SYM_SIZE   16           /* struct mv_seal_sym: symndx, pad, value */
 
@@ -67,8 +71,10 @@ _start:
 	movabs $stack_top, %rsp
 	mov %rdi, %r15                   /* GPA of struct mv_bootinfo */
 	call find_modules                /* %r14 = the module region's GPA */
+	call map_area
 	call load_mod                    /* %ebx = the load id */
 	mov %ebx, %r13d
+	xor %r12d, %r12d                 /* %r12 = the copy placed: 0 */
 	call place
 
 #if defined(HS_CASE_ok)
@@ -101,26 +107,63 @@ _start:
 	jmp exit_ret
 #elif defined(HS_CASE_exhaust)
 	/*
-	 * Seal one load after another, each a copy placed 32 KiB further into
-	 * the module region (text and rodata read-only, data writable between
-	 * them: two more memslots each), until the host says no.
+	 * Seal one load after another, copy k placed k * 32 KiB further into
+	 * the module region and the module area (text and rodata read-only,
+	 * data writable between them: two more memslots each), until the host
+	 * says no.
 	 */
-	mov $1000, %r12d
 1:	call seal
 	test %eax, %eax
 	jnz 2f
-	dec %r12d
-	jz exit_ret                      /* never refused: exit 0 */
 	call unplace
-	add $0x8000, %r14
+	inc %r12
+	mov $-93, %eax                   /* the fixture's copies ran out first: exit 93 */
+	cmp $FX_COPIES, %r12
+	je exit_ret
 	call load_mod
 	mov %ebx, %r13d
 	call place
 	jmp 1b
 	/* Refused: nothing of it may be left read-only (else this write stops the VM). */
-2:	movabs $VBASE, %rdi
-	add %r14, %rdi
+2:	mov %eax, %ebp
+	call copy_deltas
+	movabs $VBASE, %rdi
+	add %rax, %rdi
 	movb $0xcc, (%rdi)
+	mov %ebp, %eax
+	jmp exit_ret
+#elif defined(HS_CASE_same_va)
+	/*
+	 * Seal, then a second load with the same bytes 32 KiB further into the
+	 * module region, claimed at the VAs of the sealed one.
+	 */
+	call seal
+	test %eax, %eax
+	jnz exit_ret
+	call unplace
+	call load_mod
+	mov %ebx, %r13d
+	lea FX_STRIDE(%r14), %rax
+	xor %edx, %edx
+	call place_copy
+	call seal
+	jmp exit_ret
+#elif defined(HS_CASE_pt_elsewhere)
+	/* The page tables run the core's second page from the first page's frame. */
+	movabs $pt, %rdi
+	lea PTE_PW(%r14), %rax
+	mov %rax, 8(%rdi)
+	mov %cr3, %rax
+	mov %rax, %cr3
+	call seal
+	jmp exit_ret
+#elif defined(HS_CASE_pt_unmapped)
+	/* The init region's first page is not mapped at all. */
+	movabs $pt, %rdi
+	movq $0, 8 * (FX_CORE_SIZE / 4096)(%rdi)
+	mov %cr3, %rax
+	mov %rax, %cr3
+	call seal
 	jmp exit_ret
 #elif defined(HS_CASE_outside_region)
 	/* A section in the kernel's own memory, outside the module region. */
@@ -223,35 +266,86 @@ load_junk:
 	ret
 
 /*
- * place: the honest kernel's work: the fixture's core and init bytes at
- * the module region's start (init right after core), and every GPA of the
- * seal request (each was assembled as an offset from that start).
+ * map_area: the honest kernel's mapping of its module area: page i of the
+ * module region (%r14) at FX_CORE_VA + i pages, 4 KiB pages of pt, hung
+ * into the boot page tables' kernel-half PD (entry 256 of the PD behind
+ * PML4 entry 511, PDPT entry 510).
+ */
+.if FX_CORE_VA != 0xffffffffa0000000
+.error "map_area maps the module area at 0xffffffffa0000000"
+.endif
+map_area:
+	movabs $pt, %rdi
+	lea PTE_PW(%r14), %rax
+	mov $512, %ecx
+1:	mov %rax, (%rdi)
+	add $8, %rdi
+	add $0x1000, %rax
+	loop 1b
+	movabs $0x000ffffffffff000, %rcx
+	movabs $VBASE, %rdx
+	mov %cr3, %rax
+	and %rcx, %rax
+	mov 511 * 8(%rdx, %rax), %rax    /* PML4[511] */
+	and %rcx, %rax
+	mov 510 * 8(%rdx, %rax), %rax    /* PDPT[510] */
+	and %rcx, %rax
+	movabs $(pt - VBASE + PTE_PW), %rsi
+	mov %rsi, 256 * 8(%rdx, %rax)    /* PD[256] */
+	mov %cr3, %rax
+	mov %rax, %cr3
+	ret
+
+/* copy_deltas: copy %r12's place: %rax = its GPA (%r14 + k * FX_STRIDE), %rdx = its VA's distance from copy 0's. */
+copy_deltas:
+	imul $FX_STRIDE, %r12, %rdx
+	lea (%r14, %rdx), %rax
+	ret
+
+/*
+ * place: the honest kernel's work: copy %r12's core and init bytes at its
+ * place in the module region (init right after core), and every GPA and
+ * VA of the seal request made copy %r12's (each was assembled as copy
+ * 0's, its GPA an offset from the region's start).
  */
 place:
-	movabs $fx_core, %rsi
-	movabs $VBASE, %rdi
-	add %r14, %rdi
-	mov $(FX_CORE_SIZE + FX_INIT_SIZE), %ecx
-	rep movsb
+	call copy_deltas
 	/* fall through */
-/* place_gpas: add %r14 to every GPA of the seal request. */
-place_gpas:
+/* place_copy: copy %r12's bytes to GPA %rax, then shift the request by GPA %rax, VA %rdx. */
+place_copy:
+	push %rax
+	push %rdx
+	imul $FX_COPY_SIZE, %r12, %rsi
+	movabs $fx_bytes, %rcx
+	add %rcx, %rsi
+	movabs $VBASE, %rdi
+	add %rax, %rdi
+	mov $FX_COPY_SIZE, %ecx
+	rep movsb
+	pop %rdx
+	pop %rax
+	/* fall through */
+/* shift: add %rax to every GPA and %rdx to every VA of the seal request. */
+shift:
 	movabs $sl, %rdi
-	add %r14, SL_CORE + RG_GPA(%rdi)
-	add %r14, SL_INIT + RG_GPA(%rdi)
+	add %rax, SL_CORE + RG_GPA(%rdi)
+	add %rax, SL_INIT + RG_GPA(%rdi)
+	add %rdx, SL_CORE + RG_VA(%rdi)
+	add %rdx, SL_INIT + RG_VA(%rdi)
 	movabs $secs, %rdi
 	mov $FX_NSECS, %ecx
-1:	add %r14, (%rdi)
+1:	add %rax, (%rdi)
+	add %rdx, 8(%rdi)
 	add $SEC_SIZE, %rdi
 	loop 1b
 	ret
 
-/* unplace: the seal request's GPAs back to offsets from the region's start (%r14). */
+/* unplace: the seal request back to copy 0's, its GPAs offsets from the region's start. */
 unplace:
-	neg %r14
-	call place_gpas
-	neg %r14
-	ret
+	call copy_deltas
+	neg %rax
+	neg %rdx
+	jmp shift
 
 /* seal: MV_HC_MODULE_SEAL for load id %r13d; %eax = hdr.ret. */
 seal:
@@ -358,8 +452,12 @@ junk:       .fill 64, 1, 0
 mod_img:    .incbin HS_MODULE
 mod_img_end:
 	.balign 4096
-fx_core:    .incbin HS_FIXTURE_CORE
-fx_init:    .incbin HS_FIXTURE_INIT
+pt:         .fill 4096, 1, 0             /* the module area's page table (map_area) */
+#if defined(HS_CASE_exhaust)
+fx_bytes:   .incbin HS_FIXTURE_BYTES     /* every copy */
+#else
+fx_bytes:   .incbin HS_FIXTURE_BYTES, 0, FX_COPY_SIZE
+#endif
 	.balign 4096
 	.fill 8192, 1, 0
 stack_top:

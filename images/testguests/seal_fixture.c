@@ -8,21 +8,28 @@
 #include "authority/rederive.h"
 
 /*
- * usage: mv-seal-fixture MODULE.ko CORE_VA INIT_VA OUT
+ * usage: mv-seal-fixture MODULE.ko CORE_VA COPIES STRIDE OUT
  *
- * Re-derives MODULE at core CORE_VA and init INIT_VA with the host's own
- * code (vmm/authority/rederive.c), every undefined symbol i at
- * FX_KSYM_BASE + 0x40 * i, and writes what an honest guest kernel would
- * hold after relocation, for a test guest that has no loader:
- *   OUT.core, OUT.init   the expected bytes of both regions;
- *   OUT.inc              assembler: the layout (.set FX_*: both regions'
- *                        addresses and shapes), and macros FX_SECTIONS (one
+ * Re-derives MODULE with the host's own code (vmm/authority/rederive.c)
+ * COPIES times, copy k with its core at CORE_VA + k * STRIDE and its init
+ * right after the core (as the guests place it in guest-physical memory,
+ * and map it), every undefined symbol i at FX_KSYM_BASE + 0x40 * i, and
+ * writes what an honest guest kernel would hold after relocation, for a
+ * test guest that has no loader:
+ *   OUT.bytes            the expected bytes of copy 0, 1, ...: each the core
+ *                        region, then the init region (FX_COPY_SIZE bytes);
+ *   OUT.inc              assembler: copy 0's layout (.set FX_*: both regions'
+ *                        addresses and shapes, FX_COPIES, FX_STRIDE), and macros
+ *                        FX_SECTIONS (one
  *                        "SEC shndx, prot, group, region, off, size" per
  *                        allocated section, in the loader's order; group is
  *                        enum rederive_group), FX_SYMS (one "SYM index, value" per
  *                        undefined symbol) and FX_KSYMTAB (the __ksymtab
  *                        entries and names that export those values, so
  *                        the host finds them in the test guest's ELF).
+ * The copies are for guests that seal one load after another: no two
+ * sealed modules may share a virtual address, and a module's bytes depend
+ * on where it runs.
  * FX_RELOC_REGION/FX_RELOC_OFF name a byte that a relocation against an
  * import wrote, in text if there is one (found by deriving again with the
  * import moved), for the guests that change relocated bytes; sections
@@ -48,17 +55,6 @@ static uint8_t *read_file(const char *path, size_t *len)
 	if (!buf)
 		errx(1, "%s: empty or unreadable", path);
 	return buf;
-}
-
-static void write_file(const char *prefix, const char *ext, const void *p, size_t n)
-{
-	char path[4096];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s.%s", prefix, ext);
-	f = fopen(path, "wb");
-	if (!f || (n && fwrite(p, 1, n, f) != n) || fclose(f) != 0)
-		err(1, "%s", path);
 }
 
 /* Is section shndx executable (text, where a changed byte matters most)? */
@@ -134,7 +130,8 @@ static void find_reloc_byte(struct rederive *rd, const struct rederive_layout *l
 }
 
 static void write_inc(struct rederive *rd, const struct rederive_layout *l,
-		      struct rederive_symval *vals, uint32_t nvals, const char *mod, FILE *f)
+		      struct rederive_symval *vals, uint32_t nvals, const char *mod,
+		      unsigned copies, uint64_t stride, FILE *f)
 {
 	uint32_t ns, nu;
 	const struct rederive_section *s = rederive_sections(rd, &ns);
@@ -149,13 +146,16 @@ static void write_inc(struct rederive *rd, const struct rederive_layout *l,
 		".set FX_CORE_ROAI_END, 0x%llx\n"
 		".set FX_INIT_TEXT_END, 0x%llx\n.set FX_INIT_RO_END, 0x%llx\n"
 		".set FX_INIT_ROAI_END, 0x%llx\n"
-		".set FX_NSECS, %u\n.set FX_NSYMS, %u\n",
+		".set FX_NSECS, %u\n.set FX_NSYMS, %u\n"
+		".set FX_COPIES, %u\n.set FX_STRIDE, 0x%llx\n"
+		".set FX_COPY_SIZE, FX_CORE_SIZE + FX_INIT_SIZE\n",
 		(unsigned long long)l->va[0], (unsigned long long)l->size[0],
 		(unsigned long long)l->va[1], (unsigned long long)l->size[1],
 		(unsigned long long)core.text_end, (unsigned long long)core.ro_end,
 		(unsigned long long)core.ro_after_init_end,
 		(unsigned long long)init.text_end, (unsigned long long)init.ro_end,
-		(unsigned long long)init.ro_after_init_end, ns, nu);
+		(unsigned long long)init.ro_after_init_end, ns, nu, copies,
+		(unsigned long long)stride);
 	find_reloc_byte(rd, l, vals, nvals, f);
 	/* Two neighbours that both hold bytes, for the guest that overlaps them. */
 	for (uint32_t k = 0; k + 1 < ns; k++) {
@@ -183,6 +183,41 @@ static void write_inc(struct rederive *rd, const struct rederive_layout *l,
 	fprintf(f, "\t.popsection\n.endm\n");
 }
 
+/*
+ * Derive copy k (core at va0 + k * stride, init right after it) and append
+ * its bytes to f (if not NULL).
+ */
+static void derive_copy(struct rederive *rd, struct rederive_layout *l, uint64_t va0,
+			uint64_t stride, unsigned k, const struct rederive_symval *vals,
+			uint32_t nvals, FILE *f)
+{
+	struct rederive_why why;
+
+	l->va[0] = va0 + stride * k;
+	l->va[1] = l->size[1] ? l->va[0] + l->size[0] : 0;
+	if (rederive_derive(rd, l, vals, nvals, NULL, NULL, &why))
+		errx(1, "%s", why.msg);
+	if (!f)
+		return;
+	if (fwrite(rederive_bytes(rd, REDERIVE_CORE), 1, l->size[0], f) != l->size[0] ||
+	    (l->size[1] && fwrite(rederive_bytes(rd, REDERIVE_INIT), 1, l->size[1], f) !=
+	     l->size[1]))
+		err(1, "writing copy %u", k);
+}
+
+/* The FILE for OUT.ext, or exit. */
+static FILE *open_out(const char *prefix, const char *ext)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s.%s", prefix, ext);
+	f = fopen(path, "w");
+	if (!f)
+		err(1, "%s", path);
+	return f;
+}
+
 int main(int argc, char **argv)
 {
 	struct rederive_layout l = { 0 };
@@ -193,11 +228,12 @@ int main(int argc, char **argv)
 	uint32_t nu;
 	uint8_t *img;
 	size_t len;
-	char path[4096];
-	FILE *inc;
+	uint64_t va0, stride;
+	unsigned copies;
+	FILE *inc, *bytes;
 
-	if (argc != 5) {
-		fprintf(stderr, "usage: %s MODULE.ko CORE_VA INIT_VA OUT\n", argv[0]);
+	if (argc != 6) {
+		fprintf(stderr, "usage: %s MODULE.ko CORE_VA COPIES STRIDE OUT\n", argv[0]);
 		return 2;
 	}
 	img = read_file(argv[1], &len);
@@ -208,8 +244,12 @@ int main(int argc, char **argv)
 		errx(1, "%s", why.msg);
 	for (int r = 0; r < REDERIVE_NREGIONS; r++)
 		l.size[r] = rederive_shape(rd, (enum rederive_region_id)r).size;
-	l.va[0] = strtoull(argv[2], NULL, 0);
-	l.va[1] = l.size[1] ? strtoull(argv[3], NULL, 0) : 0;
+	va0 = strtoull(argv[2], NULL, 0);
+	copies = (unsigned)strtoul(argv[3], NULL, 0);
+	stride = strtoull(argv[4], NULL, 0);
+	if (copies == 0 || (copies > 1 && stride < l.size[0] + l.size[1]))
+		errx(1, "%s copies %s bytes apart: a copy takes 0x%llx bytes", argv[3], argv[4],
+		     (unsigned long long)(l.size[0] + l.size[1]));
 	u = rederive_undefs(rd, &nu);
 	if (nu == 0)
 		errx(1, "%s: no undefined symbols", argv[1]);
@@ -218,18 +258,17 @@ int main(int argc, char **argv)
 		errx(1, "out of memory");
 	for (uint32_t k = 0; k < nu; k++)
 		vals[k] = (struct rederive_symval){ u[k].index, FX_KSYM_BASE + 0x40ull * k };
-	if (rederive_derive(rd, &l, vals, nu, NULL, NULL, &why))
-		errx(1, "%s", why.msg);
-	write_file(argv[4], "core", rederive_bytes(rd, REDERIVE_CORE), l.size[0]);
-	write_file(argv[4], "init", l.size[1] ? (const void *)rederive_bytes(rd, REDERIVE_INIT) : "",
-		   l.size[1]);
-	snprintf(path, sizeof(path), "%s.inc", argv[4]);
-	inc = fopen(path, "w");
-	if (!inc)
-		err(1, "%s", path);
-	write_inc(rd, &l, vals, nu, argv[1], inc);
+	bytes = open_out(argv[5], "bytes");
+	for (unsigned k = 0; k < copies; k++)
+		derive_copy(rd, &l, va0, stride, k, vals, nu, bytes);
+	if (fclose(bytes) != 0)
+		err(1, "%s.bytes", argv[5]);
+	/* write_inc() describes the layout rd was last derived at: copy 0's. */
+	derive_copy(rd, &l, va0, stride, 0, vals, nu, NULL);
+	inc = open_out(argv[5], "inc");
+	write_inc(rd, &l, vals, nu, argv[1], copies, stride, inc);
 	if (fclose(inc) != 0)
-		err(1, "%s", path);
+		err(1, "%s.inc", argv[5]);
 	rederive_close(rd);
 	free(vals);
 	free(img);

@@ -4,9 +4,10 @@
 # allowed, place the bytes an honest kernel would have relocated (made at build time by
 # mv-seal-fixture with the host's own re-derivation), then lie: a relocated byte changed after
 # the verdict, an import pointing into the module's own code, overlapping sections, a section
-# outside the module region, a region past RAM, a second seal, seals of unknown and denied load
-# ids, unseals of a live and of a never-sealed load, seal after seal until the module region or
-# the memory slots (lowered with MODVISOR_MAX_MEMSLOTS) run out.
+# outside the module region, a region past RAM, a second load claimed at a sealed one's VAs, page
+# tables that map a page elsewhere or not at all, a second seal, seals of unknown and denied load
+# ids, unseals of a live and of a never-sealed load, seal after seal (each copy at its own VA)
+# until the module region or the memory slots (lowered with MODVISOR_MAX_MEMSLOTS) run out.
 # Each must end with the documented errno (the guest's exit status) or stop (115), with the
 # reason in the measurement log; the host never dies of a signal or a sanitizer report, and the
 # log verifies.
@@ -73,6 +74,17 @@ scase sym_own_code 13 "symbol param_ops_ullong = 0xffffffffa0000010: the kernel 
 scase overlap 22 "overlaps the section before it"
 scase outside_region 22 "GPA 0x200000 does not match its VA"
 scase past_ram 22 "core region: GPA [0x1000000, +0x3000) is outside the module region"
+core_size=$(sed -n 's/^\.set FX_CORE_SIZE, //p' "$FIX")
+scase same_va 22 "core region VA [0xffffffffa0000000, +$core_size) overlaps the core region VA [0xffffffffa0000000, +$core_size) of sealed module hello (load_id 1)"
+t_expect_status "seal-hostile-same_va: the first load sealed" 1 "$(grep -c 'text+rodata   done' "$OUT/same_va.show")"
+# The guests map their module area as the kernel does; these two then change one entry.
+scase pt_elsewhere 22 "VA 0xffffffffa0001000: the guest claimed GPA 0x"
+t_expect_contains "seal-hostile-pt_elsewhere: ... and where the page tables map it" \
+	"$OUT/pt_elsewhere.show" "its page tables map it to GPA 0x"
+init_va=$(printf '0x%x' $((0xffffffffa0000000 + core_size)))
+scase pt_unmapped 22 "VA $init_va: the guest claimed GPA 0x"
+t_expect_contains "seal-hostile-pt_unmapped: ... and that it is not mapped" "$OUT/pt_unmapped.show" \
+	"its page tables: not mapped (PT entry $((core_size / 4096)) is not present)"
 
 # ---- load ids that cannot be sealed or unsealed: the VM stops ------------------
 scase twice 115 "seal for load_id 1, which is sealed" "MV_HC_MODULE_SEAL: seal for load_id 1, which is sealed"
@@ -90,7 +102,8 @@ t_expect_absent "seal-hostile-unseal_other: load 1's pages stay sealed" "$OUT/un
 # ---- limits: seal after seal until the host says no ----------------------------
 # Each refused copy is written to afterwards: had any of it been left read-only, that
 # write would stop the VM (109) instead of the guest exiting with the errno.
-# exhaust_region: the 1 MiB module region is used up (32 copies 32 KiB apart).
+# exhaust_region: the 1 MiB module region is used up (32 copies 32 KiB apart, each at its own
+# VA, with its bytes derived for that VA).
 CASE=exhaust scase exhaust_region 22 "is outside the module region"
 n=$(grep -c 'text+rodata   done' "$OUT/exhaust_region.show")
 if [ "$n" -ge 16 ]; then t_pass "seal-hostile-exhaust_region: $n seals before the refusal"

@@ -111,11 +111,119 @@ START_TEST(regions_of_sealed_modules_are_taken)
 
 	ck_assert_int_eq(seal_add(&s, &m), 0);
 	ck_assert_int_eq(seal_check_regions(&s, &a, why, sizeof(why)), -EINVAL);
-	ck_assert_ptr_nonnull(strstr(why, "overlap those of sealed module other (load_id 2)"));
+	ck_assert_ptr_nonnull(strstr(why, "core region GPA [0x500000, +0x4000) overlaps the core "
+				     "region GPA [0x500000, +0x4000) of sealed module other "
+				     "(load_id 2)"));
 	a.core.gpa = 7 * MB;
+	a.core.va = VA + 0x100000;
 	ck_assert_int_eq(seal_check_regions(&s, &a, why, sizeof(why)), 0);
 	a.init.gpa = 5 * MB + 0x2000;                   /* init on the other's core */
 	ck_assert_int_eq(seal_check_regions(&s, &a, why, sizeof(why)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(why, "init region GPA [0x502000, +0x2000) overlaps the core "
+				     "region GPA"));
+}
+END_TEST
+
+/* Apart in guest-physical memory is not enough: the virtual ranges must be apart too. */
+START_TEST(virtual_ranges_of_sealed_modules_are_taken)
+{
+	struct mv_hc_module_seal a = request();
+	struct seal_mod m = { .load_id = 2, .name = "other", .core = a.core, .init = a.init,
+			      .init_sealed = true };
+
+	ck_assert_int_eq(seal_add(&s, &m), 0);
+	a.core.gpa = 7 * MB;                            /* the same VAs, other pages */
+	a.init.gpa = 7 * MB + 0x8000;
+	ck_assert_int_eq(seal_check_regions(&s, &a, why, sizeof(why)), -EINVAL);
+	ck_assert_str_eq(why, "core region VA [0xffffffffa0000000, +0x4000) overlaps the core "
+			 "region VA [0xffffffffa0000000, +0x4000) of sealed module other (load_id 2)");
+	a.core.va = VA + 0x3000;                        /* one page in common */
+	ck_assert_int_eq(seal_check_regions(&s, &a, why, sizeof(why)), -EINVAL);
+	a.core.va = VA + 0x4000;                        /* core apart, init still on its init */
+	ck_assert_int_eq(seal_check_regions(&s, &a, why, sizeof(why)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(why, "init region VA [0xffffffffa0010000, +0x2000) overlaps "
+				     "the init region VA [0xffffffffa0010000, +0x2000) of sealed "
+				     "module other"));
+	a.init.va = VA + 0x11000;                       /* core on the other's sealed init */
+	a.core.va = VA + 0x10000 - 0x3000;
+	ck_assert_int_eq(seal_check_regions(&s, &a, why, sizeof(why)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(why, "core region VA [0xffffffffa000d000, +0x4000) overlaps "
+				     "the init region VA"));
+	s.mods[0].init_sealed = false;                  /* its init was given back */
+	a.init.va = VA + 0x20000;
+	ck_assert_int_eq(seal_check_regions(&s, &a, why, sizeof(why)), 0);
+	a.init.va = VA + 0x10000;
+	a.core.va = VA + 0x20000;
+	ck_assert_int_eq(seal_check_regions(&s, &a, why, sizeof(why)), 0);
+}
+END_TEST
+
+/* No region may lie in the kernel image's virtual range. */
+START_TEST(virtual_range_of_the_kernel_is_taken)
+{
+	struct mv_hc_module_seal a = request();
+
+	s.kernel_end = 0x400000;                        /* the image ends at GPA 4 MiB */
+	ck_assert_int_eq(seal_check_regions(&s, &a, why, sizeof(why)), 0);
+	a.core.va = 0xffffffff80200000ull;              /* the kernel's text */
+	ck_assert_int_eq(seal_check_regions(&s, &a, why, sizeof(why)), -EINVAL);
+	ck_assert_str_eq(why, "core region VA [0xffffffff80200000, +0x4000) overlaps the kernel "
+			 "image VA [0xffffffff80000000, +0x400000)");
+	a = request();
+	a.init.va = 0xffffffff803ff000ull;              /* its last page */
+	ck_assert_int_eq(seal_check_regions(&s, &a, why, sizeof(why)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(why, "init region VA [0xffffffff803ff000, +0x2000) overlaps "
+				     "the kernel image"));
+	a.init.va = 0xffffffff80400000ull;              /* just past it */
+	ck_assert_int_eq(seal_check_regions(&s, &a, why, sizeof(why)), 0);
+	s.kernel_end = UINT64_MAX;                      /* would wrap: covers the rest */
+	ck_assert_int_eq(seal_check_regions(&s, &a, why, sizeof(why)), -EINVAL);
+}
+END_TEST
+
+/* An export list for a test module. */
+static void exports(struct seal_mod *m, const char *a, const char *b)
+{
+	m->exports = calloc(2, sizeof(*m->exports));
+	m->exports[0] = (struct seal_export){ .name = strdup(a), .value = VA + 0x40 };
+	m->nexports = 1;
+	if (b)
+		m->exports[m->nexports++] = (struct seal_export){ .name = strdup(b), .value = VA + 0x80 };
+}
+
+static bool kernel_exports_printk(void *ctx, const char *name)
+{
+	(*(int *)ctx)++;
+	return strcmp(name, "printk") == 0;
+}
+
+/* A name the kernel or a sealed module exports already is ENOEXEC, as in Linux. */
+START_TEST(duplicate_exports_refused)
+{
+	struct seal_mod first = { .load_id = 2, .name = "exporter" };
+	struct seal_mod next = { .load_id = 3, .name = "again" };
+	uint64_t v = 0;
+	int asked = 0;
+
+	exports(&first, "exp_fn", "exp_data");
+	ck_assert_int_eq(seal_check_exports(&s, &first, kernel_exports_printk, &asked, why,
+					    sizeof(why)), 0);
+	ck_assert_int_eq(asked, 2);
+	ck_assert_int_eq(seal_add(&s, &first), 0);
+	exports(&next, "next_fn", "exp_data");
+	ck_assert_int_eq(seal_check_exports(&s, &next, kernel_exports_printk, &asked, why,
+					    sizeof(why)), -ENOEXEC);
+	ck_assert_str_eq(why, "exports duplicate symbol exp_data (owned by exporter, load_id 2)");
+	ck_assert_int_eq(seal_check_exports(&s, &next, NULL, NULL, why, sizeof(why)), -ENOEXEC);
+	free(next.exports[1].name);
+	next.exports[1].name = strdup("printk");
+	ck_assert_int_eq(seal_check_exports(&s, &next, kernel_exports_printk, &asked, why,
+					    sizeof(why)), -ENOEXEC);
+	ck_assert_str_eq(why, "exports duplicate symbol printk (owned by kernel)");
+	ck_assert_int_eq(seal_check_exports(&s, &next, NULL, NULL, why, sizeof(why)), 0);
+	ck_assert_int_eq(seal_export_value(&s, "exp_data", &v), 0);
+	ck_assert_uint_eq(v, VA + 0x80);
+	seal_mod_free(&next);
 }
 END_TEST
 
@@ -227,6 +335,9 @@ static Suite *unit_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, regions_accepted_and_refused);
 	tcase_add_test(tc, regions_of_sealed_modules_are_taken);
+	tcase_add_test(tc, virtual_ranges_of_sealed_modules_are_taken);
+	tcase_add_test(tc, virtual_range_of_the_kernel_is_taken);
+	tcase_add_test(tc, duplicate_exports_refused);
 	tcase_add_test(tc, sections_checked);
 	tcase_add_test(tc, lock_after_init_unlock);
 	tcase_add_test(tc, lock_exhausted_leaves_nothing);
