@@ -1,25 +1,12 @@
-/* virtio_console.c: a polled driver for one named port of QEMU's virtio-serial (transitional virtio-pci, legacy I/O interface). */
+/* virtio_console.c: a polled driver for one named port of QEMU's virtio-serial, over either virtio-pci transport (virtio_pci.h). */
 #include "ktime.h"
-#include "mm.h"
-#include "pio.h"
-#include "virtio.h"
+#include "virtio_pci.h"
 
 #define VIRTIO_VENDOR           0x1af4
+#define VIRTIO_CONSOLE_MODERN   0x1043  /* modern only: behind a PCIe port (q35), or disable-legacy=on */
 #define VIRTIO_CONSOLE_LEGACY   0x1003  /* transitional: QEMU's default on a PCI (not PCIe) bus */
-
-/* Legacy virtio-pci registers in BAR 0 (I/O), without MSI-X. */
-#define VP_HOST_FEATURES        0x00
-#define VP_GUEST_FEATURES       0x04
-#define VP_QUEUE_PFN            0x08
-#define VP_QUEUE_NUM            0x0c
-#define VP_QUEUE_SEL            0x0e
-#define VP_QUEUE_NOTIFY         0x10
-#define VP_STATUS               0x12
-#define VP_STATUS_ACK           1
-#define VP_STATUS_DRIVER        2
-#define VP_STATUS_DRIVER_OK     4
-#define VP_STATUS_FAILED        0x80
 #define VIRTIO_CONSOLE_F_MULTIPORT (1u << 1)
+#define VQ_SIZE_MAX             32768   /* a split queue's size: a power of two up to this */
 
 /* Control messages (virtio 1.x, 5.3.6.2). */
 #define VCON_DEVICE_READY       0
@@ -30,6 +17,7 @@
 #define VCON_PORT_NAME          7
 #define VCON_CTRL_RX            2       /* queues: 2 and 3 control, 2n+2 and 2n+3 port n >= 1 */
 #define VCON_CTRL_TX            3
+#define VCON_PORT_MAX           32766   /* its transmit queue 2n+3 is still a 16-bit index */
 
 #define VRING_DESC_F_WRITE      2
 #define VQ_BUF                  4096    /* each receive buffer */
@@ -37,18 +25,7 @@
 #define VQ_TX_CHUNK             (64u << 10)
 #define VCON_QUIET_NS           1000000000ull   /* names come at once: 1 s without one ends the search */
 
-struct vring_desc { uint64_t addr; uint32_t len; uint16_t flags, next; };
-struct vring_used_elem { uint32_t id, len; };
-
-struct vq {
-	uint16_t index, size, last_used, nbufs;
-	struct vring_desc *desc;
-	volatile uint16_t *avail;       /* flags, idx, ring[size] */
-	volatile uint16_t *used;        /* flags, idx, then struct vring_used_elem[size] */
-	uint8_t *bufs;                  /* receive queues: nbufs * VQ_BUF */
-};
-
-static uint16_t iobase;
+static const struct virtio_pci_ops *vp;       /* the transport vcon_probe() chose */
 static struct vq ctrl_rx, ctrl_tx, port_rx, port_tx;
 static uint32_t port_id;                /* 0: not found yet (port 0 is the console's) */
 static bool port_found, host_open;
@@ -62,16 +39,14 @@ static void barrier(void)
 	__asm__ volatile("" ::: "memory");
 }
 
-/* Lay out a legacy vring for queue index and hand its page frame to the device. */
+/* Lay out a vring for queue index (legacy layout) and hand it to the device. */
 static int vq_setup(struct vq *q, uint16_t index, bool rx)
 {
 	uint64_t avail_end, bytes;
 	phys_addr_t pa;
-	uint16_t n;
+	uint16_t n = vp->queue_size(index);
 
-	outw(iobase + VP_QUEUE_SEL, index);
-	n = inw(iobase + VP_QUEUE_NUM);
-	if (n == 0 || (n & (n - 1)) || n > 32768)
+	if (n == 0 || (n & (n - 1)) || n > VQ_SIZE_MAX)
 		return -ENODEV;
 	avail_end = ALIGN_UP(16ull * n + 6 + 2ull * n, PAGE_SIZE);
 	bytes = avail_end + ALIGN_UP(6 + 8ull * n, PAGE_SIZE);
@@ -91,14 +66,13 @@ static int vq_setup(struct vq *q, uint16_t index, bool rx)
 			return -ENOMEM;
 		q->bufs = phys_to_virt(bpa);
 	}
-	outl(iobase + VP_QUEUE_PFN, (uint32_t)(pa >> 12));
-	return 0;
+	return vp->queue_enable(q, pa, pa + 16ull * n, pa + avail_end);
 }
 
 static void vq_notify(struct vq *q)
 {
 	barrier();
-	outw(iobase + VP_QUEUE_NOTIFY, q->index);
+	vp->notify(q);
 }
 
 /* Put descriptor id on the available ring (the device may use it from now on). */
@@ -181,7 +155,7 @@ static void vcon_ctrl_msg(const uint8_t *m, uint32_t len)
 		break;
 	case VCON_PORT_NAME:
 		/* QEMU sends the name with its NUL; the length alone may not have one. */
-		if (!port_found && id && strnlen((const char *)m + 8, len - 8) == strlen(port_want) &&
+		if (!port_found && id && id <= VCON_PORT_MAX && strnlen((const char *)m + 8, len - 8) == strlen(port_want) &&
 		    !memcmp(m + 8, port_want, strlen(port_want))) {
 			port_id = id;
 			port_found = true;
@@ -215,25 +189,40 @@ static unsigned vcon_poll_ctrl(void)
 	return n;
 }
 
+/* Attach to d through the first transport in list that it has (a broken one was said). */
+static int vcon_attach(const struct pci_dev *d, const struct virtio_pci_ops *const *list)
+{
+	for (; *list; list++) {
+		if (!(*list)->attach(d)) {
+			vp = *list;
+			if (!kernel_quiet)
+				printk("virtio-serial: %02x:%02x.%u (1af4:%04x): %s virtio-pci\n",
+				       d->bus, d->dev, d->fn, d->device, vp->name);
+			return 0;
+		}
+	}
+	return -ENODEV;
+}
+
+/* Modern when the device offers it: 1af4:1043 has nothing else, 1af4:1003 may have both. */
 static int vcon_probe(void)
 {
+	static const struct virtio_pci_ops *const modern_only[] = { &virtio_pci_modern, NULL };
+	static const struct virtio_pci_ops *const transitional[] = {
+		&virtio_pci_modern, &virtio_pci_legacy, NULL,
+	};
 	struct pci_dev d;
-	uint32_t bar;
+	int err;
 
-	if (pci_find(VIRTIO_VENDOR, VIRTIO_CONSOLE_LEGACY, &d))
+	if (!pci_find(VIRTIO_VENDOR, VIRTIO_CONSOLE_MODERN, &d))
+		err = vcon_attach(&d, modern_only);
+	else if (!pci_find(VIRTIO_VENDOR, VIRTIO_CONSOLE_LEGACY, &d))
+		err = vcon_attach(&d, transitional);
+	else
 		return -ENODEV;
-	bar = pci_read32(&d, 0x10);
-	if (!(bar & 1))
-		return -ENODEV;         /* no legacy I/O BAR (disable-legacy=on) */
-	iobase = (uint16_t)(bar & ~3u);
-	pci_write16(&d, 0x04, (uint16_t)(pci_read32(&d, 0x04) | 0x5)); /* I/O, bus master */
-	outb(iobase + VP_STATUS, 0);
-	outb(iobase + VP_STATUS, VP_STATUS_ACK);
-	outb(iobase + VP_STATUS, VP_STATUS_ACK | VP_STATUS_DRIVER);
-	if (!(inl(iobase + VP_HOST_FEATURES) & VIRTIO_CONSOLE_F_MULTIPORT))
-		return -ENODEV;         /* only port 0: no named ports */
-	outl(iobase + VP_GUEST_FEATURES, VIRTIO_CONSOLE_F_MULTIPORT);
-	return 0;
+	if (err)
+		return err;
+	return vp->start(VIRTIO_CONSOLE_F_MULTIPORT);  /* -ENODEV: only port 0, no named ports */
 }
 
 /*
@@ -268,11 +257,12 @@ int vcon_open(const char *name)
 		goto fail;
 	for (uint16_t i = 0; i < ctrl_rx.nbufs; i++)
 		vq_rx_post(&ctrl_rx, i);
-	outb(iobase + VP_STATUS, VP_STATUS_ACK | VP_STATUS_DRIVER | VP_STATUS_DRIVER_OK);
+	vp->add_status(VIRTIO_STATUS_DRIVER_OK);
 	vq_notify(&ctrl_rx);
 	vcon_ctrl_send(0, VCON_DEVICE_READY, 1);
 	if ((err = vcon_find_port()))
 		return err;
+	/* Port n's queues are 2n+2 and 2n+3; the device says which exist. */
 	if ((err = vq_setup(&port_rx, (uint16_t)(2 * port_id + 2), true)) ||
 	    (err = vq_setup(&port_tx, (uint16_t)(2 * port_id + 3), false)))
 		goto fail;
@@ -283,7 +273,7 @@ int vcon_open(const char *name)
 	vcon_poll_ctrl();
 	return 0;
 fail:
-	outb(iobase + VP_STATUS, VP_STATUS_FAILED);
+	vp->add_status(VIRTIO_STATUS_FAILED);
 	return err;
 }
 

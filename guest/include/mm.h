@@ -10,12 +10,15 @@
  *   0xffff888000000000 + pa             direct map of all RAM (2 MiB pages, NX)
  *   MV_KSTACK_AREA                      process kernel stacks, each below an
  *                                       unmapped guard page
+ *   MV_IOREMAP_AREA                     device memory (PCI BARs), uncached
  *   0xffffffff80000000 + pa             the kernel image (4 KiB pages, W^X)
  *   MV_MODULES_VADDR .. MV_MODULES_END  module area (H5), mapped on demand
  */
 #define MV_DIRECT_MAP     0xffff888000000000ULL
 #define MV_DIRECT_MAP_MAX (64ULL << 30)        /* RAM beyond this is ignored */
 #define MV_KSTACK_AREA    0xffffc90000000000ULL
+#define MV_IOREMAP_AREA   0xffffc94000000000ULL /* in the kernel stacks' top-level entry */
+#define MV_IOREMAP_SIZE   (1ULL << 30)
 #define MV_MODULES_VADDR  0xffffffffa0000000ULL
 #define MV_MODULES_END    0xffffffffff000000ULL
 #define MV_USER_END       0x0000800000000000ULL /* first non-user address */
@@ -69,6 +72,7 @@ void kfree(void *p);
 #define VM_WRITE  0x2u
 #define VM_EXEC   0x4u
 #define VM_USER   0x8u
+#define VM_UNCACHED 0x10u   /* device memory: caching disabled (PCD|PWT, PAT's UC) */
 
 /*
  * kmap_range(va, pa, npages, prot): map physical pages at kernel virtual
@@ -81,6 +85,15 @@ int kmap_range(uint64_t va, phys_addr_t pa, size_t npages, unsigned prot);
 int kprotect_range(uint64_t va, size_t npages, unsigned prot);
 /* kunmap_range(va, npages): remove kernel mappings (frames are not freed). */
 void kunmap_range(uint64_t va, size_t npages);
+
+/*
+ * ioremap(pa, len): map the device memory [pa, pa+len) (a PCI BAR's
+ * registers, anywhere below the CPU's physical-address limit) read/write,
+ * uncached and not executable in MV_IOREMAP_AREA; the kernel address of pa,
+ * or NULL when the range wraps, lies beyond the CPU's physical addresses or
+ * the area is full.  Mappings stay for the life of the kernel.
+ */
+void *ioremap(uint64_t pa, uint64_t len);
 
 /* Linker symbols bounding the kernel image sections (kernel.ld). */
 extern char __kernel_start[], __text_start[], __text_end[];

@@ -7,6 +7,8 @@
 #define PTE_P       (1ULL << 0)
 #define PTE_W       (1ULL << 1)
 #define PTE_U       (1ULL << 2)
+#define PTE_PWT     (1ULL << 3)
+#define PTE_PCD     (1ULL << 4)
 #define PTE_PS      (1ULL << 7)
 #define PTE_G       (1ULL << 8)
 #define PTE_COW     (1ULL << 9)    /* user page: read-only until a write copies it */
@@ -31,7 +33,7 @@ uint64_t *pt_walk(uint64_t pml4_pa, uint64_t va, bool alloc);
 uint64_t *pt_lookup(uint64_t pml4_pa, uint64_t va, uint64_t *span);
 
 /*
- * pt_prot(prot): PTE bits for VM_READ/WRITE/EXEC/USER (always present).  A
+ * pt_prot(prot): PTE bits for VM_READ/WRITE/EXEC/USER/UNCACHED (always present).  A
  * user page without VM_USER is PROT_NONE: present but only for the kernel
  * (and uaccess refuses it), so mprotect can make it accessible again.
  */

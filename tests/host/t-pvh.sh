@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # t-pvh.sh: the same kernel.elf boots under stock QEMU through its PVH entry (-kernel, no modvisor,
-# no KVM: TCG), with the PC platform: serial console, PIT tick, CMOS clock, isa-debug-exit/ACPI exit.
+# no KVM: TCG), with the PC platform: serial console, PIT tick, CMOS clock, isa-debug-exit/ACPI exit,
+# and the authority reached over virtio-serial through either virtio-pci transport.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
+. tests/authority_lib.sh
 B=${BUILD:-build}
 KERNEL=$B/images/kernel.elf
 INITRD=$B/images/initrd.cpio
@@ -71,17 +73,56 @@ t_expect_contains "without an authority a load is refused with EAGAIN" "$T_DIR/n
 t_expect_line "insmod fails (busybox exits with the errno)" "$T_DIR/noauth" $'insmod=11\r'
 t_expect_absent "and the module is not live" "$T_DIR/noauth" 'hello '
 
-# The virtio-serial authority port: found by its name, but nobody on the host side; another name.
-VS=(-device virtio-serial-pci -chardev "socket,path=$T_DIR/nobody.sock,server=on,wait=off,id=c0")
-pvh vs-closed pc 'quiet -- /bin/sh -c "insmod /lib/modules/hello.ko; echo insmod=$?"' "${DBG[@]}" \
+# The virtio-serial authority port: found by its name, but nobody on the host side (a device
+# without the modern interface: the legacy one); another name (transitional: modern).
+VS=(-device virtio-serial-pci,disable-modern=on
+	-chardev "socket,path=$T_DIR/nobody.sock,server=on,wait=off,id=c0")
+pvh vs-closed pc '-- /bin/sh -c "insmod /lib/modules/hello.ko; echo insmod=$?"' "${DBG[@]}" \
 	"${VS[@]}" -device virtserialport,chardev=c0,name=org.modvisor.authority
+t_expect_contains "virtio-serial: a device without the modern interface is driven through its legacy one" \
+	"$T_DIR/vs-closed" '(1af4:1003): legacy virtio-pci'
 t_expect_contains "virtio-serial: the authority port is found, its host side closed" \
 	"$T_DIR/vs-closed" 'authority: the authority port is not connected: module loads fail with EAGAIN'
 t_expect_line "virtio-serial: no host side, no load" "$T_DIR/vs-closed" $'insmod=11\r'
-pvh vs-other pc 'quiet -- /bin/true' "${DBG[@]}" -device virtio-serial-pci -chardev null,id=c0 \
+pvh vs-other pc '-- /bin/true' "${DBG[@]}" -device virtio-serial-pci -chardev null,id=c0 \
 	-device virtserialport,chardev=c0,name=org.example.other
+t_expect_contains "virtio-serial: a transitional device is driven through its modern interface" \
+	"$T_DIR/vs-other" '(1af4:1003): modern virtio-pci'
 t_expect_contains "virtio-serial: a port of another name is not the authority" "$T_DIR/vs-other" \
 	'authority: no virtio-serial port org.modvisor.authority: module loads fail with EAGAIN'
+
+# A daemon on the host side: a modern-only device (1af4:1043) reaches it and hello.ko is loaded
+# as it rules, first with its BAR above 4 GiB (a 2 GiB ivshmem BAR leaves SeaBIOS no room below:
+# 64-bit BARs go high), then as libvirt places the default controller on q35 (behind a PCIe root
+# port, so modern only).
+S=$T_DIR/a.sock
+LOG=$T_DIR/a.log
+printf 'kernel = %s\n' "$PWD/$KERNEL" >"$T_DIR/a.ini"
+T_ON_EXIT='stop_daemon -TERM'
+if ! start_daemon --policy "$T_DIR/a.ini"; then
+	t_fail "virtio-serial: the authority daemon starts" "$(cat "$T_DIR/d.err")"; t_done; exit 0
+fi
+hello() { echo "mv.name=pvh-$1 -- /bin/sh -c \"insmod /lib/modules/hello.ko who=$1; echo insmod=\$?\""; }
+PORT=(-chardev "socket,path=$S,id=c0" -device virtserialport,chardev=c0,name=org.modvisor.authority)
+pvh vs-modern pc "$(hello modern)" "${DBG[@]}" \
+	-object memory-backend-ram,id=big,size=2G -device ivshmem-plain,memdev=big \
+	-device virtio-serial-pci,disable-legacy=on "${PORT[@]}"
+pvh vs-q35 q35 "$(hello q35)" "${DBG[@]}" \
+	-device pcie-root-port,id=rp1,chassis=1 -device virtio-serial-pci,bus=rp1 "${PORT[@]}"
+stop_daemon -TERM
+for m in modern q35; do
+	t_expect_contains "virtio-serial ($m): the modern-only device is driven through its modern interface" \
+		"$T_DIR/vs-$m" '(1af4:1043): modern virtio-pci'
+	t_expect_contains "virtio-serial ($m): hello.ko loads" "$T_DIR/vs-$m" "hello: hello, $m"
+	t_expect_line "virtio-serial ($m): insmod succeeded" "$T_DIR/vs-$m" $'insmod=0\r'
+	if grep '"type":"load"' "$LOG" | grep "\"vm\":\"pvh-$m\"" | grep -q '"name":"hello".*"verdict":"allow"'
+	then t_pass "virtio-serial ($m): the daemon measured and allowed the load"
+	else t_fail "virtio-serial ($m): the load in the daemon's log" "$(tail -n 3 "$LOG")"; fi
+done
+common=$(sed -n 's/.*common configuration at \(0x[0-9a-f]*\) (BAR .*/\1/p' "$T_DIR/vs-modern")
+if [ -n "$common" ] && (( common >= 1 << 32 )); then
+	t_pass "virtio-serial: the modern structures are reached above 4 GiB ($common)"
+else t_fail "virtio-serial: the BAR above 4 GiB" "common configuration at '$common'"; fi
 
 # The default command is an interactive shell on the serial line: typed input reaches it
 # through the tick's polling of the UART.

@@ -36,6 +36,8 @@ uint64_t pt_prot(unsigned prot)
 		pte |= PTE_U;
 	if (!(prot & VM_EXEC))
 		pte |= PTE_NX;
+	if (prot & VM_UNCACHED)
+		pte |= PTE_PCD | PTE_PWT;       /* PAT entry 3: UC at reset, never reprogrammed */
 	return pte;
 }
 
