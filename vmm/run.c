@@ -10,6 +10,7 @@
 #include "boot.h"
 #include "cpio_write.h"
 #include "emuhost/emuhost.h"
+#include "emuhost/port.h"
 #include "initwd.h"
 #include "integrity.h"
 #include "kernel_load.h"
@@ -29,30 +30,59 @@ const char *run_default_path(const char *leaf, char *buf, size_t len)
 	return p ? p : leaf;
 }
 
+/*
+ * run_emulated_argv(argc, argv, exe, word, v): the inner run's command line
+ * (run_rewrite_argv), with word (an option for the inner run) first when
+ * not "".  0 or -1.
+ */
+static int run_emulated_argv(int argc, char **argv, const char *exe, char *word, char ***v)
+{
+	char **av;
+	int ret;
+
+	if (!word[0])
+		return run_rewrite_argv(argc, argv, exe, v);
+	av = calloc((size_t)argc + 2, sizeof(*av));
+	if (!av)
+		return -1;
+	av[0] = argv[0];
+	av[1] = word;
+	memcpy(av + 2, argv + 1, (size_t)(argc - 1) * sizeof(*av));
+	ret = run_rewrite_argv(argc + 1, av, exe, v);
+	free(av);
+	return ret;
+}
+
 /* run_emulated(argc, argv): the same invocation inside the emulated KVM host. */
 static int run_emulated(int argc, char **argv)
 {
-	char exe[PATH_MAX], **v;
+	char exe[PATH_MAX], name[64], **v;
 	ssize_t n;
-	int st;
+	int st, afd;
 
 	if (getenv("MODVISOR_IN_EMUHOST")) {
 		fprintf(stderr, "modvisor: already inside the emulated KVM host; "
 			"use --accel=kvm here\n");
 		return MV_EXIT_SETUP;
 	}
+	/* --authority: the daemon's socket is connected here, before anything boots. */
+	if (authority_run_forward(&afd, name, sizeof(name)) < 0)
+		return MV_EXIT_SETUP;
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0)
 		exe[n] = '\0';
-	if (n <= 0 || run_rewrite_argv(argc, argv, exe, &v)) {
+	if (n <= 0 || run_emulated_argv(argc, argv, exe, name, &v)) {
 		fprintf(stderr, "modvisor: cannot build the emulated host's command line\n");
+		if (afd >= 0)
+			close(afd);
 		return MV_EXIT_SETUP;
 	}
 	/* A terminal here: the inner run makes the guest's console a tty of this size. */
 	run_tty_export();
 	run_tty_raw();
-	st = emuhost_exec(v);
+	st = afd >= 0 ? emuhost_exec_stream(v, EMUHOST_AUTHORITY_PORT, afd) : emuhost_exec(v);
 	run_tty_restore();
+	run_argv_free(v);
 	return st;
 }
 

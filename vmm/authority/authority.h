@@ -122,6 +122,19 @@ struct vm;
 int authority_run_open(struct vm *vm, const char *kernel);
 
 /*
+ * authority_run_forward(fd, name, namelen): `modvisor run`'s hook before it
+ * starts the emulated KVM host: with --authority, connect to the daemon
+ * here, on the real host (*fd, which the emulated host gets as a
+ * virtio-serial port and the run inside uses as its connection: a socket of
+ * this machine cannot be connected to from there), and, without --name,
+ * name = "--name=run-PID" with this process's PID (the peer the daemon
+ * sees), for the run inside; else name = "".  Without --authority, *fd = -1.
+ * 0, or -1 after printing "SOCKET: reason" (the run stops before anything
+ * boots).
+ */
+int authority_run_forward(int *fd, char *name, size_t namelen);
+
+/*
  * authority_run_close(vm, status): `modvisor run`'s hook after the guest
  * stopped: close the log and print its aggregate.  Returns status, or
  * MV_EXIT_SETUP when the log could not be completed.

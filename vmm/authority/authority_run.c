@@ -4,12 +4,15 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 
 #include "authority.h"
+#include "emuhost/emuhost.h"
+#include "emuhost/port.h"
 #include "mvap_io.h"
 #include "remote.h"
 #include "run.h"
@@ -25,6 +28,18 @@ static char run_name[MVAP_NAME_MAX + 1];
 static uint8_t run_uuid[16];
 static bool run_uuid_set;
 static char run_policy_flag[64];        /* the first policy flag given, for --authority's check */
+
+/*
+ * authority_run_forwarded(): inside the emulated KVM host, was the run's
+ * --authority connected on the real host and handed in as a port
+ * (authority_run_forward())?
+ */
+static bool authority_run_forwarded(void)
+{
+	const char *port = getenv(EMUHOST_STREAM_ENV);
+
+	return getenv("MODVISOR_IN_EMUHOST") && port && strcmp(port, EMUHOST_AUTHORITY_PORT) == 0;
+}
 
 /* authority_run_value(argc, argv, flag, v, used): "--flag V" or "--flag=V"; 1, 0 or -1. */
 static int authority_run_value(int argc, char **argv, const char *flag, const char **v, int *used,
@@ -133,6 +148,9 @@ static int authority_run_check(const char *kernel, char *err, size_t errlen)
 		if (ret < 0)
 			return ret;
 		kernel_syms_free(&ks);
+		/* The real host's socket, connected there: here, the path may be another file. */
+		if (authority_run_forwarded())
+			return 0;
 		if (stat(run_authority, &st) < 0) {
 			int e = errno;
 			snprintf(err, errlen, "--authority %s: %s", run_authority, strerror(e));
@@ -171,9 +189,50 @@ static int authority_run_report(const char *msg, int status)
 	return 0;
 }
 
+/*
+ * authority_run_stream(fd): inside the emulated KVM host, the port that is
+ * the connection the real host made to --authority; elsewhere -1 (connect
+ * to the socket).  0, or -1 after saying why.
+ */
+static int authority_run_stream(int *fd)
+{
+	*fd = -1;
+	if (!authority_run_forwarded())
+		return 0;
+	*fd = emuhost_port_open(EMUHOST_AUTHORITY_PORT);
+	if (*fd >= 0)
+		return 0;
+	fprintf(stderr, "modvisor: %s: cannot reach the module authority: the emulated KVM host's "
+		"port %s, its connection from the real host, does not open: %s\n", run_authority,
+		EMUHOST_AUTHORITY_PORT, strerror(-*fd));
+	fprintf(stderr, "modvisor: the module authority is not ready: not starting the guest\n");
+	return -1;
+}
+
+int authority_run_forward(int *fd, char *name, size_t namelen)
+{
+	char err[PATH_MAX + 512];
+
+	*fd = -1;
+	name[0] = '\0';
+	if (!run_authority[0])
+		return 0;
+	*fd = remote_connect(run_authority, err, sizeof(err));
+	/* Inside, PIDs are the emulated host's: every run there would be the same run-PID. */
+	if (*fd >= 0 && !run_name[0])
+		snprintf(name, namelen, "--name=run-%d", (int)getpid());
+	if (*fd >= 0)
+		return 0;
+	fprintf(stderr, "modvisor: %s\n", err);
+	fprintf(stderr, "modvisor: the module authority is not ready: not starting the emulated "
+		"KVM host\n");
+	return -1;
+}
+
 int authority_run_open(struct vm *vm, const char *kernel)
 {
 	char err[PATH_MAX + 512];
+	int stream;
 
 	if (run_report[0]) {
 		run_report_fd = open(run_report, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY,
@@ -194,7 +253,9 @@ int authority_run_open(struct vm *vm, const char *kernel)
 			run_uuid[6] = (uint8_t)((run_uuid[6] & 0x0f) | 0x40);  /* RFC 4122 v4 */
 			run_uuid[8] = (uint8_t)((run_uuid[8] & 0x3f) | 0x80);
 		}
-		if (remote_open(&vm->auth, run_authority, kernel, run_name, run_uuid, err,
+		if (authority_run_stream(&stream) < 0)
+			return -1;
+		if (remote_open(&vm->auth, run_authority, stream, kernel, run_name, run_uuid, err,
 				sizeof(err)) < 0) {
 			fprintf(stderr, "modvisor: %s\n", err);
 			fprintf(stderr, "modvisor: the module authority is not ready: not starting "

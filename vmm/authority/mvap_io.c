@@ -1,4 +1,4 @@
-/* mvap_io.c: authority-protocol frames over a stream socket: whole writes, capped and timed reads. */
+/* mvap_io.c: authority-protocol frames over a stream socket (or a virtio-serial port): whole writes, capped and timed reads. */
 #include <errno.h>
 #include <stdio.h>
 #include <poll.h>
@@ -24,6 +24,9 @@ int mvap_io_send(int fd, const struct iovec *iov, int n)
 		while (left) {
 			ssize_t got = sendto(fd, p, left, MSG_NOSIGNAL, NULL, 0);
 
+			/* A virtio-serial port: the emulated KVM host's link to a daemon. */
+			if (got < 0 && errno == ENOTSOCK)
+				got = write(fd, p, left);
 			if (got < 0 && errno == EINTR)
 				continue;
 			if (got < 0)

@@ -10,7 +10,8 @@
 
 /*
  * mvap_io_send(fd, iov, n): write every byte of iov[0..n) (sendto with
- * MSG_NOSIGNAL, through EINTR and short writes).  0 or -errno (-EPIPE when the peer is gone).
+ * MSG_NOSIGNAL, or write where fd is not a socket, such as a virtio-serial
+ * port; through EINTR and short writes).  0 or -errno (-EPIPE when the peer is gone).
  */
 int mvap_io_send(int fd, const struct iovec *iov, int n);
 

@@ -92,8 +92,7 @@ static int remote_error(struct authority_remote *r, const uint8_t *p, uint32_t l
 	return -e.err;
 }
 
-/* remote_connect(path, err, errlen): a connected socket, or -errno with why. */
-static int remote_connect(const char *path, char *err, size_t errlen)
+int remote_connect(const char *path, char *err, size_t errlen)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int fd, e;
@@ -107,11 +106,12 @@ static int remote_connect(const char *path, char *err, size_t errlen)
 		e = errno;
 		if (fd >= 0)
 			close(fd);
-		snprintf(err, errlen, "%s: cannot connect to the module authority: %s%s", path,
+		snprintf(err, errlen, "%s: cannot connect to the module authority: %s%s%s", path,
 			 strerror(e), e == ECONNREFUSED || e == ENOENT ?
-			 " (is `modvisor authority --listen` running there? a socket on 9p, "
-			 "such as one seen from inside the emulated KVM host, cannot be reached)" :
-			 "");
+			 " (is `modvisor authority --listen` running there?" : "",
+			 e != ECONNREFUSED && e != ENOENT ? "" : !getenv("MODVISOR_IN_EMUHOST") ? ")" :
+			 " inside `modvisor with-kvm`, a socket of the real host, seen over 9p, "
+			 "cannot be reached: run `modvisor run --authority` on the real host)");
 		return -e;
 	}
 	return fd;
@@ -157,7 +157,7 @@ static int remote_hello(struct authority *a, const uint8_t uuid[16], char *err, 
 	return 0;
 }
 
-int remote_open(struct authority **out, const char *socket, const char *kernel,
+int remote_open(struct authority **out, const char *socket, int stream, const char *kernel,
 		const char *name, const uint8_t uuid[16], char *err, size_t errlen)
 {
 	struct authority *a = calloc(1, sizeof(*a));
@@ -168,6 +168,8 @@ int remote_open(struct authority **out, const char *socket, const char *kernel,
 	if (!a || !r) {
 		free(a);
 		free(r);
+		if (stream >= 0)
+			close(stream);
 		return snprintf(err, errlen, "authority: out of memory"), -ENOMEM;
 	}
 	policy_init(&a->policy);
@@ -179,7 +181,9 @@ int remote_open(struct authority **out, const char *socket, const char *kernel,
 	mvap_uuid_format(uuid, r->uuid);
 	ret = kernel_syms_read(kernel, &a->kernel, err, errlen);
 	if (ret == 0)
-		ret = r->fd = remote_connect(socket, err, errlen);
+		ret = r->fd = stream >= 0 ? stream : remote_connect(socket, err, errlen);
+	else if (stream >= 0)
+		close(stream);
 	if (ret >= 0)
 		ret = remote_hello(a, uuid, err, errlen);
 	if (ret < 0) {

@@ -14,13 +14,22 @@ struct mlog_seal;
 struct mlog_violation;
 
 /*
- * remote_open(out, socket, kernel, name, uuid, err, errlen): connect to the
- * daemon at socket, send HELLO (transport modvisor, name, uuid, the kernel
- * file's SHA-256 and vermagic) and take its WELCOME: *out is an authority
- * whose loads and events go to the daemon, with policy.protect and
- * on_violation as the daemon says.  0, or -errno with "socket: reason".
+ * remote_connect(path, err, errlen): a socket connected to the daemon
+ * listening at path, or -errno with "path: cannot connect ...: reason".
  */
-int remote_open(struct authority **out, const char *socket, const char *kernel,
+int remote_connect(const char *path, char *err, size_t errlen);
+
+/*
+ * remote_open(out, socket, stream, kernel, name, uuid, err, errlen): connect
+ * to the daemon at socket (or, when stream >= 0, use stream, a byte stream
+ * already connected to it, which is then ours to close: the emulated KVM
+ * host's port to a socket the real host connected), send HELLO (transport
+ * modvisor, name, uuid, the kernel file's SHA-256 and vermagic) and take
+ * its WELCOME: *out is an authority whose loads and events go to the
+ * daemon, with policy.protect and on_violation as the daemon says.  0, or
+ * -errno with "socket: reason".
+ */
+int remote_open(struct authority **out, const char *socket, int stream, const char *kernel,
 		const char *name, const uint8_t uuid[16], char *err, size_t errlen);
 
 /*

@@ -1,7 +1,5 @@
 /* agent.c: `modvisor __emuhost-agent`: inside the emulated KVM host, run the command and relay the control channel (ctl.h). */
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stddef.h>
@@ -16,6 +14,7 @@
 
 #include "cli/commands.h"
 #include "ctl.h"
+#include "port.h"
 
 #define AGENT_MAX_CLIENTS 64
 
@@ -56,35 +55,6 @@ static void agent_write(int fd, const char *s, size_t n)
 		s += w;
 		n -= (size_t)w;
 	}
-}
-
-/* agent_port_open(): /dev/vportNpM whose /sys name is EMUHOST_CTL_PORT, or -1. */
-static int agent_port_open(void)
-{
-	DIR *d = opendir("/sys/class/virtio-ports");
-	struct dirent *e;
-	char path[512], name[64];
-	int fd = -1;
-
-	while (d && fd < 0 && (e = readdir(d)) != NULL) {
-		FILE *f;
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "/sys/class/virtio-ports/%s/name", e->d_name);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (fgets(name, sizeof(name), f) && strcmp(strtok(name, "\n") ? name : "",
-							   EMUHOST_CTL_PORT) == 0) {
-			snprintf(path, sizeof(path), "/dev/%s", e->d_name);
-			fd = open(path, O_RDWR | O_CLOEXEC | O_NOCTTY);
-		}
-		fclose(f);
-	}
-	if (d)
-		closedir(d);
-	return fd;
 }
 
 /* agent_listen(): the abstract unix socket clients connect to, or -1. */
@@ -254,7 +224,7 @@ static int agent_main(int argc, char **argv)
 	}
 	for (int k = 0; k < AGENT_MAX_CLIENTS; k++)
 		ag.c[k].fd = -1;
-	ag.port = agent_port_open();
+	ag.port = emuhost_port_open(EMUHOST_CTL_PORT);
 	ag.listen = ag.port >= 0 ? agent_listen() : -1;
 	if (ag.port < 0 || ag.listen < 0)
 		agent_err("no control channel (%s): logs on 9p cannot be locked and "

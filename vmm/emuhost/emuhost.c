@@ -62,6 +62,8 @@ struct emuhost_job {
 	char exe[PATH_MAX];             /* this modvisor binary: the agent inside */
 	pid_t qemu;
 	int out_fd, err_fd;             /* read ends of ttyS0 and ttyS1 */
+	const char *stream_port;        /* emuhost_exec_stream()'s port name, or NULL */
+	int stream_fd;                  /* and its socket, -1 once QEMU has it */
 	struct ctlserv *ctl;            /* our end */
 };
 
@@ -172,7 +174,9 @@ static bool emuhost_env_selected(const char *entry)
 		      (i > 0 && c >= '0' && c <= '9')))
 			return false;
 	}
-	if (strncmp(entry, "MODVISOR_IN_EMUHOST=", 20) == 0)
+	/* Set by us, never taken from the caller's environment. */
+	if (strncmp(entry, "MODVISOR_IN_EMUHOST=", 20) == 0 ||
+	    strncmp(entry, EMUHOST_STREAM_ENV "=", strlen(EMUHOST_STREAM_ENV) + 1) == 0)
 		return false;
 	for (i = 0; i < sizeof(emuhost_env_names) / sizeof(emuhost_env_names[0]); i++)
 		if (strlen(emuhost_env_names[i]) == len && !strncmp(entry, emuhost_env_names[i], len))
@@ -255,6 +259,11 @@ static int emuhost_write_script(const struct emuhost_job *job, char *const argv[
 		emuhost_quote(f, job->dir);
 		fputs("/winsize\n", f);
 	}
+	if (job->stream_port) {
+		fputs("export " EMUHOST_STREAM_ENV "=", f);
+		emuhost_quote(f, job->stream_port);
+		fputc('\n', f);
+	}
 	fputs("export MODVISOR_IN_EMUHOST=1\nexec ", f);
 	emuhost_quote(f, job->exe);
 	fputs(" __emuhost-agent --", f);
@@ -296,10 +305,10 @@ static const char *emuhost_env_or(const char *name, const char *dflt)
 	return s && *s ? s : dflt;
 }
 
-/* emuhost_child(argv, qlog, mask, out, err, parent): in the forked child, become QEMU. */
+/* emuhost_child(argv, qlog, mask, out, err, ctl, stream, parent): in the forked child, become QEMU. */
 static void __attribute__((noreturn))
 emuhost_child(const char *const argv[], const char *qlog, const sigset_t *mask, int out, int err,
-	      int ctl, pid_t parent)
+	      int ctl, int stream, pid_t parent)
 {
 	int fd;
 
@@ -312,6 +321,8 @@ emuhost_child(const char *const argv[], const char *qlog, const sigset_t *mask, 
 	fcntl(out, F_SETFD, 0);
 	fcntl(err, F_SETFD, 0);
 	fcntl(ctl, F_SETFD, 0);
+	if (stream >= 0)
+		fcntl(stream, F_SETFD, 0);
 	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	dup2(fd, 0);
 	fd = open(qlog, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -331,7 +342,7 @@ emuhost_child(const char *const argv[], const char *qlog, const sigset_t *mask, 
 static int emuhost_spawn(struct emuhost_job *job, const sigset_t *mask)
 {
 	char append[PATH_MAX + 1024], so[64], se[64], con[PATH_MAX + 64], qlog[PATH_MAX + 16];
-	char ctl[64];
+	char ctl[64], stream[64], sport[128];
 	const char *qemu = emuhost_env_or("MODVISOR_QEMU", "qemu-system-x86_64");
 	int out[2], err[2], cp[2];
 
@@ -355,6 +366,11 @@ static int emuhost_spawn(struct emuhost_job *job, const sigset_t *mask)
 		return -1;
 	}
 	snprintf(ctl, sizeof(ctl), "socket,id=ctl,fd=%d", cp[1]);
+	snprintf(stream, sizeof(stream), "socket,id=stream,fd=%d", job->stream_fd);
+	if (job->stream_port &&
+	    emuhost_fmt(sport, sizeof(sport), "virtserialport,chardev=stream,name=%s",
+			job->stream_port) < 0)
+		return -1;
 	snprintf(so, sizeof(so), "file,id=so,path=/proc/self/fd/%d", out[1]);
 	snprintf(se, sizeof(se), "file,id=se,path=/proc/self/fd/%d", err[1]);
 	snprintf(con, sizeof(con), "file,id=con,path=%s/console.log", job->dir);
@@ -372,6 +388,8 @@ static int emuhost_spawn(struct emuhost_job *job, const sigset_t *mask)
 		"-device", "virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot",
 		"-device", "virtio-serial-pci", "-chardev", ctl,
 		"-device", "virtserialport,chardev=ctl,name=" EMUHOST_CTL_PORT,
+		/* The stream's port, when there is one; else the list ends here. */
+		job->stream_port ? "-chardev" : NULL, stream, "-device", sport,
 		NULL,
 	};
 
@@ -383,11 +401,16 @@ static int emuhost_spawn(struct emuhost_job *job, const sigset_t *mask)
 		close(out[0]);
 		close(err[0]);
 	} else if (job->qemu == 0) {
-		emuhost_child(argv, qlog, mask, out[1], err[1], cp[1], self);
+		emuhost_child(argv, qlog, mask, out[1], err[1], cp[1],
+			      job->stream_port ? job->stream_fd : -1, self);
 	}
 	close(out[1]);
 	close(err[1]);
 	close(cp[1]);
+	/* QEMU holds the stream now: its exit is the stream's end for the peer. */
+	if (job->stream_fd >= 0)
+		close(job->stream_fd);
+	job->stream_fd = -1;
 	job->out_fd = out[0];
 	job->err_fd = err[0];
 	return job->qemu < 0 ? -1 : 0;
@@ -700,7 +723,12 @@ static int emuhost_verdict(const struct emuhost_job *job, int relay, int qstatus
 
 int emuhost_exec(char *const argv[])
 {
-	struct emuhost_job job = { .qemu = -1, .out_fd = -1, .err_fd = -1 };
+	return emuhost_exec_stream(argv, NULL, -1);
+}
+
+/* emuhost_run(job, argv): emuhost_exec_stream()'s work; job->stream_fd is closed once QEMU has it. */
+static int emuhost_run(struct emuhost_job *job, char *const argv[])
+{
 	struct sigaction ign = { .sa_handler = SIG_IGN }, oldpipe;
 	long timeout = emuhost_timeout();
 	sigset_t block, old;
@@ -710,20 +738,20 @@ int emuhost_exec(char *const argv[])
 		emuhost_err("no command to run (or it starts with '-')");
 		return EMUHOST_FAIL;
 	}
-	if (emuhost_artifacts(&job) < 0)
+	if (emuhost_artifacts(job) < 0)
 		return EMUHOST_FAIL;
 	/* Those of runs killed with SIGKILL, which could not remove their own. */
 	jobdir_clean_stale("/tmp", EMUHOST_TIMEOUT_DEFAULT);
-	snprintf(job.dir, sizeof(job.dir), "/tmp/" JOBDIR_PREFIX "XXXXXX");
-	if (!mkdtemp(job.dir)) {
-		emuhost_err("mkdtemp %s: %s", job.dir, strerror(errno));
+	snprintf(job->dir, sizeof(job->dir), "/tmp/" JOBDIR_PREFIX "XXXXXX");
+	if (!mkdtemp(job->dir)) {
+		emuhost_err("mkdtemp %s: %s", job->dir, strerror(errno));
 		return EMUHOST_FAIL;
 	}
-	if (jobdir_claim(job.dir) < 0) {
-		emuhost_err("%s/%s: %s", job.dir, JOBDIR_OWNER, strerror(errno));
+	if (jobdir_claim(job->dir) < 0) {
+		emuhost_err("%s/%s: %s", job->dir, JOBDIR_OWNER, strerror(errno));
 		goto out_dir;
 	}
-	if (emuhost_write_script(&job, argv) < 0)
+	if (emuhost_write_script(job, argv) < 0)
 		goto out_dir;
 
 	/* Signals arrive through a signalfd so the relay loop sees them in order. */
@@ -740,20 +768,31 @@ int emuhost_exec(char *const argv[])
 		emuhost_err("signalfd: %s", strerror(errno));
 		goto out_mask;
 	}
-	if (emuhost_spawn(&job, &old) < 0)
+	if (emuhost_spawn(job, &old) < 0)
 		goto out_sfd;
-	relay = emuhost_relay(&job, sfd, timeout, &qstatus, &fwd);
-	ret = emuhost_verdict(&job, relay, qstatus, timeout);
+	relay = emuhost_relay(job, sfd, timeout, &qstatus, &fwd);
+	ret = emuhost_verdict(job, relay, qstatus, timeout);
 	if (fwd && relay == 0 && ret != EMUHOST_FAIL)
 		emuhost_err("signal %d was passed to the command, which ended with status %d",
 			    fwd, ret);
 out_sfd:
-	ctlserv_free(job.ctl);
+	ctlserv_free(job->ctl);
 	close(sfd);
 out_mask:
 	sigaction(SIGPIPE, &oldpipe, NULL);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 out_dir:
-	emuhost_cleanup(&job);
+	emuhost_cleanup(job);
+	return ret;
+}
+
+int emuhost_exec_stream(char *const argv[], const char *port, int fd)
+{
+	struct emuhost_job job = { .qemu = -1, .out_fd = -1, .err_fd = -1,
+				   .stream_port = port, .stream_fd = fd };
+	int ret = emuhost_run(&job, argv);
+
+	if (job.stream_fd >= 0)
+		close(job.stream_fd);
 	return ret;
 }

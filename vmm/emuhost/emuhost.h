@@ -13,4 +13,17 @@
  */
 int emuhost_exec(char *const argv[]);
 
+/* Set inside to the port's name when emuhost_exec_stream() handed one in. */
+#define EMUHOST_STREAM_ENV "MODVISOR_EMUHOST_STREAM"
+
+/*
+ * emuhost_exec_stream(argv, port, fd): emuhost_exec(argv), with fd, a
+ * socket connected here (e.g. to the module authority daemon), given to
+ * QEMU as a virtio-serial port named port (port.h): the command inside
+ * opens it (emuhost_port_open) as its end of the same byte stream, and
+ * finds EMUHOST_STREAM_ENV=port in its environment.  fd is closed here
+ * once QEMU has it, so the peer sees the stream end when QEMU exits.
+ */
+int emuhost_exec_stream(char *const argv[], const char *port, int fd);
+
 #endif
