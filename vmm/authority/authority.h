@@ -105,7 +105,9 @@ int authority_check_inputs(const char *kernel, char *err, size_t errlen);
 	"  --authority SOCKET\n      use the module authority daemon listening on SOCKET\n" \
 	"      (`modvisor authority`; docs/authority-protocol.md) instead of an\n" \
 	"      authority of this run's own: its policy and log are used; policy\n" \
-	"      flags are refused with it\n" \
+	"      flags are refused with it.  Through the emulated KVM host, SOCKET\n" \
+	"      is connected here before anything boots, and the run there uses\n" \
+	"      that connection\n" \
 	"  --name NAME\n      this VM's name in the daemon's log (default run-PID)\n" \
 	"  --uuid UUID\n      this VM's UUID in the daemon's log (default: a random one)\n" \
 	"  --report FILE\n      write the run's result to FILE, where the guest cannot\n" \

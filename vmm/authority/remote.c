@@ -110,8 +110,9 @@ int remote_connect(const char *path, char *err, size_t errlen)
 			 strerror(e), e == ECONNREFUSED || e == ENOENT ?
 			 " (is `modvisor authority --listen` running there?" : "",
 			 e != ECONNREFUSED && e != ENOENT ? "" : !getenv("MODVISOR_IN_EMUHOST") ? ")" :
-			 " inside `modvisor with-kvm`, a socket of the real host, seen over 9p, "
-			 "cannot be reached: run `modvisor run --authority` on the real host)");
+			 " from inside `modvisor with-kvm`, a socket of the real host, seen over "
+			 "9p, cannot be reached: start `modvisor run --authority` on the real host, "
+			 "which takes its connection along)");
 		return -e;
 	}
 	return fd;
