@@ -28,7 +28,7 @@ done
 for m in boot,exits_to_user boot,exits_to_module hypercall,raw_exit hypercall,null_hypercall \
 	 violation,violation_exit violation,violation_over_null \
 	 scale,logs_verified footprint,kernel_text guestload,g_copy_in guestload,g_relocation \
-	 guestload,g_total load,h_authority_fsync_close seal,rederive seal,compare seal,digest \
+	 guestload,g_total load,h_authority_fsync_close seal,rederive seal,compare seal,digest seal,pagewalk \
 	 seal,host_over_loader sealvm,host_seal sealvm,seal_over_verdict procs,forkexec procs,pipe fleet,daemon_loads_per_s \
 	 fleet,inproc_loads_per_s fleet,daemon_latency_p99_us fleet,daemon_fsyncs_per_entry; do
 	if grep -q "^$m," "$csv" 2>/dev/null; then t_pass "bench: row $m"

@@ -1,4 +1,4 @@
-/* bench_seal.c: the seal section of `modvisor bench`: the host's re-derivation, comparison and text digest of a module, over module size. */
+/* bench_seal.c: the seal section of `modvisor bench`: the host's re-derivation, comparison, text digest and page-table walk of a module, over module size. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +7,7 @@
 #include "authority/rederive.h"
 #include "bench_suite.h"
 #include "cpio_write.h"
+#include "guest_pt.h"
 #include "kernel_load.h"
 
 /*
@@ -16,15 +17,29 @@
  * of both regions against a second buffer holding the same bytes (the
  * "guest memory": a full comparison, as for an honest guest), and the text
  * digest (measure_buf() of text + rodata, XXH3-128 + SHA-256), each on a
- * fresh handle from rederive_open() (timed too), as for one load.  Rows:
+ * fresh handle from rederive_open() (timed too), as for one load, and the
+ * walk of the guest's page tables for every page of both regions
+ * (guest_pt_check_range() on tables built as the guest kernel maps its
+ * module area: 4 KiB pages).  Rows:
  * section "seal", param the module's name; host_over_loader is host_total
  * over the guest loader's layout + symbols + relocation on the host
  * (hoststages' "hostedload" rows, when that section ran first).
  */
 #define SEAL_CORE_VA 0xffffffffa0000000ull
 #define SEAL_INIT_VA 0xffffffffa8000000ull
+#define SEAL_AREA_END 0xffffffffc0000000ull    /* one PD: PML4 entry 511, PDPT entry 510 */
+#define SEAL_GPA_BASE 0x40000000ull             /* where the tables map the regions */
+#define SEAL_PTE_PW  3ull
+
+/* The guest's page tables for one module: PML4 at 0, PDPT, PD, then the PTs. */
+struct seal_pt {
+	struct guest_mem mem;
+	struct guest_pt_regs regs;
+	uint64_t gpa[REDERIVE_NREGIONS];        /* where each region is mapped */
+};
 
 struct seal_case {
+	struct seal_pt pt;
 	struct rederive *rd;
 	struct rederive_layout l;
 	struct rederive_symval *vals;
@@ -38,7 +53,49 @@ static void seal_case_free(struct seal_case *c)
 	free(c->vals);
 	for (int i = 0; i < REDERIVE_NREGIONS; i++)
 		free(c->guest[i]);
+	free(c->pt.mem.host);
 	memset(c, 0, sizeof(*c));
+}
+
+/* Entry idx of the table at offset table of p's memory. */
+static uint64_t *seal_pt_entry(struct seal_pt *p, uint64_t table, uint64_t idx)
+{
+	return (uint64_t *)(p->mem.host + table) + idx;
+}
+
+/*
+ * Map both regions of layout l page by page, region r at p->gpa[r], as
+ * the guest maps its module area.  0, or -1 when they leave the one PD.
+ */
+static int seal_pt_build(struct seal_pt *p, const struct rederive_layout *l)
+{
+	uint64_t pages = 0, next = 0x3000;
+
+	for (int r = 0; r < REDERIVE_NREGIONS; r++) {
+		if (l->size[r] > SEAL_AREA_END - l->va[r])
+			return -1;
+		pages += l->size[r] / GUEST_PT_PAGE;
+		p->gpa[r] = SEAL_GPA_BASE + (uint64_t)r * (1ull << 30);
+	}
+	p->mem.size = (3 + pages / 512 + 2 * REDERIVE_NREGIONS) * (uint64_t)GUEST_PT_PAGE;
+	p->mem.host = calloc(1, p->mem.size);
+	if (!p->mem.host)
+		return -1;
+	p->regs = (struct guest_pt_regs){ .cr0 = 0x80010033, .cr3 = 0, .cr4 = 0x620, .efer = 0xd00 };
+	*seal_pt_entry(p, 0, 511) = 0x1000 | SEAL_PTE_PW;
+	*seal_pt_entry(p, 0x1000, 510) = 0x2000 | SEAL_PTE_PW;
+	for (int r = 0; r < REDERIVE_NREGIONS; r++)
+		for (uint64_t off = 0; off < l->size[r]; off += GUEST_PT_PAGE) {
+			uint64_t va = l->va[r] + off, *pde = seal_pt_entry(p, 0x2000, (va >> 21) & 511);
+
+			if (!*pde) {
+				*pde = next | SEAL_PTE_PW;
+				next += GUEST_PT_PAGE;
+			}
+			*seal_pt_entry(p, *pde & ~0xfffull, (va >> 12) & 511) =
+				(p->gpa[r] + off) | SEAL_PTE_PW;
+		}
+	return 0;
 }
 
 /* Layout, values, one derive to fill the guest copy; 0 or -1 after a message. */
@@ -70,15 +127,35 @@ static int seal_case_init(struct seal_case *c, const char *name)
 			return -1;
 		memcpy(c->guest[i], rederive_bytes(c->rd, (enum rederive_region_id)i), c->l.size[i]);
 	}
+	if (seal_pt_build(&c->pt, &c->l)) {
+		fprintf(stderr, "modvisor bench: seal: %s: cannot build its page tables\n", name);
+		return -1;
+	}
+	return 0;
+}
+
+/* The walk of both regions' pages; 0 or -1. */
+static int seal_walk(struct seal_case *c)
+{
+	char why[256];
+
+	for (int r = 0; r < REDERIVE_NREGIONS; r++)
+		if (c->l.size[r] && guest_pt_check_range(&c->pt.mem, &c->pt.regs, c->l.va[r],
+							 c->pt.gpa[r], c->l.size[r], why,
+							 sizeof(why))) {
+			fprintf(stderr, "modvisor bench: seal: %s\n", why);
+			return -1;
+		}
 	return 0;
 }
 
 /*
  * One seal's host work as the authority does it, on a fresh handle: open
  * (parse and lay out), derive (its buffers allocated and first touched),
- * compare both regions, digest; each part timed in TSC ticks.  0 or -1.
+ * compare both regions, digest, then the page-table walk; each part timed
+ * in TSC ticks.  0 or -1.
  */
-static int seal_once(const uint8_t *img, size_t len, struct seal_case *c, uint64_t t[4])
+static int seal_once(const uint8_t *img, size_t len, struct seal_case *c, uint64_t t[5])
 {
 	struct rederive_mismatch m;
 	struct measurement d;
@@ -99,6 +176,10 @@ static int seal_once(const uint8_t *img, size_t len, struct seal_case *c, uint64
 		err = measure_buf(rederive_bytes(rd, REDERIVE_CORE),
 				  rederive_shape(rd, REDERIVE_CORE).ro_end, MEASURE_DEFAULT_SET, &d);
 	t[3] = bench_tsc() - t3;
+	t3 = bench_tsc();
+	if (!err)
+		err = seal_walk(c);
+	t[4] = bench_tsc() - t3;
 	t[0] = t1 - t0;
 	t[1] = t2 - t1;
 	t[2] = t3 - t2;
@@ -127,9 +208,10 @@ static void seal_ratio(struct bench_report *r, const char *name, double seal_us)
 static int seal_module(const struct bench_opts *o, struct bench_report *r, const char *path,
 		       const char *name)
 {
-	static const char *const parts[5] = { "open", "rederive", "compare", "digest", "host_total" };
+	static const char *const parts[6] = { "open", "rederive", "compare", "digest", "pagewalk",
+					      "host_total" };
 	int reps = o->reps * 3 > 64 ? 64 : o->reps * 3, rc = 0;
-	double v[5][64];
+	double v[6][64];
 	struct seal_case c = { 0 };
 	struct rederive_why why = { "" };
 	uint8_t *img;
@@ -142,17 +224,17 @@ static int seal_module(const struct bench_opts *o, struct bench_report *r, const
 		rc = -1;
 	}
 	for (int i = 0; i < reps && !rc; i++) {
-		uint64_t t[4];
+		uint64_t t[5];
 
 		rc = seal_once(img, len, &c, t);
-		for (int k = 0; k < 4; k++)
+		for (int k = 0; k < 5; k++)
 			v[k][i] = bench_ticks_us((double)t[k]);
-		v[4][i] = bench_ticks_us((double)(t[0] + t[1] + t[2] + t[3]));
+		v[5][i] = bench_ticks_us((double)(t[0] + t[1] + t[2] + t[3] + t[4]));
 	}
 	if (!rc) {
 		bench_add1(r, "seal", "region_bytes", name, "KiB",
 			   (double)(c.l.size[0] + c.l.size[1]) / 1024.0);
-		for (int k = 0; k < 5; k++)
+		for (int k = 0; k < 6; k++)
 			bench_add(r, "seal", parts[k], name, "us", v[k], reps);
 		seal_ratio(r, name, bench_find(r, "seal", "host_total", name)->median);
 	}
@@ -167,7 +249,7 @@ int bench_section_seal(const struct bench_opts *o, struct bench_report *r)
 	int n = bench_mods(o, paths), rc = 0;
 
 	for (int m = 0; m < n; m++) {
-		bench_progress("seal: %s: re-derive, compare, digest", bench_mod_name(o, m));
+		bench_progress("seal: %s: re-derive, compare, digest, walk", bench_mod_name(o, m));
 		if (seal_module(o, r, paths[m], bench_mod_name(o, m)))
 			rc = -1;
 	}
