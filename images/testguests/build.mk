@@ -37,12 +37,19 @@ $(BUILD)/images/testguests/hg-%.elf: images/testguests/hostile.S images/testgues
 # (mv-seal-fixture: the host's own re-derivation), in 33 copies 32 KiB apart in
 # the module area (no two sealed modules share a VA), for the cases that seal
 # one load after another until the module region (1 MiB at --mem 16) runs out.
+# hsx-x.elf: the same with exporter.ko, for the duplicate exports: hsx-exhaust
+# (the second load exports what the sealed first does) and hsx-kdup (the
+# guest's kernel exports the module's symbols too).
 HS_CASES := ok changed sym_own_code overlap outside_region past_ram twice unknown_id \
             denied_id unseal_live unseal_other exhaust same_va pt_elsewhere pt_unmapped
-HS_ELFS  := $(HS_CASES:%=$(BUILD)/images/testguests/hs-%.elf)
+HSX_CASES := exhaust kdup
+HS_ELFS  := $(HS_CASES:%=$(BUILD)/images/testguests/hs-%.elf) \
+            $(HSX_CASES:%=$(BUILD)/images/testguests/hsx-%.elf)
 IMAGES   += $(HS_ELFS)
 SEAL_FIXTURE := $(BUILD)/images/testguests/mv-seal-fixture
 HS_FIX       := $(BUILD)/images/testguests/seal-hello
+HSX_MODULE   := $(BUILD)/images/modules/exporter.ko
+HSX_FIX      := $(BUILD)/images/testguests/seal-exporter
 
 $(BUILD)/host/images/testguests/seal_fixture.o: HOST_CFLAGS += -Ivmm
 $(SEAL_FIXTURE): $(BUILD)/host/images/testguests/seal_fixture.o \
@@ -50,14 +57,27 @@ $(SEAL_FIXTURE): $(BUILD)/host/images/testguests/seal_fixture.o \
 		$(VMM_LOADER:%=$(BUILD)/host/guest/module/%.o) $$(SHARED_HOST_OBJS)
 	$(call msg,LINK,$@)mkdir -p $(@D) && $(HOSTCC) $(HOST_LDFLAGS) $^ -o $@
 
+# seal_fixture MODULE FIXTURE: FIXTURE.{inc,bytes} for MODULE (explicit rules: as a
+# pattern, make would rather build hsx-x.elf from tg.S than chain to it).
+seal_fixture = $(call msg,FIXTURE,$2)$(SEAL_FIXTURE) $1 0xffffffffa0000000 33 0x8000 $2
+
 $(HS_FIX).inc $(HS_FIX).bytes &: $(SEAL_FIXTURE) $(HG_MODULE)
-	$(call msg,FIXTURE,$(HS_FIX))$(SEAL_FIXTURE) $(HG_MODULE) 0xffffffffa0000000 33 0x8000 \
-		$(HS_FIX)
+	$(call seal_fixture,$(HG_MODULE),$(HS_FIX))
+
+$(HSX_FIX).inc $(HSX_FIX).bytes &: $(SEAL_FIXTURE) $(HSX_MODULE)
+	$(call seal_fixture,$(HSX_MODULE),$(HSX_FIX))
+
+# hs_guest MODULE FIXTURE: hostile_seal.S as case $* for MODULE with its fixture.
+hs_guest = $(call msg,TESTGST,$@)mkdir -p $(@D) && \
+	$(GUEST_CC) $(GUEST_ASFLAGS) -DHS_CASE_$* '-DHS_MODULE="$1"' \
+		'-DHS_FIXTURE_INC="$(abspath $2.inc)"' '-DHS_FIXTURE_BYTES="$2.bytes"' \
+		-c $< -o $(@:.elf=.o) && \
+	$(GUEST_LD) -nostdlib -T images/testguests/tg.ld -o $@ $(@:.elf=.o)
 
 $(BUILD)/images/testguests/hs-%.elf: images/testguests/hostile_seal.S images/testguests/tg.ld \
 		$(HS_FIX).inc $(HS_FIX).bytes $(HG_MODULE)
-	$(call msg,TESTGST,$@)mkdir -p $(@D) && \
-	$(GUEST_CC) $(GUEST_ASFLAGS) -DHS_CASE_$* '-DHS_MODULE="$(HG_MODULE)"' \
-		'-DHS_FIXTURE_INC="$(abspath $(HS_FIX).inc)"' '-DHS_FIXTURE_BYTES="$(HS_FIX).bytes"' \
-		-c $< -o $(@:.elf=.o) && \
-	$(GUEST_LD) -nostdlib -T images/testguests/tg.ld -o $@ $(@:.elf=.o)
+	$(call hs_guest,$(HG_MODULE),$(HS_FIX))
+
+$(BUILD)/images/testguests/hsx-%.elf: images/testguests/hostile_seal.S images/testguests/tg.ld \
+		$(HSX_FIX).inc $(HSX_FIX).bytes $(HSX_MODULE)
+	$(call hs_guest,$(HSX_MODULE),$(HSX_FIX))

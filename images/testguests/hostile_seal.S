@@ -148,6 +148,10 @@ _start:
 	call place_copy
 	call seal
 	jmp exit_ret
+#elif defined(HS_CASE_kdup)
+	/* The kernel exports the module's symbols too (FX_KSYMTAB_EXPORTS below). */
+	call seal
+	jmp exit_ret
 #elif defined(HS_CASE_pt_elsewhere)
 	/* The page tables run the core's second page from the first page's frame. */
 	movabs $pt, %rdi
@@ -408,6 +412,9 @@ unseal:
 .endm
 
 	FX_KSYMTAB
+#if defined(HS_CASE_kdup)
+	FX_KSYMTAB_EXPORTS
+#endif
 
 	.data
 	.balign 16

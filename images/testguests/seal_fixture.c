@@ -26,7 +26,9 @@
  *                        enum rederive_group), FX_SYMS (one "SYM index, value" per
  *                        undefined symbol) and FX_KSYMTAB (the __ksymtab
  *                        entries and names that export those values, so
- *                        the host finds them in the test guest's ELF).
+ *                        the host finds them in the test guest's ELF) and
+ *                        FX_KSYMTAB_EXPORTS (the same for the module's own
+ *                        exports, for a guest whose kernel exports them too).
  * The copies are for guests that seal one load after another: no two
  * sealed modules may share a virtual address, and a module's bytes depend
  * on where it runs.
@@ -129,6 +131,24 @@ static void find_reloc_byte(struct rederive *rd, const struct rederive_layout *l
 	free(copy[1]);
 }
 
+/* One export of the module as a __ksymtab entry, for FX_KSYMTAB_EXPORTS. */
+struct fx_exports {
+	FILE *f;
+	unsigned n;
+};
+
+static int write_export(void *ctx, const struct rederive_export *e)
+{
+	struct fx_exports *x = ctx;
+
+	fprintf(x->f, "\t.pushsection __ksymtab,\"a\"\n\t.balign 8\n\t.quad 0x%llx, fx_kexp_%u\n"
+		"\t.long 0, 0\n\t.popsection\n\t.pushsection __ksymtab_strings,\"a\"\n"
+		"fx_kexp_%u:\t.asciz \"%s\"\n\t.popsection\n", (unsigned long long)e->value, x->n,
+		x->n, e->name);
+	x->n++;
+	return 0;
+}
+
 static void write_inc(struct rederive *rd, const struct rederive_layout *l,
 		      struct rederive_symval *vals, uint32_t nvals, const char *mod,
 		      unsigned copies, uint64_t stride, FILE *f)
@@ -180,7 +200,10 @@ static void write_inc(struct rederive *rd, const struct rederive_layout *l,
 	fprintf(f, "\t.popsection\n\t.pushsection __ksymtab_strings,\"a\"\n");
 	for (uint32_t k = 0; k < nu; k++)
 		fprintf(f, "fx_kstr_%u:\t.asciz \"%s\"\n", k, u[k].name);
-	fprintf(f, "\t.popsection\n.endm\n");
+	fprintf(f, "\t.popsection\n.endm\n.macro FX_KSYMTAB_EXPORTS\n");
+	if (rederive_exports(rd, write_export, &(struct fx_exports){ f, 0 }))
+		errx(1, "%s: cannot read its exports", mod);
+	fprintf(f, ".endm\n");
 }
 
 /*

@@ -5,7 +5,8 @@
 # mv-seal-fixture with the host's own re-derivation), then lie: a relocated byte changed after
 # the verdict, an import pointing into the module's own code, overlapping sections, a section
 # outside the module region, a region past RAM, a second load claimed at a sealed one's VAs, page
-# tables that map a page elsewhere or not at all, a second seal, seals of unknown and denied load
+# tables that map a page elsewhere or not at all, exports the kernel or a sealed module exports
+# already, a second seal, seals of unknown and denied load
 # ids, unseals of a live and of a never-sealed load, seal after seal (each copy at its own VA)
 # until the module region or the memory slots (lowered with MODVISOR_MAX_MEMSLOTS) run out.
 # Each must end with the documented errno (the guest's exit status) or stop (115), with the
@@ -17,11 +18,11 @@ TG=build/images/testguests
 OUT=$T_DIR
 FIX=$TG/seal-hello.inc
 
-# sboot NAME [CASE]: boot hs-CASE (default NAME) in 16 MiB (module region 1 MiB) with
-# --force-load (the guest loads hello.ko with IGNORE flags); sets $st; output in
-# $OUT/NAME.{out,err}, the log as text in $OUT/NAME.show.
+# sboot NAME [CASE]: boot hs-CASE (default NAME; $HSP-CASE with HSP=hsx: exporter.ko's guests)
+# in 16 MiB (module region 1 MiB) with --force-load (the guest loads its module with IGNORE
+# flags); sets $st; output in $OUT/NAME.{out,err}, the log as text in $OUT/NAME.show.
 sboot() {
-	t_boot_guest "$1" "$TG/hs-${2:-$1}.elf" --mem 16 --force-load </dev/null
+	t_boot_guest "$1" "$TG/${HSP:-hs}-${2:-$1}.elf" --mem 16 --force-load </dev/null
 	"$MV" log show "$OUT/$1.log" >"$OUT/$1.show" 2>&1
 }
 
@@ -85,6 +86,15 @@ init_va=$(printf '0x%x' $((0xffffffffa0000000 + core_size)))
 scase pt_unmapped 22 "VA $init_va: the guest claimed GPA 0x"
 t_expect_contains "seal-hostile-pt_unmapped: ... and that it is not mapped" "$OUT/pt_unmapped.show" \
 	"its page tables: not mapped (PT entry $((core_size / 4096)) is not present)"
+
+# ---- duplicate exports (exporter.ko): ENOEXEC, as Linux's loader refuses them ----
+# dup_module: seal after seal of exporter.ko; the second exports what the sealed first does.
+HSP=hsx CASE=exhaust scase dup_module 8 \
+	"exports duplicate symbol exporter_calls (owned by exporter, load_id 1)"
+t_expect_status "seal-hostile-dup_module: the first load sealed" 1 \
+	"$(grep -c 'text+rodata   done' "$OUT/dup_module.show")"
+# kdup: the guest's kernel exports the module's symbols too.
+HSP=hsx scase kdup 8 "exports duplicate symbol exporter_calls (owned by kernel)"
 
 # ---- load ids that cannot be sealed or unsealed: the VM stops ------------------
 scase twice 115 "seal for load_id 1, which is sealed" "MV_HC_MODULE_SEAL: seal for load_id 1, which is sealed"
