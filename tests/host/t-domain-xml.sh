@@ -21,7 +21,7 @@ t_expect_line "domain-xml: the built initrd by default" "$T_DIR/out" \
 	"    <initrd>$(realpath "$B/images/initrd.cpio")</initrd>"
 t_expect_line "domain-xml: name and UUID lead the command line, XML escaped" "$T_DIR/out" \
 	"    <cmdline>mv.name=g1 mv.uuid=$U quiet -- /bin/echo a&amp;b &lt;c&gt;</cmdline>"
-t_expect_line "domain-xml: the i440fx machine (transitional virtio, legacy I/O)" "$T_DIR/out" \
+t_expect_line "domain-xml: the i440fx machine" "$T_DIR/out" \
 	"    <type arch='x86_64' machine='pc'>hvm</type>"
 t_expect_line "domain-xml: a serial console" "$T_DIR/out" "      <target type='serial' port='0'/>"
 t_expect_line "domain-xml: the channel connects to the authority socket" "$T_DIR/out" \
@@ -31,8 +31,9 @@ t_expect_line "domain-xml: QEMU reconnects to a restarted authority" "$T_DIR/out
 t_expect_line "domain-xml: the channel is the virtio port org.modvisor.authority" "$T_DIR/out" \
 	"      <target type='virtio' name='org.modvisor.authority'/>"
 
-t_expect_line "domain-xml: a transitional virtio-serial controller (legacy I/O on any machine)" \
-	"$T_DIR/out" "    <controller type='virtio-serial' index='0' model='virtio-transitional'/>"
+# The guest speaks modern virtio-pci: libvirt's default controller does on any machine.
+t_expect_absent "domain-xml: libvirt's default virtio-serial controller (no model asked for)" \
+	"$T_DIR/out" "<controller type='virtio-serial'"
 
 dx --name g1 --authority rel.sock --type kvm
 t_expect_line "domain-xml: --type kvm" "$T_DIR/out" "<domain type='kvm'>"

@@ -90,10 +90,12 @@ if grep -q "<domain type='qemu'>\|<domain type='kvm'>" "$T_DIR/plain.xml" &&
 	grep -q "<source mode='connect' path='$T_DIR/a.sock'>" "$T_DIR/plain.xml"; then
 	t_pass "domain-xml: a domain with the authority's virtio-serial channel"
 else t_fail "domain-xml: the channel" "$(head -c 600 "$T_DIR/plain.xml")"; fi
-if boot g1 a "$U1" 'quiet -- /bin/sh -c "insmod /lib/modules/hello.ko who=libvirt; echo insmod=$?; lsmod; rmmod hello; echo rmmod=$?"'; then
+if boot g1 a "$U1" '-- /bin/sh -c "insmod /lib/modules/hello.ko who=libvirt; echo insmod=$?; lsmod; rmmod hello; echo rmmod=$?"'; then
 	t_pass "libvirt: virsh define + start of the domain-xml domain"
 else t_fail "libvirt: virsh define + start" "$(cat "$T_DIR/g1.dx" "$T_DIR/g1.virsh")"; fi
 wait_off g1 || t_fail "libvirt: g1 powers off" "still $("${VIRSH[@]}" domstate "$PFX-g1")"
+t_expect_contains "libvirt: on pc the default controller is transitional, driven modern" \
+	"$T_DIR/g1.console" '(1af4:1003): modern virtio-pci'
 t_expect_contains "libvirt: hello.ko loads in the guest" "$T_DIR/g1.console" 'hello: hello, libvirt'
 t_expect_contains "libvirt: insmod succeeded" "$T_DIR/g1.console" 'insmod=0'
 t_expect_contains "libvirt: rmmod succeeded" "$T_DIR/g1.console" 'rmmod=0'
@@ -112,14 +114,20 @@ if grep '"type":"load"' "$T_DIR/a.log" | grep -q '"sealed":"unavailable (transpo
 	t_pass "libvirt: the load's entry says sealed: unavailable (transport qemu)"
 else t_fail "libvirt: sealed: unavailable" "$(grep '"type":"load"' "$T_DIR/a.log" | head -c 600)"; fi
 
-# ---- q35: the transitional controller keeps the legacy interface behind a PCIe machine -------------
+# ---- q35: libvirt's default controller sits behind a PCIe root port, modern only (1af4:1043) -----
 "$MV" domain-xml --name "$PFX-g8" --authority "$T_DIR/a.sock" --uuid "$(uuid)" \
 	--kernel "$T_DIR/kernel.elf" --initrd "$T_DIR/initrd.cpio" --console-log "$T_DIR/g8.console" \
-	--cmdline 'quiet -- /bin/sh -c "insmod /lib/modules/hello.ko who=q35; echo insmod=$?"' |
+	--cmdline '-- /bin/sh -c "insmod /lib/modules/hello.ko who=q35; echo insmod=$?"' |
 	sed "s/machine='pc'/machine='q35'/" >"$T_DIR/g8.xml"
 "${VIRSH[@]}" define "$T_DIR/g8.xml" >/dev/null 2>&1 && DOMS+=" $PFX-g8" &&
 	"${VIRSH[@]}" start "$PFX-g8" >/dev/null 2>&1
+"${VIRSH[@]}" dumpxml "$PFX-g8" >"$T_DIR/g8.live.xml" 2>&1
 wait_off g8 || t_fail "libvirt: g8 powers off" "still $("${VIRSH[@]}" domstate "$PFX-g8")"
+if grep -q "<controller type='virtio-serial' index='0'>" "$T_DIR/g8.live.xml"; then
+	t_pass "libvirt: q35 gets libvirt's default virtio-serial controller (no model)"
+else t_fail "libvirt: q35's controller" "$(grep "virtio-serial" "$T_DIR/g8.live.xml")"; fi
+t_expect_contains "libvirt: on q35 the device is modern only and driven so" "$T_DIR/g8.console" \
+	'(1af4:1043): modern virtio-pci'
 t_expect_contains "libvirt: on a q35 machine the guest finds the port and loads" "$T_DIR/g8.console" \
 	'hello: hello, q35'
 

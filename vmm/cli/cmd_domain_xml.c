@@ -217,7 +217,6 @@ static void dx_print(const struct dx_opts *o, const char *uuid, const char *type
 	dx_esc(sock);
 	printf("'>\n        <reconnect enabled='yes' timeout='2'/>\n      </source>\n"
 	       "      <target type='virtio' name='" DX_PORT "'/>\n    </channel>\n"
-	       "    <controller type='virtio-serial' index='0' model='virtio-transitional'/>\n"
 	       "    <controller type='usb' model='none'/>\n    <memballoon model='none'/>\n"
 	       "  </devices>\n</domain>\n");
 }
