@@ -4,7 +4,7 @@ TG_CASES := hello pagefault triplefault badgpa badbuf overflow badlen badnr badp
 TG_ELFS  := $(TG_CASES:%=$(BUILD)/images/testguests/%.elf)
 IMAGES   += $(TG_ELFS)
 
-$(BUILD)/images/testguests/%.elf: images/testguests/tg.S images/testguests/tg.ld
+$(BUILD)/images/testguests/%.elf: images/testguests/tg.S images/testguests/tg.h images/testguests/tg.ld
 	$(call msg,TESTGST,$@)mkdir -p $(@D) && \
 	$(GUEST_CC) $(GUEST_ASFLAGS) -DTG_CASE_$* -c $< -o $(@:.elf=.o) && \
 	$(GUEST_LD) -nostdlib -T images/testguests/tg.ld -o $@ $(@:.elf=.o)
@@ -27,7 +27,8 @@ IMAGES   += $(HG_ELFS)
 
 # Each embeds an SDK module (HG_MODULE) for the cases that need an allowed load.
 HG_MODULE := $(BUILD)/images/modules/hello.ko
-$(BUILD)/images/testguests/hg-%.elf: images/testguests/hostile.S images/testguests/tg.ld $(HG_MODULE)
+$(BUILD)/images/testguests/hg-%.elf: images/testguests/hostile.S images/testguests/tg.h \
+		images/testguests/tg.ld $(HG_MODULE)
 	$(call msg,TESTGST,$@)mkdir -p $(@D) && \
 	$(GUEST_CC) $(GUEST_ASFLAGS) -DHG_CASE_$* '-DHG_MODULE="$(HG_MODULE)"' -c $< -o $(@:.elf=.o) && \
 	$(GUEST_LD) -nostdlib -T images/testguests/tg.ld -o $@ $(@:.elf=.o)
@@ -74,10 +75,10 @@ hs_guest = $(call msg,TESTGST,$@)mkdir -p $(@D) && \
 		-c $< -o $(@:.elf=.o) && \
 	$(GUEST_LD) -nostdlib -T images/testguests/tg.ld -o $@ $(@:.elf=.o)
 
-$(BUILD)/images/testguests/hs-%.elf: images/testguests/hostile_seal.S images/testguests/tg.ld \
-		$(HS_FIX).inc $(HS_FIX).bytes $(HG_MODULE)
+$(BUILD)/images/testguests/hs-%.elf: images/testguests/hostile_seal.S images/testguests/tg.h \
+		images/testguests/tg.ld $(HS_FIX).inc $(HS_FIX).bytes $(HG_MODULE)
 	$(call hs_guest,$(HG_MODULE),$(HS_FIX))
 
-$(BUILD)/images/testguests/hsx-%.elf: images/testguests/hostile_seal.S images/testguests/tg.ld \
-		$(HSX_FIX).inc $(HSX_FIX).bytes $(HSX_MODULE)
+$(BUILD)/images/testguests/hsx-%.elf: images/testguests/hostile_seal.S images/testguests/tg.h \
+		images/testguests/tg.ld $(HSX_FIX).inc $(HSX_FIX).bytes $(HSX_MODULE)
 	$(call hs_guest,$(HSX_MODULE),$(HSX_FIX))

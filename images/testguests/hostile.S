@@ -6,82 +6,12 @@
  * to forge log lines, garbage fault reports.  The VMM must stop the VM with
  * a documented status (docs/hypercall-abi.md) or return an error, and keep
  * its measurement log verifiable.  The suite boots them with --mem 16, so
- * guest RAM ends at GPA 0x1000000.  ABI numbers and offsets are written out
- * on purpose: these guests forge bytes (offsets as in the ABI headers).
+ * guest RAM ends at GPA 0x1000000 (RAM_END).  ABI numbers and offsets are
+ * written out on purpose (tg.h): these guests forge bytes.
  */
-#define VBASE      0xffffffff80000000
-#define RAM_END    0x1000000
-#define HC_PORT    0x500
-#define HC_CONSOLE 0
-#define HC_EXIT    1
-#define HC_FAULT   2
-#define HC_NOP     3
-#define HC_LOAD    4
-#define HC_EVENT   5
-#define ABI        1
+#include "tg.h"
 
-/* struct mv_hc_module_load (472 bytes) and mv_hc_module_event (136) */
-#define ML_IMAGE   16
-#define ML_LEN     24
-#define ML_FILE    32
-#define ML_FLEN    40
-#define ML_SOURCE  48
-#define ML_FLAGS   52
-#define ML_PATH    56
-#define ML_ERRNO   316
-#define ML_ID      324
-#define ML_PARAMS  328
-#define ML_PLEN    336
-#define ML_PFLAGS  340
-#define EV_ID      16
-#define EV_KIND    20
-#define EV_NAME    32
-
-/* HC nr, sym: hypercall nr with the struct at sym (GPA = vaddr - VBASE). */
-.macro HC nr, sym
-	movabs $\sym, %rax
-	movabs $VBASE, %rdx
-	sub %rdx, %rax
-	mov $(HC_PORT + \nr), %dx
-	out %eax, %dx
-.endm
-
-/* HC_GPA nr, gpa: hypercall nr with a raw argument GPA. */
-.macro HC_GPA nr, gpa
-	mov $\gpa, %eax
-	mov $(HC_PORT + \nr), %dx
-	out %eax, %dx
-.endm
-
-/* GPA sym, reg: reg = the GPA of sym (clobbers %rdx). */
-.macro GPA sym, reg
-	movabs $\sym, \reg
-	movabs $VBASE, %rdx
-	sub %rdx, \reg
-.endm
-
-.macro HDR size
-	.long ABI, \size, 0, 0
-.endm
-
-/* SETQ sym, off, val: 64-bit store of val at sym+off. */
-.macro SETQ sym, off, val
-	movabs $\sym, %rdi
-	movabs $\val, %rax
-	mov %rax, \off(%rdi)
-.endm
-
-/* SETL sym, off, val: 32-bit store of val at sym+off. */
-.macro SETL sym, off, val
-	movabs $\sym, %rdi
-	movl $\val, \off(%rdi)
-.endm
-
-	.text
-	.globl _start
-_start:
-	movabs $stack_top, %rsp
-	mov %rdi, %r15                   /* GPA of struct mv_bootinfo */
+	TG_ENTRY
 
 /* ---- the argument struct's own GPA ------------------------------------- */
 #if defined(HG_CASE_arg_past_ram)
@@ -414,44 +344,13 @@ _start:
 	mov $1, %eax
 	jmp exit_eax
 
-/* exit_eax: MV_HC_EXIT with status %eax. */
-exit_eax:
-	movabs $exit_n, %rdi
-	mov %eax, 16(%rdi)
-	HC HC_EXIT, exit_n
-1:	jmp 1b
+	TG_EXIT_TEXT
 
-/*
- * load: MV_HC_MODULE_LOAD of image GPA %rdi, length %rsi with the rest of
- * ml as it is; returns %eax = verdict_errno, %ebx = load_id.
- * load_img: the same for the 64-byte image img.
- */
+/* load_img: MV_HC_MODULE_LOAD of the 64-byte image img (falls through to load). */
 load_img:
 	GPA img, %rdi
 	mov $64, %esi
-load:
-	movabs $ml, %r8
-	mov %rdi, ML_IMAGE(%r8)
-	mov %rsi, ML_LEN(%r8)
-	HC HC_LOAD, ml
-	movabs $ml, %r8
-	mov ML_ERRNO(%r8), %eax
-	mov ML_ID(%r8), %ebx
-	ret
-
-/*
- * load_mod: MV_HC_MODULE_LOAD of the embedded SDK module (hello.ko) with
- * IGNORE_VERMAGIC|IGNORE_MODVERSIONS (the suite passes --force-load):
- * allowed, %ebx = its load_id; a denial exits with its errno.
- */
-load_mod:
-	SETL ml, ML_FLAGS, 3
-	GPA mod_img, %rdi
-	mov $(mod_img_end - mod_img), %esi
-	call load
-	test %eax, %eax
-	jnz exit_eax
-	ret
+	TG_MODLOAD_TEXT
 
 /* event_id: event %esi for the load_id in %ebx. */
 event_id:
@@ -474,9 +373,9 @@ event:
 bootinfo_check:
 	movabs $VBASE, %rax
 	add %rax, %r15                   /* bootinfo through the direct map */
-	mov 16(%r15), %r9                /* mem_size */
-	mov 40(%r15), %r10               /* initrd */
-	mov 48(%r15), %r11               /* initrd_len */
+	mov BI_MEM_SIZE(%r15), %r9
+	mov BI_INITRD(%r15), %r10
+	mov BI_INITRD_LEN(%r15), %r11
 	mov $2, %eax
 	test %r11, %r11
 	jz 9f                            /* the suite always passes an initrd */
@@ -486,30 +385,30 @@ bootinfo_check:
 	mov $3, %eax
 	cmp %r9, %rcx
 	ja 9f                            /* initrd ends past RAM */
-	mov 76(%r15), %ecx               /* memmap_count */
+	mov BI_MEMMAP_COUNT(%r15), %ecx
 	mov $4, %eax
 	cmp $8, %ecx
 	ja 9f
-	lea 80(%r15), %rsi
+	lea BI_MEMMAP(%r15), %rsi
 	xor %r12, %r12                   /* where the next entry must start */
 	xor %r13, %r13                   /* initrd entries seen */
 1:	test %ecx, %ecx
 	jz 3f
 	mov $5, %eax
-	cmp (%rsi), %r12
+	cmp MM_BASE(%rsi), %r12
 	jne 9f                           /* gap or overlap */
-	add 8(%rsi), %r12
-	cmpl $3, 16(%rsi)
+	add MM_LEN(%rsi), %r12
+	cmpl $MEM_INITRD, MM_TYPE(%rsi)
 	jne 2f
 	inc %r13
 	mov $6, %eax
-	cmp (%rsi), %r10
+	cmp MM_BASE(%rsi), %r10
 	jb 9f                            /* initrd starts before its entry */
 	mov %r10, %rdx
 	add %r11, %rdx
 	cmp %r12, %rdx
 	ja 9f                            /* or ends after it */
-2:	add $24, %rsi
+2:	add $MM_SIZE, %rsi
 	dec %ecx
 	jmp 1b
 3:	mov $7, %eax
@@ -527,27 +426,10 @@ bootinfo_check:
 con:        HDR 32
 	.quad msg - VBASE
 	.long msg_end - msg, 1
-exit_n:     HDR 24
-	.long 0, 0
 nop:        HDR 16
-	.balign 16
-ml:         HDR 472
-	.quad 0, 0, 0, 0                 /* image, image_len, file, file_len */
-	.long 1, 0                       /* source: init_module; flags */
-	.fill 256, 1, 0                  /* path */
-	.long 0, 0, 0, 0                 /* OUT: verdict, errno, taints, load_id */
-	.quad 0                          /* params */
-	.long 0, 0                       /* params_len, params_flags */
-	.fill 128, 1, 0                  /* OUT: reason */
-	.balign 16
-ev:         HDR 136
-	.long 0, 0, 0, 0                 /* load_id, event, err, init_ret */
-	.asciz "hostile"
-	.fill 56 - 8, 1, 0
-	.quad 0
-	.long 0, 0
-	.long 0, 0                       /* fault_vector, fault_where */
-	.quad 0, 0, 0                    /* fault_rip, fault_offset, fault_cr2 */
+	TG_EXIT_DATA
+	TG_MODLOAD_DATA
+	TG_EVENT_DATA hostile
 	.balign 16
 fault:      HDR 192
 	.quad 0xffffffffffffffff         /* vector */

@@ -11,33 +11,15 @@
  * module area (map_area: page i of the module region at FX_CORE_VA + i
  * pages); each case copies copy k's bytes to offset k * FX_STRIDE of the
  * module region (MV_MEM_MODULES in the boot memory map), then lies in one
- * way.  ABI numbers and offsets are written out on purpose (as in
- * shared/include/modvisor/abi/hypercall.h): these guests forge bytes.
+ * way.  ABI numbers and offsets are written out on purpose (tg.h, and the
+ * seal request's below): these guests forge bytes.
  * The exit status is -hdr.ret of the last seal (0: sealed), or the host
  * stops the VM.
  */
 #include HS_FIXTURE_INC
 
-#define VBASE      0xffffffff80000000
-#define RAM_END    0x1000000
-#define HC_PORT    0x500
-#define HC_EXIT    1
-#define HC_LOAD    4
-#define HC_EVENT   5
-#define HC_SEAL    9
-#define HC_UNSEAL  10
-#define ABI        1
-#define MEM_MODULES 4
-#define EV_LOADED  1
+#include "tg.h"
 
-/* struct mv_hc_module_load / _event offsets, as in hostile.S */
-#define ML_IMAGE   16
-#define ML_LEN     24
-#define ML_FLAGS   52
-#define ML_ERRNO   316
-#define ML_ID      324
-#define EV_ID      16
-#define EV_KIND    20
 /* struct mv_hc_module_seal: load_id, nsections, sections, syms, nsyms, core, init */
 #define SL_ID      16
 #define SL_NSECS   20
@@ -53,23 +35,7 @@
 #define SEC_SIZE   32           /* struct mv_seal_section: gpa, va, size, shndx, perms */
 #define SYM_SIZE   16           /* struct mv_seal_sym: symndx, pad, value */
 
-.macro HC nr, sym
-	movabs $\sym, %rax
-	movabs $VBASE, %rdx
-	sub %rdx, %rax
-	mov $(HC_PORT + \nr), %dx
-	out %eax, %dx
-.endm
-
-.macro HDR size
-	.long ABI, \size, 0, 0
-.endm
-
-	.text
-	.globl _start
-_start:
-	movabs $stack_top, %rsp
-	mov %rdi, %r15                   /* GPA of struct mv_bootinfo */
+	TG_ENTRY
 	call find_modules                /* %r14 = the module region's GPA */
 	call map_area
 	call load_mod                    /* %ebx = the load id */
@@ -215,59 +181,38 @@ _start:
 /* exit_ret: exit with -%eax (the errno of a refused seal, 0 when sealed). */
 exit_ret:
 	neg %eax
-	movabs $exit_n, %rdi
-	mov %eax, 16(%rdi)
-	HC HC_EXIT, exit_n
-1:	jmp 1b
+	jmp exit_eax
+
+	TG_EXIT_TEXT
+	TG_MODLOAD_TEXT
 
 /* find_modules: %r14 = base of the MV_MEM_MODULES entry of the memory map; else exit 90. */
 find_modules:
 	movabs $VBASE, %rsi
 	add %r15, %rsi
-	mov 76(%rsi), %ecx               /* memmap_count */
-	lea 80(%rsi), %rsi               /* memmap[0] */
+	mov BI_MEMMAP_COUNT(%rsi), %ecx
+	lea BI_MEMMAP(%rsi), %rsi
 1:	test %ecx, %ecx
 	jz 2f
-	cmpl $MEM_MODULES, 16(%rsi)
+	cmpl $MEM_MODULES, MM_TYPE(%rsi)
 	je 3f
-	add $24, %rsi
+	add $MM_SIZE, %rsi
 	dec %ecx
 	jmp 1b
 2:	mov $-90, %eax
 	jmp exit_ret
-3:	mov (%rsi), %r14
+3:	mov MM_BASE(%rsi), %r14
 	mov $-91, %eax
-	cmpq $(FX_CORE_SIZE + FX_INIT_SIZE), 8(%rsi)
+	cmpq $(FX_CORE_SIZE + FX_INIT_SIZE), MM_LEN(%rsi)
 	jb exit_ret                      /* too small for the fixture */
-	ret
-
-/* load_mod: MODULE_LOAD of the embedded module (IGNORE flags: --force-load); %ebx = id. */
-load_mod:
-	movabs $ml, %r8
-	movl $3, ML_FLAGS(%r8)
-	movabs $(mod_img - VBASE), %rax
-	mov %rax, ML_IMAGE(%r8)
-	movq $(mod_img_end - mod_img), ML_LEN(%r8)
-	HC HC_LOAD, ml
-	movabs $ml, %r8
-	mov ML_ERRNO(%r8), %eax
-	mov ML_ID(%r8), %ebx
-	neg %eax
-	test %eax, %eax
-	jnz exit_ret                     /* not allowed: exit with its errno */
 	ret
 
 /* load_junk: MODULE_LOAD of 64 zero bytes: denied; %ebx = its id. */
 load_junk:
-	movabs $ml, %r8
-	movl $0, ML_FLAGS(%r8)
-	movabs $(junk - VBASE), %rax
-	mov %rax, ML_IMAGE(%r8)
-	movq $64, ML_LEN(%r8)
-	HC HC_LOAD, ml
-	movabs $ml, %r8
-	mov ML_ID(%r8), %ebx
-	ret
+	SETL ml, ML_FLAGS, 0
+	GPA junk, %rdi
+	mov $64, %esi
+	jmp load
 
 /*
  * map_area: the honest kernel's mapping of its module area: page i of the
@@ -417,27 +362,9 @@ unseal:
 #endif
 
 	.data
-	.balign 16
-exit_n:     HDR 24
-	.long 0, 0
-	.balign 16
-ml:         HDR 472
-	.quad 0, 0, 0, 0                 /* image, image_len, file, file_len */
-	.long 1, 0                       /* source: init_module; flags */
-	.fill 256, 1, 0                  /* path */
-	.long 0, 0, 0, 0                 /* OUT: verdict, errno, taints, load_id */
-	.quad 0                          /* params */
-	.long 0, 0                       /* params_len, params_flags */
-	.fill 128, 1, 0                  /* OUT: reason */
-	.balign 16
-ev:         HDR 136
-	.long 0, 0, 0, 0                 /* load_id, event, err, init_ret */
-	.asciz "hello"
-	.fill 56 - 6, 1, 0
-	.quad 0
-	.long 0, 0
-	.long 0, 0
-	.quad 0, 0, 0
+	TG_EXIT_DATA
+	TG_MODLOAD_DATA
+	TG_EVENT_DATA hello
 	.balign 16
 sl:         HDR 272
 	.long 0, FX_NSECS                /* load_id, nsections */

@@ -2,34 +2,11 @@
  * tg.S: tiny ring-0 test guests for tests/e2e/t-boot.sh, one per -DTG_CASE_x.
  * Each does one thing a hostile or broken guest might do; the VMM must stop
  * it with a diagnostic and a distinct status (see docs/hypercall-abi.md).
- * The ABI numbers are written out here on purpose: these guests forge bytes.
+ * The ABI numbers are written out (tg.h) on purpose: these guests forge bytes.
  */
-#define VBASE      0xffffffff80000000
-#define HC_PORT    0x500
-#define HC_CONSOLE 0
-#define HC_EXIT    1
-#define HC_FAULT   2
-#define HC_NOP     3
-#define ABI        1
+#include "tg.h"
 
-/* HC nr, sym: hypercall nr with the struct at sym (a GPA = vaddr - VBASE). */
-.macro HC nr, sym
-	movabs $\sym, %rax
-	movabs $VBASE, %rdx
-	sub %rdx, %rax
-	mov $(HC_PORT + \nr), %dx
-	out %eax, %dx
-.endm
-
-/* HDR size: struct mv_hc_hdr with the right ABI version. */
-.macro HDR size
-	.long ABI, \size, 0, 0
-.endm
-
-	.text
-	.globl _start
-_start:
-	movabs $stack_top, %rsp
+	TG_ENTRY
 #if defined(TG_CASE_hello)
 	HC HC_CONSOLE, c_out
 	cmpl $0, c_out+8(%rip)          /* hdr.ret, an OUT field */
@@ -78,7 +55,6 @@ _start:
 	HC HC_CONSOLE, c_badsize
 #elif defined(TG_CASE_bootinfo)
 	/* Echo what the VMM handed over: cmdline, command records, initrd. */
-	mov %rdi, %r15                   /* GPA of struct mv_bootinfo */
 	movabs $0x746f6f42766d4d4d, %rax /* MV_BOOTINFO_MAGIC */
 	cmp (%r15), %rax
 	jne fail
