@@ -6,8 +6,9 @@
 # starts (a fake QEMU records whether it ran); boot 1: a signed load allowed and an unsigned one
 # denied under the daemon's sig_enforce, in its log with the run's --name and --uuid; boot 2: the
 # default name run-PID and the pid the daemon logs are the real-host modvisor's, and QEMU killed
-# under a loaded guest (no BYE) ends the VM in the daemon's log.  --accel=emulated: the emulated
-# host even where /dev/kvm is usable.
+# under a loaded guest (no BYE) ends the VM in the daemon's log; boot 3: the daemon SIGKILLed
+# between two loads: the next one fails with EAGAIN (a write to the port would have waited for
+# good).  --accel=emulated: the emulated host even where /dev/kvm is usable.
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
@@ -125,9 +126,37 @@ grep -q "\"vm\":\"run-$R\",.*\"what\":\"detach\",\"why\":\"disconnected\"" "$LOG
 "$MV" authority status --socket "$S" >"$T_DIR/status" 2>&1
 t_expect_contains "emuhost authority: status: no VM connected afterwards" "$T_DIR/status" "vms: 0 connected"
 
+# ---- boot 3: the daemon SIGKILLed under a forwarded run: its next load fails, nothing hangs ------
+# The guest waits on its stdin (a FIFO here) between a load and the next.  (A run that ended
+# early must not take the suite with it: no SIGPIPE.)
+trap '' PIPE
+mkfifo "$T_DIR/in"
+# Were a write to the port to wait for good, the emulated host's deadline ends the run (125).
+MODVISOR_EMUHOST_TIMEOUT=400 "$MV" run --accel=emulated --timeout 300 --authority "$S" --name emu-g3 --add "$T_DIR/m:/m" \
+	-c "sh -c 'insmod /m/signed.ko && rmmod hello && echo READY && read x && insmod /m/signed.ko; echo insmod status \$?'" \
+	<"$T_DIR/in" >"$T_DIR/g3.out" 2>&1 &
+R=$!
+exec 3>"$T_DIR/in"
+for _ in $(seq 600); do
+	grep -q '^READY' "$T_DIR/g3.out" && break
+	kill -0 "$R" 2>/dev/null || break
+	sleep 0.5
+done
+stop_daemon -KILL
+echo go >&3
+exec 3>&-
+wait "$R"
+st=$?
+t_expect_status "emuhost authority: the daemon killed between two loads: the run goes on to its end (0)" 0 "$st"
+t_expect_contains "emuhost authority: ... the next load fails in the guest with EAGAIN (the port's end seen, no write waiting for good)" \
+	"$T_DIR/g3.out" "/m/signed.ko: load refused by the host: EAGAIN: the module authority is unreachable"
+t_expect_contains "emuhost authority: ... and the run says the connection to the socket was lost" \
+	"$T_DIR/g3.out" "modvisor: authority $S: connection lost ("
+start_daemon || t_fail "emuhost authority: the daemon restarts" "$(tail -n 3 "$T_DIR/d.err")"
+
 stop_daemon -TERM
 "$MV" log verify "$LOG" >"$T_DIR/verify" 2>&1
 st=$?
-t_expect_status "emuhost authority: the daemon's log verifies (a killed daemon's run, then the one that ended)" 0 "$st"
+t_expect_status "emuhost authority: the daemon's log verifies (killed daemons' runs, then the one that ended)" 0 "$st"
 [ "$st" = 0 ] || sed 's/^/    | /' "$T_DIR/verify" | head -n 5
 t_done

@@ -200,8 +200,14 @@ static int authority_run_stream(int *fd)
 	if (!authority_run_forwarded())
 		return 0;
 	*fd = emuhost_port_open(EMUHOST_AUTHORITY_PORT);
-	if (*fd >= 0)
+	/* Non-blocking: a write to a port whose daemon is gone would wait for good (mvap_io.c). */
+	if (*fd >= 0 && fcntl(*fd, F_SETFL, O_NONBLOCK) == 0)
 		return 0;
+	if (*fd >= 0) {
+		int e = errno;
+		close(*fd);
+		*fd = -e;
+	}
 	fprintf(stderr, "modvisor: %s: cannot reach the module authority: the emulated KVM host's "
 		"port %s, its connection from the real host, does not open: %s\n", run_authority,
 		EMUHOST_AUTHORITY_PORT, strerror(-*fd));

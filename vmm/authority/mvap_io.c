@@ -11,6 +11,27 @@
 #include "mvap_io.h"
 
 /*
+ * mvap_io_write(fd, p, n): write() to a virtio-serial port (the emulated KVM
+ * host's link to a daemon, opened non-blocking): while its host side is
+ * disconnected (the daemon went away) a write would wait for good, and
+ * poll() says POLLHUP: that is EPIPE.
+ */
+static ssize_t mvap_io_write(int fd, const char *p, size_t n)
+{
+	for (;;) {
+		struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+		ssize_t got = write(fd, p, n);
+
+		if (got >= 0 || errno != EAGAIN)
+			return got;
+		if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+			return -1;
+		if ((pfd.revents & (POLLHUP | POLLERR)) && !(pfd.revents & POLLOUT))
+			return errno = EPIPE, -1;
+	}
+}
+
+/*
  * sendto() per piece rather than sendmsg(): the run's seccomp filter allows
  * sendto (docs/security.md), and MSG_NOSIGNAL keeps a vanished peer from
  * raising SIGPIPE.
@@ -24,9 +45,8 @@ int mvap_io_send(int fd, const struct iovec *iov, int n)
 		while (left) {
 			ssize_t got = sendto(fd, p, left, MSG_NOSIGNAL, NULL, 0);
 
-			/* A virtio-serial port: the emulated KVM host's link to a daemon. */
 			if (got < 0 && errno == ENOTSOCK)
-				got = write(fd, p, left);
+				got = mvap_io_write(fd, p, left);
 			if (got < 0 && errno == EINTR)
 				continue;
 			if (got < 0)
