@@ -1,17 +1,26 @@
 /* string.c: freestanding memory and string functions for the guest kernel. */
 #include <string.h>
 #include <errno.h>
+#include <stdint.h>
 
 /*
  * GCC may emit calls to memcpy/memset/memmove/memcmp for struct copies and
- * initializers, so these exact names must exist.  They are simple byte
- * loops with rep movsb/stosb, which are fast on every CPU since Ivy Bridge.
+ * initializers, so these exact names must exist.  They are rep movs/stos
+ * loops: 8 bytes a step for the whole quadwords, then the tail bytewise.
+ * On hardware rep movsb alone is as fast (ERMSB), but an emulator (QEMU
+ * TCG, the emulated KVM host) runs one loop step per element, so a page
+ * copied or zeroed a byte at a time costs 8 times the steps (and was
+ * most of the time of an exec there: docs/benchmarks.md, Processes).
  */
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	void *d = dst;
+	size_t q = n / 8, r = n % 8;
 
-	__asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
+	__asm__ volatile("rep movsq\n\t"
+			 "mov %3, %%rcx\n\t"
+			 "rep movsb"
+			 : "+D"(d), "+S"(src), "+c"(q) : "r"(r) : "memory");
 	return dst;
 }
 
@@ -32,8 +41,13 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
 	void *d = dst;
+	size_t q = n / 8, r = n % 8;
+	uint64_t v = 0x0101010101010101ULL * (unsigned char)c;
 
-	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+	__asm__ volatile("rep stosq\n\t"
+			 "mov %3, %%rcx\n\t"
+			 "rep stosb"
+			 : "+D"(d), "+c"(q), "+a"(v) : "r"(r) : "memory");
 	return dst;
 }
 
