@@ -42,6 +42,36 @@ bool fs_env_console_readable(void)
 	return console_readable();
 }
 
+void *fs_env_data_alloc(size_t *cap)
+{
+	phys_addr_t pa;
+
+	if (*cap < PAGE_SIZE)
+		return kmalloc(*cap);
+	if (*cap > SIZE_MAX - PAGE_SIZE)
+		return NULL;
+	*cap = ALIGN_UP(*cap, PAGE_SIZE);
+	pa = page_alloc(*cap / PAGE_SIZE);
+	return pa ? phys_to_virt(pa) : NULL;
+}
+
+void fs_env_data_free(void *p, size_t cap)
+{
+	if (!p)
+		return;
+	if (cap < PAGE_SIZE) {
+		kfree(p);
+		return;
+	}
+	for (size_t off = 0; off < cap; off += PAGE_SIZE)
+		page_ref_put(virt_to_phys((char *)p + off));
+}
+
+int fs_env_page_get(const void *kaddr)
+{
+	return page_ref_get(virt_to_phys(kaddr));
+}
+
 uint64_t fs_env_free_kib(void)
 {
 	return (uint64_t)page_free_count() * 4;

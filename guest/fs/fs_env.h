@@ -55,6 +55,23 @@ bool fs_env_console_readable(void);
  */
 const struct file_ops *fs_env_fifo_ops(void);
 
+/* The page size of the storage vfs_map_page lends. */
+#define FS_PAGE_SIZE 4096u
+
+/*
+ * fs_env_data_alloc(cap) / fs_env_data_free(p, cap): the storage of a
+ * regular file's bytes.  A *cap of a page or more is rounded up to whole
+ * pages and the storage is page-aligned, so its pages can be lent to
+ * mappings (vfs_map_page); less is heap memory.  fs_env_data_free() drops
+ * the file's own reference to each page: a page still lent stays with its
+ * mapping (the kernel's page_ref.c counts them).  Alloc: NULL if out of
+ * memory.
+ */
+void *fs_env_data_alloc(size_t *cap);
+void fs_env_data_free(void *p, size_t cap);
+/* fs_env_page_get(kaddr): one more reference to the storage page at kaddr; 0 or -ENOMEM. */
+int fs_env_page_get(const void *kaddr);
+
 /* fs_env_free_kib(): free RAM for /proc/meminfo (0 on the host). */
 uint64_t fs_env_free_kib(void);
 

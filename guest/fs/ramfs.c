@@ -35,7 +35,7 @@ struct inode *ramfs_new_inode(uint32_t mode)
 static void ramfs_free(struct inode *inode)
 {
 	if (S_ISREG(inode->mode))
-		kfree(inode->reg.data);
+		fs_env_data_free(inode->reg.data, inode->reg.cap);
 	else if (S_ISLNK(inode->mode))
 		kfree(inode->lnk.target);
 	kfree(inode->pseudo);
@@ -159,14 +159,53 @@ int ramfs_reserve(struct inode *inode, uint64_t size)
 		cap = size;
 	while (cap < size)
 		cap = cap < (1u << 20) ? cap * 2 : cap + (cap >> 1);
-	data = kmalloc(cap);
+	data = fs_env_data_alloc(&cap);
 	if (!data)
 		return -ENOSPC;
 	if (inode->size)
 		memcpy(data, inode->reg.data, inode->size);
-	kfree(inode->reg.data);
+	fs_env_data_free(inode->reg.data, inode->reg.cap);
 	inode->reg.data = data;
 	inode->reg.cap = cap;
+	inode->reg.mapped = false;
+	return 0;
+}
+
+/*
+ * ramfs_unshare(inode): before the bytes change, move them to fresh
+ * storage if vfs_map_page lent a page of the old: the mappings keep the
+ * old pages (the file's references to them go), the file writes the copy.
+ */
+static int ramfs_unshare(struct inode *inode)
+{
+	size_t cap = inode->reg.cap;
+	uint8_t *data;
+
+	if (!inode->reg.mapped)
+		return 0;
+	data = fs_env_data_alloc(&cap);
+	if (!data)
+		return -ENOSPC;
+	memcpy(data, inode->reg.data, inode->size);
+	fs_env_data_free(inode->reg.data, inode->reg.cap);
+	inode->reg.data = data;
+	inode->reg.cap = cap;
+	inode->reg.mapped = false;
+	return 0;
+}
+
+int vfs_map_page(struct file *f, uint64_t off, const void **out)
+{
+	struct inode *inode = f->inode;
+
+	if (inode->fops != &ramfs_reg_ops || inode->pseudo || inode->reg.cap < FS_PAGE_SIZE)
+		return -EOPNOTSUPP;
+	if (off % FS_PAGE_SIZE || off >= inode->size || inode->size - off < FS_PAGE_SIZE)
+		return -EINVAL;
+	if (fs_env_page_get(inode->reg.data + off))
+		return -ENOMEM;
+	inode->reg.mapped = true;
+	*out = inode->reg.data + off;
 	return 0;
 }
 
@@ -178,7 +217,7 @@ int vfs_truncate(struct inode *inode, uint64_t len)
 		return -EISDIR;
 	if (!S_ISREG(inode->mode) || inode->pseudo)
 		return -EINVAL;
-	if ((err = ramfs_reserve(inode, len)) < 0)
+	if ((err = ramfs_reserve(inode, len)) < 0 || (err = ramfs_unshare(inode)) < 0)
 		return err;
 	if (len > inode->size)
 		memset(inode->reg.data + inode->size, 0, len - inode->size);
@@ -226,7 +265,7 @@ static long ramfs_reg_write(struct file *f, struct vfs_iobuf *buf, uint64_t off)
 		return 0;
 	if (__builtin_add_overflow(off, (uint64_t)buf->len, &end) || (int64_t)end < 0)
 		return -EFBIG;
-	if ((err = ramfs_reserve(inode, end)) < 0)
+	if ((err = ramfs_reserve(inode, end)) < 0 || (err = ramfs_unshare(inode)) < 0)
 		return err;
 	if (off > inode->size)
 		memset(inode->reg.data + inode->size, 0, off - inode->size);

@@ -62,6 +62,16 @@ bool umm_write_fault(struct mm *mm, uint64_t va);
  * already there are replaced (MAP_FIXED semantics).  0 or -ENOMEM.
  */
 int umm_map_anon(struct mm *mm, uint64_t va, uint64_t len, unsigned prot);
+/*
+ * umm_map_frame(mm, va, pa, prot): map frame pa, which another owner keeps
+ * too (exec: a page of the program's file, vfs_map_page), privately at the
+ * page va with prot (VM_READ|VM_WRITE|VM_EXEC): writable means
+ * copy-on-write, so mm never writes the frame itself.  mm takes over a
+ * reference to pa the caller holds.  A page already at va is replaced.  0,
+ * -EINVAL (va or pa not a page of the user half) or -ENOMEM (the caller
+ * keeps its reference then).
+ */
+int umm_map_frame(struct mm *mm, uint64_t va, phys_addr_t pa, unsigned prot);
 /* umm_unmap(mm, va, len): drop the pages in the range (holes are fine). */
 void umm_unmap(struct mm *mm, uint64_t va, uint64_t len);
 /* umm_protect(mm, va, len, prot): -ENOMEM if a page in the range is unmapped. */
@@ -81,7 +91,9 @@ uint64_t umm_find_free(struct mm *mm, uint64_t len);
 /*
  * umm_write(mm, va, src, n): store kernel bytes into mm's pages whatever
  * their protection (the exec loader fills read-only segments this way).
- * -EFAULT if a page is not mapped.
+ * A private page whose frame another owner shares (fork, a file's page)
+ * gets its own copy first; MAP_SHARED pages are written in place.
+ * -EFAULT if a page is not mapped, -ENOMEM.
  */
 int umm_write(struct mm *mm, uint64_t va, const void *src, size_t n);
 /*

@@ -69,8 +69,10 @@ struct inode {
 	struct pseudo_node *pseudo; /* /proc, /sys callbacks; else NULL */
 	union {
 		struct {                    /* S_IFREG */
-			uint8_t *data;
+			uint8_t *data;      /* page-aligned when cap >= a page */
 			size_t cap;
+			bool mapped;        /* vfs_map_page gave out a page of data:
+			                     * the next change copies it first */
 		} reg;
 		struct {                    /* S_IFDIR */
 			struct vfs_dirent *head, *tail;
@@ -221,6 +223,20 @@ void vfs_file_put(struct file *f);
 
 /* (f, buf, len, off): read into a kernel buffer at off (not f->pos). */
 long vfs_kernel_read(struct file *f, void *buf, size_t len, uint64_t off);
+
+/*
+ * (f, off, out): lend the page of f's bytes at page-aligned off, which must
+ * lie wholly within the file, to a private mapping (exec shares a
+ * program's pages instead of copying them): *out is the page's kernel
+ * address and the caller owns one more reference to it (fs_env_page_get;
+ * the kernel drops it with page_ref_put when the mapping goes).  The file
+ * then never writes that storage in place again: its next change copies
+ * the bytes first, so a mapping keeps the bytes it was given, as with any
+ * private copy.  -EOPNOTSUPP when the bytes are not in page-aligned storage
+ * (files under a page, pseudo files), -EINVAL for an offset not wholly
+ * inside the file, -ENOMEM.
+ */
+int vfs_map_page(struct file *f, uint64_t off, const void **out);
 
 /*
  * (f, max, out, outlen): kernel_read_file: read the whole regular file into

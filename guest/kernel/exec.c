@@ -16,6 +16,7 @@
 #pragma weak vfs_file_put
 #pragma weak vfs_proc_set_exe
 #pragma weak vfs_proc_exec
+#pragma weak vfs_map_page
 
 /* Linux auxiliary vector tags. */
 enum {
@@ -165,52 +166,85 @@ static int exec_read(struct process *p, const char *path, struct exec_obj *o,
 	return 0;
 }
 
-/* Copy [off, off+n) of o's file to user address va of mm through buf. */
-static int exec_copy_file(struct mm *mm, struct exec_obj *o, uint64_t va, uint64_t off,
-			  uint64_t n, void *buf)
+/*
+ * The file page that can back page `page` (before the bias) of segment s
+ * itself, shared instead of copied: one the segment's file bytes fill
+ * wholly (so no bss and no other segment is in it), at a file offset in
+ * step with it.  0 with *kaddr (a reference the caller now holds), or an
+ * error: the page is copied then.
+ */
+static int exec_file_page(const struct exec_obj *o, const struct elf_exec_seg *s,
+			  uint64_t page, const void **kaddr)
 {
-	while (n) {
-		size_t k = MIN(n, (uint64_t)ELF_EXEC_HDR_MAX);
-		long got = vfs_kernel_read(o->file, buf, k, off);
-
-		if (got != (long)k)
-			return got < 0 ? (int)got : -EIO;
-		if (umm_write(mm, va, buf, k))
-			return -EFAULT;
-		va += k;
-		off += k;
-		n -= k;
-	}
-	return 0;
+	if (!vfs_map_page || (s->vaddr - s->offset) % PAGE_SIZE || page < s->vaddr ||
+	    page >= s->vaddr + s->filesz || s->vaddr + s->filesz - page < PAGE_SIZE)
+		return -EINVAL;
+	return vfs_map_page(o->file, s->offset + (page - s->vaddr), kaddr);
 }
 
 /*
- * Map every PT_LOAD segment of o into mm.  Whole pages between two
- * segments are unmapped again, as Linux leaves them.
+ * Fill the fresh page at va (before the bias: page) with the bytes of
+ * segment s that fall in it, read from the file through buf (a page).
+ */
+static int exec_copy_page(struct mm *mm, struct exec_obj *o, const struct elf_exec_seg *s,
+			  uint64_t page, void *buf)
+{
+	uint64_t from = MAX(page, s->vaddr);
+	uint64_t to = MIN(page + PAGE_SIZE, s->vaddr + s->filesz);
+	long got;
+
+	if (from >= to)
+		return 0;               /* bss only */
+	got = vfs_kernel_read(o->file, buf, to - from, s->offset + (from - s->vaddr));
+	if (got != (long)(to - from))
+		return got < 0 ? (int)got : -EIO;
+	return umm_write(mm, from + o->bias, buf, to - from) ? -EFAULT : 0;
+}
+
+/*
+ * Map the pages of segment i of o.  A page the file fills wholly is the
+ * file's own page, shared read-only (copy-on-write if the segment is
+ * writable), as Linux maps a program from its page cache: an exec then
+ * allocates and copies only the few pages at the segments' edges and the
+ * bss.  Every other page is fresh and gets its bytes from the file; the
+ * first one may already hold the end of segment i-1.
+ */
+static int exec_map_seg(struct mm *mm, struct exec_obj *o, uint32_t i, void *buf)
+{
+	const struct elf_exec_seg *s = &o->elf.seg[i];
+	uint64_t page = ALIGN_DOWN(s->vaddr, PAGE_SIZE);
+	uint64_t end = ALIGN_UP(s->vaddr + s->memsz, PAGE_SIZE);
+	int err = 0;
+
+	for (; !err && page < end; page += PAGE_SIZE) {
+		uint64_t va = page + o->bias;
+		const void *kaddr;
+
+		if (exec_file_page(o, s, page, &kaddr) == 0) {
+			err = umm_map_frame(mm, va, virt_to_phys(kaddr), VM_READ);
+			if (err)
+				page_ref_put(virt_to_phys(kaddr));
+			continue;
+		}
+		if (umm_prot_at(mm, va) < 0)
+			err = umm_map_anon(mm, va, PAGE_SIZE, VM_READ | VM_WRITE);
+		if (!err)
+			err = exec_copy_page(mm, o, s, page, buf);
+	}
+	return err;
+}
+
+/*
+ * Map every PT_LOAD segment of o into mm, then give each its rights.
+ * Whole pages between two segments stay unmapped, as Linux leaves them.
  */
 static int exec_map_segments(struct mm *mm, struct exec_obj *o, void *buf)
 {
 	const struct elf_exec_info *e = &o->elf;
-	int err;
+	int err = 0;
 
-	/* All pages first (writable for now), then the bytes, then the rights. */
-	err = umm_map_anon(mm, e->lo + o->bias, e->hi - e->lo, VM_READ | VM_WRITE);
-	if (err)
-		return err;
-	for (uint32_t i = 0; i < e->nseg; i++) {
-		const struct elf_exec_seg *s = &e->seg[i];
-
-		err = exec_copy_file(mm, o, s->vaddr + o->bias, s->offset, s->filesz, buf);
-		if (err)
-			return err;
-	}
-	for (uint32_t i = 1; i < e->nseg; i++) {
-		uint64_t gap = ALIGN_UP(e->seg[i - 1].vaddr + e->seg[i - 1].memsz, PAGE_SIZE);
-		uint64_t next = ALIGN_DOWN(e->seg[i].vaddr, PAGE_SIZE);
-
-		if (next > gap)
-			umm_unmap(mm, gap + o->bias, next - gap);
-	}
+	for (uint32_t i = 0; !err && i < e->nseg; i++)
+		err = exec_map_seg(mm, o, i, buf);
 	for (uint32_t i = 0; !err && i < e->nseg; i++) {
 		const struct elf_exec_seg *s = &e->seg[i];
 		uint64_t lo = ALIGN_DOWN(s->vaddr + o->bias, PAGE_SIZE);

@@ -100,14 +100,27 @@ static void clone_inherit(struct process *c, struct process *p, const struct clo
 	signal_fork(c, p);
 }
 
-/* The tid stores: the parent's now, the child's in its own memory. */
+/* Is the byte at va of mm mapped writable for its process? */
+static bool clone_writable(struct mm *mm, uaddr_t va)
+{
+	int prot = umm_prot_at(mm, va);
+
+	return prot > 0 && (prot & VM_WRITE);
+}
+
+/*
+ * The tid stores: the parent's now, the child's in its own memory, where
+ * only a writable page takes it (Linux's put_user fails on anything else,
+ * silently); umm_write() itself would store through any protection.
+ */
 static void clone_set_tids(struct process *c, const struct clone_req *r)
 {
 	uint32_t tid = (uint32_t)c->pid;
 
 	if (r->flags & CLONE_PARENT_SETTID)
 		copy_to_user(r->parent_tid, &tid, sizeof(tid));
-	if ((r->flags & CLONE_CHILD_SETTID) && umm_prot_at(c->mm, r->child_tid) > 0)
+	if ((r->flags & CLONE_CHILD_SETTID) && clone_writable(c->mm, r->child_tid) &&
+	    clone_writable(c->mm, r->child_tid + sizeof(tid) - 1))
 		umm_write(c->mm, r->child_tid, &tid, sizeof(tid));
 }
 

@@ -7,6 +7,7 @@
 #pragma weak vfs_fd_get
 #pragma weak vfs_kernel_read
 #pragma weak vfs_file_put
+#pragma weak vfs_map_page
 
 #define PROT_READ   0x1
 #define PROT_WRITE  0x2
@@ -56,7 +57,7 @@ SYSCALL_REGISTER(12, brk, sys_brk);
 /* Fill [va, va+len) from the file behind fd at off (the rest stays zero). */
 static long mmap_fill_file(struct file *f, uint64_t va, uint64_t len, uint64_t off)
 {
-	char *buf = kmalloc(PAGE_SIZE * 16);
+	char *buf = kmalloc(MIN(len, PAGE_SIZE * 16));
 	long ret = 0;
 
 	if (!buf)
@@ -86,6 +87,33 @@ static long mmap_fill_file(struct file *f, uint64_t va, uint64_t len, uint64_t o
 	return ret;
 }
 
+/*
+ * A private mapping of f at [va, va+len) from off: each whole page the
+ * file holds is the file's own page, shared read-only (copy-on-write if
+ * writable: umm_map_frame), as exec maps a program; the rest (the file's
+ * last partial page, pages past its end, files kept in heap memory) are
+ * fresh pages with the file's bytes.
+ */
+static long mmap_private_file(struct file *f, uint64_t va, uint64_t len, uint64_t off)
+{
+	long err = 0;
+
+	for (uint64_t done = 0; !err && done < len; done += PAGE_SIZE) {
+		const void *kaddr;
+
+		if (vfs_map_page && vfs_map_page(f, off + done, &kaddr) == 0) {
+			err = umm_map_frame(current->mm, va + done, virt_to_phys(kaddr), VM_READ);
+			if (err)
+				page_ref_put(virt_to_phys(kaddr));
+			continue;
+		}
+		err = umm_map_anon(current->mm, va + done, PAGE_SIZE, VM_READ | VM_WRITE);
+		if (!err)
+			err = mmap_fill_file(f, va + done, PAGE_SIZE, off + done);
+	}
+	return err;
+}
+
 /* Pick the address: MAP_FIXED as given, else the hint if free, else search. */
 static long mmap_place(uint64_t addr, uint64_t len, uint64_t flags)
 {
@@ -109,14 +137,16 @@ static long mmap_place(uint64_t addr, uint64_t len, uint64_t flags)
 }
 
 /*
- * mmap: anonymous mappings, and private (copied) file mappings.  A shared
- * mapping of a file is also a copy: there is no fork and no second mapper,
- * so only writes through the mapping would not reach the file.
+ * mmap: anonymous mappings, and private file mappings (the file's pages,
+ * copy-on-write: mmap_private_file).  A shared mapping of a file is a
+ * copy, shared with fork children: writes through it do not reach the
+ * file.
  */
 static long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags,
 		     int fd, uint64_t off)
 {
 	struct file *f = NULL;
+	uint64_t end;
 	long va, err;
 
 	if (!len || off % PAGE_SIZE || (flags & MAP_TYPE) == 0 ||
@@ -125,6 +155,8 @@ static long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags,
 	if (len > UMM_STACK_TOP)
 		return -ENOMEM;
 	len = ALIGN_UP(len, PAGE_SIZE);
+	if (!(flags & MAP_ANONYMOUS) && __builtin_add_overflow(off, len, &end))
+		return -EOVERFLOW;
 	if (!(flags & MAP_ANONYMOUS)) {
 		if (!vfs_fd_get || vfs_fd_get(current->fs, fd, &f))
 			return -EBADF;
@@ -137,11 +169,15 @@ static long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags,
 	err = va;
 	if (va < 0)
 		goto out;
-	/* MAP_SHARED pages stay shared with fork children (PTE_SHARED). */
-	err = umm_map_anon(current->mm, (uint64_t)va, len, VM_READ | VM_WRITE |
-			   ((flags & MAP_TYPE) == MAP_PRIVATE ? 0 : VM_SHARED));
-	if (!err && f)
-		err = mmap_fill_file(f, (uint64_t)va, len, off);
+	if (f && (flags & MAP_TYPE) == MAP_PRIVATE) {
+		err = mmap_private_file(f, (uint64_t)va, len, off);
+	} else {
+		/* MAP_SHARED pages stay shared with fork children (PTE_SHARED). */
+		err = umm_map_anon(current->mm, (uint64_t)va, len, VM_READ | VM_WRITE |
+				   ((flags & MAP_TYPE) == MAP_PRIVATE ? 0 : VM_SHARED));
+		if (!err && f)
+			err = mmap_fill_file(f, (uint64_t)va, len, off);
+	}
 	if (!err)
 		err = umm_protect(current->mm, (uint64_t)va, len, prot_to_vm(prot));
 	if (err)

@@ -50,6 +50,26 @@ void umm_destroy(struct mm *mm)
 	kfree(mm);
 }
 
+/*
+ * Give the page at *pte (mapped at va) a frame of its own if another
+ * owner shares its frame (a fork, or a file exec lent it); its rights stay.
+ */
+static int umm_own_frame(uint64_t *pte, uint64_t va)
+{
+	phys_addr_t old = *pte & PTE_ADDR, copy;
+
+	if (!page_ref_shared(old))
+		return 0;
+	copy = page_alloc(1);
+	if (!copy)
+		return -ENOMEM;
+	memcpy(phys_to_virt(copy), phys_to_virt(old), PAGE_SIZE);
+	page_ref_put(old);
+	*pte = copy | (*pte & ~PTE_ADDR);
+	tlb_flush_page(va);
+	return 0;
+}
+
 /* Unmap one page if mapped, freeing its frame. */
 static void umm_drop_page(struct mm *mm, uint64_t va)
 {
@@ -92,6 +112,21 @@ int umm_map_anon(struct mm *mm, uint64_t va, uint64_t len, unsigned prot)
 		*pte = pa | bits;
 		mm->pages++;
 	}
+	return 0;
+}
+
+int umm_map_frame(struct mm *mm, uint64_t va, phys_addr_t pa, unsigned prot)
+{
+	uint64_t *pte;
+
+	if (!umm_range_ok(va, PAGE_SIZE) || (pa & ~PTE_ADDR))
+		return -EINVAL;
+	pte = pt_walk(mm->pml4_pa, va, true);
+	if (!pte)
+		return -ENOMEM;
+	umm_drop_page(mm, va);
+	*pte = umm_leaf(pa, umm_pte_bits(prot & ~VM_SHARED));
+	mm->pages++;
 	return 0;
 }
 
@@ -190,7 +225,9 @@ int umm_write(struct mm *mm, uint64_t va, const void *src, size_t n)
 
 		if (!pte || !(*pte & PTE_P))
 			return -EFAULT;
-		if ((*pte & PTE_COW) && umm_cow_break(mm, va))
+		/* Not through to a frame another owner shares, unless MAP_SHARED. */
+		if ((*pte & PTE_COW) ? umm_cow_break(mm, va) :
+		    !(*pte & PTE_SHARED) && umm_own_frame(pte, ALIGN_DOWN(va, PAGE_SIZE)))
 			return -ENOMEM;
 		memcpy((char *)phys_to_virt(*pte & PTE_ADDR) + (va & (PAGE_SIZE - 1)), s, k);
 		s += k;
@@ -279,19 +316,11 @@ int umm_move(struct mm *mm, uint64_t from, uint64_t to, uint64_t len)
 int umm_cow_break(struct mm *mm, uint64_t va)
 {
 	uint64_t *pte = pt_walk(mm->pml4_pa, ALIGN_DOWN(va, PAGE_SIZE), false);
-	phys_addr_t old, copy;
 
 	if (!pte || !(*pte & PTE_P) || !(*pte & PTE_COW))
 		return -EFAULT;
-	old = *pte & PTE_ADDR;
-	if (page_ref_shared(old)) {
-		copy = page_alloc(1);
-		if (!copy)
-			return -ENOMEM;
-		memcpy(phys_to_virt(copy), phys_to_virt(old), PAGE_SIZE);
-		page_ref_put(old);
-		*pte = copy | (*pte & ~PTE_ADDR);
-	}
+	if (umm_own_frame(pte, ALIGN_DOWN(va, PAGE_SIZE)))
+		return -ENOMEM;
 	*pte = (*pte & ~PTE_COW) | PTE_W;      /* the last owner writes in place */
 	tlb_flush_page(ALIGN_DOWN(va, PAGE_SIZE));
 	return 0;

@@ -133,6 +133,186 @@ static void test_exec(void)
 		    ENOSYS, "clone(CLONE_VM) without CLONE_VFORK (a thread)");
 }
 
+/*
+ * exec maps the pages a program's file fills wholly from the file itself,
+ * shared (docs/guest-kernel.md, "exec"): these live in such pages, and
+ * whatever a process does to its copy must never reach the file or the
+ * next exec of it.  data_pages is initialized data (three pages in .data,
+ * the file's bytes), ro_page a read-only page of .rodata.
+ */
+static volatile char data_pages[3 * 4096] __attribute__((aligned(4096))) = { 'D' };
+static const uint32_t ro_page[1024] __attribute__((aligned(4096))) = { 0x5eed0001 };
+static const char exec_mark[] = "exec-mark-0";
+/* ro_page[0] as memory holds it (the compiler would fold a const). */
+#define RO_WORD (*(volatile const uint32_t *)ro_page)
+
+/* The function whose text page a test makes writable and changes. */
+__attribute__((noinline, aligned(64))) static int text_probe(void)
+{
+	return 0x1234;
+}
+
+/* mv-procs --pristine BYTE: this image is the file's (exit 0), whatever an earlier process did to its copy. */
+static int exec_pristine(const char *byte)
+{
+	return data_pages[0] == 'D' && data_pages[4096 + 5] == 0 && RO_WORD == 0x5eed0001 &&
+	       *(volatile unsigned char *)text_probe == (unsigned char)strtoul(byte, NULL, 0) ? 0 : 1;
+}
+
+/* mv-procs --unlink-self: run on while the file is gone, write, fork (the pages outlive the file). */
+static int exec_unlink_self(const char *self)
+{
+	int ws;
+	pid_t pid;
+
+	if (unlink(self))
+		return 2;
+	data_pages[4096] = 'U';
+	pid = fork();
+	if (pid == 0)
+		_exit(data_pages[4096] == 'U' && (data_pages[8191] = 'c') == 'c' ? 0 : 3);
+	return pid > 0 && waitpid(pid, &ws, 0) == pid && WIFEXITED(ws) && !WEXITSTATUS(ws) &&
+	       data_pages[8191] == 0 ? 0 : 4;
+}
+
+/* Run path with args (NULL-terminated) in a child; its wait status. */
+static int run_exec(const char *path, char *const argv[])
+{
+	int ws = -1;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		execv(path, argv);
+		_exit(99);
+	}
+	if (pid < 0 || waitpid(pid, &ws, 0) != pid)
+		return -1;
+	return ws;
+}
+
+/* Copy /bin/mv-procs to path (mode 0755); 0 on success. */
+static int copy_self(const char *path)
+{
+	static char buf[65536];
+	int in = open("/bin/mv-procs", O_RDONLY), out;
+	ssize_t n;
+
+	out = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	if (in < 0 || out < 0)
+		return -1;
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			return -1;
+	close(in);
+	return close(out) || n < 0 ? -1 : 0;
+}
+
+/* The file offset of exec_mark's last byte in path, or -1. */
+static off_t mark_offset(const char *path)
+{
+	static char buf[1 << 20];
+	int fd = open(path, O_RDONLY);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf));
+
+	if (fd >= 0)
+		close(fd);
+	for (ssize_t i = 0; i + (ssize_t)sizeof(exec_mark) <= n; i++)
+		if (!memcmp(buf + i, exec_mark, sizeof(exec_mark)))
+			return i + (off_t)sizeof(exec_mark) - 2;
+	return -1;
+}
+
+static void test_exec_pages(void)
+{
+	char byte[8], *pristine[] = { "mv-procs", "--pristine", byte, NULL };
+	char *unlink_self[] = { "/tmp/mv-procs-gone", "--unlink-self", NULL };
+	char *mark[] = { "mv-procs", "--mark", NULL };
+	unsigned char *text = (unsigned char *)text_probe;
+	void *text_page = (void *)((uintptr_t)text & ~(uintptr_t)4095);
+	unsigned char orig = *text;
+	uint32_t parent_ro = RO_WORD;
+	int ws, fd;
+	off_t at = -1;
+
+	snprintf(byte, sizeof(byte), "%u", orig);
+	data_pages[0] = 'Y';
+	data_pages[4096 + 5] = 'X';
+	check(data_pages[0] == 'Y' && data_pages[4096 + 5] == 'X',
+	      "exec'd pages: a write to initialized data (the file's page) sticks");
+	check(mprotect(text_page, 4096, PROT_READ | PROT_WRITE | PROT_EXEC) == 0 &&
+	      (*(volatile unsigned char *)text = orig ^ 0xff) == (unsigned char)(orig ^ 0xff) &&
+	      mprotect(text_page, 4096, PROT_READ | PROT_EXEC) == 0,
+	      "exec'd pages: mprotect(PROT_WRITE) of text, then a write to it");
+	ws = (int)syscall(SYS_clone, SIGCHLD | CLONE_CHILD_SETTID, 0, NULL, &ro_page[0], 0);
+	if (ws == 0)
+		_exit(RO_WORD == 0x5eed0001 ? 0 : 1);
+	check(ws > 0 && waitpid(ws, &ws, 0) > 0 && WIFEXITED(ws) && WEXITSTATUS(ws) == 0 &&
+	      RO_WORD == parent_ro,
+	      "CLONE_CHILD_SETTID on a read-only page stores nothing (as Linux's put_user)");
+	ws = run_exec("/bin/mv-procs", pristine);
+	check(WIFEXITED(ws) && WEXITSTATUS(ws) == 0,
+	      "exec'd pages: the next exec of the file sees none of those writes");
+
+	check(copy_self("/tmp/mv-procs-gone") == 0, "copy mv-procs to /tmp");
+	ws = run_exec("/tmp/mv-procs-gone", unlink_self);
+	check(WIFEXITED(ws) && WEXITSTATUS(ws) == 0,
+	      "exec'd pages: a program unlinks its own file, writes, forks and exits");
+
+	check(copy_self("/tmp/mv-procs-mark") == 0 && (at = mark_offset("/tmp/mv-procs-mark")) > 0,
+	      "copy mv-procs to /tmp, find its mark");
+	ws = run_exec("/tmp/mv-procs-mark", mark);
+	check(WIFEXITED(ws) && WEXITSTATUS(ws) == 0, "exec'd pages: the copy runs with mark 0");
+	fd = open("/tmp/mv-procs-mark", O_WRONLY);
+	check(fd >= 0 && pwrite(fd, "7", 1, at) == 1 && close(fd) == 0,
+	      "write the executed file in place (nobody runs it)");
+	ws = run_exec("/tmp/mv-procs-mark", mark);
+	check(WIFEXITED(ws) && WEXITSTATUS(ws) == 7,
+	      "exec'd pages: the next exec sees the file's new bytes");
+	unlink("/tmp/mv-procs-mark");
+}
+
+/*
+ * A private file mapping gets the file's own pages (copy-on-write), as exec
+ * does: it keeps the bytes it was given when the file is written, truncated
+ * or unlinked and its memory reused, and a write through it stays its own.
+ */
+static void test_mmap_file_pages(void)
+{
+	enum { LEN = 3 * 4096 + 100 };
+	static char want[LEN], got[LEN];
+	int fd = open("/tmp/mv-map", O_RDWR | O_CREAT | O_TRUNC, 0644);
+	char *m, *w, *fresh, *junk;
+	size_t big = 16u << 20;
+
+	for (int i = 0; i < LEN; i++)
+		want[i] = (char)('a' + i % 23);
+	check(fd >= 0 && write(fd, want, LEN) == LEN, "write a 3-page file");
+	m = mmap(NULL, LEN, PROT_READ, MAP_PRIVATE, fd, 0);
+	w = mmap(NULL, LEN, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	check(m != MAP_FAILED && w != MAP_FAILED && !memcmp(m, want, LEN) && !memcmp(w, want, LEN),
+	      "mmap(MAP_PRIVATE) of a file: its bytes");
+	w[4096 + 7] = '!';
+	check(pread(fd, got, LEN, 0) == LEN && !memcmp(got, want, LEN) && m[4096 + 7] == want[4096 + 7],
+	      "a write through a MAP_PRIVATE file mapping stays in it (not the file, not another mapping)");
+	check(pwrite(fd, "XYZ", 3, 4096) == 3 && pread(fd, got, 3, 4096) == 3 &&
+	      !memcmp(got, "XYZ", 3) && !memcmp(m, want, LEN),
+	      "MAP_PRIVATE file mapping: a later write(2) to the file reaches the file, not the mapping");
+	fresh = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 4096);
+	check(fresh != MAP_FAILED && !memcmp(fresh, "XYZ", 3),
+	      "... and a new mapping has the new bytes");
+	check(ftruncate(fd, 0) == 0 && close(fd) == 0 && unlink("/tmp/mv-map") == 0,
+	      "truncate, close and unlink the mapped file");
+	junk = malloc(big);
+	if (junk)
+		memset(junk, 0x5a, big);        /* the allocator hands out what was freed */
+	check(junk && !memcmp(m, want, LEN) && w[4096 + 7] == '!',
+	      "the mappings keep their pages after the file and its memory are gone");
+	free(junk);
+	munmap(m, LEN);
+	munmap(w, LEN);
+	munmap(fresh, 4096);
+}
+
 static volatile int *volatile bad_ptr;
 static int child_segv(void) { bad_ptr = (int *)8; *bad_ptr = 1; return 0; }
 static int child_kill9(void) { kill(getpid(), SIGKILL); return 0; }
@@ -696,9 +876,17 @@ int main(int argc, char **argv)
 	}
 	if (argc == 3 && !strcmp(argv[1], "--fd-closed"))
 		return fcntl(atoi(argv[2]), F_GETFD) == -1 && errno == EBADF ? 0 : 1;
+	if (argc == 3 && !strcmp(argv[1], "--pristine"))
+		return exec_pristine(argv[2]);
+	if (argc == 2 && !strcmp(argv[1], "--unlink-self"))
+		return exec_unlink_self(argv[0]);
+	if (argc == 2 && !strcmp(argv[1], "--mark"))
+		return ((volatile const char *)exec_mark)[sizeof(exec_mark) - 2] - '0';
 	test_fork_cow();
 	test_shared_anon();
 	test_exec();
+	test_exec_pages();
+	test_mmap_file_pages();
 	test_wait();
 	test_pipes();
 	test_signals_basic();

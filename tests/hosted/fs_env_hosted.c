@@ -18,6 +18,41 @@ void kfree(void *p)
 	free(p);
 }
 
+/*
+ * File storage: page-aligned from a page up, as in the kernel.  A page
+ * lent with fs_env_page_get() is remembered, and storage holding one is
+ * never freed (the kernel keeps such a page for its mapping), so a test
+ * can still read what a mapping would see.
+ */
+#define HOSTED_LENT_MAX 64
+static const void *hosted_lent[HOSTED_LENT_MAX];
+static int hosted_nlent;
+
+void *fs_env_data_alloc(size_t *cap)
+{
+	if (*cap < FS_PAGE_SIZE)
+		return malloc(*cap ? *cap : 1);
+	*cap = (*cap + FS_PAGE_SIZE - 1) / FS_PAGE_SIZE * FS_PAGE_SIZE;
+	return aligned_alloc(FS_PAGE_SIZE, *cap);
+}
+
+void fs_env_data_free(void *p, size_t cap)
+{
+	for (int i = 0; i < hosted_nlent; i++)
+		if ((const char *)hosted_lent[i] >= (char *)p &&
+		    (const char *)hosted_lent[i] < (char *)p + cap)
+			return;
+	free(p);
+}
+
+int fs_env_page_get(const void *kaddr)
+{
+	if (hosted_nlent == HOSTED_LENT_MAX)
+		return -ENOMEM;
+	hosted_lent[hosted_nlent++] = kaddr;
+	return 0;
+}
+
 void fs_bug(const char *what, const char *file, int line)
 {
 	fprintf(stderr, "BUG at %s:%d: %s\n", file, line, what);

@@ -450,6 +450,57 @@ START_TEST(test_read_whole)
 }
 END_TEST
 
+/* write_at(path, off, data, n): n bytes into path at off (no truncation). */
+static void write_at(const char *path, uint64_t off, const void *data, size_t n)
+{
+	struct file *f;
+	struct vfs_iobuf b = { (uintptr_t)data, n, false };
+
+	ck_assert_int_eq(vfs_open(proc, AT_FDCWD, path, O_WRONLY, 0, &f), 0);
+	ck_assert_int_eq(f->ops->write(f, &b, off), (long)n);
+	vfs_file_put(f);
+}
+
+/*
+ * vfs_map_page lends page-aligned pages of a file's bytes (exec maps them);
+ * a later write or truncate goes to a copy, so the lent page keeps its
+ * bytes, as a private mapping's copy would.
+ */
+START_TEST(test_map_page)
+{
+	static char big[3 * 4096 + 100];
+	const void *page, *page2;
+	struct file *f;
+
+	for (size_t i = 0; i < sizeof(big); i++)
+		big[i] = (char)('a' + i % 26);
+	ck_assert_int_eq(put_file("/small", "tiny"), 0);
+	ck_assert_int_eq(open_err("/big", O_WRONLY | O_CREAT | O_TRUNC), 0);
+	write_at("/big", 0, big, sizeof(big));
+	ck_assert_int_eq(vfs_open(proc, AT_FDCWD, "/small", O_RDONLY, 0, &f), 0);
+	ck_assert_int_eq(vfs_map_page(f, 0, &page), -EOPNOTSUPP);
+	vfs_file_put(f);
+	ck_assert_int_eq(vfs_open(proc, AT_FDCWD, "/big", O_RDONLY, 0, &f), 0);
+	ck_assert_int_eq(vfs_map_page(f, 100, &page), -EINVAL);        /* unaligned */
+	ck_assert_int_eq(vfs_map_page(f, 3 * 4096, &page), -EINVAL);   /* partial page */
+	ck_assert_int_eq(vfs_map_page(f, 4096, &page), 0);
+	ck_assert_uint_eq((uintptr_t)page % 4096, 0);
+	ck_assert_int_eq(memcmp(page, big + 4096, 4096), 0);
+	/* A write after the loan leaves the lent page alone; the file has the new bytes. */
+	write_at("/big", 4096, "XYZ", 3);
+	ck_assert_int_eq(memcmp(page, big + 4096, 4096), 0);
+	ck_assert_int_eq(vfs_map_page(f, 4096, &page2), 0);
+	ck_assert_ptr_ne(page2, page);
+	ck_assert_int_eq(memcmp(page2, "XYZ", 3), 0);
+	ck_assert_int_eq(memcmp((const char *)page2 + 3, big + 4099, 4093), 0);
+	/* So does a truncate (growing zero-fills in place). */
+	ck_assert_int_eq(vfs_truncate(f->inode, 0), 0);
+	ck_assert_int_eq(vfs_truncate(f->inode, 8192), 0);
+	ck_assert_int_eq(memcmp(page2, "XYZ", 3), 0);
+	vfs_file_put(f);
+}
+END_TEST
+
 START_TEST(test_unlinked_file_stays_readable)
 {
 	struct file *f;
@@ -694,6 +745,7 @@ static Suite *vfs_suite(void)
 	tcase_add_test(tc[2], test_writers_and_etxtbsy);
 	tcase_add_test(tc[2], test_exec_etxtbsy);
 	tcase_add_test(tc[2], test_read_whole);
+	tcase_add_test(tc[2], test_map_page);
 	tcase_add_test(tc[2], test_unlinked_file_stays_readable);
 	tcase_add_test(tc[2], test_fd_table);
 	tcase_add_test(tc[2], test_namespace_errnos);
