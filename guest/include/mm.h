@@ -39,15 +39,22 @@ phys_addr_t virt_to_phys(const void *va);
  * (a 64 MiB module image) are fine: the allocator is a first-fit bitmap.
  */
 phys_addr_t page_alloc(size_t n);
+/*
+ * page_alloc_uninit(n): page_alloc() without the zeroing, for memory its
+ * user fills itself before reading (the kernel heap's big blocks, which
+ * kmalloc does not clear either).  Never for memory a process may see.
+ */
+phys_addr_t page_alloc_uninit(size_t n);
 /* page_free(pa, n): give back n pages from page_alloc (n must match). */
 void page_free(phys_addr_t pa, size_t n);
 /* page_free_count(): how many 4 KiB pages are free now. */
 size_t page_free_count(void);
 
 /*
- * Share counts of single user pages (page_ref.c), for copy-on-write fork:
- * a page from page_alloc(1) has one owner; page_ref_get() adds one,
- * page_ref_put() drops one and frees the page with the last.  0 or -ENOMEM
+ * Share counts of single user pages (page_ref.c), for copy-on-write fork
+ * and the file pages exec maps: a page from page_alloc (alone or in a run)
+ * has one owner; page_ref_get() adds one, page_ref_put() drops one and
+ * frees the page with the last.  0 or -ENOMEM
  * (the count table is allocated at the first fork).
  */
 int page_ref_get(phys_addr_t pa);

@@ -21,7 +21,7 @@
 #define UMM_MMAP_TOP     0x7ff000000000ULL
 #define UMM_STACK_TOP    0x7ffffffff000ULL
 #define UMM_STACK_MAX    (8ULL << 20)
-#define UMM_STACK_INIT   (256ULL << 10)   /* mapped at exec */
+#define UMM_STACK_INIT   (256ULL << 10)   /* room for exec's arguments: E2BIG */
 
 /* A mapping flag besides VM_READ/WRITE/EXEC: MAP_SHARED (stays shared across fork). */
 #define VM_SHARED        0x10u

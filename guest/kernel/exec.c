@@ -360,6 +360,15 @@ static int exec_build_stack(struct process *p, struct exec_image *img,
 	int err;
 
 	err = exec_stack_layout(img, a, efn_len, &st);
+	/*
+	 * Only the pages the initial stack fills are mapped now; the rest of
+	 * the stack region is mapped as it is first touched (umm_fault_in),
+	 * as Linux populates its stack: an exec zeroes no unused stack pages.
+	 */
+	if (!err)
+		err = umm_map_anon(img->mm, ALIGN_DOWN(st.sp, PAGE_SIZE),
+				   img->mm->stack_top - ALIGN_DOWN(st.sp, PAGE_SIZE),
+				   img->mm->stack_prot);
 	if (err)
 		return err;
 	vec = kzalloc(st.nptr * 8);
@@ -508,10 +517,7 @@ static int exec_load(struct process *p, const char *path, const struct exec_args
 	if (interp && (err = exec_load_interp(p, path, interp, img, hdr)))
 		goto out;
 	img->mm->stack_prot = VM_READ | VM_WRITE | (img->prog.elf.exec_stack ? VM_EXEC : 0);
-	err = umm_map_anon(img->mm, img->mm->stack_top - UMM_STACK_INIT, UMM_STACK_INIT,
-			   img->mm->stack_prot);
-	if (!err)
-		err = exec_build_stack(p, img, a, path);
+	err = exec_build_stack(p, img, a, path);
 out:
 	kfree(hdr);
 	kfree(interp);

@@ -50,7 +50,7 @@ static bool heap_refill(unsigned cls)
 static void *heap_big(size_t size)
 {
 	size_t pages = (size + sizeof(struct heap_hdr) + PAGE_SIZE - 1) / PAGE_SIZE;
-	phys_addr_t pa = page_alloc(pages);
+	phys_addr_t pa = page_alloc_uninit(pages);      /* kmalloc does not clear */
 	struct heap_hdr *h;
 
 	if (!pa)

@@ -124,6 +124,15 @@ static size_t page_find(size_t from, size_t n)
 
 phys_addr_t page_alloc(size_t n)
 {
+	phys_addr_t pa = page_alloc_uninit(n);
+
+	if (pa)
+		memset(phys_to_virt(pa), 0, n * PAGE_SIZE);
+	return pa;
+}
+
+phys_addr_t page_alloc_uninit(size_t n)
+{
 	size_t first;
 
 	if (n == 0 || n > pages_free)
@@ -136,7 +145,6 @@ phys_addr_t page_alloc(size_t n)
 	page_mark(first, n, true);
 	if (n == 1)
 		single_hint = first + 1;
-	memset(phys_to_virt(first * PAGE_SIZE), 0, n * PAGE_SIZE);
 	return first * PAGE_SIZE;
 }
 

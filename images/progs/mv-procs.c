@@ -175,6 +175,49 @@ static int exec_unlink_self(const char *self)
 	       data_pages[8191] == 0 ? 0 : 4;
 }
 
+/* The bytes of the [stack] line of /proc/self/maps, or 0. */
+static unsigned long stack_span(void)
+{
+	char line[256];
+	unsigned long lo, hi, span = 0;
+	FILE *maps = fopen("/proc/self/maps", "r");
+
+	while (maps && fgets(line, sizeof(line), maps))
+		if (strstr(line, "[stack]") && sscanf(line, "%lx-%lx", &lo, &hi) == 2)
+			span = hi - lo;
+	if (maps)
+		fclose(maps);
+	return span;
+}
+
+/* Touch the stack depth bytes below here, a page at a time; their sum. */
+__attribute__((noinline)) static unsigned long stack_touch(size_t depth)
+{
+	volatile char *p = __builtin_alloca(depth);
+	unsigned long sum = 0;
+
+	for (size_t i = 0; i < depth; i += 4096)
+		p[i] = 1;
+	for (size_t i = 0; i < depth; i += 4096)
+		sum += p[i];
+	return sum;
+}
+
+/*
+ * mv-procs --stack: exec mapped only the stack pages its arguments fill
+ * (Linux's stack is populated as touched too), and the rest arrives as
+ * it is touched, 1 MiB deep here.  Exit 0, 1 (too much mapped at the
+ * start) or 2 (the deep touch went wrong).
+ */
+static int exec_stack(void)
+{
+	unsigned long start = stack_span();
+
+	if (!start || start >= 64 * 1024)
+		return 1;
+	return stack_touch(1 << 20) == 256 && stack_span() > (1 << 20) ? 0 : 2;
+}
+
 /* Run path with args (NULL-terminated) in a child; its wait status. */
 static int run_exec(const char *path, char *const argv[])
 {
@@ -227,6 +270,7 @@ static void test_exec_pages(void)
 	char byte[8], *pristine[] = { "mv-procs", "--pristine", byte, NULL };
 	char *unlink_self[] = { "/tmp/mv-procs-gone", "--unlink-self", NULL };
 	char *mark[] = { "mv-procs", "--mark", NULL };
+	char *stack[] = { "mv-procs", "--stack", NULL };
 	unsigned char *text = (unsigned char *)text_probe;
 	void *text_page = (void *)((uintptr_t)text & ~(uintptr_t)4095);
 	unsigned char orig = *text;
@@ -252,6 +296,10 @@ static void test_exec_pages(void)
 	ws = run_exec("/bin/mv-procs", pristine);
 	check(WIFEXITED(ws) && WEXITSTATUS(ws) == 0,
 	      "exec'd pages: the next exec of the file sees none of those writes");
+
+	ws = run_exec("/bin/mv-procs", stack);
+	check(WIFEXITED(ws) && WEXITSTATUS(ws) == 0,
+	      "exec maps the stack pages its arguments fill; the rest arrive as touched (1 MiB)");
 
 	check(copy_self("/tmp/mv-procs-gone") == 0, "copy mv-procs to /tmp");
 	ws = run_exec("/tmp/mv-procs-gone", unlink_self);
@@ -880,6 +928,8 @@ int main(int argc, char **argv)
 		return exec_pristine(argv[2]);
 	if (argc == 2 && !strcmp(argv[1], "--unlink-self"))
 		return exec_unlink_self(argv[0]);
+	if (argc == 2 && !strcmp(argv[1], "--stack"))
+		return exec_stack();
 	if (argc == 2 && !strcmp(argv[1], "--mark"))
 		return ((volatile const char *)exec_mark)[sizeof(exec_mark) - 2] - '0';
 	test_fork_cow();
