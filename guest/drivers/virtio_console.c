@@ -283,6 +283,18 @@ bool vcon_connected(void)
 	return port_found && host_open;
 }
 
+bool vcon_wait_connected(uint64_t timeout_ns)
+{
+	uint64_t t0 = ktime_mono_ns();
+
+	while (!vcon_connected()) {
+		if (!port_found || ktime_mono_ns() - t0 > timeout_ns)
+			return false;
+		__asm__ volatile("pause");
+	}
+	return true;
+}
+
 int vcon_write(const void *buf, size_t len)
 {
 	const uint8_t *p = buf;
@@ -310,12 +322,22 @@ int vcon_read(void *buf, size_t len, uint64_t timeout_ns)
 
 		if (!rx_busy) {
 			if (!vq_pop(&port_rx, &e)) {
-				if (!vcon_connected())
-					return -EPIPE;
-				if (ktime_mono_ns() - t0 > timeout_ns)
-					return -ETIMEDOUT;
-				__asm__ volatile("pause");
-				continue;
+				/*
+				 * The host may send its last bytes and close at once (a
+				 * daemon's fatal ERROR, then its hang-up): look at the
+				 * queue again after the close was seen, so that what
+				 * arrived before it is read, not lost to EPIPE.
+				 */
+				bool open = vcon_connected();
+
+				if (!vq_pop(&port_rx, &e)) {
+					if (!open)
+						return -EPIPE;
+					if (ktime_mono_ns() - t0 > timeout_ns)
+						return -ETIMEDOUT;
+					__asm__ volatile("pause");
+					continue;
+				}
 			}
 			if (e.id >= port_rx.nbufs)
 				continue;

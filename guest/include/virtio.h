@@ -55,4 +55,11 @@ int vcon_read(void *buf, size_t len, uint64_t timeout_ns);
 /* vcon_connected(): is the host side of the port open (QEMU's chardev connected)? */
 bool vcon_connected(void);
 
+/*
+ * vcon_wait_connected(timeout_ns): vcon_connected(), waiting up to
+ * timeout_ns for QEMU's chardev to (re)connect (domain-xml has it retry
+ * every 2 s).  True once the host side is open.
+ */
+bool vcon_wait_connected(uint64_t timeout_ns);
+
 #endif

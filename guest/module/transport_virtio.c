@@ -20,6 +20,12 @@
  * load fails with EAGAIN, and a pending event stops the machine.
  */
 #define HELLO_TIMEOUT_NS        (30ull * 1000000000ull)
+/*
+ * How long a HELLO waits for QEMU's chardev to connect: its first connect
+ * may come after the guest boots, and after a daemon restart it retries
+ * every 2 s (domain-xml's <reconnect timeout='2'/>).
+ */
+#define LINK_CONNECT_NS         (3ull * 1000000000ull)
 #define REPLY_TIMEOUT_NS        (120ull * 1000000000ull)
 
 /*
@@ -162,7 +168,7 @@ int virtio_authlink_open(void)
 
 	if (err)
 		return err;
-	return vcon_connected() ? link_hello() : -EPIPE;
+	return vcon_wait_connected(LINK_CONNECT_NS) ? link_hello() : -EPIPE;
 }
 
 /* A usable link: the current one, or a new HELLO after QEMU reconnected. */
@@ -171,7 +177,7 @@ static bool link_ready(void)
 	if (link_up && vcon_connected())
 		return true;
 	link_up = false;
-	return !link_dead && vcon_connected() && link_hello() == 0;
+	return !link_dead && vcon_wait_connected(LINK_CONNECT_NS) && link_hello() == 0;
 }
 
 static int link_send_load(const struct mod_verdict_req *req)
