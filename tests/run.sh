@@ -13,6 +13,12 @@
 # non-zero exit status is a failure named after the suite; so is a Check
 # binary without its summary or with a non-zero exit.
 #
+# Usage: tests/run.sh [SUITE...] | --list: with names, only those suites, each named as
+# the runner prints it (unit-test_mvap, host-t-fleet-daemon, e2e-t-fleet,
+# sanitize, fuzz-smoke) or without its prefix (test_mvap, t-fleet); a name
+# that is no suite's stops the run before anything runs (status 2), so a typo
+# cannot pass as "0 failed".
+#
 # Env (for tests of this runner): MV_TEST_UNIT, MV_TEST_HOST, MV_TEST_E2E
 # (the suites' directories), MV_TEST_LOG (where each suite's output is kept),
 # MV_SANITIZE=0 (no sanitizer and fuzz phases).
@@ -25,6 +31,37 @@ E2E=${MV_TEST_E2E:-tests/e2e}
 LOG=${MV_TEST_LOG:-build/tests/log}
 mkdir -p "$LOG"
 passed=0 failed=0 skipped=0
+
+# Every suite's name and short name, "NAME SHORT" per line.
+all_suites() {
+	local t
+	for t in "$UNIT"/*; do [ -x "$t" ] && echo "unit-${t##*/} ${t##*/}"; done
+	for t in "$HOST"/*.sh; do [ -f "$t" ] && t=${t##*/} && echo "host-${t%.sh} ${t%.sh}"; done
+	[ "${MV_SANITIZE:-1}" != 0 ] && echo "sanitize sanitize" && echo "fuzz-smoke fuzz-smoke"
+	for t in "$E2E"/t-*.sh; do [ -f "$t" ] && t=${t##*/} && echo "e2e-${t%.sh} ${t%.sh}"; done
+}
+
+# want NAME: run suite NAME? (all of them when no names were given)
+want() {
+	local a short=${1#unit-}
+	short=${short#host-}
+	short=${short#e2e-}
+	[ ${#SEL[@]} = 0 ] && return 0
+	for a in "${SEL[@]}"; do [ "$a" = "$1" ] || [ "$a" = "$short" ] && return 0; done
+	return 1
+}
+
+if [ "${1:-}" = --list ]; then
+	all_suites | cut -d' ' -f1
+	exit 0
+fi
+SEL=("$@")
+for a in "${SEL[@]}"; do
+	if ! all_suites | awk -v a="$a" '$1 == a || $2 == a { f = 1 } END { exit !f }'; then
+		echo "tests/run.sh: no suite is named $a (tests/run.sh --list names them)" >&2
+		exit 2
+	fi
+done
 
 # suite_fail NAME WHY: a failure of the suite as a whole.
 suite_fail() {
@@ -89,9 +126,8 @@ count_e2e() {
 		/^# suite [^ ]+$/ { f = dir "/e2e-" $3 ".out"; printf "" >f; next }
 		/^# suite [^ ]+ exit [0-9]+$/ { print "# exit " $5 >f; f = ""; next }
 		f != "" { print >f }' "$out"
-	for s in "$E2E"/t-*.sh; do
-		[ -f "$s" ] || continue
-		name=e2e-$(basename "$s" .sh)
+	for s in "${E2E_SEL[@]}"; do
+		name=e2e-$s
 		seg=$LOG/$name.out
 		if [ ! -f "$seg" ]; then
 			suite_fail "$name" "never ran (the boot run exited $st)"; any=1; continue
@@ -109,6 +145,7 @@ count_e2e() {
 for t in "$UNIT"/*; do
 	[ -x "$t" ] || continue
 	name=unit-$(basename "$t")
+	want "$name" || continue
 	echo "== $name"
 	CK_VERBOSITY=normal "$t" >"$LOG/$name.out" 2>&1
 	st=$?
@@ -118,6 +155,7 @@ done
 
 for s in "$HOST"/*.sh; do
 	[ -f "$s" ] || continue
+	want "host-$(basename "$s" .sh)" || continue
 	run_suite "host-$(basename "$s" .sh)" bash "$s"
 done
 
@@ -126,15 +164,19 @@ done
 # (build/asan), then each libFuzzer harness for MV_FUZZ_SMOKE_TIME seconds
 # (default 20).  MV_SANITIZE=0 skips both.
 if [ "${MV_SANITIZE:-1}" != 0 ]; then
-	run_suite sanitize bash tests/fuzz/sanitize.sh
-	run_suite fuzz-smoke bash tests/fuzz/smoke.sh
+	want sanitize && run_suite sanitize bash tests/fuzz/sanitize.sh
+	want fuzz-smoke && run_suite fuzz-smoke bash tests/fuzz/smoke.sh
 fi
 
 # All boot tests share one KVM host: with-kvm runs the command directly when
 # /dev/kvm is usable and otherwise inside one boot of the emulated host.
-if ls "$E2E"/t-*.sh >/dev/null 2>&1; then
+E2E_SEL=()
+for s in "$E2E"/t-*.sh; do
+	[ -f "$s" ] && want "e2e-$(basename "$s" .sh)" && E2E_SEL+=("$(basename "$s" .sh)")
+done
+if [ ${#E2E_SEL[@]} -gt 0 ]; then
 	echo "== e2e"
-	"$MV" with-kvm -- bash tests/e2e/run.sh "$E2E" 2>&1 | tee "$LOG/e2e.out"
+	"$MV" with-kvm -- bash tests/e2e/run.sh "$E2E" "${E2E_SEL[@]}" 2>&1 | tee "$LOG/e2e.out"
 	count_e2e "$LOG/e2e.out" "${PIPESTATUS[0]}"
 fi
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # t-runner.sh: tests/run.sh itself: a boot suite that dies halfway, a short plan, a non-zero exit,
 # a crashed unit binary, and a boot run that never reaches a suite each fail the run and name the
-# suite; skips are counted.  Runs the real runner on made-up suites (a stand-in modvisor whose
+# suite; skips are counted; suites run by name, and a name that is no suite's stops the run.  Runs the real runner on made-up suites (a stand-in modvisor whose
 # with-kvm runs the command directly).
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
@@ -74,4 +74,25 @@ runner crash
 t_expect_status "runner: a crashed unit binary fails" 1 "$st"
 t_expect_contains "runner: and is named" "$W/crash" "not ok - unit-test_crash: no Check summary"
 rm "$W/unit/test_crash"
+
+# Suites by name: only those run (and are counted); a name that is no suite's stops the run.
+suite t-one 't_pass one; t_done'
+suite t-two 't_pass two-a; t_pass two-b; t_done'
+printf '. %s/tests/lib.sh\nt_pass h\nt_done\n' "$R" >"$W/host/t-h.sh"
+MV=$W/mv MV_TEST_UNIT=$W/unit MV_TEST_HOST=$W/host MV_TEST_E2E=$W/e2e MV_TEST_LOG=$W/log \
+	MV_SANITIZE=0 bash tests/run.sh e2e-t-two t-h >"$W/sel" 2>&1
+st=$?
+t_expect_status "runner: named suites run" 0 "$st"
+t_expect_line "runner: only the named suites are counted" "$W/sel" "3 passed, 0 failed, 0 skipped"
+t_expect_absent "runner: a suite not named does not run" "$W/sel" "ok - one"
+MV=$W/mv MV_TEST_UNIT=$W/unit MV_TEST_HOST=$W/host MV_TEST_E2E=$W/e2e MV_TEST_LOG=$W/log \
+	MV_SANITIZE=0 bash tests/run.sh t-two t-tow >"$W/typo" 2>&1
+st=$?
+t_expect_status "runner: a name that is no suite's stops the run (status 2)" 2 "$st"
+t_expect_contains "runner: and names it" "$W/typo" "tests/run.sh: no suite is named t-tow"
+t_expect_absent "runner: before any suite runs" "$W/typo" "two-a"
+MV=$W/mv MV_TEST_UNIT=$W/unit MV_TEST_HOST=$W/host MV_TEST_E2E=$W/e2e MV_TEST_LOG=$W/log \
+	MV_SANITIZE=0 bash tests/run.sh --list >"$W/list" 2>&1
+t_expect_line "runner: --list names every suite" "$W/list" "e2e-t-one"
+rm "$W/e2e/t-one.sh" "$W/e2e/t-two.sh" "$W/host/t-h.sh"
 t_done
