@@ -4,7 +4,8 @@
 # SIGKILLed mid-load and restarted (no guest loaded anything that is not in the log); a hostile
 # client on the socket while a guest loads; every load sealed, with its seals logged by the daemon
 # (and the text digest an in-process run logs); an integrity violation under the daemon's policy and
-# a write to a module sealed through it; a uid not on the allow-list.  Run where KVM is usable
+# a write to a module sealed through it; a stand-in daemon that refuses a seal record; a uid not on
+# the allow-list.  Run where KVM is usable
 # (tests/e2e/run.sh).  The daemon runs here too: its socket is in /dev/shm, a tmpfs both on a
 # real host and inside the emulated KVM host (a Unix socket on 9p cannot be connected to).
 set -u
@@ -158,6 +159,20 @@ if [ "$(cat "$T_DIR/g11.st")" = 109 ] && ! grep -q 'still running' "$T_DIR/g11.o
 	t_pass "fleet: a module sealed through the daemon: a write to its text stops the VM (109); seal and violation logged, tagged g11"
 else
 	t_fail "fleet: sealed text under the daemon" "status $(cat "$T_DIR/g11.st"): $(tail -n 3 "$T_DIR/g11.out")"
+fi
+
+# ---- a daemon that refuses a seal record: the VM stops (115) before the module's init runs ------
+"$CL" "$SD/fake.sock" serve refuse-seal >"$T_DIR/fake.out" 2>&1 &
+fake=$!
+for _ in $(seq 100); do grep -q '^listening' "$T_DIR/fake.out" && break; sleep 0.1; done
+guest g12 -c "insmod $HK who=g12" -c "echo still running"
+wait "$fake"
+if [ "$(cat "$T_DIR/g12.st")" = 115 ] && ! grep -q 'still running\|hello, g12' "$T_DIR/g12.out" &&
+	grep -q 'the module authority refused the seal record of load_id 1: .*the stand-in daemon refuses every seal (refused and logged)' "$T_DIR/g12.out" &&
+	grep -q '^got SEAL' "$T_DIR/fake.out"; then
+	t_pass "fleet: a daemon that refuses a seal record stops the VM (115) before the module's init runs"
+else
+	t_fail "fleet: refused seal record" "status $(cat "$T_DIR/g12.st"): $(tail -n 3 "$T_DIR/g12.out")"
 fi
 
 # ---- a uid not on the allow-list -------------------------------------------------------------

@@ -20,6 +20,8 @@
 	"                                   'latency_us N' lines)\n" \
 	"  seals NAME FILE   (a sealing VMM's records in and out of order: 'STEP: reply')\n" \
 	"  seal-frame NAME [bad]   (a SEAL after HELLO; bad: a reserved field set)\n" \
+	"  serve refuse-seal   (a stand-in daemon on SOCKET for one VMM: it allows\n" \
+	"                      every load, acknowledges every event, refuses every SEAL)\n" \
 	"MVAP_CLIENT_TRANSPORT=qemu: HELLO as a guest under QEMU; MVAP_CLIENT_VERMAGIC:\n" \
 	"the vermagic it claims.  The UUID is\n" \
 	"0x10+i+strlen(NAME) for byte i.  Extra words after a case are ignored (they\n" \
@@ -299,6 +301,55 @@ static int hostile(int fd, const char *c, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * A stand-in daemon for one connection: WELCOME with protect = on, allow
+ * every LOAD, ACK every EVENT/UNSEAL/VIOLATION, refuse every SEAL with ACK
+ * -EINVAL (as a daemon whose state disagreed with the VMM's would).  Each
+ * request's type goes to stdout.
+ */
+static int serve(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int lfd = socket(AF_UNIX, SOCK_STREAM, 0), fd;
+	uint32_t load_id = 0;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	unlink(path);
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(lfd, 1) < 0)
+		return printf("serve: %s: %s\n", path, strerror(errno)), 1;
+	printf("listening\n");
+	fd = accept(lfd, NULL, NULL);
+	close(lfd);
+	for (;;) {
+		struct mvap_hdr h;
+		const char *why = NULL;
+		uint8_t *p, out[512];
+		int n = -1;
+
+		if (mvap_io_recv_frame(fd, &h, &p, -1, 10000, &why) < 0)
+			return printf("end\n"), 0;
+		printf("got %s\n", mvap_type_name(h.type));
+		if (h.type == MVAP_T_HELLO) {
+			struct mvap_welcome w = { .policy = MVAP_POLICY_PROTECT, .vm_id = 1,
+						  .image_max = MVAP_IMAGE_MAX };
+			n = mvap_welcome_encode(&w, h.seq, out, sizeof(out));
+		} else if (h.type == MVAP_T_LOAD) {
+			struct mvap_verdict v = { .verdict = MV_VERDICT_ALLOW, .load_id = ++load_id };
+			n = mvap_verdict_encode(&v, h.seq, out, sizeof(out));
+		} else if (h.type == MVAP_T_SEAL) {
+			struct mvap_ack a = { .status = -EINVAL };
+			snprintf(a.why, sizeof(a.why), "the stand-in daemon refuses every seal");
+			n = mvap_ack_encode(&a, h.seq, out, sizeof(out));
+		} else if (h.type != MVAP_T_BYE) {
+			struct mvap_ack a = { .status = 0 };
+			n = mvap_ack_encode(&a, h.seq, out, sizeof(out));
+		}
+		free(p);
+		if (n > 0)
+			send_all(fd, out, (size_t)n);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	int fd;
@@ -306,6 +357,8 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc < 3)
 		return fputs(USAGE, stderr), 2;
+	if (strcmp(argv[2], "serve") == 0)
+		return serve(argv[1]);
 	fd = sock_connect(argv[1]);
 	if (strcmp(argv[2], "hello") == 0 && argc >= 4) {
 		hello(fd, argv[3]);
