@@ -165,7 +165,10 @@ fi
 "$CL" "$SD/fake.sock" serve refuse-seal >"$T_DIR/fake.out" 2>&1 &
 fake=$!
 for _ in $(seq 100); do grep -q '^listening' "$T_DIR/fake.out" && break; sleep 0.1; done
-guest g12 -c "insmod $HK who=g12" -c "echo still running"
+"$MV" run --timeout 300 --authority "$SD/fake.sock" --name g12 -c "insmod $HK who=g12" \
+	-c "echo still running" </dev/null >"$T_DIR/g12.out" 2>&1
+echo $? >"$T_DIR/g12.st"
+kill "$fake" 2>/dev/null        # it ends with the connection; if the run never came, stop it
 wait "$fake"
 if [ "$(cat "$T_DIR/g12.st")" = 115 ] && ! grep -q 'still running\|hello, g12' "$T_DIR/g12.out" &&
 	grep -q 'the module authority refused the seal record of load_id 1: .*the stand-in daemon refuses every seal (refused and logged)' "$T_DIR/g12.out" &&
